@@ -1,0 +1,124 @@
+import { CreateApiTokenForm, RevokeApiTokenButton } from "@/components/admin/api-token-forms";
+import { CreateUserForm } from "@/components/admin/create-user-form";
+import { UserActiveToggle, UserRoleForm } from "@/components/admin/user-row-actions";
+import { LocalTime } from "@/components/local-time";
+import { Badge } from "@/components/ui/badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/actor";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { requireActor } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
+import { listApiTokensOf, listUsers } from "@/lib/users/queries";
+import {
+  createApiTokenAction,
+  createUserAction,
+  deactivateUserAction,
+  reactivateUserAction,
+  revokeApiTokenAction,
+  setUserRolesAction,
+} from "./actions";
+
+export const metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  const actor = await requireActor();
+  const mayManageUsers = can(actor, "users:manage");
+  const mayReadUsers = can(actor, "users:read");
+  const mayManageTokens = can(actor, "tokens:manage-own");
+  const [users, tokens] = await Promise.all([
+    mayReadUsers ? listUsers(prisma) : Promise.resolve([]),
+    mayManageTokens ? listApiTokensOf(prisma, actor.userId) : Promise.resolve([]),
+  ]);
+
+  return (
+    <>
+      <PageHeader title="Admin" description="People, roles and API tokens." />
+      {mayReadUsers ? (
+        <section aria-labelledby="users-heading" className="mb-8 space-y-3">
+          <h2 id="users-heading" className="text-sm font-semibold text-slate-700">Users and roles</h2>
+          {mayManageUsers ? <CreateUserForm action={createUserAction} /> : null}
+          <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm">
+              <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
+                <tr>
+                  <th scope="col" className="px-3 py-2 font-medium">Name</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Email</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Team</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Roles</th>
+                  {mayManageUsers ? <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {users.map((user) => (
+                  <tr key={user.id} data-testid={`user-row-${user.email}`}>
+                    <td className="px-3 py-1.5">{user.name}</td>
+                    <td className="px-3 py-1.5 text-slate-600">{user.email}</td>
+                    <td className="px-3 py-1.5 text-slate-600">{user.team?.name ?? "—"}</td>
+                    <td className="px-3 py-1.5">{user.active ? <Badge tone="green">Active</Badge> : <Badge>Deactivated</Badge>}</td>
+                    <td className="px-3 py-1.5">
+                      {mayManageUsers ? (
+                        <UserRoleForm userId={user.id} email={user.email} roles={user.roles} action={setUserRolesAction} />
+                      ) : (
+                        <span className="flex gap-1">
+                          {user.roles.length === 0 ? <span className="text-slate-500">Owner only</span> : user.roles.map((role) => <Badge key={role} tone="blue">{ROLE_LABELS[role]}</Badge>)}
+                        </span>
+                      )}
+                    </td>
+                    {mayManageUsers ? (
+                      <td className="px-3 py-1.5">
+                        {user.id === actor.userId ? null : (
+                          <UserActiveToggle userId={user.id} email={user.email} active={user.active} deactivate={deactivateUserAction} reactivate={reactivateUserAction} />
+                        )}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {mayManageTokens ? (
+        <section aria-labelledby="tokens-heading" className="space-y-3">
+          <h2 id="tokens-heading" className="text-sm font-semibold text-slate-700">Your API tokens</h2>
+          <p className="text-xs text-slate-600">Tokens act for you through the API with no more than your roles allow, limited by their scopes. They are stored hashed and shown once.</p>
+          <CreateApiTokenForm action={createApiTokenAction} />
+          {tokens.length > 0 ? (
+            <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+              <table className="w-full text-left text-sm">
+                <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
+                  <tr>
+                    <th scope="col" className="px-3 py-2 font-medium">Name</th>
+                    <th scope="col" className="px-3 py-2 font-medium">Token</th>
+                    <th scope="col" className="px-3 py-2 font-medium">Scopes</th>
+                    <th scope="col" className="px-3 py-2 font-medium">Expires</th>
+                    <th scope="col" className="px-3 py-2 font-medium">Last used</th>
+                    <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {tokens.map((token) => (
+                    <tr key={token.id}>
+                      <td className="px-3 py-1.5">{token.name}</td>
+                      <td className="px-3 py-1.5 font-mono text-xs">{token.prefix}…</td>
+                      <td className="px-3 py-1.5 text-xs">{token.scopes.join(", ").toLowerCase()}</td>
+                      <td className="px-3 py-1.5"><LocalTime iso={token.expiresAt.toISOString()} /></td>
+                      <td className="px-3 py-1.5">{token.lastUsedAt ? <LocalTime iso={token.lastUsedAt.toISOString()} /> : "never"}</td>
+                      <td className="px-3 py-1.5">
+                        {token.revokedAt ? <Badge>Revoked</Badge> : <RevokeApiTokenButton tokenId={token.id} name={token.name} action={revokeApiTokenAction} />}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </section>
+      ) : (
+        <p className="text-sm text-slate-600">Auditors can read everything and change nothing, so they hold no API tokens for changes. An admin can issue you a read-only API token with `npm run cli -- tokens:create`.</p>
+      )}
+    </>
+  );
+}

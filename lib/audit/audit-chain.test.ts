@@ -1,0 +1,118 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import pg from "pg";
+import { beforeEach, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db/client";
+import { recordAuditEvent } from "./record";
+import { verifyAuditChain } from "./verify";
+import { GENESIS_HASH } from "./hash";
+
+const run = promisify(execFile);
+const actor = { type: "SYSTEM" as const, id: null, label: "test" };
+
+async function writeEvents(count: number) {
+  for (let i = 0; i < count; i += 1) {
+    await prisma.$transaction((tx) => recordAuditEvent(tx, actor, { action: "test.event", targetType: "thing", targetId: `t${i}`, data: { i, note: "x" } }));
+  }
+}
+
+/** Connects as the database owner (the embedded server's superuser), outside the app's client. */
+async function asOwner<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function cliAuditVerify() {
+  try {
+    const { stdout } = await run("npx", ["tsx", "lib/cli/main.ts", "audit:verify"], { env: { ...process.env } });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+describe("audit chain", () => {
+  // Tests in this file tamper with the log, so each starts from an empty one.
+  beforeEach(async () => {
+    await asOwner(async (client) => {
+      await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
+      await client.query(`TRUNCATE "AuditEvent"`);
+      await client.query(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
+    });
+  });
+
+  it("links every event to the one before it, in one gapless sequence", async () => {
+    await writeEvents(3);
+    const events = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(events.map((event) => event.seq)).toEqual([1n, 2n, 3n]);
+    expect(events[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(events[1]!.prevHash).toBe(events[0]!.hash);
+    expect(events[2]!.prevHash).toBe(events[1]!.hash);
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 3, headSeq: 3n, headHash: events[2]!.hash });
+  });
+
+  it("stays one chain when many transactions write at once", async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => prisma.$transaction((tx) => recordAuditEvent(tx, actor, { action: "test.concurrent", data: { i } }))));
+    const result = await verifyAuditChain(prisma);
+    expect(result.ok).toBe(true);
+    expect(await prisma.auditEvent.count()).toBe(result.events);
+  });
+
+  it("leaves no event behind when the transaction that wrote it rolls back", async () => {
+    const before = await prisma.auditEvent.count();
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await recordAuditEvent(tx, actor, { action: "test.rolled_back" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await prisma.auditEvent.count()).toBe(before);
+  });
+
+  it("is refused UPDATE, DELETE and TRUNCATE by the database itself", async () => {
+    await writeEvents(1);
+    await asOwner(async (client) => {
+      await expect(client.query(`UPDATE "AuditEvent" SET "action" = 'forged'`)).rejects.toThrow(/append-only: UPDATE/);
+      await expect(client.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only: DELETE/);
+      await expect(client.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only: TRUNCATE/);
+    });
+    await expect(prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
+  });
+
+  it("reports the first altered event when the owner bypasses the trigger and edits a row", async () => {
+    await writeEvents(5);
+    const clean = await cliAuditVerify();
+    expect(clean.code).toBe(0);
+    expect(clean.output).toMatch(/Audit chain intact: \d+ events/);
+
+    const target = (await prisma.auditEvent.findMany({ orderBy: { seq: "asc" } }))[2]!;
+    await asOwner(async (client) => {
+      await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
+      await client.query(`UPDATE "AuditEvent" SET "data" = '{"i": 99}' WHERE "seq" = $1`, [target.seq.toString()]);
+      await client.query(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
+    });
+
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, brokenAtSeq: target.seq, reason: expect.stringMatching(/altered/) });
+    const broken = await cliAuditVerify();
+    expect(broken.code).toBe(2);
+    expect(broken.output).toContain(`Audit chain BROKEN at event #${target.seq}`);
+  });
+
+  it("reports a removed event as missing", async () => {
+    await writeEvents(4);
+    const all = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    const removed = all[all.length - 2]!;
+    await asOwner(async (client) => {
+      await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
+      await client.query(`DELETE FROM "AuditEvent" WHERE "seq" = $1`, [removed.seq.toString()]);
+      await client.query(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
+    });
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, brokenAtSeq: removed.seq, reason: expect.stringMatching(/missing/) });
+  });
+});

@@ -1,0 +1,47 @@
+import "server-only";
+import { revalidatePath } from "next/cache";
+import { toAppError, type FieldErrors } from "@/lib/errors";
+import { executeMutation, type Mutation } from "./mutation";
+import { getSessionActor } from "./session";
+import type { z } from "zod";
+
+// Adapts a lib mutation into a server action for forms (useActionState).
+// The session is read here, on the server, for every call: the browser's
+// claims about who it is are never trusted.
+
+export type ActionState<Output = unknown> =
+  | { status: "idle" }
+  | { status: "ok"; message: string; result?: Output }
+  | { status: "error"; message: string; fields?: FieldErrors };
+
+export const idleState: ActionState = { status: "idle" };
+
+/** FormData → plain object; a key sent several times (checkboxes) becomes an array. */
+export function formDataToObject(formData: FormData): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    const values = formData.getAll(key).filter((value): value is string => typeof value === "string");
+    object[key] = values.length > 1 ? values : values[0];
+  }
+  return object;
+}
+
+export function mutationAction<Input extends z.ZodType, Output>(
+  mutation: Mutation<Input, Output>,
+  options: { success: (result: Output) => string; revalidate?: string; returnResult?: boolean },
+) {
+  return async function action(_previous: ActionState, formData: FormData): Promise<ActionState<Output>> {
+    try {
+      const actor = await getSessionActor();
+      const result = await executeMutation(mutation, actor, formDataToObject(formData));
+      if (options.revalidate) revalidatePath(options.revalidate);
+      return { status: "ok", message: options.success(result), result: options.returnResult ? result : undefined };
+    } catch (error) {
+      const known = toAppError(error);
+      if (known) return { status: "error", message: known.message, fields: known.fields };
+      console.error(`Server action ${mutation.name} failed`, error);
+      return { status: "error", message: "Something went wrong on our side. The change was not saved." };
+    }
+  };
+}

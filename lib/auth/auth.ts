@@ -1,0 +1,84 @@
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import { prisma } from "@/lib/db/client";
+import { env, isSsoConfigured } from "@/lib/env";
+import { recordAuditEvent } from "@/lib/audit/record";
+import type { Role } from "@/lib/db/generated/enums";
+
+// Auth.js with database sessions (one row per session in PostgreSQL, so
+// signing out or deactivating a user ends access at once on every replica).
+// SSO is any OpenID Connect provider configured by OIDC_* variables; the demo
+// sign-in (lib/auth/demo.ts) creates sessions through the same adapter.
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; name?: string | null; email: string; roles: Role[]; active: boolean };
+  }
+}
+
+export const adapter = PrismaAdapter(prisma);
+
+export const SSO_PROVIDER_ID = "oidc";
+
+function providers(): NextAuthConfig["providers"] {
+  if (!isSsoConfigured()) return [];
+  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_DISPLAY_NAME } = env();
+  return [
+    {
+      id: SSO_PROVIDER_ID,
+      name: OIDC_DISPLAY_NAME,
+      type: "oidc",
+      issuer: OIDC_ISSUER,
+      clientId: OIDC_CLIENT_ID,
+      clientSecret: OIDC_CLIENT_SECRET,
+      checks: ["pkce", "state"],
+      authorization: { params: { scope: "openid email profile" } },
+      // Read the profile from the userinfo endpoint: several providers leave
+      // email out of the ID token in the authorization-code flow.
+      idToken: false,
+      // The organisation's own IdP vouches for email addresses, so a person an
+      // admin pre-registered by email is linked on their first SSO sign-in.
+      allowDangerousEmailAccountLinking: true,
+    },
+  ];
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  adapter,
+  session: { strategy: "database", maxAge: 8 * 60 * 60, updateAge: 15 * 60 },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: providers(),
+  callbacks: {
+    async signIn({ user }) {
+      // Deactivated people are refused even if their IdP still lets them in.
+      if (!user.email) return "/sign-in?error=NoEmail";
+      const existing = await prisma.user.findUnique({ where: { email: user.email.toLowerCase() } });
+      return existing && !existing.active ? "/sign-in?error=Deactivated" : true;
+    },
+    session({ session, user }) {
+      const row = user as typeof user & { roles: Role[]; active: boolean };
+      return {
+        ...session,
+        user: { id: row.id, name: row.name, email: row.email, roles: row.roles, active: row.active },
+      } as typeof session;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const userId = "session" in message ? message.session?.userId : undefined;
+      if (!userId) return;
+      await prisma.$transaction((tx) =>
+        recordAuditEvent(tx, { type: "USER", id: userId, label: userId }, { action: "auth.signed_out", targetType: "user", targetId: userId }),
+      );
+    },
+    async signIn({ user, account }) {
+      await prisma.$transaction((tx) =>
+        recordAuditEvent(
+          tx,
+          { type: "USER", id: user.id ?? null, label: user.email ?? "unknown" },
+          { action: "auth.signed_in", targetType: "user", targetId: user.id ?? undefined, data: { method: account?.provider ?? "unknown" } },
+        ),
+      );
+    },
+  },
+}));

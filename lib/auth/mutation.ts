@@ -1,0 +1,66 @@
+import type { z } from "zod";
+import { prisma, type Db, type Tx } from "@/lib/db/client";
+import { recordAuditEvent, type AuditEntry } from "@/lib/audit/record";
+import { fieldErrorsFromZod, forbidden, unauthenticated, validationError } from "@/lib/errors";
+import { can, toAuditActor, type Actor } from "./actor";
+import type { Permission } from "./permissions";
+
+// The one path every change takes, whether it comes from a server action, an
+// API route, the CLI or a job: authenticate → check the role → validate →
+// run inside one transaction → audit in that same transaction.
+//
+// The role check comes before validation on purpose: someone who may not act
+// at all learns nothing about what a valid request would look like.
+
+export interface MutationContext {
+  tx: Tx;
+  actor: Actor;
+  /** Records an audit event in the mutation's transaction. */
+  audit(entry: AuditEntry): Promise<void>;
+}
+
+export interface Mutation<Input extends z.ZodType, Output> {
+  /** Stable name, used in audit events and tests, e.g. "users.create". */
+  name: string;
+  /** Shown in "You are not allowed to …" messages. */
+  description: string;
+  permission: Permission;
+  input: Input;
+  run(ctx: MutationContext, input: z.output<Input>): Promise<Output>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds mutations of every shape
+export type AnyMutation = Mutation<z.ZodType, any>;
+
+export function defineMutation<Input extends z.ZodType, Output>(mutation: Mutation<Input, Output>) {
+  return mutation;
+}
+
+export async function executeMutation<Input extends z.ZodType, Output>(
+  mutation: Mutation<Input, Output>,
+  actor: Actor | null,
+  rawInput: unknown,
+  db: Db = prisma,
+): Promise<Output> {
+  if (!actor) throw unauthenticated();
+  if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
+
+  const parsed = mutation.input.safeParse(rawInput);
+  if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
+
+  return db.$transaction(async (tx) => {
+    let audited = false;
+    const ctx: MutationContext = {
+      tx,
+      actor,
+      async audit(entry) {
+        await recordAuditEvent(tx, toAuditActor(actor), entry);
+        audited = true;
+      },
+    };
+    const result = await mutation.run(ctx, parsed.data);
+    // A change without its audit event must not commit.
+    if (!audited) throw new Error(`Mutation ${mutation.name} changed data without writing an audit event`);
+    return result;
+  });
+}

@@ -1,0 +1,47 @@
+import type { Role } from "@/lib/db/generated/enums";
+
+// What each role may do. Every signed-in user is a member (anyone can own
+// identities); roles add powers. AUDITOR is exclusive and read-only: an
+// auditor reads everything and changes nothing, so it gets no member powers.
+
+export type Permission =
+  | "inventory:read"
+  | "inventory:write"
+  | "audit:read"
+  | "users:read"
+  | "users:manage"
+  | "tokens:manage-own";
+
+const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own"];
+
+const BY_ROLE: Record<Role, Permission[]> = {
+  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read"],
+  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read"],
+  APPROVER: [...MEMBER],
+  AUDITOR: ["inventory:read", "audit:read", "users:read"],
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  ADMIN: "Admin",
+  SECURITY_LEAD: "Security lead",
+  APPROVER: "Approver",
+  AUDITOR: "Auditor",
+};
+
+export function permissionsFor(roles: readonly Role[]): Set<Permission> {
+  if (roles.includes("AUDITOR")) return new Set(BY_ROLE.AUDITOR);
+  const granted = new Set<Permission>(MEMBER);
+  for (const role of roles) for (const permission of BY_ROLE[role]) granted.add(permission);
+  return granted;
+}
+
+export function hasPermission(roles: readonly Role[], permission: Permission): boolean {
+  return permissionsFor(roles).has(permission);
+}
+
+/** Auditors must stay read-only, so the role cannot be combined with one that changes things. */
+export function rolesConflict(roles: readonly Role[]): string | undefined {
+  return roles.includes("AUDITOR") && roles.length > 1
+    ? "Auditor cannot be combined with other roles: an auditor must be able to change nothing"
+    : undefined;
+}

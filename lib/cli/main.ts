@@ -1,0 +1,111 @@
+// `npm run cli -- <command> [options]`: admin tasks from a terminal. Uses
+// DATABASE_URL, or the embedded database under the data directory (reusing it
+// if the app is running). Changes go through the same mutations as the UI and
+// API, so they are validated and audited the same way (actor: "cli").
+
+import { parseArgs } from "node:util";
+import { ConfigError, parseEnv } from "../env";
+import { prepareDatabase } from "../db/prepare";
+
+const HELP = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  users:create --email <email> --name <name> [--roles admin,security_lead,approver,auditor]
+  users:list
+  tokens:create --email <owner email> --name <name> --scopes read[,write,agent] [--days 90]
+  audit:verify          walk the audit hash chain and report the first broken link
+  db:migrate            apply pending migrations and exit
+`;
+
+function list(value: string | undefined): string[] {
+  return value ? value.split(",").map((item) => item.trim().toUpperCase()).filter(Boolean) : [];
+}
+
+async function run(command: string, options: Record<string, string | undefined>): Promise<number> {
+  const { prisma } = await import("../db/client");
+  const { executeMutation } = await import("../auth/mutation");
+  const cli = { kind: "system" as const, label: "cli" };
+
+  switch (command) {
+    case "users:create": {
+      const { createUser } = await import("../users/mutations");
+      const user = await executeMutation(createUser, cli, { email: options.email, name: options.name, roles: list(options.roles) });
+      console.log(`Created ${user.email} (${user.id}) with roles: ${user.roles.join(", ") || "none (owner)"}`);
+      return 0;
+    }
+    case "users:list": {
+      const { listUsers } = await import("../users/queries");
+      for (const user of await listUsers(prisma)) {
+        console.log(`${user.active ? "active     " : "deactivated"}  ${user.email.padEnd(36)} ${user.roles.join(",") || "-"}`);
+      }
+      return 0;
+    }
+    case "tokens:create": {
+      const { createApiToken } = await import("../auth/api-tokens");
+      const token = await executeMutation(createApiToken, cli, {
+        userEmail: options.email,
+        name: options.name,
+        scopes: list(options.scopes),
+        expiresInDays: options.days ?? "90",
+      });
+      console.log(`Created API token "${token.name}" expiring ${token.expiresAt.toISOString()}.`);
+      console.log("Copy it now, it is not shown again:");
+      console.log(token.secret);
+      return 0;
+    }
+    case "audit:verify": {
+      const { verifyAuditChain } = await import("../audit/verify");
+      const result = await verifyAuditChain(prisma);
+      if (result.ok) {
+        console.log(`Audit chain intact: ${result.events} events, head #${result.headSeq ?? "-"} ${result.headHash}`);
+        return 0;
+      }
+      console.error(`Audit chain BROKEN at event #${result.brokenAtSeq}: ${result.reason}. ${result.events} events before it verified.`);
+      return 2;
+    }
+    case "db:migrate":
+      console.log("Migrations are up to date.");
+      return 0;
+    default:
+      console.error(`Unknown command: ${command}\n\n${HELP}`);
+      return 64;
+  }
+}
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      roles: { type: "string" },
+      scopes: { type: "string" },
+      days: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const command = positionals[0];
+  if (!command || values.help) {
+    console.log(HELP);
+    return command ? 0 : 64;
+  }
+  const database = await prepareDatabase(parseEnv());
+  try {
+    return await run(command, values as Record<string, string | undefined>);
+  } finally {
+    const { prisma } = await import("../db/client");
+    await prisma.$disconnect();
+    await database.stop();
+  }
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch(async (error: unknown) => {
+    const { toAppError } = await import("../errors");
+    const known = toAppError(error);
+    if (error instanceof ConfigError) console.error(error.message);
+    else if (known) console.error(`Error: ${known.message}`);
+    else console.error(error);
+    process.exit(1);
+  });

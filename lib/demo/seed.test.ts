@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db/client";
+import { verifyAuditChain } from "@/lib/audit/verify";
+import { DEMO_IDENTITIES, DEMO_USERS, seedDemoDataOnce } from "./seed";
+
+describe("seedDemoDataOnce", () => {
+  it("loads the demo organisation once, audited, and never again", async () => {
+    expect(await seedDemoDataOnce(prisma)).toBe(true);
+    expect(await prisma.user.count()).toBe(DEMO_USERS.length);
+    expect(await prisma.aiIdentity.count()).toBe(DEMO_IDENTITIES.length);
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "demo.seeded" } });
+    expect(event.data).toMatchObject({ identities: DEMO_IDENTITIES.length, users: DEMO_USERS.length });
+
+    // A restart (or a second replica) must not load it twice.
+    const results = await Promise.all([seedDemoDataOnce(prisma), seedDemoDataOnce(prisma)]);
+    expect(results).toEqual([false, false]);
+    expect(await prisma.aiIdentity.count()).toBe(DEMO_IDENTITIES.length);
+    expect((await verifyAuditChain(prisma)).ok).toBe(true);
+  });
+
+  it("gives every identity an owner, a purpose and an expiry, and flags the deactivated owner's as orphaned", async () => {
+    const identities = await prisma.aiIdentity.findMany({ include: { owner: true } });
+    for (const identity of identities) {
+      expect(identity.purpose.length).toBeGreaterThan(0);
+      expect(identity.expiresAt).toBeInstanceOf(Date);
+      expect(identity.orphanedAt !== null).toBe(!identity.owner.active);
+    }
+  });
+});

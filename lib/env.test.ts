@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseEnv } from "./env";
+
+function problems(source: Record<string, string>): string[] {
+  try {
+    parseEnv(source);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe("parseEnv", () => {
+  it("accepts an empty environment with defaults", () => {
+    const env = parseEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.WARRANT_DATA_DIR).toBe(".data");
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names a malformed DATABASE_URL and says what to set", () => {
+    const found = problems({ DATABASE_URL: "mysql://localhost/warrant" });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^DATABASE_URL must start with postgresql:\/\//);
+  });
+
+  it("names a bad PORT", () => {
+    expect(problems({ PORT: "http" })[0]).toMatch(/^PORT must be a number/);
+    expect(problems({ PORT: "70000" })[0]).toMatch(/^PORT must be between 1 and 65535/);
+  });
+
+  it("requires the whole OIDC triple once any part of it is set", () => {
+    const found = problems({ OIDC_ISSUER: "https://login.example.com" });
+    expect(found).toEqual([
+      expect.stringMatching(/^OIDC_CLIENT_ID is required when OIDC_ISSUER is set/),
+      expect.stringMatching(/^OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set/),
+    ]);
+  });
+
+  it("rejects a short AUTH_SECRET and an unclear WARRANT_DEMO", () => {
+    expect(problems({ AUTH_SECRET: "short" })[0]).toMatch(/^AUTH_SECRET must be at least 32 characters/);
+    expect(problems({ WARRANT_DEMO: "yes" })[0]).toMatch(/^WARRANT_DEMO use "1" or "0"/);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+});

@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+// Every environment variable Warrant reads is declared here, once. The start
+// script validates them before anything else runs, so a missing or malformed
+// value stops the app with a message naming it and saying what to set.
+
+const flag = z
+  .enum(["1", "0", "true", "false"], { message: 'use "1" or "0"' })
+  .transform((value) => value === "1" || value === "true");
+
+const postgresUrl = z
+  .string()
+  .url({ message: "must be a URL like postgresql://user:password@host:5432/warrant" })
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+    message: "must start with postgresql:// (or postgres://)",
+  });
+
+const port = z.coerce
+  .number({ message: "must be a number" })
+  .int({ message: "must be a whole number" })
+  .min(1, { message: "must be between 1 and 65535" })
+  .max(65535, { message: "must be between 1 and 65535" });
+
+const schema = z
+  .object({
+    DATABASE_URL: postgresUrl.optional(),
+    AUTH_SECRET: z
+      .string()
+      .min(32, { message: "must be at least 32 characters (try: openssl rand -base64 33)" })
+      .optional(),
+    AUTH_URL: z.string().url({ message: "must be the app's public URL, e.g. https://warrant.example.com" }).optional(),
+    AUTH_TRUST_HOST: flag.optional(),
+    PORT: port.default(3000),
+    WARRANT_DEMO: flag.optional(),
+    WARRANT_DATA_DIR: z.string().min(1).default(".data"),
+    WARRANT_EMBEDDED_PG_PORT: port.default(54320),
+    OIDC_ISSUER: z.string().url({ message: "must be the provider's issuer URL, e.g. https://login.example.com/realms/acme" }).optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_DISPLAY_NAME: z.string().min(1).default("single sign-on"),
+  })
+  .superRefine((env, ctx) => {
+    const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+    const set = oidc.filter((key) => env[key] !== undefined);
+    if (set.length > 0 && set.length < oidc.length) {
+      for (const key of oidc.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is required when ${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set (SSO needs issuer, client id and client secret)`,
+        });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Warrant cannot start because of its configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Empty strings are treated as unset: `FOO= npm start` should not count as a value.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** Demo sign-in is on only when the start script turned it on (embedded database) or WARRANT_DEMO=1. */
+export function isDemoMode(): boolean {
+  return env().WARRANT_DEMO === true;
+}
+
+export function isSsoConfigured(): boolean {
+  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = env();
+  return Boolean(OIDC_ISSUER && OIDC_CLIENT_ID && OIDC_CLIENT_SECRET);
+}

@@ -1,0 +1,15 @@
+import type { AnyMutation } from "@/lib/auth/mutation";
+import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
+
+// Every mutation Warrant has, in one list. Tests walk it to prove that each one
+// refuses anonymous callers and auditors and writes nothing when it does; a
+// test also fails if a defineMutation() somewhere is missing from this list.
+export const allMutations: AnyMutation[] = [
+  createUser,
+  setUserRoles,
+  deactivateUser,
+  reactivateUser,
+  createApiToken,
+  revokeApiToken,
+];

@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import { prisma } from "@/lib/db/client";
+import { executeMutation } from "@/lib/auth/mutation";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import type { ApiTokenScope, Role } from "@/lib/db/generated/enums";
+import type { Actor } from "@/lib/auth/actor";
+
+// Small builders for integration tests. They go through the real mutations
+// where one exists, so test data is shaped like production data.
+
+export const systemActor: Actor = { kind: "system", label: "test" };
+
+export async function createTestUser(roles: Role[] = [], overrides: { email?: string; active?: boolean } = {}) {
+  const email = overrides.email ?? `user-${randomBytes(4).toString("hex")}@example.com`;
+  const user = await prisma.user.create({ data: { email, name: email.split("@")[0], roles, active: overrides.active ?? true } });
+  const actor: Actor = { kind: "user", userId: user.id, label: user.email, roles: user.roles };
+  return { user, actor };
+}
+
+export async function createTestToken(userEmail: string, scopes: ApiTokenScope[] = ["READ", "WRITE"]) {
+  const token = await executeMutation(createApiToken, systemActor, { userEmail, name: "test token", scopes, expiresInDays: 30 });
+  return token.secret;
+}
+
+/** Row counts of every table a mutation could touch, to prove a refused call wrote nothing. */
+export async function countRows() {
+  const [users, sessions, apiTokens, identities, auditEvents] = await Promise.all([
+    prisma.user.count(),
+    prisma.session.count(),
+    prisma.apiToken.count({ where: { revokedAt: null } }),
+    prisma.aiIdentity.count({ where: { orphanedAt: null } }),
+    prisma.auditEvent.count(),
+  ]);
+  return { users, sessions, apiTokens, identities, auditEvents };
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, inject } from "vitest";
+
+// Each test file runs against its own fresh database, cloned from the migrated
+// template, so files can run in parallel without seeing each other's rows.
+// lib/db/client reads DATABASE_URL when first imported, which happens after this.
+
+const TEMPLATE_DATABASE = "warrant_test_template";
+const serverUrl = inject("testServerUrl");
+
+function withDatabase(database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const databaseName = `warrant_test_${randomBytes(6).toString("hex")}`;
+const admin = new pg.Client({ connectionString: withDatabase("postgres") });
+await admin.connect();
+await admin.query(`CREATE DATABASE "${databaseName}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+await admin.end();
+
+process.env.DATABASE_URL = withDatabase(databaseName);
+process.env.WARRANT_TEST_SERVER_URL = serverUrl;
+
+afterAll(async () => {
+  const { prisma } = await import("@/lib/db/client");
+  await prisma.$disconnect();
+  const client = new pg.Client({ connectionString: withDatabase("postgres") });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  await client.end();
+});

@@ -1,0 +1,37 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { pageContentSecurityPolicy } from "@/lib/security/headers";
+
+// Runs before every page: gives it a fresh CSP nonce (Next puts it on its own
+// scripts) and sends visitors without a session cookie to sign-in. The cookie
+// check is only a shortcut; the (app) layout verifies the session for real.
+
+const PUBLIC_PAGES = ["/sign-in"];
+const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const hasSessionCookie = SESSION_COOKIES.some((name) => request.cookies.has(name));
+  if (!hasSessionCookie && !PUBLIC_PAGES.some((page) => pathname.startsWith(page))) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/sign-in";
+    url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+    return NextResponse.redirect(url);
+  }
+
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const policy = pageContentSecurityPolicy(nonce, {
+    dev: process.env.NODE_ENV === "development",
+    ssoIssuer: process.env.OIDC_ISSUER,
+  });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
+}
+
+export const config = {
+  // Pages only: API routes, static files and Next's internals are excluded.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
+};

@@ -1,0 +1,119 @@
+// `npm start`: validates configuration, starts the embedded PostgreSQL when
+// DATABASE_URL is not set, applies migrations, loads demo data the first time,
+// builds the app if the sources changed, then runs `next start`. Ctrl-C stops
+// the app and the database cleanly. `npm run dev` does the same with `next dev`.
+
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { ConfigError, parseEnv, type Env } from "../lib/env";
+import { prepareDatabase } from "../lib/db/prepare";
+import { buildApp, buildIsCurrent } from "./build-fingerprint";
+
+const dev = process.argv.includes("--dev");
+const log = (message: string) => console.log(`[warrant] ${message}`);
+
+/** Secrets a local run needs are generated once and kept under the data directory. */
+async function ensureLocalSecrets(dataDir: string): Promise<{ AUTH_SECRET: string }> {
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as { AUTH_SECRET: string };
+  const secrets = { AUTH_SECRET: randomBytes(33).toString("base64") };
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function nextBin(): string {
+  return path.resolve("node_modules/next/dist/bin/next");
+}
+
+async function main() {
+  let config: Env;
+  try {
+    config = parseEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      console.error("See the configuration table in README.md.");
+      process.exit(78);
+    }
+    throw error;
+  }
+
+  const embedded = !config.DATABASE_URL;
+  // Demo sign-in follows the embedded database unless WARRANT_DEMO says otherwise.
+  const demo = config.WARRANT_DEMO ?? embedded;
+  process.env.WARRANT_DEMO = demo ? "1" : "0";
+
+  if (!process.env.AUTH_SECRET) {
+    if (!embedded && !demo) {
+      console.error(
+        "Warrant cannot start because of its configuration:\n  - AUTH_SECRET is required with DATABASE_URL " +
+          "(a random string of at least 32 characters, e.g. from `openssl rand -base64 33`).",
+      );
+      process.exit(78);
+    }
+    process.env.AUTH_SECRET = (await ensureLocalSecrets(config.WARRANT_DATA_DIR)).AUTH_SECRET;
+  }
+  const appUrl = config.AUTH_URL ?? `http://localhost:${config.PORT}`;
+  process.env.AUTH_URL = appUrl;
+
+  log(embedded ? "Starting the embedded PostgreSQL (no DATABASE_URL set)…" : "Using the PostgreSQL at DATABASE_URL…");
+  const database = await prepareDatabase(config, log);
+  if (database.migrationsApplied.length > 0) log(`Applied migrations: ${database.migrationsApplied.join(", ")}`);
+
+  if (demo) {
+    const { seedDemoDataOnce } = await import("../lib/demo/seed");
+    const { prisma } = await import("../lib/db/client");
+    const seeded = await seedDemoDataOnce(prisma);
+    if (seeded) log("Loaded demo data (first start only).");
+    await prisma.$disconnect();
+  }
+
+  if (!dev && !(await buildIsCurrent())) {
+    log("Building the app (only when the sources changed)…");
+    const status = await buildApp();
+    if (status !== 0) {
+      await database.stop();
+      process.exit(status);
+    }
+  }
+
+  const server = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(config.PORT)], {
+    stdio: ["inherit", "pipe", "inherit"],
+    env: process.env,
+  });
+  let announced = false;
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready in/.test(chunk.toString())) {
+      announced = true;
+      log(`Warrant is running at ${appUrl}`);
+      log(demo ? "Sign in with one of the demo users listed on the sign-in page (demo mode)." : "Sign in with your organisation's single sign-on.");
+      log("Press Ctrl-C to stop.");
+    }
+  });
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log("Stopping…");
+    if (server.exitCode === null && server.signalCode === null) {
+      server.kill("SIGTERM");
+      await new Promise((resolve) => server.once("exit", resolve));
+    }
+    await database.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  server.on("exit", (code) => void shutdown(code ?? 0));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[warrant] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
