@@ -1,6 +1,10 @@
 import type { AnyMutation } from "@/lib/auth/mutation";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
+import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
+import { createSystem, updateSystem } from "@/lib/inventory/systems";
+import { createGrant, revokeGrant } from "@/lib/inventory/grants";
+import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -12,4 +16,16 @@ export const allMutations: AnyMutation[] = [
   reactivateUser,
   createApiToken,
   revokeApiToken,
+  createIdentity,
+  updateIdentity,
+  suspendIdentity,
+  reactivateIdentity,
+  retireIdentity,
+  createSystem,
+  updateSystem,
+  createGrant,
+  revokeGrant,
+  createCredential,
+  rotateCredential,
+  revokeCredential,
 ];

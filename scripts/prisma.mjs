@@ -7,12 +7,21 @@
 // update check and telemetry, which would otherwise call checkpoint.prisma.io.
 // An engine path set by the user wins, so the stock binary stays usable.
 import { spawn } from "node:child_process";
+import { accessSync, chmodSync, constants } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const env = { ...process.env };
-env.PRISMA_SCHEMA_ENGINE_BINARY ||= fileURLToPath(new URL("./schema-engine/bin.mjs", import.meta.url));
+if (!env.PRISMA_SCHEMA_ENGINE_BINARY) {
+  env.PRISMA_SCHEMA_ENGINE_BINARY = fileURLToPath(new URL("./schema-engine/bin.mjs", import.meta.url));
+  // The CLI executes the file directly: make sure a checkout kept its exec bit.
+  try {
+    accessSync(env.PRISMA_SCHEMA_ENGINE_BINARY, constants.X_OK);
+  } catch {
+    chmodSync(env.PRISMA_SCHEMA_ENGINE_BINARY, 0o755);
+  }
+}
 env.CHECKPOINT_DISABLE ||= "1";
 env.PRISMA_HIDE_UPDATE_MESSAGE ||= "1";
 

@@ -2,8 +2,66 @@ import { createHash, randomBytes } from "node:crypto";
 import { prisma, type Db } from "@/lib/db/client";
 import { AppError, forbidden, notFound, unauthenticated } from "@/lib/errors";
 import { createApiTokenInput, revokeApiTokenInput } from "@/lib/validation/api-tokens";
+import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { defineMutation } from "./mutation";
 import type { Actor } from "./actor";
+import type { Tx } from "@/lib/db/client";
+import type { ApiTokenScope } from "@/lib/db/generated/enums";
+
+/** Warrant's own API, as a system that API-token identities reach. */
+export const WARRANT_API_SYSTEM = { name: "Warrant API", kind: "INTERNAL_API", environment: "PROD", sensitivity: "CONFIDENTIAL" } as const;
+
+/**
+ * Warrant governs its own machine access like everyone else's: each API token
+ * is an identity owned by its creator, with a credential (the token's hash
+ * prefix as fingerprint) and grants on the Warrant API matching its scopes.
+ */
+async function inventoryApiToken(
+  tx: Tx,
+  token: { userId: string; name: string; prefix: string; tokenHash: string; scopes: ApiTokenScope[]; expiresAt: Date },
+) {
+  const owner = await tx.user.findUniqueOrThrow({ where: { id: token.userId } });
+  const system = await tx.system.upsert({
+    where: { name_environment: { name: WARRANT_API_SYSTEM.name, environment: WARRANT_API_SYSTEM.environment } },
+    create: { ...WARRANT_API_SYSTEM, description: "Warrant's own HTTP API (/api/v1)" },
+    update: {},
+  });
+  const writes = token.scopes.includes("WRITE") || token.scopes.includes("AGENT");
+  const identity = await tx.aiIdentity.create({
+    data: {
+      name: `api-token ${token.prefix}`,
+      kind: "OTHER",
+      vendor: "Warrant",
+      product: "API token",
+      purpose: `API token "${token.name}" of ${owner.email} (scopes: ${token.scopes.join(", ").toLowerCase()})`,
+      environment: "PROD",
+      autonomy: writes ? "EXECUTE" : "SUGGEST",
+      status: "ACTIVE",
+      ownerId: token.userId,
+      teamId: owner.teamId,
+      expiresAt: token.expiresAt,
+      nextReviewAt: token.expiresAt,
+      grants: {
+        create: [
+          { systemId: system.id, permission: "READ" as const },
+          ...(writes ? [{ systemId: system.id, permission: "WRITE" as const }] : []),
+        ].map((grant) => ({ ...grant, expiresAt: token.expiresAt })),
+      },
+      credentials: {
+        create: { type: "API_KEY", label: token.name, fingerprint: `sha256:${token.tokenHash.slice(0, 16)}`, issuedAt: new Date(), expiresAt: token.expiresAt },
+      },
+    },
+  });
+  await recomputeRisk(tx, identity.id);
+  return identity;
+}
+
+export async function retireTokenIdentity(tx: Tx, identityId: string, now: Date) {
+  await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
+  await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
+  await tx.aiIdentity.update({ where: { id: identityId }, data: { status: "REVOKED" } });
+  await recomputeRisk(tx, identityId);
+}
 
 // API tokens are bearer secrets shown once. Only their SHA-256 is stored, so a
 // database leak does not leak working tokens. The "wrt_" prefix lets secret
@@ -37,21 +95,18 @@ export const createApiToken = defineMutation({
       userId = actor.userId;
     }
     const secret = generateToken();
+    const prefix = secret.slice(0, TOKEN_PREFIX.length + 6);
+    const tokenHash = hashApiToken(secret);
+    const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
+    const identity = await inventoryApiToken(tx, { userId, name: input.name, prefix, tokenHash, scopes: input.scopes, expiresAt });
     const token = await tx.apiToken.create({
-      data: {
-        name: input.name,
-        prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
-        tokenHash: hashApiToken(secret),
-        scopes: input.scopes,
-        userId,
-        expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS),
-      },
+      data: { name: input.name, prefix, tokenHash, scopes: input.scopes, userId, expiresAt, identityId: identity.id },
     });
     await audit({
       action: "api_token.created",
       targetType: "api_token",
       targetId: token.id,
-      data: { name: token.name, scopes: token.scopes, userId, expiresAt: token.expiresAt },
+      data: { name: token.name, scopes: token.scopes, userId, expiresAt: token.expiresAt, identityId: identity.id },
     });
     return { id: token.id, name: token.name, prefix: token.prefix, expiresAt: token.expiresAt, secret };
   },
@@ -69,7 +124,9 @@ export const revokeApiToken = defineMutation({
       token && (actor.kind === "system" || actor.userId === token.userId || (actor.kind === "user" && actor.roles.includes("ADMIN")));
     if (!token || !mayRevoke) throw notFound("That API token");
     if (token.revokedAt) throw new AppError("conflict", "That API token is already revoked.");
-    await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
+    const now = new Date();
+    await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: now } });
+    if (token.identityId) await retireTokenIdentity(tx, token.identityId, now);
     await audit({ action: "api_token.revoked", targetType: "api_token", targetId: token.id, data: { name: token.name } });
     return { id: token.id };
   },

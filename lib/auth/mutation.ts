@@ -2,12 +2,14 @@ import type { z } from "zod";
 import { prisma, type Db, type Tx } from "@/lib/db/client";
 import { recordAuditEvent, type AuditEntry } from "@/lib/audit/record";
 import { fieldErrorsFromZod, forbidden, unauthenticated, validationError } from "@/lib/errors";
+import { findSecrets, secretRefusalMessage } from "@/lib/security/secret-detector";
 import { can, toAuditActor, type Actor } from "./actor";
 import type { Permission } from "./permissions";
 
 // The one path every change takes, whether it comes from a server action, an
-// API route, the CLI or a job: authenticate → check the role → validate →
-// run inside one transaction → audit in that same transaction.
+// API route, the CLI or a job: authenticate → check the role → refuse
+// secrets → validate → run inside one transaction → audit in that same
+// transaction.
 //
 // The role check comes before validation on purpose: someone who may not act
 // at all learns nothing about what a valid request would look like.
@@ -44,6 +46,13 @@ export async function executeMutation<Input extends z.ZodType, Output>(
 ): Promise<Output> {
   if (!actor) throw unauthenticated();
   if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
+
+  // Secrets are refused before anything else looks at the input, so no part
+  // of one reaches validation messages, the database or the audit log.
+  const secrets = findSecrets(rawInput);
+  if (secrets.length > 0) {
+    throw validationError(Object.fromEntries(secrets.map(({ field, kind }) => [field, secretRefusalMessage(kind)])));
+  }
 
   const parsed = mutation.input.safeParse(rawInput);
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));

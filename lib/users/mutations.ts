@@ -2,6 +2,7 @@ import { defineMutation } from "@/lib/auth/mutation";
 import { AppError, notFound } from "@/lib/errors";
 import { createUserInput, setUserRolesInput, userIdInput } from "@/lib/validation/users";
 import type { Tx } from "@/lib/db/client";
+import { retireTokenIdentity } from "@/lib/auth/api-tokens";
 
 async function findUserOrThrow(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
@@ -59,9 +60,11 @@ export const deactivateUser = defineMutation({
     const user = await tx.user.update({ where: { id: input.userId }, data: { active: false } });
     await tx.session.deleteMany({ where: { userId: input.userId } });
     const now = new Date();
+    const tokens = await tx.apiToken.findMany({ where: { userId: input.userId, revokedAt: null } });
     await tx.apiToken.updateMany({ where: { userId: input.userId, revokedAt: null }, data: { revokedAt: now } });
+    for (const token of tokens) if (token.identityId) await retireTokenIdentity(tx, token.identityId, now);
     const orphaned = await tx.aiIdentity.updateMany({
-      where: { ownerId: input.userId, orphanedAt: null },
+      where: { ownerId: input.userId, orphanedAt: null, status: { in: ["PROPOSED", "ACTIVE", "SUSPENDED"] } },
       data: { orphanedAt: now },
     });
     await audit({

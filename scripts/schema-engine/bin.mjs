@@ -53,18 +53,6 @@ function parseArgs(argv) {
 const args = parseArgs(process.argv.slice(2));
 const { url, shadowDatabaseUrl } = args.datasource ?? {};
 
-if (args.version) {
-  const { loadSchemaEngineWasm } = await import("./wasm.mjs");
-  process.stdout.write(`schema-engine-cli ${(await loadSchemaEngineWasm()).version()}\n`);
-  process.exit(0);
-}
-
-if (args.cli) {
-  process.exit(await runCliCommand(args.cli));
-}
-
-await serveRpc();
-
 async function runCliCommand(command) {
   const db = await import("./db.mjs");
   log("INFO", `Starting schema engine CLI (${command})`); // the CLI skips the first stderr line
@@ -114,16 +102,32 @@ async function serveRpc() {
     });
 
   const { factory, releaseShadowDatabases } = db.createAdapterFactory({ url, shadowDatabaseUrl });
-  const adapterFactory = bindMigrationAwareSqlAdapterFactory(factory);
+  let boundFactory = bindMigrationAwareSqlAdapterFactory(factory);
+  const datamodels = args.datamodels.map((file) => [file, readFileSync(path.resolve(file), "utf8")]);
+  const onLog = (line) => debugEnabled && log("DEBUG", String(line));
+  const newEngine = async (factoryToUse) =>
+    (await loadSchemaEngineWasm()).SchemaEngine.new({ datamodels: datamodels.length ? datamodels : undefined }, onLog, factoryToUse);
+
+  // One engine per process, created on the first request. It connects at once.
   let enginePromise;
-  const engine = () =>
-    (enginePromise ??= (async () => {
-      const wasm = await loadSchemaEngineWasm();
-      const datamodels = args.datamodels.map((file) => [file, readFileSync(path.resolve(file), "utf8")]);
-      const onLog = (line) => debugEnabled && log("DEBUG", String(line));
-      // Connects at once (the native engine connects lazily).
-      return wasm.SchemaEngine.new({ datamodels: datamodels.length ? datamodels : undefined }, onLog, adapterFactory);
-    })());
+  async function engineFor(method, params) {
+    enginePromise ??= newEngine(boundFactory).catch(async (error) => {
+      enginePromise = undefined;
+      const original = originalError(error);
+      const unreachable = knownErrorCode(String(error?.message)) ?? (original && db.connectionErrorCode(original, url).code);
+      if (!(method === "diff" && needsNoDatabase(params) && unreachable)) throw error;
+      const offline = db.createOfflineAdapterFactory(original ?? new Error(String(error.message)), url, factory.connectToShadowDb);
+      boundFactory = bindMigrationAwareSqlAdapterFactory(offline);
+      return newEngine(boundFactory);
+    });
+    return enginePromise;
+  }
+  const needsNoDatabase = (params) => [params?.from, params?.to].every((t) => ["empty", "schemaDatamodel", "migrations"].includes(t?.tag));
+  // JS errors raised inside the driver adapter reach the engine as ids into this registry.
+  const originalError = (error) => {
+    const id = /External error id#(\d+)/.exec(String(error?.message))?.[1];
+    return id === undefined ? undefined : boundFactory.errorRegistry.consumeError(Number(id))?.error;
+  };
 
   // evaluateDataLoss and createMigration get no shadow database factory in the
   // WASM engine: they only work if the schema of exactly this migrations list
@@ -140,7 +144,7 @@ async function serveRpc() {
   }
 
   async function dispatch(method, params) {
-    const e = await engine();
+    const e = await engineFor(method, params);
     switch (method) {
       case "getDatabaseVersion":
         return e.version(params ?? null);
@@ -171,10 +175,8 @@ async function serveRpc() {
       return { code: 4466, message: "An error happened. Check the data field for details.", data: { is_panic: true, message: panicMessage(error), backtrace: error.stack } };
     }
     let message = String(error?.message ?? error);
-    // JS errors raised inside the driver adapter reach the engine as ids into this registry.
-    const registered = /External error id#(\d+)/.exec(message);
-    const original = registered && adapterFactory.errorRegistry.consumeError(Number(registered[1]))?.error;
-    if (original) message = message.replace(registered[0], String(original.message ?? original));
+    const original = originalError(error);
+    if (original) message = message.replace(/External error id#\d+/, String(original.message ?? original));
     let code = typeof error?.code === "string" && /^P\d{4}$/.test(error.code) ? error.code : undefined;
     // The WASM engine leaves out the P-codes of some errors the native engine reports.
     code ??= knownErrorCode(message) ?? (original && db.connectionErrorCode(original, url).code);
@@ -194,10 +196,9 @@ async function serveRpc() {
 
   let queue = Promise.resolve();
   let closing = false;
-  let inFlight;
+  const unanswered = new Map(); // id -> request
 
   async function handle(request) {
-    inFlight = request;
     if (debugEnabled) log("DEBUG", `request ${request.method}`, { params: JSON.stringify(request.params) });
     let reply;
     let panicked = false;
@@ -211,7 +212,7 @@ async function serveRpc() {
     // Close and drop shadow databases the engine did not dispose of before
     // answering, so none survive even if the CLI exits at once.
     await releaseShadowDatabases();
-    inFlight = undefined;
+    unanswered.delete(request.id);
     send(reply);
     if (panicked) {
       // A panicked WASM instance is unusable; 101 is the native panic exit code.
@@ -243,17 +244,28 @@ async function serveRpc() {
         return;
       }
       // The WASM engine is not re-entrant: one request at a time.
+      unanswered.set(message.id, message);
       queue = queue.then(() => handle(message));
     })
     .on("close", shutdown);
   // Panics inside engine callbacks escape the returned promise.
   process.on("uncaughtException", async (error) => {
-    if (inFlight) send({ jsonrpc: "2.0", id: inFlight.id, error: toRpcError(error) });
-    else log("ERROR", panicMessage(error));
+    log("ERROR", isWasmPanic(error) ? panicMessage(error) : format(error));
+    for (const id of unanswered.keys()) send({ jsonrpc: "2.0", id, error: toRpcError(error) });
     await releaseShadowDatabases().catch(() => {});
     process.exit(isWasmPanic(error) ? 101 : 1);
   });
   // The CLI stops the engine by closing stdin and sending SIGTERM at once.
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
+}
+
+process.stdout.on("error", () => {}); // EPIPE once the CLI has gone
+if (args.version) {
+  const { loadSchemaEngineWasm } = await import("./wasm.mjs");
+  process.stdout.write(`schema-engine-cli ${(await loadSchemaEngineWasm()).version()}\n`);
+} else if (args.cli) {
+  process.exitCode = await runCliCommand(args.cli);
+} else {
+  await serveRpc();
 }

@@ -167,16 +167,22 @@ async function dropDatabase(serverUrl, name) {
   });
 }
 
-/** Empties a configured shadow database: the engine expects it blank and does not reset it itself here. */
+/**
+ * Empties a configured shadow database before use, as the native engine does:
+ * drops the schemas the current user owns (so platform schemas it cannot drop
+ * are left alone) and recreates the connection's schema.
+ */
 async function resetDatabase(url) {
   await withClient(url, async (c) => {
+    const schema = schemaOf(url) ?? "public";
     const { rows } = await c.query(
       `SELECT nspname FROM pg_namespace
-        WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-          AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`,
+        WHERE (pg_has_role(nspowner, 'MEMBER') OR nspname = $1)
+          AND nspname <> 'information_schema' AND nspname NOT LIKE 'pg\\_%'`,
+      [schema],
     );
     const statements = rows.map((r) => `DROP SCHEMA ${quoteIdent(r.nspname)} CASCADE;`);
-    statements.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schemaOf(url) ?? "public")};`);
+    statements.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};`);
     await c.query(statements.join("\n"));
   });
 }
@@ -257,4 +263,37 @@ export function createAdapterFactory({ url, shadowDatabaseUrl }) {
   }
 
   return { factory, releaseShadowDatabases };
+}
+
+/**
+ * Stand-in main connection for when the main database cannot be reached or
+ * does not exist: the WASM engine connects as soon as it is created, while the
+ * native one connects only when a command needs the database. This lets diffs
+ * between schema files, an empty schema and a migrations directory (through
+ * the given shadow database factory) run as they do natively; anything that
+ * needs the main database still fails with the original connection error.
+ */
+export function createOfflineAdapterFactory(connectionError, url, connectToShadowDb) {
+  const fail = async () => {
+    throw connectionError;
+  };
+  const adapter = {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    // Only the engine's start-up probe (schema exists, version) gets an answer.
+    queryRaw: async ({ sql }) => {
+      if (!/^SELECT EXISTS\(SELECT 1 FROM pg_namespace/.test(sql)) throw connectionError;
+      return {
+        columnNames: ["exists", "version", "numeric_version"],
+        columnTypes: [ColumnTypeEnum.Boolean, ColumnTypeEnum.Text, ColumnTypeEnum.Int32],
+        rows: [[true, "PostgreSQL (not connected)", 0]],
+      };
+    },
+    executeRaw: fail,
+    executeScript: fail,
+    startTransaction: fail,
+    getConnectionInfo: () => ({ schemaName: schemaOf(url), supportsRelationJoins: true }),
+    dispose: async () => {},
+  };
+  return { provider: "postgres", adapterName: "@prisma/adapter-pg", connect: async () => adapter, connectToShadowDb: connectToShadowDb ?? fail };
 }

@@ -1,0 +1,77 @@
+import { defineMutation } from "@/lib/auth/mutation";
+import { AppError, notFound } from "@/lib/errors";
+import { createCredentialInput, credentialIdInput, rotateCredentialInput } from "@/lib/validation/inventory";
+import { assertMayManageIdentity, lockIdentity } from "./access";
+import { recomputeRisk } from "./recompute-risk";
+
+// Credentials are metadata and a fingerprint. The secret stays in its vault;
+// lib/auth/mutation.ts refuses any input that looks like one.
+
+export const createCredential = defineMutation({
+  name: "credentials.create",
+  description: "record credentials",
+  permission: "inventory:write",
+  input: createCredentialInput,
+  async run({ tx, actor, audit }, input) {
+    const identity = await lockIdentity(tx, input.identityId);
+    assertMayManageIdentity(actor, identity, "record credentials for this identity");
+    const credential = await tx.credential.create({ data: { ...input, lastRotatedAt: input.lastRotatedAt ?? input.issuedAt } });
+    const risk = await recomputeRisk(tx, identity.id);
+    await audit({
+      action: "credential.created",
+      targetType: "identity",
+      targetId: identity.id,
+      data: { credentialId: credential.id, type: credential.type, label: credential.label, fingerprint: credential.fingerprint, riskTier: risk.tier },
+    });
+    return credential;
+  },
+});
+
+/** Records that the secret was replaced: a new fingerprint and rotation date. */
+export const rotateCredential = defineMutation({
+  name: "credentials.rotate",
+  description: "rotate credentials",
+  permission: "inventory:write",
+  input: rotateCredentialInput,
+  async run({ tx, actor, audit }, input) {
+    const found = await tx.credential.findUnique({ where: { id: input.credentialId } });
+    if (!found) throw notFound("That credential");
+    const identity = await lockIdentity(tx, found.identityId);
+    assertMayManageIdentity(actor, identity, "rotate this identity's credentials");
+    if (found.status !== "ACTIVE") throw new AppError("conflict", "A revoked credential cannot be rotated; record a new one.");
+    if (input.fingerprint === found.fingerprint) {
+      throw new AppError("validation_failed", "A rotated credential has a new fingerprint.", { fingerprint: "must differ from the current fingerprint" });
+    }
+    const rotatedAt = input.rotatedAt ?? new Date();
+    const credential = await tx.credential.update({
+      where: { id: found.id },
+      data: { fingerprint: input.fingerprint, lastRotatedAt: rotatedAt, issuedAt: rotatedAt, expiresAt: input.expiresAt ?? null },
+    });
+    const risk = await recomputeRisk(tx, identity.id);
+    await audit({
+      action: "credential.rotated",
+      targetType: "identity",
+      targetId: identity.id,
+      data: { credentialId: found.id, from: found.fingerprint, to: input.fingerprint, riskTier: risk.tier },
+    });
+    return credential;
+  },
+});
+
+export const revokeCredential = defineMutation({
+  name: "credentials.revoke",
+  description: "revoke credentials",
+  permission: "inventory:write",
+  input: credentialIdInput,
+  async run({ tx, actor, audit }, { credentialId }) {
+    const found = await tx.credential.findUnique({ where: { id: credentialId } });
+    if (!found) throw notFound("That credential");
+    const identity = await lockIdentity(tx, found.identityId);
+    assertMayManageIdentity(actor, identity, "revoke this identity's credentials");
+    if (found.status === "REVOKED") throw new AppError("conflict", "That credential is already revoked.");
+    const credential = await tx.credential.update({ where: { id: credentialId }, data: { status: "REVOKED", revokedAt: new Date() } });
+    const risk = await recomputeRisk(tx, identity.id);
+    await audit({ action: "credential.revoked", targetType: "identity", targetId: identity.id, data: { credentialId, label: found.label, riskTier: risk.tier } });
+    return credential;
+  },
+});

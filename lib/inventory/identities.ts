@@ -1,0 +1,160 @@
+import { defineMutation } from "@/lib/auth/mutation";
+import type { Tx } from "@/lib/db/client";
+import type { IdentityStatus } from "@/lib/db/generated/enums";
+import { AppError } from "@/lib/errors";
+import { createIdentityInput, identityIdInput, updateIdentityInput } from "@/lib/validation/inventory";
+import { actorUserId, assertMayManageIdentity, isInventoryManager, lockIdentity } from "./access";
+import { recomputeRisk } from "./recompute-risk";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function assertActiveUser(tx: Tx, userId: string, field: string) {
+  const user = await tx.user.findUnique({ where: { id: userId } });
+  if (!user) throw new AppError("validation_failed", `The ${field} does not exist.`, { [field]: "must be an existing user" });
+  if (!user.active) throw new AppError("validation_failed", `${user.email} is deactivated and cannot own identities.`, { [field]: "must be an active user" });
+}
+
+async function assertTeamExists(tx: Tx, teamId: string) {
+  if (!(await tx.team.findUnique({ where: { id: teamId } }))) {
+    throw new AppError("validation_failed", "That team does not exist.", { teamId: "must be an existing team" });
+  }
+}
+
+async function assertNameFree(tx: Tx, name: string, environment: string, exceptId?: string) {
+  const clash = await tx.aiIdentity.findUnique({ where: { name_environment: { name, environment: environment as never } } });
+  if (clash && clash.id !== exceptId) {
+    throw new AppError("conflict", `An identity named ${name} already exists in ${environment}.`, { name: `is already used in ${environment}` });
+  }
+}
+
+/**
+ * Registers an identity. Members register what they are accountable for (they
+ * must be its owner or backup owner); security leads and admins may register
+ * for anyone.
+ */
+export const createIdentity = defineMutation({
+  name: "identities.create",
+  description: "register AI identities",
+  permission: "inventory:write",
+  input: createIdentityInput,
+  async run({ tx, actor, audit }, input) {
+    const userId = actorUserId(actor);
+    if (!isInventoryManager(actor) && input.ownerId !== userId && input.backupOwnerId !== userId) {
+      throw new AppError("forbidden", "You can register identities you own or back up; ask a security lead to register one for someone else.", {
+        ownerId: "must be you (or make yourself the backup owner)",
+      });
+    }
+    await assertActiveUser(tx, input.ownerId, "ownerId");
+    if (input.backupOwnerId) await assertActiveUser(tx, input.backupOwnerId, "backupOwnerId");
+    if (input.teamId) await assertTeamExists(tx, input.teamId);
+    await assertNameFree(tx, input.name, input.environment);
+    if (input.externalId && (await tx.aiIdentity.findUnique({ where: { externalId: input.externalId } }))) {
+      throw new AppError("conflict", `An identity with external id ${input.externalId} already exists.`, { externalId: "is already used" });
+    }
+
+    const identity = await tx.aiIdentity.create({
+      data: {
+        ...input,
+        // Approval of sensitive registrations arrives with the approvals workflow; until then a
+        // registration is live at once and shows up in the inventory for review.
+        status: "ACTIVE",
+        nextReviewAt: new Date(Date.now() + input.reviewCadenceDays * DAY_MS),
+      },
+    });
+    const risk = await recomputeRisk(tx, identity.id);
+    await audit({ action: "identity.created", targetType: "identity", targetId: identity.id, data: { ...input, riskTier: risk.tier } });
+    return { ...identity, riskTier: risk.tier, riskReasons: risk.reasons };
+  },
+});
+
+/** Edits an identity. Reassigning the owner clears an orphan flag. */
+export const updateIdentity = defineMutation({
+  name: "identities.update",
+  description: "edit AI identities",
+  permission: "inventory:write",
+  input: updateIdentityInput,
+  async run({ tx, actor, audit }, { identityId, ...changes }) {
+    const before = await lockIdentity(tx, identityId);
+    assertMayManageIdentity(actor, before, "edit this identity");
+    if (changes.ownerId && changes.ownerId !== before.ownerId) await assertActiveUser(tx, changes.ownerId, "ownerId");
+    if (changes.backupOwnerId) await assertActiveUser(tx, changes.backupOwnerId, "backupOwnerId");
+    const ownerId = changes.ownerId ?? before.ownerId;
+    if ((changes.backupOwnerId ?? before.backupOwnerId) === ownerId) {
+      throw new AppError("validation_failed", "The backup owner must be someone other than the owner.", { backupOwnerId: "must be someone other than the owner" });
+    }
+    if (changes.teamId) await assertTeamExists(tx, changes.teamId);
+    if (changes.name) await assertNameFree(tx, changes.name, before.environment, identityId);
+
+    const reassigned = changes.ownerId !== undefined && changes.ownerId !== before.ownerId;
+    const identity = await tx.aiIdentity.update({
+      where: { id: identityId },
+      data: {
+        ...changes,
+        ...(reassigned ? { orphanedAt: null } : {}),
+        ...(changes.reviewCadenceDays ? { nextReviewAt: new Date(Date.now() + changes.reviewCadenceDays * DAY_MS) } : {}),
+      },
+    });
+    const risk = await recomputeRisk(tx, identityId);
+    const changed = Object.fromEntries(
+      Object.entries(changes).filter(([key, value]) => String((before as Record<string, unknown>)[key]) !== String(value)),
+    );
+    await audit({
+      action: reassigned ? "identity.owner_reassigned" : "identity.updated",
+      targetType: "identity",
+      targetId: identityId,
+      data: { changed, previousOwnerId: reassigned ? before.ownerId : undefined, riskTier: risk.tier },
+    });
+    return { ...identity, riskTier: risk.tier, riskReasons: risk.reasons };
+  },
+});
+
+const TRANSITIONS: Record<"suspend" | "reactivate" | "retire", { from: IdentityStatus[]; to: IdentityStatus; managersOnly: boolean }> = {
+  suspend: { from: ["PROPOSED", "ACTIVE"], to: "SUSPENDED", managersOnly: false },
+  reactivate: { from: ["SUSPENDED"], to: "ACTIVE", managersOnly: true },
+  retire: { from: ["PROPOSED", "ACTIVE", "SUSPENDED", "EXPIRED"], to: "RETIRED", managersOnly: false },
+};
+
+/**
+ * Status changes. There is no hard delete: retiring ends grants and revokes
+ * credentials but keeps the record and its history for audit.
+ */
+function defineTransition(verb: keyof typeof TRANSITIONS) {
+  const transition = TRANSITIONS[verb];
+  return defineMutation({
+    name: `identities.${verb}`,
+    description: `${verb} AI identities`,
+    permission: "inventory:write",
+    input: identityIdInput,
+    async run({ tx, actor, audit }, { identityId, reason }) {
+      const before = await lockIdentity(tx, identityId);
+      if (transition.managersOnly && !isInventoryManager(actor)) {
+        throw new AppError("forbidden", `Only security leads and admins may ${verb} an identity.`);
+      }
+      assertMayManageIdentity(actor, before, `${verb} this identity`);
+      if (!transition.from.includes(before.status)) {
+        throw new AppError("conflict", `${before.name} is ${before.status.toLowerCase()} and cannot be ${transition.to.toLowerCase()} from there.`);
+      }
+      if (verb === "reactivate" && before.expiresAt <= new Date()) {
+        throw new AppError("conflict", `${before.name} has passed its expiry date; extend the expiry first.`);
+      }
+      const now = new Date();
+      if (verb === "retire") {
+        await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
+        await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
+      }
+      const identity = await tx.aiIdentity.update({ where: { id: identityId }, data: { status: transition.to } });
+      await recomputeRisk(tx, identityId);
+      await audit({
+        action: `identity.${transition.to.toLowerCase()}`,
+        targetType: "identity",
+        targetId: identityId,
+        data: { from: before.status, to: transition.to, reason },
+      });
+      return identity;
+    },
+  });
+}
+
+export const suspendIdentity = defineTransition("suspend");
+export const reactivateIdentity = defineTransition("reactivate");
+export const retireIdentity = defineTransition("retire");

@@ -1,0 +1,185 @@
+import { z } from "zod";
+import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import type { IdentityStatus } from "@/lib/db/generated/enums";
+import { fieldErrorsFromZod, validationError } from "@/lib/errors";
+import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
+import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
+import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
+
+// The inventory's one query: the browser table, the list API, CSV export and
+// the dashboard's links all take the same filters, search and sort, read from
+// URL search params, so a view can be shared as a link.
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Identities that still exist in practice; reminders and "overdue" only concern these. */
+export const LIVE_STATUSES: IdentityStatus[] = ["PROPOSED", "ACTIVE", "SUSPENDED"];
+
+export const SORTABLE_COLUMNS = [
+  "name",
+  "kind",
+  "environment",
+  "status",
+  "riskTier",
+  "owner",
+  "team",
+  "autonomy",
+  "expiresAt",
+  "nextReviewAt",
+  "createdAt",
+  "updatedAt",
+] as const;
+export type SortColumn = (typeof SORTABLE_COLUMNS)[number];
+
+export const PAGE_SIZES = [25, 50, 100] as const;
+export const MAX_API_PAGE_SIZE = 500;
+
+/** A repeated param (?status=A&status=B) or a comma list (?status=A,B). */
+function many<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => {
+    if (value === undefined || value === "") return undefined;
+    const list = Array.isArray(value) ? value : [value];
+    return list.flatMap((entry) => String(entry).split(",")).map((entry) => entry.trim()).filter(Boolean);
+  }, z.array(item).optional());
+}
+
+const flag = z.preprocess((value) => (value === "" ? undefined : value), z.enum(["1", "0", "true", "false"], { message: 'must be "1" or "0"' }).transform((v) => v === "1" || v === "true").optional());
+
+export const inventoryQuerySchema = z.object({
+  q: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().max(200, { message: "must be at most 200 characters" }).optional()),
+  status: many(z.enum(Object.values(IdentityStatusValues) as [IdentityStatus, ...IdentityStatus[]], { message: `must be one of ${Object.values(IdentityStatusValues).join(", ")}` })),
+  kind: many(identityKindSchema),
+  environment: many(environmentSchema),
+  autonomy: many(autonomySchema),
+  risk: many(z.enum(Object.values(RiskTier) as [RiskTier, ...RiskTier[]], { message: `must be one of ${Object.values(RiskTier).join(", ")}` })),
+  ownerId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+  teamId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+  reviewOverdue: flag,
+  orphaned: flag,
+  longLivedCredential: flag,
+  expiresWithinDays: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number({ message: "must be a number of days" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(3650, { message: "must be at most 3650" }).optional(),
+  ),
+  sort: z.preprocess((value) => (value === "" ? undefined : value), z.enum(SORTABLE_COLUMNS, { message: `must be one of ${SORTABLE_COLUMNS.join(", ")}` }).default("name")),
+  dir: z.preprocess((value) => (value === "" ? undefined : value), z.enum(["asc", "desc"], { message: 'must be "asc" or "desc"' }).default("asc")),
+});
+
+export type InventoryQuery = z.infer<typeof inventoryQuerySchema>;
+
+export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
+
+function toRecord(params: SearchParamsInput): Record<string, string | string[] | undefined> {
+  if (!(params instanceof URLSearchParams)) return params;
+  const record: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    record[key] = values.length > 1 ? values : values[0]!;
+  }
+  return record;
+}
+
+/** Parses filters from URL search params; throws a 422 naming each bad param. */
+export function parseInventoryQuery(params: SearchParamsInput): InventoryQuery {
+  const result = inventoryQuerySchema.safeParse(toRecord(params));
+  if (!result.success) throw validationError(fieldErrorsFromZod(result.error));
+  return result.data;
+}
+
+/** The Prisma filter for a query. `now` is a parameter so tests can pin time. */
+export function inventoryWhere(query: InventoryQuery, now = new Date()): Prisma.AiIdentityWhereInput {
+  const and: Prisma.AiIdentityWhereInput[] = [];
+  if (query.status) and.push({ status: { in: query.status } });
+  if (query.kind) and.push({ kind: { in: query.kind } });
+  if (query.environment) and.push({ environment: { in: query.environment } });
+  if (query.autonomy) and.push({ autonomy: { in: query.autonomy } });
+  if (query.risk) and.push({ riskTier: { in: query.risk } });
+  if (query.ownerId) and.push({ ownerId: query.ownerId });
+  if (query.teamId) and.push({ teamId: query.teamId });
+  if (query.orphaned !== undefined) and.push(query.orphaned ? { orphanedAt: { not: null } } : { orphanedAt: null });
+  if (query.reviewOverdue) and.push({ status: { in: LIVE_STATUSES }, nextReviewAt: { lt: now } });
+  if (query.expiresWithinDays !== undefined) {
+    and.push({ status: { in: LIVE_STATUSES }, expiresAt: { gte: now, lt: new Date(now.getTime() + query.expiresWithinDays * DAY_MS) } });
+  }
+  if (query.longLivedCredential !== undefined) {
+    const longLived: Prisma.CredentialWhereInput = {
+      status: "ACTIVE",
+      type: { notIn: SHORT_LIVED_CREDENTIAL_TYPES },
+      OR: [{ expiresAt: null }, { issuedAt: { lt: new Date(now.getTime() - LONG_LIVED_AFTER_DAYS * DAY_MS) } }],
+    };
+    and.push(query.longLivedCredential ? { credentials: { some: longLived } } : { credentials: { none: longLived } });
+  }
+  if (query.q) {
+    const contains = { contains: query.q, mode: "insensitive" as const };
+    and.push({ OR: [{ name: contains }, { vendor: contains }, { product: contains }, { model: contains }, { purpose: contains }] });
+  }
+  return and.length > 0 ? { AND: and } : {};
+}
+
+/** Sort by the chosen column, then by id so paging is stable when values tie. */
+export function inventoryOrderBy(query: InventoryQuery): Prisma.AiIdentityOrderByWithRelationInput[] {
+  const dir = query.dir;
+  const primary: Prisma.AiIdentityOrderByWithRelationInput =
+    query.sort === "owner" ? { owner: { name: dir } } : query.sort === "team" ? { team: { name: dir } } : { [query.sort]: dir };
+  return [primary, { id: dir }];
+}
+
+export const inventoryRowSelect = {
+  id: true,
+  name: true,
+  kind: true,
+  vendor: true,
+  product: true,
+  model: true,
+  purpose: true,
+  environment: true,
+  autonomy: true,
+  status: true,
+  riskTier: true,
+  expiresAt: true,
+  nextReviewAt: true,
+  orphanedAt: true,
+  externalId: true,
+  createdAt: true,
+  updatedAt: true,
+  owner: { select: { id: true, name: true, email: true } },
+  backupOwner: { select: { id: true, name: true, email: true } },
+  team: { select: { id: true, name: true } },
+} satisfies Prisma.AiIdentitySelect;
+
+export type InventoryRow = Prisma.AiIdentityGetPayload<{ select: typeof inventoryRowSelect }>;
+
+/** One page for the browser table (numbered pages, with the total). */
+export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date()) {
+  const where = inventoryWhere(query, now);
+  const [rows, total] = await Promise.all([
+    db.aiIdentity.findMany({ where, orderBy: inventoryOrderBy(query), skip: (page - 1) * pageSize, take: pageSize, select: inventoryRowSelect }),
+    db.aiIdentity.count({ where }),
+  ]);
+  return { rows, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
+/** One page for the API: cursor paging (the cursor is the last row's id), stable under inserts. */
+export async function findIdentitiesAfter(db: Db, query: InventoryQuery, cursor: string | undefined, limit: number, now = new Date()) {
+  const rows = await db.aiIdentity.findMany({
+    where: inventoryWhere(query, now),
+    orderBy: inventoryOrderBy(query),
+    take: limit + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    select: inventoryRowSelect,
+  });
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  return { rows: page, nextCursor: hasMore ? page.at(-1)!.id : null };
+}
+
+/** Every matching row, in batches, for exports: memory stays flat however large the inventory. */
+export async function* streamIdentities(db: Db, query: InventoryQuery, batchSize = 1000, now = new Date()): AsyncGenerator<InventoryRow> {
+  let cursor: string | undefined;
+  for (;;) {
+    const { rows, nextCursor } = await findIdentitiesAfter(db, query, cursor, batchSize, now);
+    yield* rows;
+    if (!nextCursor) return;
+    cursor = nextCursor;
+  }
+}

@@ -1,0 +1,140 @@
+import type {
+  Autonomy,
+  CredentialStatus,
+  CredentialType,
+  Environment,
+  GrantMode,
+  Permission,
+  RiskTier,
+  Sensitivity,
+} from "@/lib/db/generated/enums";
+
+// The risk rule, written once. An identity is classified by what it can
+// reach, never by what the product calls itself:
+//
+// 1. Reach. Each live grant scores sensitivity + permission:
+//      sensitivity  PUBLIC 0, INTERNAL 1, CONFIDENTIAL 2, RESTRICTED 3 (+1 for a production system, at most 3)
+//      permission   READ 0, WRITE 1, DEPLOY 2, ADMIN 2 (just-in-time grants count one less, never below 0)
+//    score 0–1 → LOW, 2 → MEDIUM, 3 → HIGH, 4+ → CRITICAL. The identity's base tier is its highest grant's.
+// 2. Escalations, one tier each (capped at CRITICAL):
+//      - autonomy AUTONOMOUS, or EXECUTE while holding write, deploy or admin anywhere;
+//      - a dev or staging identity that reaches a production system;
+//      - credential hygiene: an active long-lived credential (no expiry, or older than 90 days),
+//        one past its rotation period, or one unused for 90 days;
+//      - its review is overdue.
+// The reasons list says which of these applied, most severe first.
+
+export const LONG_LIVED_AFTER_DAYS = 90;
+export const UNUSED_AFTER_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const TIERS: RiskTier[] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+const SENSITIVITY_SCORE: Record<Sensitivity, number> = { PUBLIC: 0, INTERNAL: 1, CONFIDENTIAL: 2, RESTRICTED: 3 };
+const PERMISSION_SCORE: Record<Permission, number> = { READ: 0, WRITE: 1, DEPLOY: 2, ADMIN: 2 };
+/** Short-lived by construction, so not "long-lived" even without an expiry date. */
+export const SHORT_LIVED_CREDENTIAL_TYPES: CredentialType[] = ["JIT_TOKEN", "CLOUD_ROLE"];
+
+export interface RiskInput {
+  environment: Environment;
+  autonomy: Autonomy;
+  nextReviewAt: Date;
+  grants: {
+    permission: Permission;
+    mode: GrantMode;
+    expiresAt: Date | null;
+    revokedAt: Date | null;
+    system: { name: string; environment: Environment; sensitivity: Sensitivity };
+  }[];
+  credentials: {
+    type: CredentialType;
+    label: string;
+    status: CredentialStatus;
+    issuedAt: Date;
+    expiresAt: Date | null;
+    lastUsedAt: Date | null;
+    lastRotatedAt: Date | null;
+    rotationPeriodDays: number | null;
+  }[];
+}
+
+export interface RiskAssessment {
+  tier: RiskTier;
+  reasons: string[];
+}
+
+function tierForScore(score: number): RiskTier {
+  return TIERS[Math.min(Math.max(score - 1, 0), 3)]!;
+}
+
+function days(ms: number): number {
+  return Math.floor(ms / DAY_MS);
+}
+
+const CREDENTIAL_LABEL: Record<CredentialType, string> = {
+  API_KEY: "API key",
+  PAT: "PAT",
+  OAUTH_TOKEN: "OAuth token",
+  GITHUB_APP: "GitHub App key",
+  CLOUD_ROLE: "cloud role",
+  SSH_KEY: "SSH key",
+  JIT_TOKEN: "JIT token",
+};
+
+export function assessRisk(input: RiskInput, now: Date = new Date()): RiskAssessment {
+  const live = input.grants.filter((grant) => !grant.revokedAt && (!grant.expiresAt || grant.expiresAt > now));
+
+  // 1. Reach.
+  let baseIndex = 0;
+  const reachReasons: { score: number; text: string }[] = [];
+  for (const grant of live) {
+    const prod = grant.system.environment === "PROD";
+    const sensitivity = Math.min(SENSITIVITY_SCORE[grant.system.sensitivity] + (prod ? 1 : 0), 3);
+    const permission = Math.max(PERMISSION_SCORE[grant.permission] - (grant.mode === "JUST_IN_TIME" ? 1 : 0), 0);
+    const score = sensitivity + permission;
+    baseIndex = Math.max(baseIndex, TIERS.indexOf(tierForScore(score)));
+    if (score >= 2) {
+      const where = `${prod ? "production, " : ""}${grant.system.sensitivity.toLowerCase()}`;
+      const jit = grant.mode === "JUST_IN_TIME" ? " (just-in-time)" : "";
+      reachReasons.push({ score, text: `${grant.permission.toLowerCase()} on ${grant.system.name} (${where})${jit}` });
+    }
+  }
+  reachReasons.sort((a, b) => b.score - a.score);
+
+  // 2. Escalations.
+  const escalations: string[] = [];
+  const changesThings = live.some((grant) => grant.permission !== "READ");
+  if (input.autonomy === "AUTONOMOUS") escalations.push("autonomous: acts without a human in the loop");
+  else if (input.autonomy === "EXECUTE" && changesThings) escalations.push("executes changes itself (autonomy: execute)");
+
+  if (input.environment !== "PROD") {
+    const prodSystem = live.find((grant) => grant.system.environment === "PROD");
+    if (prodSystem) escalations.push(`${input.environment.toLowerCase()} identity reaches production system ${prodSystem.system.name}`);
+  }
+
+  const hygiene: string[] = [];
+  for (const credential of input.credentials.filter((c) => c.status === "ACTIVE")) {
+    const label = CREDENTIAL_LABEL[credential.type];
+    const age = days(now.getTime() - credential.issuedAt.getTime());
+    const ephemeral = SHORT_LIVED_CREDENTIAL_TYPES.includes(credential.type);
+    if (!ephemeral && (!credential.expiresAt || age > LONG_LIVED_AFTER_DAYS)) {
+      hygiene.push(`long-lived ${label} ${age} days old${credential.expiresAt ? "" : ", no expiry"}`);
+    }
+    if (credential.rotationPeriodDays) {
+      const sinceRotation = days(now.getTime() - (credential.lastRotatedAt ?? credential.issuedAt).getTime());
+      if (sinceRotation > credential.rotationPeriodDays) {
+        hygiene.push(`${label} not rotated for ${sinceRotation} days (period ${credential.rotationPeriodDays})`);
+      }
+    }
+    const idle = days(now.getTime() - (credential.lastUsedAt ?? credential.issuedAt).getTime());
+    if (idle > UNUSED_AFTER_DAYS) hygiene.push(`${label} unused for ${idle} days`);
+  }
+  // Credential hygiene escalates once however many credentials are neglected.
+  if (hygiene.length > 0) escalations.push(hygiene[0]!);
+
+  const overdue = days(now.getTime() - input.nextReviewAt.getTime());
+  if (overdue > 0) escalations.push(`review overdue by ${overdue} day${overdue === 1 ? "" : "s"}`);
+
+  const tier = TIERS[Math.min(baseIndex + escalations.length, 3)]!;
+  const reasons = [...reachReasons.map((reason) => reason.text), ...escalations, ...hygiene.slice(1)];
+  return { tier, reasons };
+}

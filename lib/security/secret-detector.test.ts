@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { detectSecret, findSecrets } from "./secret-detector";
+
+// Built at run time so this file does not itself look like it holds secrets.
+const fake = (prefix: string, length: number, alphabet = "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z") =>
+  prefix + Array.from({ length }, (_, i) => alphabet[i % alphabet.length]).join("");
+
+describe("detectSecret", () => {
+  it.each([
+    ["GitHub token", fake("ghp_", 36)],
+    ["GitHub fine-grained token", fake("github_pat_", 82)],
+    ["GitLab token", fake("glpat-", 20)],
+    ["AWS access key", "AKIA" + "ABCDEFGHIJKLMNOP"],
+    ["private key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"],
+    ["private key", "-----BEGIN RSA PRIVATE KEY-----"],
+    ["Slack token", fake("xoxb-", 24)],
+    ["Anthropic API key", fake("sk-ant-api03-", 40)],
+    ["OpenAI API key", fake("sk-proj-", 48)],
+    ["Stripe key", fake("sk_live_", 24)],
+    ["npm token", fake("npm_", 36)],
+    ["Google API key", fake("AIza", 35)],
+    ["JSON Web Token", `${fake("eyJ", 20)}.${fake("eyJ", 30)}.${fake("", 30)}`],
+    ["password in a connection string", "postgresql://app:hunter22@db.internal:5432/prod"],
+    ["Warrant API token", fake("wrt_", 43)],
+  ])("recognises a %s", (kind, text) => {
+    expect(detectSecret(`token: ${text} `)).toBe(kind);
+  });
+
+  it.each([
+    "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
+    "secret/agents/claude-release",
+    "arn:aws:iam::123456789012:role/ci-deploy",
+    "Prepares release branches and changelogs for payments-api",
+    "github.com/acme/payments-api",
+    "postgresql://db.internal:5432/prod",
+    "sk-short",
+    "ghp_tooShort",
+  ])("leaves ordinary text alone: %s", (text) => {
+    expect(detectSecret(text)).toBeUndefined();
+  });
+});
+
+describe("findSecrets", () => {
+  it("names the field of every secret in nested input", () => {
+    const input = { name: "agent", notes: ["fine", fake("ghp_", 36)], credential: { label: fake("xoxb-", 24) } };
+    expect(findSecrets(input)).toEqual([
+      { field: "notes.1", kind: "GitHub token" },
+      { field: "credential.label", kind: "Slack token" },
+    ]);
+  });
+});

@@ -1,0 +1,62 @@
+// Warrant stores metadata and fingerprints, never secrets. Any text that looks
+// like a live credential is refused before it reaches validation, the database
+// or a log line. The patterns are the well-known, high-confidence shapes
+// (provider prefixes, PEM headers, JWTs); generic high-entropy guessing would
+// refuse honest fingerprints and ids.
+
+interface SecretPattern {
+  kind: string;
+  pattern: RegExp;
+}
+
+const PATTERNS: SecretPattern[] = [
+  { kind: "private key", pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY( BLOCK)?-----/ },
+  { kind: "GitHub token", pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b/ },
+  { kind: "GitHub fine-grained token", pattern: /\bgithub_pat_[A-Za-z0-9_]{60,}\b/ },
+  { kind: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/ },
+  { kind: "AWS access key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/ },
+  { kind: "AWS secret access key", pattern: /aws.{0,20}?(?:secret|key).{0,20}?[=:]\s*['"]?[A-Za-z0-9/+]{40}\b/i },
+  { kind: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { kind: "Google service-account key", pattern: /"private_key_id"\s*:\s*"[0-9a-f]{40}"/ },
+  { kind: "Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/ },
+  { kind: "Slack webhook", pattern: /hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/ },
+  { kind: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
+  { kind: "OpenAI API key", pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}/ },
+  { kind: "Stripe key", pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}\b/ },
+  { kind: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
+  { kind: "PyPI token", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/ },
+  { kind: "Azure storage key", pattern: /AccountKey=[A-Za-z0-9+/]{86}==/ },
+  { kind: "Hugging Face token", pattern: /\bhf_[A-Za-z0-9]{34,}\b/ },
+  { kind: "Warrant API token", pattern: /\bwrt_[A-Za-z0-9_-]{40,}/ },
+  { kind: "JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
+  { kind: "password in a connection string", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]{3,}@/i },
+];
+
+/** The kind of secret the text looks like, or undefined. Never returns the secret itself. */
+export function detectSecret(text: string): string | undefined {
+  for (const { kind, pattern } of PATTERNS) if (pattern.test(text)) return kind;
+  return undefined;
+}
+
+export interface SecretFinding {
+  /** Dotted path of the field, e.g. "credentials.0.label". */
+  field: string;
+  kind: string;
+}
+
+/** Walks any input (objects, arrays, strings) and reports every field holding something secret-shaped. */
+export function findSecrets(input: unknown, path: string[] = []): SecretFinding[] {
+  if (typeof input === "string") {
+    const kind = detectSecret(input);
+    return kind ? [{ field: path.join(".") || "value", kind }] : [];
+  }
+  if (Array.isArray(input)) return input.flatMap((item, index) => findSecrets(item, [...path, String(index)]));
+  if (input && typeof input === "object") {
+    return Object.entries(input).flatMap(([key, value]) => findSecrets(value, [...path, key]));
+  }
+  return [];
+}
+
+export function secretRefusalMessage(kind: string): string {
+  return `looks like a ${kind}. Warrant never stores secrets: record where it lives (vault path) and its fingerprint instead, and rotate it if it was shared`;
+}

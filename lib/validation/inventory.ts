@@ -1,0 +1,159 @@
+import { z } from "zod";
+import {
+  Autonomy,
+  CredentialType,
+  Environment,
+  GrantMode,
+  IdentityKind,
+  Permission,
+  Sensitivity,
+  SystemKind,
+} from "@/lib/db/generated/enums";
+
+// Input shapes for the inventory, shared by forms, the API (and its OpenAPI
+// document) and CSV import. Forms send every field as a string, with "" for
+// an empty optional field, so the helpers below accept both.
+
+function enumOf<T extends string>(values: Record<string, T>) {
+  const list = Object.values(values) as [T, ...T[]];
+  return z.enum(list, { message: `must be one of ${list.join(", ")}` });
+}
+
+const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
+
+export const requiredText = (max: number) =>
+  z
+    .string({ message: "is required" })
+    .trim()
+    .min(1, { message: "is required" })
+    .max(max, { message: `must be at most ${max} characters` });
+
+export const optionalText = (max: number) => z.preprocess(emptyToUndefined, requiredText(max).optional());
+
+const id = z.string({ message: "is required" }).trim().min(1, { message: "is required" });
+const optionalId = z.preprocess(emptyToUndefined, id.optional());
+
+const date = z.coerce.date({ message: "must be a date, e.g. 2027-03-31" });
+const optionalDate = z.preprocess(emptyToUndefined, date.optional());
+
+const days = (min: number, max: number) =>
+  z.coerce
+    .number({ message: "must be a number of days" })
+    .int({ message: "must be a whole number of days" })
+    .min(min, { message: `must be at least ${min} days` })
+    .max(max, { message: `must be at most ${max} days` });
+
+export const identityKindSchema = enumOf(IdentityKind);
+export const environmentSchema = enumOf(Environment);
+export const autonomySchema = enumOf(Autonomy);
+export const systemKindSchema = enumOf(SystemKind);
+export const sensitivitySchema = enumOf(Sensitivity);
+export const permissionSchema = enumOf(Permission);
+export const grantModeSchema = enumOf(GrantMode);
+export const credentialTypeSchema = enumOf(CredentialType);
+
+/** Identities must end: at most two years ahead, so every one comes back for a decision. */
+export const MAX_IDENTITY_LIFETIME_DAYS = 730;
+
+const identityFields = {
+  name: requiredText(120).regex(/^[\w .:@/+-]+$/, { message: "may use letters, digits, spaces and . _ - : @ / +" }),
+  kind: identityKindSchema,
+  vendor: optionalText(120),
+  product: optionalText(120),
+  model: optionalText(120),
+  purpose: requiredText(2000),
+  environment: environmentSchema,
+  autonomy: autonomySchema.default("SUGGEST"),
+  ownerId: id,
+  backupOwnerId: optionalId,
+  teamId: optionalId,
+  expiresAt: date,
+  reviewCadenceDays: days(7, 365).default(90),
+  externalId: optionalText(200),
+};
+
+function checkIdentityRules(value: { ownerId?: string; backupOwnerId?: string; expiresAt?: Date }, ctx: z.RefinementCtx) {
+  if (value.backupOwnerId && value.ownerId && value.backupOwnerId === value.ownerId) {
+    ctx.addIssue({ code: "custom", path: ["backupOwnerId"], message: "must be someone other than the owner" });
+  }
+  if (value.expiresAt) {
+    const now = Date.now();
+    if (value.expiresAt.getTime() <= now) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be in the future" });
+    else if (value.expiresAt.getTime() > now + MAX_IDENTITY_LIFETIME_DAYS * 86_400_000) {
+      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: `must be within ${MAX_IDENTITY_LIFETIME_DAYS} days` });
+    }
+  }
+}
+
+export const createIdentityInput = z.object(identityFields).superRefine(checkIdentityRules);
+
+/** Environment is fixed at registration: a dev assistant and a prod one are two identities. */
+export const updateIdentityInput = z
+  .object({ identityId: id, ...identityFields })
+  .omit({ environment: true })
+  .partial()
+  .required({ identityId: true })
+  .superRefine(checkIdentityRules);
+
+export const identityIdInput = z.object({ identityId: id, reason: optionalText(500) });
+
+export const createSystemInput = z.object({
+  name: requiredText(200),
+  kind: systemKindSchema,
+  environment: environmentSchema,
+  sensitivity: sensitivitySchema,
+  description: optionalText(2000),
+});
+
+export const updateSystemInput = createSystemInput.partial().extend({ systemId: id });
+
+export const createGrantInput = z
+  .object({
+    identityId: id,
+    systemId: id,
+    permission: permissionSchema,
+    mode: grantModeSchema.default("STANDING"),
+    expiresAt: optionalDate,
+  })
+  .superRefine((value, ctx) => {
+    if (value.mode === "JUST_IN_TIME" && !value.expiresAt) {
+      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "is required for a just-in-time grant" });
+    }
+    if (value.expiresAt && value.expiresAt.getTime() <= Date.now()) {
+      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be in the future" });
+    }
+  });
+
+export const grantIdInput = z.object({ grantId: id });
+
+/** A fingerprint identifies a credential without being it: a hash, a key id, or a token prefix. */
+const fingerprint = requiredText(200).regex(/^[\w:+/=.-]+$/, {
+  message: "must be a fingerprint such as SHA256:… or a key id (letters, digits and : + / = . _ -)",
+});
+
+export const createCredentialInput = z
+  .object({
+    identityId: id,
+    type: credentialTypeSchema,
+    label: requiredText(200),
+    fingerprint,
+    issuedAt: date,
+    expiresAt: optionalDate,
+    lastUsedAt: optionalDate,
+    lastRotatedAt: optionalDate,
+    rotationPeriodDays: z.preprocess(emptyToUndefined, days(1, 3650).optional()),
+    vaultPath: optionalText(500),
+  })
+  .superRefine((value, ctx) => {
+    if (value.issuedAt.getTime() > Date.now() + 60_000) ctx.addIssue({ code: "custom", path: ["issuedAt"], message: "cannot be in the future" });
+    if (value.expiresAt && value.expiresAt <= value.issuedAt) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after issuedAt" });
+  });
+
+export const credentialIdInput = z.object({ credentialId: id });
+
+export const rotateCredentialInput = z.object({
+  credentialId: id,
+  fingerprint,
+  rotatedAt: z.preprocess(emptyToUndefined, date.optional()),
+  expiresAt: optionalDate,
+});
