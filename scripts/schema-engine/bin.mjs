@@ -112,10 +112,12 @@ async function serveRpc() {
   let enginePromise;
   async function engineFor(method, params) {
     enginePromise ??= newEngine(boundFactory).catch(async (error) => {
-      enginePromise = undefined;
       const original = originalError(error);
       const unreachable = knownErrorCode(String(error?.message)) ?? (original && db.connectionErrorCode(original, url).code);
-      if (!(method === "diff" && needsNoDatabase(params) && unreachable)) throw error;
+      if (!(method === "diff" && needsNoDatabase(params) && unreachable)) {
+        enginePromise = undefined; // let a later request try again
+        throw error;
+      }
       const offline = db.createOfflineAdapterFactory(original ?? new Error(String(error.message)), url, factory.connectToShadowDb);
       boundFactory = bindMigrationAwareSqlAdapterFactory(offline);
       return newEngine(boundFactory);
@@ -172,7 +174,8 @@ async function serveRpc() {
   function toRpcError(error) {
     if (error?.rpcCode) return { code: error.rpcCode, message: error.message };
     if (isWasmPanic(error)) {
-      return { code: 4466, message: "An error happened. Check the data field for details.", data: { is_panic: true, message: panicMessage(error), backtrace: error.stack } };
+      const message = panicMessage(error); // the CLI shows the top-level message of a panic
+      return { code: 4466, message, data: { is_panic: true, message, backtrace: error.stack } };
     }
     let message = String(error?.message ?? error);
     const original = originalError(error);

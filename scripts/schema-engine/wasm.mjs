@@ -52,21 +52,21 @@ export async function loadSchemaEngineWasm() {
   const glue = await import(GLUE_SPECIFIER);
   let lastError;
   for (const file of candidateWasmFiles()) {
-    let module;
+    let wasmModule;
     try {
-      module = new WebAssembly.Module(readFileSync(file));
+      wasmModule = new WebAssembly.Module(readFileSync(file));
     } catch (error) {
       lastError = error;
       continue;
     }
-    const imports = WebAssembly.Module.imports(module);
+    const imports = WebAssembly.Module.imports(wasmModule);
     if (!imports.every((i) => typeof glue[i.name] === "function")) {
       lastError = new Error(`${file} does not match the JS glue of ${GLUE_SPECIFIER}`);
       continue;
     }
     const importObject = {};
     for (const { module: ns, name } of imports) (importObject[ns] ??= {})[name] = glue[name];
-    const instance = new WebAssembly.Instance(module, importObject);
+    const instance = new WebAssembly.Instance(wasmModule, importObject);
     glue.__wbg_set_wasm(instance.exports);
     instance.exports.__wbindgen_start();
     loaded = glue;
