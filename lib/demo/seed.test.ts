@@ -27,3 +27,13 @@ describe("seedDemoDataOnce", () => {
     }
   });
 });
+
+describe("demo risk tiers", () => {
+  it("are computed from what each identity reaches", async () => {
+    const release = await prisma.aiIdentity.findFirstOrThrow({ where: { name: "claude-code-release-agent" } });
+    expect(release.riskTier).toBe("CRITICAL");
+    expect(release.riskReasons).toEqual(expect.arrayContaining(["deploy on k8s-prod (production, restricted)"]));
+    const copilot = await prisma.aiIdentity.findFirstOrThrow({ where: { name: "copilot-payments-ide" } });
+    expect(copilot.riskTier).toBe("LOW");
+  });
+});

@@ -1,5 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import type {
   Autonomy,
   CredentialType,
@@ -62,7 +63,7 @@ interface DemoIdentity {
   expiresInDays: number;
   nextReviewInDays: number;
   grants: { system: string; permission: Permission; mode?: "STANDING" | "JUST_IN_TIME" }[];
-  credentials: { type: CredentialType; label: string; ageDays: number; rotationPeriodDays?: number; lastUsedDaysAgo?: number; vaultPath?: string }[];
+  credentials: { type: CredentialType; label: string; ageDays: number; expiresInDays?: number; rotationPeriodDays?: number; lastUsedDaysAgo?: number; vaultPath?: string }[];
 }
 
 export const DEMO_IDENTITIES: DemoIdentity[] = [
@@ -71,7 +72,7 @@ export const DEMO_IDENTITIES: DemoIdentity[] = [
     purpose: "Code completion for the payments team in their IDEs", environment: "DEV", autonomy: "SUGGEST", status: "ACTIVE",
     owner: "olivia.owner@example.com", backupOwner: "omar.owner@example.com", team: "Payments", expiresInDays: 200, nextReviewInDays: 40,
     grants: [{ system: "github.com/acme/web", permission: "READ" }],
-    credentials: [{ type: "OAUTH_TOKEN", label: "Copilot org seat token", ageDays: 30, rotationPeriodDays: 90, lastUsedDaysAgo: 0 }],
+    credentials: [{ type: "OAUTH_TOKEN", label: "Copilot org seat token", ageDays: 30, expiresInDays: 60, rotationPeriodDays: 90, lastUsedDaysAgo: 0 }],
   },
   {
     name: "claude-code-release-agent", kind: "CODING_AGENT", vendor: "Anthropic", product: "Claude Code", model: "claude-opus",
@@ -99,7 +100,7 @@ export const DEMO_IDENTITIES: DemoIdentity[] = [
     purpose: "Lets IDE agents read issues and pull requests", environment: "DEV", autonomy: "SUGGEST", status: "ACTIVE",
     owner: "omar.owner@example.com", backupOwner: "alex.approver@example.com", team: "Developer Experience", expiresInDays: 150, nextReviewInDays: 20,
     grants: [{ system: "github.com/acme/web", permission: "READ" }, { system: "github.com/acme/docs", permission: "READ" }],
-    credentials: [{ type: "PAT", label: "read-only PAT", ageDays: 45, rotationPeriodDays: 90, lastUsedDaysAgo: 2 }],
+    credentials: [{ type: "PAT", label: "read-only PAT", ageDays: 45, expiresInDays: 45, rotationPeriodDays: 90, lastUsedDaysAgo: 2 }],
   },
   {
     name: "postgres-mcp-payments", kind: "MCP_SERVER", vendor: "Community", product: "postgres-mcp",
@@ -120,7 +121,7 @@ export const DEMO_IDENTITIES: DemoIdentity[] = [
     purpose: "Agentic editing for the web team", environment: "DEV", autonomy: "DRAFT", status: "ACTIVE",
     owner: "omar.owner@example.com", team: "Developer Experience", expiresInDays: 10, nextReviewInDays: 80,
     grants: [{ system: "github.com/acme/web", permission: "READ" }, { system: "github.com/acme/web", permission: "WRITE" }],
-    credentials: [{ type: "API_KEY", label: "Cursor team key", ageDays: 20, rotationPeriodDays: 90, lastUsedDaysAgo: 0 }],
+    credentials: [{ type: "API_KEY", label: "Cursor team key", ageDays: 20, expiresInDays: 70, rotationPeriodDays: 90, lastUsedDaysAgo: 0 }],
   },
   {
     name: "infra-autopilot", kind: "CODING_AGENT", vendor: "Acme", product: "In-house agent", model: "claude-opus",
@@ -213,6 +214,7 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
           fingerprint: fakeFingerprint(`${identity.name}/${credential.label}`),
           issuedAt: new Date(now - credential.ageDays * DAY),
           lastRotatedAt: new Date(now - credential.ageDays * DAY),
+          expiresAt: credential.expiresInDays === undefined ? undefined : new Date(now + credential.expiresInDays * DAY),
           lastUsedAt: credential.lastUsedDaysAgo === undefined ? undefined : new Date(now - credential.lastUsedDaysAgo * DAY),
           rotationPeriodDays: credential.rotationPeriodDays,
           vaultPath: credential.vaultPath,
@@ -221,6 +223,7 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
       });
       credentials += 1;
     }
+    await recomputeRisk(tx, row.id);
   }
   return { teams: teams.size, users: users.size, systems: systems.size, identities: DEMO_IDENTITIES.length, grants, credentials };
 }

@@ -1,34 +1,80 @@
 import type { Db } from "@/lib/db/client";
-import { IdentityStatus } from "@/lib/db/generated/enums";
+import { Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
+import { CREDENTIAL_AGE_BUCKETS, inventoryWhere, parseInventoryQuery, type CredentialAgeBucket } from "./query";
 
-export interface StatusCount {
-  status: IdentityStatus;
+// Every number on the dashboard is defined by the inventory link it opens:
+// the count is computed from that link's own query string with the same
+// filter code the inventory table uses, so a click always shows exactly the
+// rows that were counted.
+
+export interface LinkedCount {
+  label: string;
+  /** Query string for /inventory, e.g. "status=ACTIVE". */
+  query: string;
   count: number;
 }
 
-/** Identities per status, every status listed (zero included) in lifecycle order. */
-export async function countIdentitiesByStatus(db: Db): Promise<StatusCount[]> {
-  const groups = await db.aiIdentity.groupBy({ by: ["status"], _count: { _all: true } });
-  const counts = new Map(groups.map((group) => [group.status, group._count._all]));
-  return Object.values(IdentityStatus).map((status) => ({ status, count: counts.get(status) ?? 0 }));
+const LIVE = "status=PROPOSED,ACTIVE,SUSPENDED";
+
+export function inventoryHref(query: string): string {
+  return query ? `/inventory?${query}` : "/inventory";
 }
 
-export interface AttentionCounts {
-  orphaned: number;
-  reviewOverdue: number;
-  expiringIn30Days: number;
+async function countFor(db: Db, label: string, query: string, now: Date): Promise<LinkedCount> {
+  const where = inventoryWhere(parseInventoryQuery(new URLSearchParams(query)), now);
+  return { label, query, count: await db.aiIdentity.count({ where }) };
 }
 
-const LIVE_STATUSES: IdentityStatus[] = ["PROPOSED", "ACTIVE", "SUSPENDED"];
+function titleCase(value: string): string {
+  return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
+}
 
-/** The numbers a security lead acts on first. Only identities still in use count. */
-export async function countNeedingAttention(db: Db, now = new Date()): Promise<AttentionCounts> {
-  const in30Days = new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000);
-  const live = { status: { in: LIVE_STATUSES } };
-  const [orphaned, reviewOverdue, expiringIn30Days] = await Promise.all([
-    db.aiIdentity.count({ where: { ...live, orphanedAt: { not: null } } }),
-    db.aiIdentity.count({ where: { ...live, nextReviewAt: { lt: now } } }),
-    db.aiIdentity.count({ where: { ...live, expiresAt: { gte: now, lt: in30Days } } }),
+export interface Dashboard {
+  total: LinkedCount;
+  byStatus: (LinkedCount & { status: IdentityStatus })[];
+  attention: { key: string; item: LinkedCount }[];
+  byRisk: (LinkedCount & { tier: RiskTier })[];
+  credentialAge: (LinkedCount & { bucket: CredentialAgeBucket })[];
+  byKindAndEnvironment: { kind: IdentityKind; label: string; cells: (LinkedCount & { kind: IdentityKind; environment: Environment })[] }[];
+}
+
+export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard> {
+  const count = (label: string, query: string) => countFor(db, label, query, now);
+  const statuses = Object.values(IdentityStatus);
+  const tiers = Object.values(RiskTier);
+  const buckets = Object.keys(CREDENTIAL_AGE_BUCKETS) as CredentialAgeBucket[];
+  const kinds = Object.values(IdentityKind);
+  const environments = Object.values(Environment);
+
+  const [total, byStatus, attention, byRisk, credentialAge, kindCells] = await Promise.all([
+    count("All identities", ""),
+    Promise.all(statuses.map(async (status) => ({ status, ...(await count(titleCase(status), `status=${status}`)) }))),
+    Promise.all(
+      [
+        { key: "orphaned", label: "Orphaned (owner deactivated)", query: `orphaned=1&${LIVE}` },
+        { key: "review-overdue", label: "Review overdue", query: "reviewOverdue=1" },
+        { key: "expiring", label: "Expiring within 30 days", query: "expiresWithinDays=30" },
+        { key: "long-lived", label: "With a long-lived credential", query: `longLivedCredential=1&${LIVE}` },
+        { key: "high-risk", label: "High or critical risk", query: `risk=HIGH,CRITICAL&${LIVE}` },
+      ].map(async ({ key, label, query }) => ({ key, item: await count(label, query) })),
+    ),
+    Promise.all(tiers.map(async (tier) => ({ tier, ...(await count(titleCase(tier), `risk=${tier}&${LIVE}`)) }))),
+    Promise.all(buckets.map(async (bucket) => ({ bucket, ...(await count(`${bucket} days`, `credentialAge=${encodeURIComponent(bucket)}&${LIVE}`)) }))),
+    Promise.all(
+      kinds.flatMap((kind) =>
+        environments.map(async (environment) => ({
+          kind,
+          environment,
+          ...(await count(`${titleCase(kind)} in ${environment.toLowerCase()}`, `kind=${kind}&environment=${environment}&${LIVE}`)),
+        })),
+      ),
+    ),
   ]);
-  return { orphaned, reviewOverdue, expiringIn30Days };
+
+  const byKindAndEnvironment = kinds.map((kind) => ({
+    kind,
+    label: titleCase(kind),
+    cells: kindCells.filter((cell) => cell.kind === kind),
+  }));
+  return { total, byStatus, attention, byRisk, credentialAge, byKindAndEnvironment };
 }

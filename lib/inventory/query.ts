@@ -31,6 +31,16 @@ export const SORTABLE_COLUMNS = [
 ] as const;
 export type SortColumn = (typeof SORTABLE_COLUMNS)[number];
 
+/** Age buckets (days) of active credentials, as used by the dashboard histogram. */
+export const CREDENTIAL_AGE_BUCKETS = {
+  "0-30": [0, 30],
+  "30-90": [30, 90],
+  "90-180": [90, 180],
+  "180-365": [180, 365],
+  "365+": [365, null],
+} as const satisfies Record<string, readonly [number, number | null]>;
+export type CredentialAgeBucket = keyof typeof CREDENTIAL_AGE_BUCKETS;
+
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const MAX_API_PAGE_SIZE = 500;
 
@@ -57,6 +67,12 @@ export const inventoryQuerySchema = z.object({
   reviewOverdue: flag,
   orphaned: flag,
   longLivedCredential: flag,
+  credentialAge: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(Object.keys(CREDENTIAL_AGE_BUCKETS) as [CredentialAgeBucket, ...CredentialAgeBucket[]], {
+      message: `must be one of ${Object.keys(CREDENTIAL_AGE_BUCKETS).join(", ")}`,
+    }).optional(),
+  ),
   expiresWithinDays: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z.coerce.number({ message: "must be a number of days" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(3650, { message: "must be at most 3650" }).optional(),
@@ -108,6 +124,13 @@ export function inventoryWhere(query: InventoryQuery, now = new Date()): Prisma.
       OR: [{ expiresAt: null }, { issuedAt: { lt: new Date(now.getTime() - LONG_LIVED_AFTER_DAYS * DAY_MS) } }],
     };
     and.push(query.longLivedCredential ? { credentials: { some: longLived } } : { credentials: { none: longLived } });
+  }
+  if (query.credentialAge) {
+    // "Has an active credential issued within this age range."
+    const [minDays, maxDays] = CREDENTIAL_AGE_BUCKETS[query.credentialAge];
+    const issuedAt: Prisma.DateTimeFilter = { lte: new Date(now.getTime() - minDays * DAY_MS) };
+    if (maxDays !== null) issuedAt.gt = new Date(now.getTime() - maxDays * DAY_MS);
+    and.push({ credentials: { some: { status: "ACTIVE", issuedAt } } });
   }
   if (query.q) {
     const contains = { contains: query.q, mode: "insensitive" as const };

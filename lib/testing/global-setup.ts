@@ -27,7 +27,9 @@ let embedded: EmbeddedDatabase | undefined;
 export default async function setup(project: TestProject) {
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    embedded = await startEmbeddedDatabase({ dataDir: path.resolve(".data/test-postgres"), port: 54330 });
+    // WARRANT_TEST_PG_PORT lets several test runs share a checkout, each with its own server.
+    const port = Number(process.env.WARRANT_TEST_PG_PORT ?? 54330);
+    embedded = await startEmbeddedDatabase({ dataDir: path.resolve(`.data/test-postgres-${port}`), port });
     serverUrl = embedded.url("postgres");
   }
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
