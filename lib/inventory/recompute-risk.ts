@@ -19,25 +19,38 @@ export async function recomputeRisk(tx: Tx, identityId: string, now = new Date()
 
 /**
  * Recomputes every identity, for inputs that change with time alone (credential
- * age, overdue reviews). Runs in batches; returns how many tiers changed.
+ * age, overdue reviews). Works in batches and writes each batch's changes in
+ * one statement; returns how many identities changed tier or reasons.
  */
-export async function recomputeAllRisk(db: Db, now = new Date()): Promise<number> {
+export async function recomputeAllRisk(db: Db, now = new Date(), batchSize = 2000): Promise<number> {
   let changed = 0;
   let cursor: string | undefined;
   for (;;) {
     const batch = await db.aiIdentity.findMany({
-      take: 500,
+      take: batchSize,
       ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
       orderBy: { id: "asc" },
       include: { grants: { include: { system: true } }, credentials: true },
     });
     if (batch.length === 0) return changed;
+    const ids: string[] = [];
+    const tiers: string[] = [];
+    const reasons: string[] = [];
     for (const identity of batch) {
-      const { tier, reasons } = assessRisk(identity, now);
-      if (tier !== identity.riskTier || JSON.stringify(reasons) !== JSON.stringify(identity.riskReasons)) {
-        await db.aiIdentity.update({ where: { id: identity.id }, data: { riskTier: tier, riskReasons: reasons } });
-        changed += 1;
+      const assessment = assessRisk(identity, now);
+      if (assessment.tier !== identity.riskTier || JSON.stringify(assessment.reasons) !== JSON.stringify(identity.riskReasons)) {
+        ids.push(identity.id);
+        tiers.push(assessment.tier);
+        reasons.push(JSON.stringify(assessment.reasons));
       }
+    }
+    if (ids.length > 0) {
+      await db.$executeRaw`
+        UPDATE "AiIdentity" AS identity
+        SET "riskTier" = changed.tier::"RiskTier", "riskReasons" = changed.reasons::jsonb
+        FROM unnest(${ids}::text[], ${tiers}::text[], ${reasons}::text[]) AS changed(id, tier, reasons)
+        WHERE identity."id" = changed.id`;
+      changed += ids.length;
     }
     cursor = batch.at(-1)!.id;
   }

@@ -1,0 +1,92 @@
+import type { Db } from "@/lib/db/client";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { recomputeAllRisk } from "@/lib/inventory/recompute-risk";
+
+// A realistic inventory at scale for trying Warrant and for `npm run bench`:
+// 100,000 identities, 300,000 credentials, 5,000 systems and 400,000 grants
+// across 2,000 owners in 50 teams. Rows are generated inside PostgreSQL
+// (generate_series) with a fixed random seed, so every run builds the same data
+// in about a minute; risk tiers are then computed by the real rule.
+
+export const LARGE = { teams: 50, owners: 2000, systems: 5000, identities: 100_000, grantsPerIdentity: 4, credentialsPerIdentity: 3 };
+
+const STATEMENTS = [
+  `SELECT setseed(0.42)`,
+  `INSERT INTO "Team" ("id", "name", "createdAt")
+   SELECT 'scale-team-' || g, 'Scale team ' || g, now() FROM generate_series(1, ${LARGE.teams}) g`,
+  // About 1% of owners have left: their identities are orphaned below.
+  `INSERT INTO "User" ("id", "email", "name", "roles", "active", "teamId", "createdAt", "updatedAt")
+   SELECT 'scale-user-' || g, 'owner' || g || '@scale.example.com', 'Owner ' || g, '{}', g % 97 <> 0,
+          'scale-team-' || (1 + g % ${LARGE.teams}), now(), now()
+   FROM generate_series(1, ${LARGE.owners}) g`,
+  `INSERT INTO "System" ("id", "name", "kind", "environment", "sensitivity", "description", "createdAt", "updatedAt")
+   SELECT 'scale-system-' || g,
+          (ARRAY['repo','aws','ci','jira','slack','vault','db','k8s','api'])[1 + g % 9] || '-' || g,
+          (enum_range(NULL::"SystemKind"))[1 + g % 9],
+          (enum_range(NULL::"Environment"))[1 + floor(random() * 3)::int],
+          (enum_range(NULL::"Sensitivity"))[1 + floor(random() * 4)::int],
+          'Generated for scale tests', now(), now()
+   FROM generate_series(1, ${LARGE.systems}) g`,
+  `INSERT INTO "AiIdentity" ("id", "name", "kind", "vendor", "product", "model", "purpose", "environment", "autonomy",
+                             "status", "ownerId", "backupOwnerId", "teamId", "expiresAt", "reviewCadenceDays",
+                             "nextReviewAt", "orphanedAt", "createdAt", "updatedAt")
+   SELECT 'scale-identity-' || g,
+          (ARRAY['copilot','claude-code','cursor','renovate','mcp','triage-bot','release-agent','docs-plugin'])[1 + g % 8] || '-' || g,
+          (enum_range(NULL::"IdentityKind"))[1 + g % 7],
+          (ARRAY['GitHub','Anthropic','Anysphere','Mend','OpenAI','Acme','Google'])[1 + g % 7],
+          (ARRAY['Copilot','Claude Code','Cursor','Renovate','Codex','In-house','Gemini CLI'])[1 + g % 7],
+          (ARRAY['gpt-5','claude-opus','claude-sonnet',NULL,'gpt-5-mini','gemini-pro'])[1 + g % 6],
+          'Scale-test identity ' || g || ' that ' || (ARRAY['reviews pull requests','deploys services','triages incidents','updates dependencies','answers questions'])[1 + g % 5],
+          (enum_range(NULL::"Environment"))[1 + floor(random() * 3)::int],
+          (enum_range(NULL::"Autonomy"))[1 + floor(random() * 4)::int],
+          (ARRAY['ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','SUSPENDED','PROPOSED','EXPIRED','RETIRED']::"IdentityStatus"[])[1 + g % 10],
+          'scale-user-' || (1 + (g::bigint * 7919) % ${LARGE.owners}),
+          CASE WHEN g % 3 = 0 THEN 'scale-user-' || (1 + (g::bigint * 104729) % ${LARGE.owners}) END,
+          'scale-team-' || (1 + g % ${LARGE.teams}),
+          now() + ((floor(random() * 760) - 60)::int || ' days')::interval,
+          90,
+          now() + ((floor(random() * 150) - 40)::int || ' days')::interval,
+          CASE WHEN ((g::bigint * 7919) % ${LARGE.owners} + 1) % 97 = 0 THEN now() END,
+          now() - ((g % 700) || ' days')::interval, now()
+   FROM generate_series(1, ${LARGE.identities}) g`,
+  // k = 0..3 pick four different systems per identity, so no live grant repeats.
+  `INSERT INTO "Grant" ("id", "identityId", "systemId", "permission", "mode", "expiresAt", "createdAt")
+   SELECT 'scale-grant-' || g || '-' || k, 'scale-identity-' || g,
+          'scale-system-' || (1 + (g * 31 + k * 1217) % ${LARGE.systems}),
+          (ARRAY['READ','READ','WRITE','DEPLOY','ADMIN','READ','WRITE']::"Permission"[])[1 + floor(random() * 7)::int],
+          CASE WHEN random() < 0.15 THEN 'JUST_IN_TIME'::"GrantMode" ELSE 'STANDING'::"GrantMode" END,
+          CASE WHEN random() < 0.2 THEN now() + ((1 + floor(random() * 30))::int || ' days')::interval END,
+          now()
+   FROM generate_series(1, ${LARGE.identities}) g, generate_series(0, ${LARGE.grantsPerIdentity - 1}) k`,
+  `INSERT INTO "Credential" ("id", "identityId", "type", "label", "fingerprint", "status", "issuedAt", "expiresAt",
+                             "lastUsedAt", "lastRotatedAt", "rotationPeriodDays", "vaultPath", "createdAt")
+   SELECT 'scale-credential-' || g || '-' || k, 'scale-identity-' || g,
+          (enum_range(NULL::"CredentialType"))[1 + (g + k) % 7],
+          'credential ' || k || ' of identity ' || g,
+          'SHA256:' || md5(g || '-' || k),
+          CASE WHEN random() < 0.9 THEN 'ACTIVE'::"CredentialStatus" ELSE 'REVOKED'::"CredentialStatus" END,
+          issued, CASE WHEN random() < 0.6 THEN issued + interval '90 days' END,
+          issued + (floor(random() * 30)::int || ' days')::interval, issued,
+          (ARRAY[30, 90, 180, NULL])[1 + floor(random() * 4)::int],
+          'secret/scale/' || g || '/' || k, now()
+   FROM (SELECT g, k, now() - (floor(random() * 900)::int || ' days')::interval AS issued
+         FROM generate_series(1, ${LARGE.identities}) g, generate_series(0, ${LARGE.credentialsPerIdentity - 1}) k) AS rows`,
+];
+
+/** Loads the large inventory unless it is already there. Returns whether it loaded anything. */
+export async function seedLargeInventory(db: Db, log: (message: string) => void = () => undefined): Promise<boolean> {
+  if (await db.aiIdentity.findUnique({ where: { id: "scale-identity-1" } })) return false;
+  const started = Date.now();
+  await db.$transaction(
+    async (tx) => {
+      for (const statement of STATEMENTS) await tx.$executeRawUnsafe(statement);
+      await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "seed:large" }, { action: "demo.seeded_large", data: LARGE });
+    },
+    { timeout: 30 * 60_000 },
+  );
+  log(`Inserted rows in ${((Date.now() - started) / 1000).toFixed(1)} s; computing risk tiers…`);
+  const rated = await recomputeAllRisk(db);
+  log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  await db.$executeRawUnsafe(`ANALYZE`);
+  return true;
+}
