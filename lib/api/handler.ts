@@ -1,10 +1,11 @@
 import "server-only";
-import type { z } from "zod";
+import { z } from "zod";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { can, type Actor } from "@/lib/auth/actor";
 import { executeMutation, type Mutation } from "@/lib/auth/mutation";
 import type { Permission } from "@/lib/auth/permissions";
-import { AppError, forbidden, toAppError } from "@/lib/errors";
+import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
+import { AppError, fieldErrorsFromZod, forbidden, toAppError, validationError } from "@/lib/errors";
 
 // Adapters from HTTP to lib/ for everything under /api/v1: bearer-token
 // authentication, JSON in and out, and errors in the shape DESIGN.md fixes:
@@ -35,6 +36,62 @@ export async function readJsonBody(request: Request): Promise<Record<string, unk
   } catch {
     throw new AppError("bad_request", "The request body must be a JSON object.");
   }
+}
+
+/** A request's search params as a record; a repeated key (?status=A&status=B) becomes an array. */
+export function searchParamsRecord(request: Request): Record<string, string | string[]> {
+  const params = new URL(request.url).searchParams;
+  const record: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    record[key] = values.length > 1 ? values : values[0]!;
+  }
+  return record;
+}
+
+/**
+ * A machine client that misspells a filter would silently get everything, so
+ * a search param that none of the endpoint's schemas knows is a 422.
+ */
+export function assertKnownParams(request: Request, ...schemas: z.ZodObject[]): void {
+  const known = new Set(schemas.flatMap((schema) => Object.keys(schema.shape)));
+  const unknown = Object.keys(searchParamsRecord(request)).filter((key) => !known.has(key));
+  if (unknown.length > 0) throw validationError(Object.fromEntries(unknown.map((key) => [key, "is not a known parameter"])));
+}
+
+/** Parses search params with a schema; a bad param is a 422 naming it. */
+export function readQuery<Schema extends z.ZodType>(request: Request, schema: Schema): z.output<Schema> {
+  const result = schema.safeParse(searchParamsRecord(request));
+  if (!result.success) throw validationError(fieldErrorsFromZod(result.error));
+  return result.data;
+}
+
+const DEFAULT_PAGE_LIMIT = 100;
+
+/** Cursor paging for list endpoints: `limit` rows after the row whose id is `cursor`. */
+export const cursorPageQuery = z.object({
+  limit: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce
+      .number({ message: "must be a number" })
+      .int({ message: "must be a whole number" })
+      .min(1, { message: "must be at least 1" })
+      .max(MAX_API_PAGE_SIZE, { message: `must be at most ${MAX_API_PAGE_SIZE}` })
+      .default(DEFAULT_PAGE_LIMIT),
+  ),
+  cursor: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().min(1).max(200, { message: "is not a cursor from this list" }).optional()),
+});
+
+/**
+ * A mutation's input from the JSON body plus path params renamed to the
+ * input's fields, e.g. { id: "identityId" }. The path wins over the body, so
+ * a body cannot redirect the change to another record.
+ */
+export function withPathParams(fields: Record<string, string>) {
+  return (body: Record<string, unknown>, params: Record<string, string>) => ({
+    ...body,
+    ...Object.fromEntries(Object.entries(fields).map(([param, field]) => [field, params[param]])),
+  });
 }
 
 /** Serializes BigInt (audit sequence numbers) as strings. */

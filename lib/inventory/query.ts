@@ -182,17 +182,25 @@ export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: nu
   return { rows, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
-/** One page for the API: cursor paging (the cursor is the last row's id), stable under inserts. */
+/**
+ * One page for the API: cursor paging (the cursor is the last row's id),
+ * stable under inserts. The cursor row itself is dropped by id rather than
+ * with `skip: 1`, because it may no longer match the filter (suspended while a
+ * client pages through ACTIVE rows) and skipping would then lose a real row.
+ * A row whose sort value changes between pages can still move across the
+ * cursor; the id tie-break keeps every other row in place.
+ */
 export async function findIdentitiesAfter(db: Db, query: InventoryQuery, cursor: string | undefined, limit: number, now = new Date()) {
-  const rows = await db.aiIdentity.findMany({
+  const fetched = await db.aiIdentity.findMany({
     where: inventoryWhere(query, now),
     orderBy: inventoryOrderBy(query),
-    take: limit + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    take: limit + 2,
+    ...(cursor ? { cursor: { id: cursor } } : {}),
     select: inventoryRowSelect,
   });
+  const rows = cursor && fetched[0]?.id === cursor ? fetched.slice(1) : fetched.slice(0, limit + 1);
   const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
+  const page = rows.slice(0, limit);
   return { rows: page, nextCursor: hasMore ? page.at(-1)!.id : null };
 }
 

@@ -55,6 +55,8 @@ export const credentialTypeSchema = enumOf(CredentialType);
 /** Identities must end: at most two years ahead, so every one comes back for a decision. */
 export const MAX_IDENTITY_LIFETIME_DAYS = 730;
 
+// Defaults live on the create schema only: a partial update must leave
+// fields it does not mention alone.
 const identityFields = {
   name: requiredText(120).regex(/^[\w .:@/+-]+$/, { message: "may use letters, digits, spaces and . _ - : @ / +" }),
   kind: identityKindSchema,
@@ -63,12 +65,12 @@ const identityFields = {
   model: optionalText(120),
   purpose: requiredText(2000),
   environment: environmentSchema,
-  autonomy: autonomySchema.default("SUGGEST"),
+  autonomy: autonomySchema,
   ownerId: id,
   backupOwnerId: optionalId,
   teamId: optionalId,
   expiresAt: date,
-  reviewCadenceDays: days(7, 365).default(90),
+  reviewCadenceDays: days(7, 365),
   externalId: optionalText(200),
 };
 
@@ -85,7 +87,9 @@ function checkIdentityRules(value: { ownerId?: string; backupOwnerId?: string; e
   }
 }
 
-export const createIdentityInput = z.object(identityFields).superRefine(checkIdentityRules);
+export const createIdentityInput = z
+  .object({ ...identityFields, autonomy: autonomySchema.default("SUGGEST"), reviewCadenceDays: days(7, 365).default(90) })
+  .superRefine(checkIdentityRules);
 
 /** Environment is fixed at registration: a dev assistant and a prod one are two identities. */
 export const updateIdentityInput = z

@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openApiDocument } from "@/lib/api/openapi";
+import { prisma } from "@/lib/db/client";
+import { countRows, createTestToken, createTestUser } from "@/lib/testing/factories";
+
+// Warrant never stores secrets. For every write endpoint and every field its
+// OpenAPI body lists (plus one field it does not know), a pasted secret is
+// refused with a 422 that names the field, and appears nowhere in the
+// database afterwards. Path params point at real records, so without the
+// refusal most of these calls would succeed.
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+type Body = Record<string, any>;
+const API_DIR = path.resolve("app/api/v1");
+const DAY_MS = 86_400_000;
+
+const alnum = (length: number) => randomBytes(length * 2).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, length);
+const upper = (length: number) => alnum(length * 3).toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, length);
+
+/** Fresh, fake but well-formed secrets of several kinds, so each call's can be searched for on its own. */
+const SECRET_MAKERS = [
+  () => `ghp_${alnum(36)}`,
+  () => `AKIA${upper(16)}`,
+  () => `sk-proj-${alnum(40)}`,
+  () => `xoxb-${alnum(24)}`,
+  () => `-----BEGIN OPENSSH PRIVATE KEY-----\n${alnum(64)}\n-----END OPENSSH PRIVATE KEY-----`,
+  () => `eyJ${alnum(16)}.eyJ${alnum(24)}.${alnum(32)}`,
+  () => `postgres://app:${alnum(16)}@db.internal:5432/app`,
+];
+
+async function call(method: string, route: string, token: string, params: Record<string, string>, body: unknown) {
+  const handlers = (await import(path.join(API_DIR, route, "route.ts"))) as Record<string, Handler>;
+  const urlPath = route.replace(/\[(\w+)\]/g, (_match, name: string) => params[name] ?? "");
+  const response = await handlers[method]!(
+    new Request(`http://localhost/api/v1/${urlPath}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    { params: Promise.resolve(params) },
+  );
+  return { status: response.status, body: (await response.json()) as Body };
+}
+
+/** Every row that could hold what a client sent, as text. */
+async function everythingStored(): Promise<string> {
+  const tables = await Promise.all([
+    prisma.aiIdentity.findMany(),
+    prisma.system.findMany(),
+    prisma.grant.findMany(),
+    prisma.credential.findMany(),
+    prisma.user.findMany(),
+    prisma.apiToken.findMany(),
+    prisma.team.findMany(),
+    prisma.auditEvent.findMany(),
+  ]);
+  return JSON.stringify(tables, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+}
+
+let adminToken: string;
+/** A real record for each kind of path param, by the route's first segment. */
+const recordIds: Record<string, string> = {};
+
+beforeAll(async () => {
+  const admin = await createTestUser(["ADMIN"]);
+  adminToken = await createTestToken(admin.user.email);
+  const identity = await call("POST", "identities", adminToken, {}, {
+    name: "secret-target", kind: "CI_BOT", purpose: "target", environment: "DEV", ownerId: admin.user.id, expiresAt: new Date(Date.now() + 30 * DAY_MS),
+  });
+  const system = await call("POST", "systems", adminToken, {}, { name: "secret-system", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" });
+  const grant = await call("POST", "grants", adminToken, {}, { identityId: identity.body.id, systemId: system.body.id, permission: "READ" });
+  const credential = await call("POST", "credentials", adminToken, {}, {
+    identityId: identity.body.id, type: "API_KEY", label: "key", fingerprint: "kid-1", issuedAt: new Date(Date.now() - DAY_MS),
+  });
+  const token = await call("POST", "api-tokens", adminToken, {}, { name: "spare", scopes: ["READ"], expiresInDays: 5 });
+  const other = await createTestUser([]);
+  Object.assign(recordIds, {
+    identities: identity.body.id, systems: system.body.id, grants: grant.body.id, credentials: credential.body.id, "api-tokens": token.body.id, users: other.user.id,
+  });
+  expect(Object.values(recordIds).every((id) => typeof id === "string")).toBe(true);
+});
+
+describe("a pasted secret", () => {
+  it("is refused in every field of every write endpoint, named in the 422, and stored nowhere", async () => {
+    const operations = Object.entries(openApiDocument().paths).flatMap(([apiPath, methods]) =>
+      Object.entries(methods as Record<string, Body>)
+        .filter(([method]) => method !== "get")
+        .map(([method, operation]) => ({ apiPath, method: method.toUpperCase(), operation })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(18);
+
+    const sent: string[] = [];
+    let checked = 0;
+    for (const { apiPath, method, operation } of operations) {
+      const route = apiPath.slice(1).replace(/\{(\w+)\}/g, "[$1]");
+      const params: Record<string, string> = apiPath.includes("{id}") ? { id: recordIds[route.split("/")[0]!]! } : {};
+      const fields = Object.keys(operation.requestBody?.content["application/json"].schema.properties ?? {});
+      // The inventory routes hand the whole body to their mutation, so even a field they do not know is checked.
+      const wholeBody = ["identities", "systems", "grants", "credentials"].includes(route.split("/")[0]!);
+      for (const field of wholeBody ? [...fields, "notes"] : fields) {
+        const secret = SECRET_MAKERS[checked % SECRET_MAKERS.length]!();
+        sent.push(secret);
+        checked += 1;
+        const before = await countRows();
+        const { status, body } = await call(method, route, adminToken, params, { [field]: `pasted: ${secret}` });
+        const label = `${method} ${apiPath} field ${field}`;
+        expect(status, label).toBe(422);
+        expect(body.error.code, label).toBe("validation_failed");
+        expect(body.error.fields[field], label).toMatch(/^looks like an? .+ Warrant never stores secrets/);
+        expect(JSON.stringify(body), label).not.toContain(secret);
+        expect(await countRows(), label).toEqual(before);
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+
+    const stored = await everythingStored();
+    for (const secret of sent) expect(stored).not.toContain(secret);
+  });
+});

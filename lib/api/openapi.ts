@@ -1,0 +1,417 @@
+import { z } from "zod";
+import type { AnyMutation } from "@/lib/auth/mutation";
+import type { Permission } from "@/lib/auth/permissions";
+import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import type { ErrorCode } from "@/lib/errors";
+import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
+import { createGrant, revokeGrant } from "@/lib/inventory/grants";
+import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
+import { inventoryQuerySchema } from "@/lib/inventory/query";
+import { createSystem, updateSystem } from "@/lib/inventory/systems";
+import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
+import { cursorPageQuery } from "./handler";
+
+// The OpenAPI document for /api/v1, generated from the zod schemas the
+// handlers validate with (a mutation route documents its mutation's own
+// input), so the document cannot promise a shape the API does not accept.
+// Every route under app/api/v1 is declared once below; a test walks the
+// folder and fails if one is missing or the list names one that isn't there.
+
+type Method = "GET" | "POST" | "PATCH";
+type JsonSchema = Record<string, unknown>;
+
+export interface ApiRoute {
+  method: Method;
+  /** Under /api/v1, with OpenAPI path templates: "/identities/{id}". */
+  path: string;
+  /** Unique; mutation routes use the mutation's name. */
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** What the caller must hold; null for public documentation. */
+  permission: Permission | null;
+  /** The JSON body, for mutations the mutation's input (fields filled from the path are left out). */
+  body?: z.ZodType;
+  /** Search-param schemas, accepted together. */
+  query?: z.ZodObject[];
+  /** Each path param and the input field it fills, e.g. { id: "identityId" }. */
+  pathParams?: Record<string, string>;
+  /** Success status; 200 unless said. */
+  status?: number;
+  response: string;
+  /** When the call answers 409, if it can. */
+  conflict?: string;
+}
+
+interface RouteDetails {
+  summary: string;
+  tag: string;
+  response: string;
+  pathParams?: Record<string, string>;
+  status?: number;
+  conflict?: string;
+}
+
+function mutationRoute(method: Method, path: string, mutation: AnyMutation, details: RouteDetails): ApiRoute {
+  return { method, path, operationId: mutation.name, permission: mutation.permission, body: mutation.input, ...details };
+}
+
+function queryRoute(
+  path: string,
+  operationId: string,
+  permission: Permission | null,
+  details: RouteDetails & { query?: z.ZodObject[] },
+): ApiRoute {
+  return { method: "GET", path, operationId, permission, ...details };
+}
+
+const byId = (field: string) => ({ id: field });
+
+// GET /audit-events checks `before` by hand; this schema documents the same rule.
+const auditEventsQuery = z.object({
+  before: z.string().regex(/^\d+$/).optional().describe("Sequence number: only events older than this one (from `nextBefore`)."),
+});
+
+export const API_ROUTES: ApiRoute[] = [
+  queryRoute("/openapi.json", "openapi.get", null, { summary: "This document", tag: "meta", response: "The OpenAPI 3.1 document." }),
+  queryRoute("/me", "me.get", "inventory:read", {
+    summary: "Who the token acts for",
+    tag: "meta",
+    response: "The caller: user id, roles and the token's scopes.",
+  }),
+
+  queryRoute("/users", "users.list", "users:read", { summary: "List users", tag: "users", response: "`{ users: [...] }`, active first." }),
+  mutationRoute("POST", "/users", createUser, {
+    summary: "Pre-register a user (before their first sign-in)",
+    tag: "users",
+    status: 201,
+    response: "The new user.",
+    conflict: "The email is already in use.",
+  }),
+  mutationRoute("PATCH", "/users/{id}", setUserRoles, {
+    summary: "Replace a user's roles",
+    tag: "users",
+    pathParams: byId("userId"),
+    response: "The user with the new roles.",
+  }),
+  mutationRoute("POST", "/users/{id}/deactivate", deactivateUser, {
+    summary: "Deactivate a user: ends their sessions and tokens, orphans what they own",
+    tag: "users",
+    pathParams: byId("userId"),
+    response: "The deactivated user.",
+    conflict: "The user is already deactivated.",
+  }),
+  mutationRoute("POST", "/users/{id}/reactivate", reactivateUser, {
+    summary: "Reactivate a user",
+    tag: "users",
+    pathParams: byId("userId"),
+    response: "The user.",
+    conflict: "The user is already active.",
+  }),
+
+  mutationRoute("POST", "/api-tokens", createApiToken, {
+    summary: "Create an API token for yourself",
+    tag: "api-tokens",
+    status: 201,
+    response: "The token, including `secret`: shown this once and never stored.",
+  }),
+  mutationRoute("POST", "/api-tokens/{id}/revoke", revokeApiToken, {
+    summary: "Revoke one of your API tokens",
+    tag: "api-tokens",
+    pathParams: byId("tokenId"),
+    response: "`{ id }` of the revoked token.",
+    conflict: "The token is already revoked.",
+  }),
+
+  queryRoute("/audit-events", "audit-events.list", "audit:read", {
+    summary: "Audit events, newest first, 100 a page",
+    tag: "audit",
+    query: [auditEventsQuery],
+    response: "`{ events: [...], nextBefore }`; pass `nextBefore` as `before` for the next page (null at the end).",
+  }),
+
+  queryRoute("/identities", "identities.list", "inventory:read", {
+    summary: "List identities with the inventory's filters, search and sort",
+    tag: "identities",
+    query: [inventoryQuerySchema, cursorPageQuery],
+    response: "`{ data: [...], nextCursor }`; pass `nextCursor` as `cursor` for the next page (null at the end).",
+  }),
+  mutationRoute("POST", "/identities", createIdentity, {
+    summary: "Register an AI identity",
+    tag: "identities",
+    status: 201,
+    response: "The new identity with its computed `riskTier` and `riskReasons`.",
+    conflict: "An identity with that name already exists in the environment (or that externalId is taken).",
+  }),
+  queryRoute("/identities/{id}", "identities.get", "inventory:read", {
+    summary: "One identity with its grants (and their systems), credentials and risk",
+    tag: "identities",
+    pathParams: byId("identityId"),
+    response: "What the identity page shows: the identity, `owner`, `backupOwner`, `team`, `grants[].system`, `credentials`, `riskTier`, `riskReasons` and its `timeline` of audit events.",
+  }),
+  mutationRoute("PATCH", "/identities/{id}", updateIdentity, {
+    summary: "Edit an identity (owner, backup owner, security leads and admins)",
+    tag: "identities",
+    pathParams: byId("identityId"),
+    response: "The identity with its recomputed risk.",
+    conflict: "Another identity in the same environment has that name.",
+  }),
+  mutationRoute("POST", "/identities/{id}/suspend", suspendIdentity, {
+    summary: "Suspend an identity",
+    tag: "identities",
+    pathParams: byId("identityId"),
+    response: "The suspended identity.",
+    conflict: "The identity's status does not allow it.",
+  }),
+  mutationRoute("POST", "/identities/{id}/reactivate", reactivateIdentity, {
+    summary: "Reactivate a suspended identity (security leads and admins)",
+    tag: "identities",
+    pathParams: byId("identityId"),
+    response: "The active identity.",
+    conflict: "The identity is not suspended, or has passed its expiry date.",
+  }),
+  mutationRoute("POST", "/identities/{id}/retire", retireIdentity, {
+    summary: "Retire an identity: ends its grants, revokes its credentials, keeps its history",
+    tag: "identities",
+    pathParams: byId("identityId"),
+    response: "The retired identity.",
+    conflict: "The identity is already retired or revoked.",
+  }),
+
+  queryRoute("/systems", "systems.list", "inventory:read", {
+    summary: "List systems by name",
+    tag: "systems",
+    query: [cursorPageQuery],
+    response: "`{ data: [...], nextCursor }`; pass `nextCursor` as `cursor` for the next page (null at the end).",
+  }),
+  mutationRoute("POST", "/systems", createSystem, {
+    summary: "Register a system identities can reach",
+    tag: "systems",
+    status: 201,
+    response: "The new system.",
+    conflict: "A system with that name already exists in the environment.",
+  }),
+  queryRoute("/systems/{id}", "systems.get", "inventory:read", {
+    summary: "One system",
+    tag: "systems",
+    pathParams: byId("systemId"),
+    response: "The system.",
+  }),
+  mutationRoute("PATCH", "/systems/{id}", updateSystem, {
+    summary: "Edit a system (security leads and admins); re-rates every identity reaching it",
+    tag: "systems",
+    pathParams: byId("systemId"),
+    response: "The system.",
+    conflict: "Another system in that environment has that name.",
+  }),
+
+  mutationRoute("POST", "/grants", createGrant, {
+    summary: "Grant an identity one permission on one system",
+    tag: "grants",
+    status: 201,
+    response: "The new grant.",
+    conflict: "The identity already holds that permission there, or is no longer live.",
+  }),
+  queryRoute("/grants/{id}", "grants.get", "inventory:read", {
+    summary: "One grant",
+    tag: "grants",
+    pathParams: byId("grantId"),
+    response: "The grant with its `system` and `identity`.",
+  }),
+  mutationRoute("POST", "/grants/{id}/revoke", revokeGrant, {
+    summary: "Revoke a grant",
+    tag: "grants",
+    pathParams: byId("grantId"),
+    response: "The revoked grant.",
+    conflict: "The grant is already revoked.",
+  }),
+
+  mutationRoute("POST", "/credentials", createCredential, {
+    summary: "Record a credential's metadata and fingerprint (never the secret)",
+    tag: "credentials",
+    status: 201,
+    response: "The new credential.",
+  }),
+  queryRoute("/credentials/{id}", "credentials.get", "inventory:read", {
+    summary: "One credential",
+    tag: "credentials",
+    pathParams: byId("credentialId"),
+    response: "The credential with its `identity`.",
+  }),
+  mutationRoute("POST", "/credentials/{id}/rotate", rotateCredential, {
+    summary: "Record a rotation: the new fingerprint",
+    tag: "credentials",
+    pathParams: byId("credentialId"),
+    response: "The credential with its new fingerprint and rotation date.",
+    conflict: "The credential is revoked.",
+  }),
+  mutationRoute("POST", "/credentials/{id}/revoke", revokeCredential, {
+    summary: "Mark a credential revoked",
+    tag: "credentials",
+    pathParams: byId("credentialId"),
+    response: "The revoked credential.",
+    conflict: "The credential is already revoked.",
+  }),
+];
+
+// ---- generation --------------------------------------------------------
+
+/**
+ * What a client sends ("input"): defaults make a field optional, preprocess
+ * wrappers show the schema they feed. Dates are z.coerce.date, which JSON
+ * Schema cannot express; on the wire they are ISO 8601 strings.
+ */
+function toJsonSchema(schema: z.ZodType): JsonSchema {
+  const generated = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: ({ zodSchema }) => (zodSchema._zod.def.type === "date" ? { type: "string", format: "date-time" } : "throw"),
+  }) as JsonSchema;
+  delete generated.$schema;
+  return generated;
+}
+
+const ERROR_CODES: Record<ErrorCode | "internal", string> = {
+  bad_request: "The body is not a JSON object.",
+  unauthenticated: "No valid API token.",
+  forbidden: "The token's user or scopes do not allow this.",
+  not_found: "No such record.",
+  conflict: "The change conflicts with what exists.",
+  validation_failed: "Fields are not valid; `fields` names each one.",
+  rate_limited: "Too many requests.",
+  internal: "A bug on Warrant's side.",
+};
+
+const errorBody = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string().describe("A sentence a person can act on."),
+    fields: z.record(z.string(), z.string()).optional().describe('Field (dotted path) → what is wrong with it, e.g. { "expiresAt": "must be in the future" }.'),
+  }),
+});
+
+/** Shared error responses, by name; a route's own 409 says when it happens. */
+const ERROR_RESPONSES = {
+  BadRequest: ERROR_CODES.bad_request,
+  Unauthenticated: ERROR_CODES.unauthenticated,
+  Forbidden: ERROR_CODES.forbidden,
+  NotFound: ERROR_CODES.not_found,
+  ValidationFailed: ERROR_CODES.validation_failed,
+};
+
+const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+const errorRef = (name: keyof typeof ERROR_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+
+/** A body schema without the fields the path fills. */
+function withoutFields(schema: JsonSchema, fields: string[]): JsonSchema {
+  const { properties = {}, required = [], ...rest } = schema as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const stillRequired = required.filter((field) => !fields.includes(field));
+  return {
+    ...rest,
+    properties: Object.fromEntries(Object.entries(properties).filter(([field]) => !fields.includes(field))),
+    ...(stillRequired.length > 0 ? { required: stillRequired } : {}),
+  };
+}
+
+function queryParameters(schemas: z.ZodObject[]) {
+  return schemas.flatMap((schema) => {
+    const json = toJsonSchema(schema);
+    const required = new Set((json.required as string[] | undefined) ?? []);
+    return Object.entries((json.properties ?? {}) as Record<string, JsonSchema>).map(([name, property]) => {
+      const { description, ...propertySchema } = property;
+      const isList = propertySchema.type === "array";
+      return {
+        name,
+        in: "query",
+        required: required.has(name),
+        schema: propertySchema,
+        ...(isList ? { style: "form", explode: true } : {}),
+        ...(description || isList
+          ? { description: [description, isList ? "Repeat the parameter or separate values with commas; any value matches." : undefined].filter(Boolean).join(" ") }
+          : {}),
+      };
+    });
+  });
+}
+
+function operation(route: ApiRoute) {
+  const pathFields = Object.values(route.pathParams ?? {});
+  const body = route.body && route.method !== "GET" ? withoutFields(toJsonSchema(route.body), pathFields) : undefined;
+  const hasBody = body !== undefined && Object.keys(body.properties as object).length > 0;
+  const scope = route.permission?.endsWith(":read") ? "read (or write)" : "write";
+
+  const responses: Record<string, unknown> = {
+    [String(route.status ?? 200)]: { description: route.response, content: { "application/json": { schema: { type: "object" } } } },
+  };
+  if (route.permission) {
+    responses["401"] = errorRef("Unauthenticated");
+    responses["403"] = errorRef("Forbidden");
+  }
+  if (route.body) responses["400"] = errorRef("BadRequest");
+  if (route.body || route.query) responses["422"] = errorRef("ValidationFailed");
+  if (route.pathParams) responses["404"] = errorRef("NotFound");
+  if (route.conflict) {
+    responses["409"] = { description: route.conflict, content: errorContent };
+  }
+
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    ...(route.permission
+      ? { description: `Needs the \`${route.permission}\` permission; an API token needs the ${scope} scope.`, "x-permission": route.permission }
+      : { description: "Public: no token needed.", security: [] }),
+    parameters: [
+      ...Object.entries(route.pathParams ?? {}).map(([name, field]) => ({
+        name,
+        in: "path",
+        required: true,
+        schema: { type: "string", minLength: 1 },
+        description: `The ${field.replace(/Id$/, "")}'s id.`,
+      })),
+      ...queryParameters(route.query ?? []),
+    ],
+    ...(hasBody
+      ? { requestBody: { required: ((body.required as string[] | undefined) ?? []).length > 0, content: { "application/json": { schema: body } } } }
+      : {}),
+    responses,
+  };
+}
+
+function buildDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Warrant API",
+      version: "1.0.0",
+      description:
+        "Warrant's machine API: the AI-identity inventory, users, API tokens and the audit log. JSON in and out; " +
+        "send `Authorization: Bearer wrt_…` (tokens are created on the Admin page or with the CLI). Errors are " +
+        '`{"error": {"code", "message", "fields"}}`. Warrant never stores secrets: a field that looks like one is refused with 422.',
+    },
+    servers: [{ url: "/api/v1" }],
+    security: [{ bearerAuth: [] }],
+    tags: [...new Set(API_ROUTES.map((route) => route.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "wrt_…", description: "A Warrant API token, scoped read, write or agent." },
+      },
+      schemas: { Error: toJsonSchema(errorBody) },
+      responses: Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: errorContent }])),
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof buildDocument>;
+
+let cached: OpenApiDocument | undefined;
+
+/** Built once per process: the schemas do not change while it runs. */
+export function openApiDocument(): OpenApiDocument {
+  return (cached ??= buildDocument());
+}
