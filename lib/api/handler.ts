@@ -118,7 +118,10 @@ export function apiQuery(
   };
 }
 
-/** A change endpoint: the mutation's input is built from the path params and the JSON body. */
+/**
+ * A change endpoint: the mutation's input is built from the path params and
+ * the JSON body. `?dryRun=1` previews it (validated, authorized, run, rolled back).
+ */
 export function apiMutation<Input extends z.ZodType, Output>(
   mutation: Mutation<Input, Output>,
   options: { status?: number; input?: (body: Record<string, unknown>, params: Record<string, string>) => unknown } = {},
@@ -132,7 +135,9 @@ export function apiMutation<Input extends z.ZodType, Output>(
       const body = await readJsonBody(request);
       const params = await context.params;
       const input = options.input ? options.input(body, params) : { ...body, ...params };
-      return json(await executeMutation(mutation, actor, input), options.status ?? 200);
+      // ?dryRun=1 runs the whole change, answers as if it happened, and rolls it back.
+      const dryRun = new URL(request.url).searchParams.get("dryRun") === "1";
+      return json(await executeMutation(mutation, actor, input, undefined, { dryRun }), options.status ?? 200);
     } catch (error) {
       return errorResponse(error);
     }

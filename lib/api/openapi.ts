@@ -369,6 +369,9 @@ function operation(route: ApiRoute) {
         description: `The ${field.replace(/Id$/, "")}'s id.`,
       })),
       ...queryParameters(route.query ?? []),
+      ...(route.method !== "GET" && route.permission
+        ? [{ name: "dryRun", in: "query", required: false, schema: { type: "string", enum: ["1"] }, description: "1 = validate, authorize and run the change, answer with its result, then roll it back." }]
+        : []),
     ],
     ...(hasBody
       ? { requestBody: { required: ((body.required as string[] | undefined) ?? []).length > 0, content: { "application/json": { schema: body } } } }

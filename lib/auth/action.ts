@@ -29,12 +29,18 @@ export function formDataToObject(formData: FormData): Record<string, unknown> {
 
 export function mutationAction<Input extends z.ZodType, Output>(
   mutation: Mutation<Input, Output>,
-  options: { success: (result: Output) => string; revalidate?: string; returnResult?: boolean },
+  options: {
+    success: (result: Output) => string;
+    revalidate?: string;
+    returnResult?: boolean;
+    /** A preview: the mutation runs in full and is rolled back (see executeMutation). */
+    dryRun?: boolean;
+  },
 ) {
   return async function action(_previous: ActionState, formData: FormData): Promise<ActionState<Output>> {
     try {
       const actor = await getSessionActor();
-      const result = await executeMutation(mutation, actor, formDataToObject(formData));
+      const result = await executeMutation(mutation, actor, formDataToObject(formData), undefined, { dryRun: options.dryRun });
       if (options.revalidate) revalidatePath(options.revalidate);
       return { status: "ok", message: options.success(result), result: options.returnResult ? result : undefined };
     } catch (error) {

@@ -17,6 +17,8 @@ import type { Permission } from "./permissions";
 export interface MutationContext {
   tx: Tx;
   actor: Actor;
+  /** True when the caller asked for a preview: everything runs, then rolls back. */
+  dryRun: boolean;
   /** Records an audit event in the mutation's transaction. */
   audit(entry: AuditEntry): Promise<void>;
 }
@@ -38,11 +40,17 @@ export function defineMutation<Input extends z.ZodType, Output>(mutation: Mutati
   return mutation;
 }
 
+/** Thrown inside a dry run's transaction to roll it back while carrying the result out. */
+class DryRunRollback<Output> {
+  constructor(readonly result: Output) {}
+}
+
 export async function executeMutation<Input extends z.ZodType, Output>(
   mutation: Mutation<Input, Output>,
   actor: Actor | null,
   rawInput: unknown,
   db: Db = prisma,
+  options: { dryRun?: boolean } = {},
 ): Promise<Output> {
   if (!actor) throw unauthenticated();
   if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
@@ -57,11 +65,13 @@ export async function executeMutation<Input extends z.ZodType, Output>(
   const parsed = mutation.input.safeParse(rawInput);
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
 
-  return db.$transaction(async (tx) => {
+  const dryRun = options.dryRun ?? false;
+  const transaction = async (tx: Tx) => {
     let audited = false;
     const ctx: MutationContext = {
       tx,
       actor,
+      dryRun,
       async audit(entry) {
         await recordAuditEvent(tx, toAuditActor(actor), entry);
         audited = true;
@@ -70,6 +80,13 @@ export async function executeMutation<Input extends z.ZodType, Output>(
     const result = await mutation.run(ctx, parsed.data);
     // A change without its audit event must not commit.
     if (!audited) throw new Error(`Mutation ${mutation.name} changed data without writing an audit event`);
+    if (dryRun) throw new DryRunRollback(result);
     return result;
-  });
+  };
+  try {
+    return await db.$transaction(transaction, { timeout: 60_000 });
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result as Output;
+    throw error;
+  }
 }

@@ -217,3 +217,22 @@ describe("/api/v1/me and tokens", () => {
     expect(body.error.fields).toMatchObject({ scopes: "choose at least one scope", expiresInDays: expect.stringMatching(/at most 365 days/) });
   });
 });
+
+describe("?dryRun=1", () => {
+  it("answers as the change would, and writes nothing", async () => {
+    const before = await countRows();
+    const handlers = (await import(path.join(API_DIR, "users/route.ts"))) as Record<string, Handler>;
+    const response = await handlers.POST!(
+      new Request("http://localhost/api/v1/users?dryRun=1", {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ email: "preview@example.com", name: "Preview", roles: [] }),
+      }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ email: "preview@example.com" });
+    expect(await countRows()).toEqual(before);
+    expect(await prisma.user.findUnique({ where: { email: "preview@example.com" } })).toBeNull();
+  });
+});
