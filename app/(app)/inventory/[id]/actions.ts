@@ -1,0 +1,51 @@
+"use server";
+
+import { mutationAction } from "@/lib/auth/action";
+import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
+import { createGrant, revokeGrant } from "@/lib/inventory/grants";
+import { reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
+
+export const updateIdentityAction = mutationAction(updateIdentity, {
+  success: (identity) => `Saved ${identity.name}.`,
+  revalidate: "/inventory",
+});
+
+export const suspendIdentityAction = mutationAction(suspendIdentity, {
+  success: (identity) => `Suspended ${identity.name}.`,
+  revalidate: "/inventory",
+});
+
+export const reactivateIdentityAction = mutationAction(reactivateIdentity, {
+  success: (identity) => `Reactivated ${identity.name}.`,
+  revalidate: "/inventory",
+});
+
+export const retireIdentityAction = mutationAction(retireIdentity, {
+  success: (identity) => `Retired ${identity.name}. Its grants and credentials are revoked.`,
+  revalidate: "/inventory",
+});
+
+export const createGrantAction = mutationAction(createGrant, {
+  success: (grant) => `Granted ${grant.permission.toLowerCase()}.`,
+  revalidate: "/inventory",
+});
+
+export const revokeGrantAction = mutationAction(revokeGrant, {
+  success: () => "Grant revoked.",
+  revalidate: "/inventory",
+});
+
+export const createCredentialAction = mutationAction(createCredential, {
+  success: (credential) => `Recorded ${credential.label}.`,
+  revalidate: "/inventory",
+});
+
+export const rotateCredentialAction = mutationAction(rotateCredential, {
+  success: (credential) => `Rotated ${credential.label}.`,
+  revalidate: "/inventory",
+});
+
+export const revokeCredentialAction = mutationAction(revokeCredential, {
+  success: (credential) => `Revoked ${credential.label}.`,
+  revalidate: "/inventory",
+});

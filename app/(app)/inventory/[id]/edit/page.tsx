@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EditIdentityForm } from "@/components/inventory/identity-form";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
+import { findIdentity, identityFormValues, identityPermissions, listOwnerCandidates, listTeams } from "@/lib/inventory/identity-detail";
+import { updateIdentityAction } from "../actions";
+
+export const metadata = { title: "Edit identity" };
+
+export default async function EditIdentityPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePermission("inventory:read");
+  const { id } = await params;
+  const identity = await findIdentity(prisma, id);
+  if (!identity) notFound();
+  const back = (
+    <Link href={`/inventory/${identity.id}`} className="text-sm text-sky-700 hover:underline">
+      Back to {identity.name}
+    </Link>
+  );
+  if (!identityPermissions(actor, identity).edit) {
+    return (
+      <>
+        <PageHeader title={`Edit ${identity.name}`} actions={back} />
+        <EmptyState title="You cannot edit this identity">Its owner, its backup owner, security leads and admins can.</EmptyState>
+      </>
+    );
+  }
+  const [people, teams] = await Promise.all([listOwnerCandidates(prisma, [identity.ownerId, identity.backupOwnerId]), listTeams(prisma)]);
+  return (
+    <>
+      <PageHeader title={`Edit ${identity.name}`} description="Reassign its owner, change what it is or when it ends. Only what you change is saved." actions={back} />
+      <EditIdentityForm
+        identityId={identity.id}
+        action={updateIdentityAction}
+        initial={identityFormValues(identity)}
+        people={people}
+        teams={teams}
+        ownerChoice
+        ownerLabel=""
+      />
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AddCredentialForm } from "@/components/inventory/credential-forms";
+import { CredentialsTable } from "@/components/inventory/credentials-table";
+import { AddGrantForm } from "@/components/inventory/grant-forms";
+import { GrantsTable } from "@/components/inventory/grants-table";
+import { IdentitySummary } from "@/components/inventory/identity-summary";
+import { IdentityTimeline } from "@/components/inventory/identity-timeline";
+import { InventoryLinks } from "@/components/inventory/inventory-links";
+import { StatusChangeForm } from "@/components/inventory/status-change-form";
+import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/actor";
+import { requirePermission } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
+import { findIdentity, identityPermissions, listSystemOptions, loadIdentityDetail } from "@/lib/inventory/identity-detail";
+import { ENVIRONMENT_LABELS, KIND_LABELS } from "@/lib/inventory/labels";
+import {
+  createCredentialAction,
+  createGrantAction,
+  reactivateIdentityAction,
+  retireIdentityAction,
+  revokeCredentialAction,
+  revokeGrantAction,
+  rotateCredentialAction,
+  suspendIdentityAction,
+} from "./actions";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const identity = await findIdentity(prisma, (await params).id);
+  return { title: identity?.name ?? "Identity not found" };
+}
+
+export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePermission("inventory:read");
+  const { id } = await params;
+  const identity = await loadIdentityDetail(prisma, id);
+  if (!identity) notFound();
+  const may = identityPermissions(actor, identity);
+  const systems = may.addGrant ? await listSystemOptions(prisma) : [];
+
+  return (
+    <>
+      <PageHeader
+        title={identity.name}
+        description={`${KIND_LABELS[identity.kind]} in ${ENVIRONMENT_LABELS[identity.environment].toLowerCase()}${identity.product ? ` · ${identity.product}` : ""}`}
+        actions={
+          <>
+            {may.edit ? (
+              <Link href={`/inventory/${identity.id}/edit`} className="rounded px-2.5 py-1 text-sm font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
+                Edit
+              </Link>
+            ) : null}
+            <InventoryLinks register={can(actor, "inventory:write")} />
+          </>
+        }
+      />
+
+      <IdentitySummary identity={identity} />
+
+      {may.statusChanges.length > 0 ? (
+        <section aria-labelledby="status-heading" className="mb-6">
+          <h2 id="status-heading" className="mb-2 text-sm font-semibold text-slate-700">Status</h2>
+          <StatusChangeForm
+            identityId={identity.id}
+            changes={may.statusChanges}
+            actions={{ suspend: suspendIdentityAction, reactivate: reactivateIdentityAction, retire: retireIdentityAction }}
+          />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="grants-heading" className="mb-6 space-y-3">
+        <h2 id="grants-heading" className="text-sm font-semibold text-slate-700">Grants</h2>
+        <GrantsTable grants={identity.grants} revoke={may.manageGrants ? revokeGrantAction : undefined} />
+        {may.addGrant ? <AddGrantForm identityId={identity.id} systems={systems} action={createGrantAction} /> : null}
+      </section>
+
+      <section aria-labelledby="credentials-heading" className="mb-6 space-y-3">
+        <h2 id="credentials-heading" className="text-sm font-semibold text-slate-700">Credentials</h2>
+        <CredentialsTable
+          credentials={identity.credentials}
+          rotate={may.manageCredentials ? rotateCredentialAction : undefined}
+          revoke={may.manageCredentials ? revokeCredentialAction : undefined}
+        />
+        {may.addCredential ? <AddCredentialForm identityId={identity.id} action={createCredentialAction} /> : null}
+      </section>
+
+      <section aria-labelledby="timeline-heading" className="mb-6">
+        <h2 id="timeline-heading" className="mb-2 text-sm font-semibold text-slate-700">Timeline</h2>
+        <IdentityTimeline events={identity.timeline} truncated={identity.timelineTruncated} auditLogLink={can(actor, "audit:read")} />
+      </section>
+    </>
+  );
+}

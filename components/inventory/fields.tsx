@@ -1,0 +1,128 @@
+"use client";
+
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { FieldError } from "@/components/ui/form-message";
+import type { ActionState } from "@/lib/auth/action";
+
+// Labelled form fields for the inventory forms. Each shows the server's error
+// for its field right under it (the message names the field), and points the
+// input at that error and at its hint for screen readers.
+
+export const inputClass =
+  "mt-0.5 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm aria-[invalid=true]:border-red-500";
+
+interface FieldProps {
+  label: string;
+  name: string;
+  state: ActionState;
+  hint?: string;
+  required?: boolean;
+  className?: string;
+}
+
+function FieldFrame({ label, name, state, hint, required, className = "", children }: FieldProps & { children: (ids: { id: string; describedBy: string; invalid: boolean }) => ReactNode }) {
+  const id = useId();
+  const invalid = state.status === "error" && Boolean(state.fields?.[name]);
+  const describedBy = [hint ? `${id}-hint` : "", invalid ? `${id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div className={`text-xs ${className}`}>
+      <label htmlFor={id} className="font-medium text-slate-700">
+        {label}
+      </label>
+      {/* Outside the label, so the field's name stays exactly its label; aria-required says it to screen readers. */}
+      {required ? <span aria-hidden="true" className="text-red-700"> *</span> : null}
+      {children({ id, describedBy, invalid })}
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-0.5 text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      <div id={`${id}-error`}>
+        <FieldError state={state} name={name} />
+      </div>
+    </div>
+  );
+}
+
+export function TextField({
+  label,
+  name,
+  state,
+  hint,
+  required,
+  className,
+  defaultValue,
+  ...input
+}: FieldProps & { defaultValue?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "defaultValue" | "required">) {
+  return (
+    <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          name={name}
+          defaultValue={defaultValue}
+          aria-required={required || undefined}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy || undefined}
+          className={inputClass}
+          autoComplete="off"
+          {...input}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+export function TextAreaField({ label, name, state, hint, required, className, defaultValue, rows = 3 }: FieldProps & { defaultValue?: string; rows?: number }) {
+  return (
+    <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          id={id}
+          name={name}
+          rows={rows}
+          defaultValue={defaultValue}
+          aria-required={required || undefined}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy || undefined}
+          className={inputClass}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+export function SelectField({
+  label,
+  name,
+  state,
+  hint,
+  required,
+  className,
+  defaultValue,
+  options,
+  emptyOption,
+}: FieldProps & { defaultValue?: string; options: [string, string][]; emptyOption?: string }) {
+  return (
+    <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
+      {({ id, describedBy, invalid }) => (
+        <select
+          id={id}
+          name={name}
+          defaultValue={defaultValue}
+          aria-required={required || undefined}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy || undefined}
+          className={inputClass}
+        >
+          {emptyOption !== undefined ? <option value="">{emptyOption}</option> : null}
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
