@@ -1,4 +1,7 @@
+import type { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
+import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
@@ -12,6 +15,8 @@ async function assertActiveUser(tx: Tx, userId: string, field: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
   if (!user) throw new AppError("validation_failed", `The ${field} does not exist.`, { [field]: "must be an existing user" });
   if (!user.active) throw new AppError("validation_failed", `${user.email} is deactivated and cannot own identities.`, { [field]: "must be an active user" });
+  // An auditor changes nothing, so could never look after an identity it owned.
+  if (user.roles.includes("AUDITOR")) throw new AppError("validation_failed", `${user.email} is an auditor and cannot own identities.`, { [field]: "must not be an auditor" });
 }
 
 async function assertTeamExists(tx: Tx, teamId: string) {
@@ -28,44 +33,96 @@ async function assertNameFree(tx: Tx, name: string, environment: string, exceptI
 }
 
 /**
- * Registers an identity. Members register what they are accountable for (they
- * must be its owner or backup owner); security leads and admins may register
- * for anyone.
+ * Registers one identity inside the caller's transaction and returns the
+ * audit entry to record. Members register what they are accountable for
+ * (they must be its owner or backup owner); security leads and admins may
+ * register for anyone.
  */
+export async function applyIdentityCreate(tx: Tx, actor: Actor, input: z.output<typeof createIdentityInput>) {
+  const userId = actorUserId(actor);
+  if (!isInventoryManager(actor) && input.ownerId !== userId && input.backupOwnerId !== userId) {
+    throw new AppError("forbidden", "You can register identities you own or back up; ask a security lead to register one for someone else.", {
+      ownerId: "must be you (or make yourself the backup owner)",
+    });
+  }
+  await assertActiveUser(tx, input.ownerId, "ownerId");
+  if (input.backupOwnerId) await assertActiveUser(tx, input.backupOwnerId, "backupOwnerId");
+  if (input.teamId) await assertTeamExists(tx, input.teamId);
+  await assertNameFree(tx, input.name, input.environment);
+  if (input.externalId && (await tx.aiIdentity.findUnique({ where: { externalId: input.externalId } }))) {
+    throw new AppError("conflict", `An identity with external id ${input.externalId} already exists.`, { externalId: "is already used" });
+  }
+
+  const identity = await tx.aiIdentity.create({
+    data: {
+      ...input,
+      // Approval of sensitive registrations arrives with the approvals workflow; until then a
+      // registration is live at once and shows up in the inventory for review.
+      status: "ACTIVE",
+      nextReviewAt: new Date(Date.now() + input.reviewCadenceDays * DAY_MS),
+    },
+  });
+  const risk = await recomputeRisk(tx, identity.id);
+  const audit: AuditEntry = { action: "identity.created", targetType: "identity", targetId: identity.id, data: { ...input, riskTier: risk.tier } };
+  return { identity: { ...identity, riskTier: risk.tier, riskReasons: risk.reasons }, audit };
+}
+
+/** Registers an identity (see applyIdentityCreate). */
 export const createIdentity = defineMutation({
   name: "identities.create",
   description: "register AI identities",
   permission: "inventory:write",
   input: createIdentityInput,
   async run({ tx, actor, audit }, input) {
-    const userId = actorUserId(actor);
-    if (!isInventoryManager(actor) && input.ownerId !== userId && input.backupOwnerId !== userId) {
-      throw new AppError("forbidden", "You can register identities you own or back up; ask a security lead to register one for someone else.", {
-        ownerId: "must be you (or make yourself the backup owner)",
-      });
-    }
-    await assertActiveUser(tx, input.ownerId, "ownerId");
-    if (input.backupOwnerId) await assertActiveUser(tx, input.backupOwnerId, "backupOwnerId");
-    if (input.teamId) await assertTeamExists(tx, input.teamId);
-    await assertNameFree(tx, input.name, input.environment);
-    if (input.externalId && (await tx.aiIdentity.findUnique({ where: { externalId: input.externalId } }))) {
-      throw new AppError("conflict", `An identity with external id ${input.externalId} already exists.`, { externalId: "is already used" });
-    }
-
-    const identity = await tx.aiIdentity.create({
-      data: {
-        ...input,
-        // Approval of sensitive registrations arrives with the approvals workflow; until then a
-        // registration is live at once and shows up in the inventory for review.
-        status: "ACTIVE",
-        nextReviewAt: new Date(Date.now() + input.reviewCadenceDays * DAY_MS),
-      },
-    });
-    const risk = await recomputeRisk(tx, identity.id);
-    await audit({ action: "identity.created", targetType: "identity", targetId: identity.id, data: { ...input, riskTier: risk.tier } });
-    return { ...identity, riskTier: risk.tier, riskReasons: risk.reasons };
+    const result = await applyIdentityCreate(tx, actor, input);
+    await audit(result.audit);
+    return result.identity;
   },
 });
+
+export type IdentityUpdateInput = z.output<typeof updateIdentityInput>;
+
+/**
+ * Edits one identity inside the caller's transaction and returns the audit
+ * entry to record. Reassigning the owner clears an orphan flag. The single
+ * edit and the bulk action both go through here, so they cannot drift apart.
+ */
+export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ...changes }: IdentityUpdateInput) {
+  const before = await lockIdentity(tx, identityId);
+  assertMayManageIdentity(actor, before, "edit this identity");
+  if (changes.ownerId && changes.ownerId !== before.ownerId) await assertActiveUser(tx, changes.ownerId, "ownerId");
+  if (changes.backupOwnerId) await assertActiveUser(tx, changes.backupOwnerId, "backupOwnerId");
+  const ownerId = changes.ownerId ?? before.ownerId;
+  if ((changes.backupOwnerId ?? before.backupOwnerId) === ownerId) {
+    throw new AppError("validation_failed", "The backup owner must be someone other than the owner.", { backupOwnerId: "must be someone other than the owner" });
+  }
+  if (changes.teamId) await assertTeamExists(tx, changes.teamId);
+  if (changes.name) await assertNameFree(tx, changes.name, before.environment, identityId);
+
+  const reassigned = changes.ownerId !== undefined && changes.ownerId !== before.ownerId;
+  const identity = await tx.aiIdentity.update({
+    where: { id: identityId },
+    data: {
+      ...changes,
+      ...(reassigned ? { orphanedAt: null } : {}),
+      // A new cadence restarts the review clock; re-sending the current one does not.
+      ...(changes.reviewCadenceDays && changes.reviewCadenceDays !== before.reviewCadenceDays
+        ? { nextReviewAt: new Date(Date.now() + changes.reviewCadenceDays * DAY_MS) }
+        : {}),
+    },
+  });
+  const risk = await recomputeRisk(tx, identityId);
+  const changed = Object.fromEntries(
+    Object.entries(changes).filter(([key, value]) => String((before as Record<string, unknown>)[key]) !== String(value)),
+  );
+  const audit: AuditEntry = {
+    action: reassigned ? "identity.owner_reassigned" : "identity.updated",
+    targetType: "identity",
+    targetId: identityId,
+    data: { changed, previousOwnerId: reassigned ? before.ownerId : undefined, riskTier: risk.tier },
+  };
+  return { identity: { ...identity, riskTier: risk.tier, riskReasons: risk.reasons }, audit };
+}
 
 /** Edits an identity. Reassigning the owner clears an orphan flag. */
 export const updateIdentity = defineMutation({
@@ -73,38 +130,10 @@ export const updateIdentity = defineMutation({
   description: "edit AI identities",
   permission: "inventory:write",
   input: updateIdentityInput,
-  async run({ tx, actor, audit }, { identityId, ...changes }) {
-    const before = await lockIdentity(tx, identityId);
-    assertMayManageIdentity(actor, before, "edit this identity");
-    if (changes.ownerId && changes.ownerId !== before.ownerId) await assertActiveUser(tx, changes.ownerId, "ownerId");
-    if (changes.backupOwnerId) await assertActiveUser(tx, changes.backupOwnerId, "backupOwnerId");
-    const ownerId = changes.ownerId ?? before.ownerId;
-    if ((changes.backupOwnerId ?? before.backupOwnerId) === ownerId) {
-      throw new AppError("validation_failed", "The backup owner must be someone other than the owner.", { backupOwnerId: "must be someone other than the owner" });
-    }
-    if (changes.teamId) await assertTeamExists(tx, changes.teamId);
-    if (changes.name) await assertNameFree(tx, changes.name, before.environment, identityId);
-
-    const reassigned = changes.ownerId !== undefined && changes.ownerId !== before.ownerId;
-    const identity = await tx.aiIdentity.update({
-      where: { id: identityId },
-      data: {
-        ...changes,
-        ...(reassigned ? { orphanedAt: null } : {}),
-        ...(changes.reviewCadenceDays ? { nextReviewAt: new Date(Date.now() + changes.reviewCadenceDays * DAY_MS) } : {}),
-      },
-    });
-    const risk = await recomputeRisk(tx, identityId);
-    const changed = Object.fromEntries(
-      Object.entries(changes).filter(([key, value]) => String((before as Record<string, unknown>)[key]) !== String(value)),
-    );
-    await audit({
-      action: reassigned ? "identity.owner_reassigned" : "identity.updated",
-      targetType: "identity",
-      targetId: identityId,
-      data: { changed, previousOwnerId: reassigned ? before.ownerId : undefined, riskTier: risk.tier },
-    });
-    return { ...identity, riskTier: risk.tier, riskReasons: risk.reasons };
+  async run({ tx, actor, audit }, input) {
+    const result = await applyIdentityUpdate(tx, actor, input);
+    await audit(result.audit);
+    return result.identity;
   },
 });
 
@@ -114,43 +143,57 @@ const TRANSITIONS: Record<"suspend" | "reactivate" | "retire", { from: IdentityS
   retire: { from: ["PROPOSED", "ACTIVE", "SUSPENDED", "EXPIRED"], to: "RETIRED", managersOnly: false },
 };
 
+export type IdentityTransition = keyof typeof TRANSITIONS;
+
 /**
- * Status changes. There is no hard delete: retiring ends grants and revokes
- * credentials but keeps the record and its history for audit.
+ * Moves one identity to another status inside the caller's transaction and
+ * returns the audit entry to record. There is no hard delete: retiring ends
+ * grants and revokes credentials but keeps the record and its history for audit.
  */
-function defineTransition(verb: keyof typeof TRANSITIONS) {
+export async function applyIdentityTransition(
+  tx: Tx,
+  actor: Actor,
+  verb: IdentityTransition,
+  { identityId, reason }: z.output<typeof identityIdInput>,
+) {
   const transition = TRANSITIONS[verb];
+  const before = await lockIdentity(tx, identityId);
+  if (transition.managersOnly && !isInventoryManager(actor)) {
+    throw new AppError("forbidden", `Only security leads and admins may ${verb} an identity.`);
+  }
+  assertMayManageIdentity(actor, before, `${verb} this identity`);
+  if (!transition.from.includes(before.status)) {
+    throw new AppError("conflict", `${before.name} is ${before.status.toLowerCase()} and cannot be ${transition.to.toLowerCase()} from there.`);
+  }
+  if (verb === "reactivate" && before.expiresAt <= new Date()) {
+    throw new AppError("conflict", `${before.name} has passed its expiry date; extend the expiry first.`);
+  }
+  const now = new Date();
+  if (verb === "retire") {
+    await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
+    await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
+  }
+  const identity = await tx.aiIdentity.update({ where: { id: identityId }, data: { status: transition.to } });
+  await recomputeRisk(tx, identityId);
+  const audit: AuditEntry = {
+    action: `identity.${transition.to.toLowerCase()}`,
+    targetType: "identity",
+    targetId: identityId,
+    data: { from: before.status, to: transition.to, reason },
+  };
+  return { identity, audit };
+}
+
+function defineTransition(verb: IdentityTransition) {
   return defineMutation({
     name: `identities.${verb}`,
     description: `${verb} AI identities`,
     permission: "inventory:write",
     input: identityIdInput,
-    async run({ tx, actor, audit }, { identityId, reason }) {
-      const before = await lockIdentity(tx, identityId);
-      if (transition.managersOnly && !isInventoryManager(actor)) {
-        throw new AppError("forbidden", `Only security leads and admins may ${verb} an identity.`);
-      }
-      assertMayManageIdentity(actor, before, `${verb} this identity`);
-      if (!transition.from.includes(before.status)) {
-        throw new AppError("conflict", `${before.name} is ${before.status.toLowerCase()} and cannot be ${transition.to.toLowerCase()} from there.`);
-      }
-      if (verb === "reactivate" && before.expiresAt <= new Date()) {
-        throw new AppError("conflict", `${before.name} has passed its expiry date; extend the expiry first.`);
-      }
-      const now = new Date();
-      if (verb === "retire") {
-        await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
-        await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
-      }
-      const identity = await tx.aiIdentity.update({ where: { id: identityId }, data: { status: transition.to } });
-      await recomputeRisk(tx, identityId);
-      await audit({
-        action: `identity.${transition.to.toLowerCase()}`,
-        targetType: "identity",
-        targetId: identityId,
-        data: { from: before.status, to: transition.to, reason },
-      });
-      return identity;
+    async run({ tx, actor, audit }, input) {
+      const result = await applyIdentityTransition(tx, actor, verb, input);
+      await audit(result.audit);
+      return result.identity;
     },
   });
 }

@@ -98,7 +98,11 @@ function toRecord(params: SearchParamsInput): Record<string, string | string[] |
 /** Parses filters from URL search params; throws a 422 naming each bad param. */
 export function parseInventoryQuery(params: SearchParamsInput): InventoryQuery {
   const result = inventoryQuerySchema.safeParse(toRecord(params));
-  if (!result.success) throw validationError(fieldErrorsFromZod(result.error));
+  if (!result.success) {
+    // "status.1" → "status": the client sent one parameter, however many values it held.
+    const fields = Object.entries(fieldErrorsFromZod(result.error)).map(([field, message]) => [field.split(".")[0]!, message]);
+    throw validationError(Object.fromEntries(fields.reverse()));
+  }
   return result.data;
 }
 

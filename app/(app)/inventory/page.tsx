@@ -1,15 +1,69 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { InventoryFilters } from "@/components/inventory/inventory-filters";
+import { InventoryLinks } from "@/components/inventory/inventory-links";
+import { InventoryTable } from "@/components/inventory/inventory-table";
+import { SavedViewsMenu } from "@/components/inventory/saved-views-menu";
 import { PageHeader } from "@/components/ui/page-header";
-import { requireActor } from "@/lib/auth/session";
+import { can } from "@/lib/auth/actor";
+import { requirePermission } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
+import { isInventoryManager } from "@/lib/inventory/access";
+import { PAGE_SIZES } from "@/lib/inventory/query";
+import { listSavedViews } from "@/lib/inventory/saved-views";
+import { loadInventoryChoices, loadInventoryPage, parseInventoryView, toInventoryTableRow } from "@/lib/inventory/view";
+import { bulkUpdateIdentitiesAction, createSavedViewAction, deleteSavedViewAction } from "./actions";
 
 export const metadata = { title: "Inventory" };
 
-export default async function Page() {
-  await requireActor();
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function InventoryPage({ searchParams }: { searchParams: SearchParams }) {
+  const actor = await requirePermission("inventory:read");
+  const params = await searchParams;
+  const view = parseInventoryView(params);
+  const now = new Date();
+  const [result, choices, savedViews] = await Promise.all([loadInventoryPage(prisma, view, now), loadInventoryChoices(prisma), listSavedViews(prisma, actor)]);
+  const canWrite = can(actor, "inventory:write");
+  // Remount the filter form and saved views menu on every URL change, so they show the view (back button included).
+  const viewKey = JSON.stringify(params);
+
   return (
     <>
-      <PageHeader title="Inventory" description="Every AI identity with its owner, purpose, reach, credentials and risk." />
-      <EmptyState title="Not built yet">The inventory table comes next: filter by status, kind, environment, owner, team and risk; search; sort; saved views; CSV import and export; bulk actions.</EmptyState>
+      <PageHeader
+        title="Inventory"
+        description="Every AI identity with its owner, purpose, reach, credentials and risk."
+        actions={
+          <>
+            <SavedViewsMenu key={viewKey} views={savedViews} canSave={canWrite} canShare={isInventoryManager(actor)} createAction={createSavedViewAction} deleteAction={deleteSavedViewAction} />
+            <InventoryLinks register={canWrite} />
+          </>
+        }
+      />
+      {view.error ? (
+        <div role="alert" className="mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p className="font-medium">Some filters in the address are not valid, so all identities are shown unfiltered.</p>
+          <ul className="mt-1 list-inside list-disc">
+            {Object.entries(view.error.fields ?? {}).map(([field, message]) => (
+              <li key={field}>
+                <code>{field}</code>: {message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="space-y-3">
+        <InventoryFilters key={viewKey} query={view.query} owners={choices.owners} teams={choices.teams} />
+        <InventoryTable
+          rows={result.rows.map((row) => toInventoryTableRow(row, now))}
+          total={result.total}
+          page={result.page}
+          pageSize={result.pageSize}
+          pageSizes={PAGE_SIZES}
+          sort={{ column: view.query.sort, dir: view.query.dir }}
+          owners={choices.owners}
+          canWrite={canWrite}
+          bulkAction={bulkUpdateIdentitiesAction}
+        />
+      </div>
     </>
   );
 }

@@ -1,14 +1,70 @@
+import Link from "next/link";
+import { LocalTime } from "@/components/local-time";
+import { RiskTierBadge } from "@/components/inventory/risk-badge";
+import { IdentityStatusBadge } from "@/components/status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireActor } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
+import { isInventoryManager } from "@/lib/inventory/access";
+import { findIdentitiesPage, parseInventoryQuery } from "@/lib/inventory/query";
 
 export const metadata = { title: "My tasks" };
 
+/** The orphan queue is exactly this inventory view, so the list and the link always agree. */
+const ORPHANED_QUERY = "orphaned=1";
+const ORPHANS_SHOWN = 50;
+
 export default async function Page() {
-  await requireActor();
+  const actor = await requireActor();
+  // Orphans wait for security leads and admins: they are the ones who may reassign anyone's identity.
+  const orphans = isInventoryManager(actor) ? await findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(ORPHANED_QUERY)), 1, ORPHANS_SHOWN) : null;
+
   return (
     <>
       <PageHeader title="My tasks" description="Reviews you owe and approvals waiting for you." />
+      {orphans ? (
+        <section aria-labelledby="orphans-heading" className="mb-6 space-y-2">
+          <div className="flex items-baseline justify-between gap-3">
+            <h2 id="orphans-heading" className="text-sm font-semibold text-slate-700">
+              Orphaned identities <span className="font-normal text-slate-500">({orphans.total})</span>
+            </h2>
+            <Link href={`/inventory?${ORPHANED_QUERY}`} className="text-sm text-sky-700 hover:underline">
+              Open in the inventory to reassign →
+            </Link>
+          </div>
+          <p className="text-xs text-slate-600">Their owner was deactivated. Each stays here until someone is assigned as its owner.</p>
+          {orphans.rows.length === 0 ? (
+            <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">No orphaned identities: every identity has an active owner.</p>
+          ) : (
+            <ul aria-label="Orphaned identities" className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
+              {orphans.rows.map((identity) => (
+                <li key={identity.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
+                  <Link href={`/inventory/${identity.id}`} className="font-medium text-sky-700 hover:underline">
+                    {identity.name}
+                  </Link>
+                  <span className="text-xs text-slate-500">{identity.environment.toLowerCase()}</span>
+                  <IdentityStatusBadge status={identity.status} />
+                  <RiskTierBadge tier={identity.riskTier} />
+                  <span className="text-xs text-slate-600">
+                    was owned by {identity.owner.name ?? identity.owner.email}
+                    {identity.orphanedAt ? (
+                      <>
+                        , orphaned <LocalTime iso={identity.orphanedAt.toISOString()} />
+                      </>
+                    ) : null}
+                  </span>
+                </li>
+              ))}
+              {orphans.total > orphans.rows.length ? (
+                <li className="px-3 py-2 text-sm text-slate-600">
+                  and {orphans.total - orphans.rows.length} more in the <Link href={`/inventory?${ORPHANED_QUERY}`} className="text-sky-700 hover:underline">inventory</Link>.
+                </li>
+              ) : null}
+            </ul>
+          )}
+        </section>
+      ) : null}
       <EmptyState title="Not built yet">Owners will attest here on review dates (keep, reduce or retire), and approvers will find the requests routed to them.</EmptyState>
     </>
   );
