@@ -5,6 +5,9 @@ import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, up
 import { createSystem, updateSystem } from "@/lib/inventory/systems";
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
 import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
+import { bulkUpdateIdentities } from "@/lib/inventory/bulk";
+import { createSavedView, deleteSavedView } from "@/lib/inventory/saved-views";
+import { importIdentities } from "@/lib/inventory/csv-import";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -28,4 +31,8 @@ export const allMutations: AnyMutation[] = [
   createCredential,
   rotateCredential,
   revokeCredential,
+  bulkUpdateIdentities,
+  createSavedView,
+  deleteSavedView,
+  importIdentities,
 ];

@@ -42,15 +42,15 @@ describe("every mutation", () => {
     const exported = new Set<unknown>();
     for (const file of await sourceFiles("lib")) {
       if (skipped.has(file) || file.startsWith(path.join("lib", "testing"))) continue;
-      let module: Record<string, unknown>;
+      let exports: Record<string, unknown>;
       try {
-        module = (await import(path.resolve(file))) as Record<string, unknown>;
+        exports = (await import(path.resolve(file))) as Record<string, unknown>;
       } catch {
         // Modules that only load inside Next (Auth.js, next/headers) must not define mutations.
         expect(await readFile(file, "utf8"), file).not.toMatch(/defineMutation\(/);
         continue;
       }
-      for (const value of Object.values(module)) {
+      for (const value of Object.values(exports)) {
         if (value && typeof value === "object" && "run" in value && "permission" in value && "input" in value) exported.add(value);
       }
     }

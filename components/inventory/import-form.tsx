@@ -1,0 +1,106 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { FieldError, FormMessage } from "@/components/ui/form-message";
+import type { ActionState } from "@/lib/auth/action";
+import type { ImportAction, ImportResult, ImportRowResult } from "@/lib/inventory/csv-import";
+
+type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
+
+const ACTION_TONE: Record<ImportAction, BadgeTone> = { create: "green", update: "blue", unchanged: "neutral", error: "red" };
+
+/** "line 3.ownerEmail" → rows keyed by line, as the refused import reports them. */
+function rowsFromRefusal(fields: Record<string, string>): ImportRowResult[] {
+  const byLine = new Map<number, ImportRowResult>();
+  for (const [key, message] of Object.entries(fields)) {
+    const match = key.match(/^line (\d+)\.(.+)$/);
+    if (!match) continue;
+    const line = Number(match[1]);
+    const row = byLine.get(line) ?? { line, name: "", environment: "", action: "error" as const, errors: {} };
+    row.errors![match[2]!] = message;
+    byLine.set(line, row);
+  }
+  return [...byLine.values()].sort((a, b) => a.line - b.line);
+}
+
+export function ImportForm({ preview, commit }: { preview: Action; commit: Action }) {
+  const [csv, setCsv] = useState("");
+  const [previewState, previewAction, previewing] = useActionState(preview, { status: "idle" });
+  const [importState, importAction, importing] = useActionState(commit, { status: "idle" });
+
+  const previewResult = previewState.status === "ok" ? (previewState.result as ImportResult | undefined) : undefined;
+  const refusedRows = importState.status === "error" && importState.fields ? rowsFromRefusal(importState.fields) : [];
+  const rows = refusedRows.length > 0 ? refusedRows : (previewResult?.rows ?? []);
+
+  return (
+    <div className="space-y-4">
+      <form className="space-y-3 rounded-md border border-slate-200 bg-white p-3" aria-label="Import identities from CSV">
+        <label className="block text-xs font-medium text-slate-700">
+          CSV file
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            className="mt-1 block text-sm"
+            onChange={async (event) => setCsv((await event.target.files?.[0]?.text()) ?? "")}
+          />
+        </label>
+        <label className="block text-xs font-medium text-slate-700">
+          …or paste CSV
+          <textarea
+            name="csv"
+            value={csv}
+            onChange={(event) => setCsv(event.target.value)}
+            rows={8}
+            spellCheck={false}
+            className="mt-1 block w-full rounded border border-slate-300 p-2 font-mono text-xs"
+          />
+        </label>
+        <FieldError state={previewState} name="csv" />
+        <div className="flex items-center gap-3">
+          <Button type="submit" variant="secondary" formAction={previewAction} disabled={previewing || importing || csv === ""}>
+            Preview
+          </Button>
+          <Button type="submit" formAction={importAction} disabled={previewing || importing || csv === ""}>
+            Import
+          </Button>
+          <FormMessage state={importState.status === "idle" ? previewState : importState} />
+        </div>
+      </form>
+
+      {rows.length > 0 ? (
+        <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm" aria-label="Rows in the file">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">Line</th>
+                <th scope="col" className="px-3 py-2 font-medium">Name</th>
+                <th scope="col" className="px-3 py-2 font-medium">Environment</th>
+                <th scope="col" className="px-3 py-2 font-medium">Result</th>
+                <th scope="col" className="px-3 py-2 font-medium">Problems</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map((row) => (
+                <tr key={row.line} data-testid={`import-line-${row.line}`}>
+                  <td className="px-3 py-1.5 tabular-nums">{row.line}</td>
+                  <td className="px-3 py-1.5">{row.name}</td>
+                  <td className="px-3 py-1.5">{row.environment}</td>
+                  <td className="px-3 py-1.5"><Badge tone={ACTION_TONE[row.action]}>{row.action}</Badge></td>
+                  <td className="px-3 py-1.5 text-red-700">
+                    {Object.entries(row.errors ?? {}).map(([column, message]) => (
+                      <div key={column}>
+                        <span className="font-mono text-xs">{column}</span>: {message}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}
