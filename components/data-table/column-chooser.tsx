@@ -1,10 +1,18 @@
 "use client";
 
+import { useSyncExternalStore } from "react";
 import type { RowData, Table } from "@tanstack/react-table";
 import type { DataTableFeatures } from "./features";
 
-/** "Columns": a disclosure of checkboxes, one per column that may be hidden. */
+const noSubscription = () => () => undefined;
+
+/**
+ * "Columns": a disclosure of checkboxes, one per column that may be hidden.
+ * The <details> opens without JavaScript, so the checkboxes stay disabled
+ * until the page is interactive; a click before that would be undone.
+ */
 export function ColumnChooser<Row extends RowData>({ table }: { table: Pick<Table<DataTableFeatures, Row>, "getAllLeafColumns"> }) {
+  const interactive = useSyncExternalStore(noSubscription, () => true, () => false);
   const columns = table.getAllLeafColumns().filter((column) => column.getCanHide());
   const hiddenCount = columns.filter((column) => !column.getIsVisible()).length;
   return (
@@ -16,7 +24,7 @@ export function ColumnChooser<Row extends RowData>({ table }: { table: Pick<Tabl
         <legend className="sr-only">Visible columns</legend>
         {columns.map((column) => (
           <label key={column.id} className="flex items-center gap-2">
-            <input type="checkbox" checked={column.getIsVisible()} onChange={column.getToggleVisibilityHandler()} />
+            <input type="checkbox" checked={column.getIsVisible()} disabled={!interactive} onChange={column.getToggleVisibilityHandler()} />
             {column.columnDef.meta?.label ?? column.id}
           </label>
         ))}

@@ -127,8 +127,9 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     onColumnVisibilityChange: (updater: Updater<ColumnVisibilityState>) => {
       const next = functionalUpdate(updater, columnVisibility);
       const hidden = Object.entries(next).filter(([, visible]) => visible === false).map(([id]) => id).join(",");
+      // visibilityParam keeps tracking the URL: it catches up when the router
+      // reports the new address, so this render does not undo the change.
       setColumnVisibility(next);
-      setVisibilityParam(hidden || null);
       writeParams({ hide: hidden }, "replace-local");
     },
     onRowSelectionChange: setRowSelection,
