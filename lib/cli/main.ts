@@ -14,6 +14,7 @@ Commands:
   users:list
   tokens:create --email <owner email> --name <name> --scopes read[,write,agent] [--days 90]
   audit:verify          walk the audit hash chain and report the first broken link
+  risk:recompute        re-rate every identity (inputs such as credential age change with time)
   db:migrate            apply pending migrations and exit
 `;
 
@@ -62,6 +63,14 @@ async function run(command: string, options: Record<string, string | undefined>)
       }
       console.error(`Audit chain BROKEN at event #${result.brokenAtSeq}: ${result.reason}. ${result.events} events before it verified.`);
       return 2;
+    }
+    case "risk:recompute": {
+      const { recomputeAllRisk } = await import("../inventory/recompute-risk");
+      const { recordAuditEvent } = await import("../audit/record");
+      const changed = await recomputeAllRisk(prisma);
+      await prisma.$transaction((tx) => recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "cli" }, { action: "risk.recomputed", data: { changed } }));
+      console.log(`Re-rated every identity: ${changed} changed tier or reasons.`);
+      return 0;
     }
     case "db:migrate":
       console.log("Migrations are up to date.");
