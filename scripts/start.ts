@@ -91,7 +91,9 @@ async function main() {
     if (!announced && /Ready in/.test(chunk.toString())) {
       announced = true;
       log(`Warrant is running at ${appUrl}`);
-      log(demo ? "Sign in with one of the demo users listed on the sign-in page (demo mode)." : "Sign in with your organisation's single sign-on.");
+      if (demo) log("Sign in with one of the demo users listed on the sign-in page (demo mode).");
+      else if (config.OIDC_ISSUER) log("Sign in with your organisation's single sign-on.");
+      else log("No sign-in method is configured: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see README.md).");
       log("Press Ctrl-C to stop.");
     }
   });

@@ -137,7 +137,8 @@ export const updateIdentity = defineMutation({
   },
 });
 
-const TRANSITIONS: Record<"suspend" | "reactivate" | "retire", { from: IdentityStatus[]; to: IdentityStatus; managersOnly: boolean }> = {
+/** Which status changes exist, from which statuses, and whether only security leads and admins may make them. */
+export const TRANSITIONS: Record<"suspend" | "reactivate" | "retire", { from: IdentityStatus[]; to: IdentityStatus; managersOnly: boolean }> = {
   suspend: { from: ["PROPOSED", "ACTIVE"], to: "SUSPENDED", managersOnly: false },
   reactivate: { from: ["SUSPENDED"], to: "ACTIVE", managersOnly: true },
   retire: { from: ["PROPOSED", "ACTIVE", "SUSPENDED", "EXPIRED"], to: "RETIRED", managersOnly: false },

@@ -5,6 +5,7 @@ import type { AiIdentity } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { actorUserId, isInventoryManager } from "./access";
 import { summarizeEvent, referencedIds, type TimelineNames } from "./timeline";
+import { TRANSITIONS, type IdentityTransition } from "./identities";
 
 // Everything the identity page shows about one identity, loaded in a handful
 // of queries and shaped for display: who owns it, why it is rated as it is,
@@ -99,16 +100,7 @@ async function summarizeTimeline(
   }));
 }
 
-export type StatusChange = "suspend" | "reactivate" | "retire";
-
-// Which status changes to offer. lib/inventory/identities.ts decides; these
-// lists mirror it so the page never offers a button that can only fail
-// (identity-detail.test.ts runs every offer against the real mutation).
-const OFFERED_FROM: Record<StatusChange, IdentityStatus[]> = {
-  suspend: ["PROPOSED", "ACTIVE"],
-  reactivate: ["SUSPENDED"],
-  retire: ["PROPOSED", "ACTIVE", "SUSPENDED", "EXPIRED"],
-};
+export type StatusChange = IdentityTransition;
 
 /**
  * What the viewer may do on this identity's page. The mutations check all of
@@ -125,10 +117,11 @@ export function identityPermissions(
   const manage =
     can(actor, "inventory:write") && (manager || (userId !== undefined && (identity.ownerId === userId || identity.backupOwnerId === userId)));
   const live = identity.status === "PROPOSED" || identity.status === "ACTIVE" || identity.status === "SUSPENDED";
-  const statusChanges = (Object.keys(OFFERED_FROM) as StatusChange[]).filter((change) => {
-    if (!manage || !OFFERED_FROM[change].includes(identity.status)) return false;
-    if (change === "reactivate") return manager && identity.expiresAt.getTime() > now.getTime();
-    return true;
+  // The same rules the mutations apply, so the page never offers a button that can only fail.
+  const statusChanges = (Object.keys(TRANSITIONS) as StatusChange[]).filter((change) => {
+    const transition = TRANSITIONS[change];
+    if (!manage || !transition.from.includes(identity.status) || (transition.managersOnly && !manager)) return false;
+    return change !== "reactivate" || identity.expiresAt.getTime() > now.getTime();
   });
   return {
     edit: manage,
