@@ -5,6 +5,7 @@ import type { IdentityDetail } from "@/lib/inventory/identity-detail";
 import { CREDENTIAL_TYPE_LABELS } from "@/lib/inventory/labels";
 import { RevokeCredentialButton, RotateCredentialForm } from "./credential-forms";
 import type { ServerAction } from "./use-mutation-form";
+import { TableFrame, TableHead } from "@/components/ui/table";
 
 const th = "px-3 py-2 font-medium whitespace-nowrap";
 const td = "px-3 py-1.5 align-top";
@@ -19,10 +20,8 @@ export function CredentialsTable({ credentials, rotate, revoke }: { credentials:
   if (credentials.length === 0) return <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">No credentials recorded.</p>;
   const actions = Boolean(rotate && revoke);
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" aria-label="Credentials">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-          <tr>
+    <TableFrame label="Credentials">
+        <TableHead>
             <th scope="col" className={th}>Type</th>
             <th scope="col" className={th}>Label</th>
             <th scope="col" className={th}>Fingerprint</th>
@@ -34,8 +33,7 @@ export function CredentialsTable({ credentials, rotate, revoke }: { credentials:
             <th scope="col" className={th}>Rotation period</th>
             <th scope="col" className={th}>Vault path</th>
             <th scope="col" className={th}>Status</th>
-          </tr>
-        </thead>
+          </TableHead>
         <tbody>
           {credentials.map((credential) => (
             <Fragment key={credential.id}>
@@ -66,7 +64,6 @@ export function CredentialsTable({ credentials, rotate, revoke }: { credentials:
             </Fragment>
           ))}
         </tbody>
-      </table>
-    </div>
+      </TableFrame>
   );
 }

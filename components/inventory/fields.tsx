@@ -20,10 +20,28 @@ interface FieldProps {
   className?: string;
 }
 
-function FieldFrame({ label, name, state, hint, required, className = "", children }: FieldProps & { children: (ids: { id: string; describedBy: string; invalid: boolean }) => ReactNode }) {
+/** The attributes every control in a FieldFrame carries: its id, name, state and what describes it. */
+interface ControlProps {
+  id: string;
+  name: string;
+  className: string;
+  "aria-required"?: true;
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
+}
+
+function FieldFrame({ label, name, state, hint, required, className = "", children }: FieldProps & { children: (control: ControlProps) => ReactNode }) {
   const id = useId();
   const invalid = state.status === "error" && Boolean(state.fields?.[name]);
   const describedBy = [hint ? `${id}-hint` : "", invalid ? `${id}-error` : ""].filter(Boolean).join(" ");
+  const control: ControlProps = {
+    id,
+    name,
+    className: inputClass,
+    "aria-required": required || undefined,
+    "aria-invalid": invalid || undefined,
+    "aria-describedby": describedBy || undefined,
+  };
   return (
     <div className={`text-xs ${className}`}>
       <label htmlFor={id} className="font-medium text-slate-700">
@@ -31,7 +49,7 @@ function FieldFrame({ label, name, state, hint, required, className = "", childr
       </label>
       {/* Outside the label, so the field's name stays exactly its label; aria-required says it to screen readers. */}
       {required ? <span aria-hidden="true" className="text-red-700"> *</span> : null}
-      {children({ id, describedBy, invalid })}
+      {children(control)}
       {hint ? (
         <p id={`${id}-hint`} className="mt-0.5 text-slate-500">
           {hint}
@@ -56,19 +74,7 @@ export function TextField({
 }: FieldProps & { defaultValue?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "defaultValue" | "required">) {
   return (
     <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          name={name}
-          defaultValue={defaultValue}
-          aria-required={required || undefined}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy || undefined}
-          className={inputClass}
-          autoComplete="off"
-          {...input}
-        />
-      )}
+      {(control) => <input {...control} defaultValue={defaultValue} autoComplete="off" {...input} />}
     </FieldFrame>
   );
 }
@@ -76,18 +82,7 @@ export function TextField({
 export function TextAreaField({ label, name, state, hint, required, className, defaultValue, rows = 3 }: FieldProps & { defaultValue?: string; rows?: number }) {
   return (
     <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
-      {({ id, describedBy, invalid }) => (
-        <textarea
-          id={id}
-          name={name}
-          rows={rows}
-          defaultValue={defaultValue}
-          aria-required={required || undefined}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy || undefined}
-          className={inputClass}
-        />
-      )}
+      {(control) => <textarea {...control} rows={rows} defaultValue={defaultValue} />}
     </FieldFrame>
   );
 }
@@ -105,16 +100,8 @@ export function SelectField({
 }: FieldProps & { defaultValue?: string; options: [string, string][]; emptyOption?: string }) {
   return (
     <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
-      {({ id, describedBy, invalid }) => (
-        <select
-          id={id}
-          name={name}
-          defaultValue={defaultValue}
-          aria-required={required || undefined}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy || undefined}
-          className={inputClass}
-        >
+      {(control) => (
+        <select {...control} defaultValue={defaultValue}>
           {emptyOption !== undefined ? <option value="">{emptyOption}</option> : null}
           {options.map(([value, text]) => (
             <option key={value} value={value}>

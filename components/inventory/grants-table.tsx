@@ -4,6 +4,7 @@ import type { IdentityDetail } from "@/lib/inventory/identity-detail";
 import { ENVIRONMENT_LABELS, GRANT_MODE_LABELS, PERMISSION_LABELS, SENSITIVITY_LABELS } from "@/lib/inventory/labels";
 import { RevokeGrantButton } from "./grant-forms";
 import type { ServerAction } from "./use-mutation-form";
+import { TableFrame, TableHead } from "@/components/ui/table";
 
 const th = "px-3 py-2 font-medium";
 const td = "px-3 py-1.5";
@@ -12,10 +13,8 @@ const td = "px-3 py-1.5";
 export function GrantsTable({ grants, revoke }: { grants: IdentityDetail["grants"]; revoke?: ServerAction }) {
   if (grants.length === 0) return <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">No grants: it can reach nothing through Warrant-recorded access.</p>;
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" aria-label="Grants">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-          <tr>
+    <TableFrame label="Grants">
+        <TableHead>
             <th scope="col" className={th}>System</th>
             <th scope="col" className={th}>System environment</th>
             <th scope="col" className={th}>Sensitivity</th>
@@ -24,8 +23,7 @@ export function GrantsTable({ grants, revoke }: { grants: IdentityDetail["grants
             <th scope="col" className={th}>Expires</th>
             <th scope="col" className={th}>Revoked</th>
             {revoke ? <th scope="col" className={th}><span className="sr-only">Actions</span></th> : null}
-          </tr>
-        </thead>
+          </TableHead>
         <tbody className="divide-y divide-slate-100">
           {grants.map((grant) => {
             const description = `${grant.permission.toLowerCase()} on ${grant.system.name}`;
@@ -47,7 +45,6 @@ export function GrantsTable({ grants, revoke }: { grants: IdentityDetail["grants
             );
           })}
         </tbody>
-      </table>
-    </div>
+      </TableFrame>
   );
 }

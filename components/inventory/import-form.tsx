@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { FieldError, FormMessage } from "@/components/ui/form-message";
 import type { ActionState } from "@/lib/auth/action";
 import type { ImportAction, ImportResult, ImportRowResult } from "@/lib/inventory/csv-import";
+import { TableFrame, TableHead } from "@/components/ui/table";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -70,17 +71,14 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
       </form>
 
       {rows.length > 0 ? (
-        <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm" aria-label="Rows in the file">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-              <tr>
+        <TableFrame label="Rows in the file">
+            <TableHead>
                 <th scope="col" className="px-3 py-2 font-medium">Line</th>
                 <th scope="col" className="px-3 py-2 font-medium">Name</th>
                 <th scope="col" className="px-3 py-2 font-medium">Environment</th>
                 <th scope="col" className="px-3 py-2 font-medium">Result</th>
                 <th scope="col" className="px-3 py-2 font-medium">Problems</th>
-              </tr>
-            </thead>
+              </TableHead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((row) => (
                 <tr key={row.line} data-testid={`import-line-${row.line}`}>
@@ -98,8 +96,7 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </TableFrame>
       ) : null}
     </div>
   );

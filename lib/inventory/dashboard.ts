@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
+import { KIND_LABELS, RISK_LABELS } from "./labels";
 import { CREDENTIAL_AGE_BUCKETS, inventoryWhere, parseInventoryQuery, type CredentialAgeBucket } from "./query";
 
 // Every number on the dashboard is defined by the inventory link it opens:
@@ -58,14 +59,14 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
         { key: "high-risk", label: "High or critical risk", query: `risk=HIGH,CRITICAL&${LIVE}` },
       ].map(async ({ key, label, query }) => ({ key, item: await count(label, query) })),
     ),
-    Promise.all(tiers.map(async (tier) => ({ tier, ...(await count(titleCase(tier), `risk=${tier}&${LIVE}`)) }))),
+    Promise.all(tiers.map(async (tier) => ({ tier, ...(await count(RISK_LABELS[tier], `risk=${tier}&${LIVE}`)) }))),
     Promise.all(buckets.map(async (bucket) => ({ bucket, ...(await count(`${bucket} days`, `credentialAge=${encodeURIComponent(bucket)}&${LIVE}`)) }))),
     Promise.all(
       kinds.flatMap((kind) =>
         environments.map(async (environment) => ({
           kind,
           environment,
-          ...(await count(`${titleCase(kind)} in ${environment.toLowerCase()}`, `kind=${kind}&environment=${environment}&${LIVE}`)),
+          ...(await count(`${KIND_LABELS[kind]} in ${environment.toLowerCase()}`, `kind=${kind}&environment=${environment}&${LIVE}`)),
         })),
       ),
     ),
@@ -73,7 +74,7 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
 
   const byKindAndEnvironment = kinds.map((kind) => ({
     kind,
-    label: titleCase(kind),
+    label: KIND_LABELS[kind],
     cells: kindCells.filter((cell) => cell.kind === kind),
   }));
   return { total, byStatus, attention, byRisk, credentialAge, byKindAndEnvironment };

@@ -9,6 +9,7 @@ import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { listApiTokensOf, listUsers } from "@/lib/users/queries";
+import { TableFrame, TableHead } from "@/components/ui/table";
 import {
   createApiTokenAction,
   createUserAction,
@@ -37,18 +38,15 @@ export default async function AdminPage() {
         <section aria-labelledby="users-heading" className="mb-8 space-y-3">
           <h2 id="users-heading" className="text-sm font-semibold text-slate-700">Users and roles</h2>
           {mayManageUsers ? <CreateUserForm action={createUserAction} /> : null}
-          <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-                <tr>
+          <TableFrame>
+              <TableHead>
                   <th scope="col" className="px-3 py-2 font-medium">Name</th>
                   <th scope="col" className="px-3 py-2 font-medium">Email</th>
                   <th scope="col" className="px-3 py-2 font-medium">Team</th>
                   <th scope="col" className="px-3 py-2 font-medium">Status</th>
                   <th scope="col" className="px-3 py-2 font-medium">Roles</th>
                   {mayManageUsers ? <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
-                </tr>
-              </thead>
+                </TableHead>
               <tbody className="divide-y divide-slate-100">
                 {users.map((user) => (
                   <tr key={user.id} data-testid={`user-row-${user.email}`}>
@@ -75,8 +73,7 @@ export default async function AdminPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+            </TableFrame>
         </section>
       ) : null}
 
@@ -86,18 +83,15 @@ export default async function AdminPage() {
           <p className="text-xs text-slate-600">Tokens act for you through the API with no more than your roles allow, limited by their scopes. They are stored hashed and shown once.</p>
           <CreateApiTokenForm action={createApiTokenAction} />
           {tokens.length > 0 ? (
-            <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-              <table className="w-full text-left text-sm">
-                <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-                  <tr>
+            <TableFrame>
+                <TableHead>
                     <th scope="col" className="px-3 py-2 font-medium">Name</th>
                     <th scope="col" className="px-3 py-2 font-medium">Token</th>
                     <th scope="col" className="px-3 py-2 font-medium">Scopes</th>
                     <th scope="col" className="px-3 py-2 font-medium">Expires</th>
                     <th scope="col" className="px-3 py-2 font-medium">Last used</th>
                     <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
-                  </tr>
-                </thead>
+                  </TableHead>
                 <tbody className="divide-y divide-slate-100">
                   {tokens.map((token) => (
                     <tr key={token.id}>
@@ -112,8 +106,7 @@ export default async function AdminPage() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
-            </div>
+              </TableFrame>
           ) : null}
         </section>
       ) : (

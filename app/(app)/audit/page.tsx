@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { AUDIT_PAGE_SIZE, listAuditEvents } from "@/lib/audit/queries";
+import { TableFrame, TableHead } from "@/components/ui/table";
 
 export const metadata = { title: "Audit log" };
 
@@ -20,18 +21,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="Audit log"
         description="Append-only and hash-chained: every change, sign-in and decision. Verify the chain with `npm run cli -- audit:verify`."
       />
-      <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-            <tr>
+      <TableFrame empty={events.length === 0 ? "No events yet." : undefined}>
+          <TableHead>
               <th scope="col" className="px-3 py-2 font-medium">#</th>
               <th scope="col" className="px-3 py-2 font-medium">When</th>
               <th scope="col" className="px-3 py-2 font-medium">Actor</th>
               <th scope="col" className="px-3 py-2 font-medium">Action</th>
               <th scope="col" className="px-3 py-2 font-medium">Target</th>
               <th scope="col" className="px-3 py-2 font-medium">Hash</th>
-            </tr>
-          </thead>
+            </TableHead>
           <tbody className="divide-y divide-slate-100">
             {events.map((event) => (
               <tr key={event.seq.toString()}>
@@ -44,9 +42,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </tr>
             ))}
           </tbody>
-        </table>
-        {events.length === 0 ? <p className="p-4 text-sm text-slate-600">No events yet.</p> : null}
-      </div>
+      </TableFrame>
       {oldest && events.length === AUDIT_PAGE_SIZE ? (
         <Link href={`/audit?before=${oldest.seq.toString()}`} className="mt-3 inline-block text-sm text-sky-700 hover:underline">
           Older events →

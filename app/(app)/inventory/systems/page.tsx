@@ -11,6 +11,7 @@ import { isInventoryManager } from "@/lib/inventory/access";
 import { ENVIRONMENT_LABELS, SENSITIVITY_LABELS, SYSTEM_KIND_LABELS } from "@/lib/inventory/labels";
 import { listSystemsWithReach } from "@/lib/inventory/systems-overview";
 import { createSystemAction, updateSystemAction } from "./actions";
+import { TableFrame, TableHead } from "@/components/ui/table";
 
 export const metadata = { title: "Systems" };
 
@@ -32,18 +33,15 @@ export default async function SystemsPage({ searchParams }: { searchParams: Prom
         description="What AI identities can reach. A system's sensitivity and environment feed the risk of every identity with a grant on it."
         actions={<InventoryLinks register={mayRegister} systems={false} />}
       />
-      <div className="mb-6 overflow-x-auto rounded-md border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm" aria-label="Systems">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-            <tr>
+      <TableFrame label="Systems" className="mb-6" empty={systems.length === 0 ? "No systems yet." : undefined}>
+          <TableHead>
               <th scope="col" className={th}>Name</th>
               <th scope="col" className={th}>Kind</th>
               <th scope="col" className={th}>Environment</th>
               <th scope="col" className={th}>Sensitivity</th>
               <th scope="col" className={`${th} text-right`}>Identities with live grants</th>
               {mayEdit ? <th scope="col" className={th}><span className="sr-only">Actions</span></th> : null}
-            </tr>
-          </thead>
+            </TableHead>
           <tbody>
             {systems.map((system) => {
               const label = `${system.name} (${system.environment.toLowerCase()})`;
@@ -86,9 +84,7 @@ export default async function SystemsPage({ searchParams }: { searchParams: Prom
               );
             })}
           </tbody>
-        </table>
-        {systems.length === 0 ? <p className="p-4 text-sm text-slate-600">No systems yet.</p> : null}
-      </div>
+      </TableFrame>
       {mayRegister ? <RegisterSystemForm action={createSystemAction} /> : null}
     </>
   );
