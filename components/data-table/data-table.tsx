@@ -35,6 +35,8 @@ export interface DataTableProps<Row extends RowData> {
   getRowId: (row: Row) => string;
   /** Matching rows in all pages. */
   rowCount: number;
+  /** False when rowCount is a lower bound ("more than N"); paging then reaches the first rowCount rows. */
+  rowCountIsExact?: boolean;
   page: number;
   pageSize: number;
   pageSizes: readonly number[];
@@ -199,7 +201,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
         </table>
         {data.length === 0 ? <div className="p-6 text-center text-sm text-slate-600">{props.empty ?? `No ${props.noun.many} match.`}</div> : null}
       </div>
-      <Pager table={table} page={page} pageSize={pageSize} pageSizes={props.pageSizes} rowCount={rowCount} noun={props.noun} />
+      <Pager table={table} page={page} pageSize={pageSize} pageSizes={props.pageSizes} rowCount={rowCount} rowCountIsExact={props.rowCountIsExact ?? true} noun={props.noun} />
     </div>
   );
 }

@@ -16,6 +16,7 @@ export function Pager<Row extends RowData>({
   pageSize,
   pageSizes,
   rowCount,
+  rowCountIsExact,
   noun,
 }: {
   table: PagerTable<Row>;
@@ -23,13 +24,16 @@ export function Pager<Row extends RowData>({
   pageSize: number;
   pageSizes: readonly number[];
   rowCount: number;
+  rowCountIsExact: boolean;
   noun: { one: string; many: string };
 }) {
   const pageCount = Math.max(1, table.getPageCount());
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
       <p data-testid="page-summary" aria-live="polite">
-        Page {page} of {pageCount}, {rowCount.toLocaleString("en-US")} {rowCount === 1 ? noun.one : noun.many}
+        {rowCountIsExact
+          ? `Page ${page} of ${pageCount}, ${rowCount.toLocaleString("en-US")} ${rowCount === 1 ? noun.one : noun.many}`
+          : `Page ${page}, more than ${rowCount.toLocaleString("en-US")} ${noun.many}`}
       </p>
       <div className="flex items-center gap-2">
         <label className="flex items-center gap-1 text-xs text-slate-600">

@@ -72,6 +72,7 @@ const POSITION_PARAMS = ["page", "pageSize", "hide"];
 export function InventoryTable({
   rows,
   total,
+  totalIsExact,
   page,
   pageSize,
   pageSizes,
@@ -82,6 +83,8 @@ export function InventoryTable({
 }: {
   rows: InventoryTableRow[];
   total: number;
+  /** False when there are more matches than the table counts (see EXACT_COUNT_LIMIT). */
+  totalIsExact: boolean;
   page: number;
   pageSize: number;
   pageSizes: readonly number[];
@@ -115,6 +118,7 @@ export function InventoryTable({
         getRowId={getRowId}
         rowLabel={rowLabel}
         rowCount={total}
+        rowCountIsExact={totalIsExact}
         page={page}
         pageSize={pageSize}
         pageSizes={pageSizes}
@@ -123,7 +127,7 @@ export function InventoryTable({
         empty="No identities match these filters."
         toolbar={
           <a href={exportQuery ? `/inventory/export?${exportQuery}` : "/inventory/export"} download className="text-sm text-sky-700 hover:underline">
-            Export this view as CSV ({total.toLocaleString("en-US")} {total === 1 ? "identity" : "identities"})
+            Export this view as CSV ({totalIsExact ? "" : "more than "}{total.toLocaleString("en-US")} {total === 1 ? "identity" : "identities"})
           </a>
         }
         selectionActions={(selectedIds) => (

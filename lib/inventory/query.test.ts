@@ -247,3 +247,17 @@ describe("bad params", () => {
     expect(view).toMatchObject({ page: 3, pageSize: 100, query: { environment: ["PROD"], sort: "name", dir: "asc" } });
   });
 });
+
+describe("findIdentitiesPage's count", () => {
+  it("is exact up to its limit and says so, and a lower bound beyond it", async () => {
+    const query = parseInventoryQuery({});
+    const exact = await findIdentitiesPage(prisma, query, 1, 3, NOW, ALL.length);
+    expect(exact).toMatchObject({ total: ALL.length, totalIsExact: true, pageCount: Math.ceil(ALL.length / 3) });
+    const capped = await findIdentitiesPage(prisma, query, 1, 3, NOW, 4);
+    expect(capped).toMatchObject({ total: 4, totalIsExact: false, pageCount: 2 });
+    expect(capped.rows).toHaveLength(3);
+    // Rows past the counted ones are still reachable by page number.
+    const beyond = await findIdentitiesPage(prisma, query, 4, 3, NOW, 4);
+    expect(beyond.rows.map((row) => row.name)).toEqual(ALL.slice(9, 12));
+  });
+});

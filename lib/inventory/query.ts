@@ -176,14 +176,24 @@ export const inventoryRowSelect = {
 
 export type InventoryRow = Prisma.AiIdentityGetPayload<{ select: typeof inventoryRowSelect }>;
 
-/** One page for the browser table (numbered pages, with the total). */
-export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date()) {
+/**
+ * The browser table counts matches exactly up to this many and says "more
+ * than" beyond it: an exact count of a broad filter over the whole inventory
+ * costs more than the page itself. The dashboard, the API and exports are not
+ * capped.
+ */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/** One page for the browser table (numbered pages, with the total up to EXACT_COUNT_LIMIT). */
+export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = EXACT_COUNT_LIMIT) {
   const where = inventoryWhere(query, now);
-  const [rows, total] = await Promise.all([
+  const [rows, counted] = await Promise.all([
     db.aiIdentity.findMany({ where, orderBy: inventoryOrderBy(query), skip: (page - 1) * pageSize, take: pageSize, select: inventoryRowSelect }),
-    db.aiIdentity.count({ where }),
+    db.aiIdentity.count({ where, take: countLimit + 1 }),
   ]);
-  return { rows, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+  const totalIsExact = counted <= countLimit;
+  const total = Math.min(counted, countLimit);
+  return { rows, total, totalIsExact, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
 /**

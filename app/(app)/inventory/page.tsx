@@ -55,6 +55,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
         <InventoryTable
           rows={result.rows.map((row) => toInventoryTableRow(row, now))}
           total={result.total}
+          totalIsExact={result.totalIsExact}
           page={result.page}
           pageSize={result.pageSize}
           pageSizes={PAGE_SIZES}
