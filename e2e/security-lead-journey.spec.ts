@@ -46,4 +46,14 @@ test("a security lead filters to prod, high risk, review overdue, opens an ident
 
   await expect(page.getByTestId("identity-owner")).toContainText("Omar Owner omar.owner@example.com");
   await expect(page.getByText(/Owner reassigned from Olivia Owner <olivia.owner@example.com> to Omar Owner <omar.owner@example.com>/)).toBeVisible();
+
+  // The owner filter finds it under its new owner.
+  await page.getByRole("link", { name: "Inventory", exact: true }).click();
+  const ownerFilter = page.getByRole("form", { name: "Filters" }).getByRole("combobox", { name: "Owner" });
+  await ownerFilter.fill("omar.owner");
+  await page.getByRole("option", { name: "Omar Owner <omar.owner@example.com>" }).click();
+  await page.getByRole("form", { name: "Filters" }).getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/ownerId=/);
+  await expect(page.getByRole("table", { name: "AI identities" }).getByRole("link", { name: target.name, exact: true })).toBeVisible();
+  await expect(ownerFilter).toHaveValue("Omar Owner <omar.owner@example.com>");
 });

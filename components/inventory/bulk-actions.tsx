@@ -1,9 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import { PersonPicker } from "@/components/person-picker";
 import { Button } from "@/components/ui/button";
-
-type Choice = { id: string; label: string };
 
 /**
  * Actions on the selected rows. Both changes go through one all-or-nothing
@@ -12,14 +11,12 @@ type Choice = { id: string; label: string };
  */
 export function BulkActions({
   selectedIds,
-  owners,
   canWrite,
   formAction,
   pending,
   exportHref,
 }: {
   selectedIds: string[];
-  owners: Choice[];
   canWrite: boolean;
   formAction: (formData: FormData) => void;
   pending: boolean;
@@ -35,15 +32,7 @@ export function BulkActions({
         <form action={formAction} aria-label="Assign an owner to the selected identities" className="flex items-center gap-2">
           <input type="hidden" name="action" value="assign_owner" />
           {ids}
-          <label className="flex items-center gap-1 text-xs text-slate-700">
-            New owner
-            <select name="ownerId" required defaultValue="" className="rounded border border-slate-300 bg-white px-1.5 py-1 text-sm">
-              <option value="" disabled>Choose…</option>
-              {owners.map((owner) => (
-                <option key={owner.id} value={owner.id}>{owner.label}</option>
-              ))}
-            </select>
-          </label>
+          <PersonPicker name="ownerId" label="New owner" assignable required className="w-64" />
           <Button type="submit" variant="secondary" disabled={pending}>Assign owner</Button>
         </form>
       ) : null}

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Autonomy, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import type { InventoryQuery } from "@/lib/inventory/query";
 import { statusLabel } from "@/components/status-badge";
+import { PersonPicker, type PersonChoice } from "@/components/person-picker";
 import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS, RISK_LABELS } from "@/lib/inventory/labels";
 
 // The filter bar writes the URL (a GET form, enhanced): applying filters is a
@@ -37,7 +38,7 @@ type Choice = { id: string; label: string };
 
 const inputClass = "mt-0.5 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm";
 
-export function InventoryFilters({ query, owners, teams }: { query: InventoryQuery; owners: Choice[]; teams: Choice[] }) {
+export function InventoryFilters({ query, owner, teams }: { query: InventoryQuery; owner: PersonChoice | null; teams: Choice[] }) {
   const router = useRouter();
   const searchParams = useSearchParams();
 
@@ -82,15 +83,7 @@ export function InventoryFilters({ query, owners, teams }: { query: InventoryQue
         {MULTI.map((filter) => (
           <MultiSelect key={filter.name} name={filter.name} label={filter.label} options={filter.options} selected={selected[filter.name] ?? []} />
         ))}
-        <label className="text-xs font-medium text-slate-700">
-          Owner
-          <select name="ownerId" defaultValue={query.ownerId ?? ""} className={inputClass}>
-            <option value="">Anyone</option>
-            {owners.map((owner) => (
-              <option key={owner.id} value={owner.id}>{owner.label}</option>
-            ))}
-          </select>
-        </label>
+        <PersonPicker name="ownerId" label="Owner" initial={owner} placeholder="Anyone" />
         <label className="text-xs font-medium text-slate-700">
           Team
           <select name="teamId" defaultValue={query.teamId ?? ""} className={inputClass}>

@@ -16,7 +16,6 @@ import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS } from "@/lib/inventor
 import { RiskTierBadge } from "./risk-badge";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
-type Choice = { id: string; label: string };
 
 const column = dataTableColumnHelper<InventoryTableRow>();
 
@@ -77,7 +76,6 @@ export function InventoryTable({
   pageSize,
   pageSizes,
   sort,
-  owners,
   canWrite,
   bulkAction,
 }: {
@@ -89,7 +87,6 @@ export function InventoryTable({
   pageSize: number;
   pageSizes: readonly number[];
   sort: { column: string; dir: "asc" | "desc" };
-  owners: Choice[];
   canWrite: boolean;
   bulkAction: Action;
 }) {
@@ -133,7 +130,6 @@ export function InventoryTable({
         selectionActions={(selectedIds) => (
           <BulkActions
             selectedIds={selectedIds}
-            owners={owners}
             canWrite={canWrite}
             formAction={bulkFormAction}
             pending={bulkPending}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
+import { personChoice } from "@/lib/users/queries";
 import { findIdentitiesPage, LIVE_STATUSES, PAGE_SIZES, parseInventoryQuery, type InventoryQuery, type InventoryRow, type SearchParamsInput } from "./query";
 
 // What the inventory page shows: the shared inventory query (filters, search,
@@ -65,14 +66,17 @@ export async function loadInventoryPage(db: Db, view: InventoryView, now = new D
   return result;
 }
 
-/** Choices for the owner and team filters and for "assign owner": active people and every team. */
-export async function loadInventoryChoices(db: Db) {
-  const [owners, teams] = await Promise.all([
-    db.user.findMany({ where: { active: true }, orderBy: [{ name: "asc" }, { email: "asc" }], select: { id: true, name: true, email: true } }),
+/**
+ * Choices for the filters: every team, and the person the owner filter is set
+ * to (owners are looked up as you type, see components/person-picker.tsx).
+ */
+export async function loadInventoryChoices(db: Db, query: InventoryQuery) {
+  const [owner, teams] = await Promise.all([
+    query.ownerId ? db.user.findUnique({ where: { id: query.ownerId }, select: { id: true, name: true, email: true } }) : null,
     db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
   return {
-    owners: owners.map((owner) => ({ id: owner.id, label: owner.name ?? owner.email })),
+    owner: owner ? personChoice(owner) : null,
     teams: teams.map((team) => ({ id: team.id, label: team.name })),
   };
 }

@@ -15,3 +15,29 @@ export async function listApiTokensOf(db: Db, userId: string) {
     select: { id: true, name: true, prefix: true, scopes: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdAt: true },
   });
 }
+
+export const PEOPLE_SEARCH_LIMIT = 20;
+
+/**
+ * Active people whose name or email contains `text`, for owner pickers. With
+ * `assignable`, auditors are left out: they cannot own identities.
+ */
+export async function searchPeople(db: Db, text: string, options: { assignable?: boolean } = {}) {
+  const contains = { contains: text.trim(), mode: "insensitive" as const };
+  const people = await db.user.findMany({
+    where: {
+      active: true,
+      ...(text.trim() ? { OR: [{ name: contains }, { email: contains }] } : {}),
+      ...(options.assignable ? { NOT: { roles: { has: "AUDITOR" } } } : {}),
+    },
+    orderBy: [{ name: "asc" }, { email: "asc" }],
+    take: PEOPLE_SEARCH_LIMIT,
+    select: { id: true, name: true, email: true },
+  });
+  return people.map(personChoice);
+}
+
+/** How a person is shown in pickers: "Name <email>". */
+export function personChoice(person: { id: string; name: string | null; email: string }) {
+  return { id: person.id, label: person.name ? `${person.name} <${person.email}>` : person.email };
+}

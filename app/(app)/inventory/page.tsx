@@ -21,7 +21,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
   const params = await searchParams;
   const view = parseInventoryView(params);
   const now = new Date();
-  const [result, choices, savedViews] = await Promise.all([loadInventoryPage(prisma, view, now), loadInventoryChoices(prisma), listSavedViews(prisma, actor)]);
+  const [result, choices, savedViews] = await Promise.all([loadInventoryPage(prisma, view, now), loadInventoryChoices(prisma, view.query), listSavedViews(prisma, actor)]);
   const canWrite = can(actor, "inventory:write");
   // Remount the filter form and saved views menu on every URL change, so they show the view (back button included).
   const viewKey = JSON.stringify(params);
@@ -51,7 +51,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
         </div>
       ) : null}
       <div className="space-y-3">
-        <InventoryFilters key={viewKey} query={view.query} owners={choices.owners} teams={choices.teams} />
+        <InventoryFilters key={viewKey} query={view.query} owner={choices.owner} teams={choices.teams} />
         <InventoryTable
           rows={result.rows.map((row) => toInventoryTableRow(row, now))}
           total={result.total}
@@ -60,7 +60,6 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
           pageSize={result.pageSize}
           pageSizes={PAGE_SIZES}
           sort={{ column: view.query.sort, dir: view.query.dir }}
-          owners={choices.owners}
           canWrite={canWrite}
           bulkAction={bulkUpdateIdentitiesAction}
         />
