@@ -187,10 +187,16 @@ export const EXACT_COUNT_LIMIT = 10_000;
 /** One page for the browser table (numbered pages, with the total up to EXACT_COUNT_LIMIT). */
 export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = EXACT_COUNT_LIMIT) {
   const where = inventoryWhere(query, now);
-  const [rows, counted] = await Promise.all([
-    db.aiIdentity.findMany({ where, orderBy: inventoryOrderBy(query), skip: (page - 1) * pageSize, take: pageSize, select: inventoryRowSelect }),
+  // Page by id first, then load the page's rows with their owners and team:
+  // joining the relations before the offset would join every skipped row too.
+  const [pageIds, counted] = await Promise.all([
+    db.aiIdentity.findMany({ where, orderBy: inventoryOrderBy(query), skip: (page - 1) * pageSize, take: pageSize, select: { id: true } }),
     db.aiIdentity.count({ where, take: countLimit + 1 }),
   ]);
+  const ids = pageIds.map((row) => row.id);
+  const loaded = await db.aiIdentity.findMany({ where: { id: { in: ids } }, select: inventoryRowSelect });
+  const byId = new Map(loaded.map((row) => [row.id, row]));
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
   const totalIsExact = counted <= countLimit;
   const total = Math.min(counted, countLimit);
   return { rows, total, totalIsExact, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
