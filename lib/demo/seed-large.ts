@@ -2,7 +2,8 @@ import type { Db } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeAllRisk } from "@/lib/inventory/recompute-risk";
 
-// A realistic inventory at scale for trying Warrant and for `npm run bench`:
+// A realistic inventory at scale (mostly development systems, read access,
+// suggest/draft autonomy and recent credentials, with a long tail of risk) for trying Warrant and for `npm run bench`:
 // 100,000 identities, 300,000 credentials, 5,000 systems and 400,000 grants
 // across 2,000 owners in 50 teams. Rows are generated inside PostgreSQL
 // (generate_series) with a fixed random seed, so every run builds the same data
@@ -23,8 +24,8 @@ const STATEMENTS = [
    SELECT 'scale-system-' || g,
           (ARRAY['repo','aws','ci','jira','slack','vault','db','k8s','api'])[1 + g % 9] || '-' || g,
           (enum_range(NULL::"SystemKind"))[1 + g % 9],
-          (enum_range(NULL::"Environment"))[1 + floor(random() * 3)::int],
-          (enum_range(NULL::"Sensitivity"))[1 + floor(random() * 4)::int],
+          (ARRAY['DEV','DEV','DEV','DEV','DEV','STAGING','STAGING','PROD','PROD','PROD']::"Environment"[])[1 + floor(random() * 10)::int],
+          (ARRAY['PUBLIC','PUBLIC','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','CONFIDENTIAL','CONFIDENTIAL','RESTRICTED']::"Sensitivity"[])[1 + floor(random() * 10)::int],
           'Generated for scale tests', now(), now()
    FROM generate_series(1, ${LARGE.systems}) g`,
   `INSERT INTO "AiIdentity" ("id", "name", "kind", "vendor", "product", "model", "purpose", "environment", "autonomy",
@@ -38,14 +39,14 @@ const STATEMENTS = [
           (ARRAY['gpt-5','claude-opus','claude-sonnet',NULL,'gpt-5-mini','gemini-pro'])[1 + g % 6],
           'Scale-test identity ' || g || ' that ' || (ARRAY['reviews pull requests','deploys services','triages incidents','updates dependencies','answers questions'])[1 + g % 5],
           (enum_range(NULL::"Environment"))[1 + floor(random() * 3)::int],
-          (enum_range(NULL::"Autonomy"))[1 + floor(random() * 4)::int],
+          (ARRAY['SUGGEST','SUGGEST','SUGGEST','SUGGEST','DRAFT','DRAFT','DRAFT','EXECUTE','EXECUTE','AUTONOMOUS']::"Autonomy"[])[1 + floor(random() * 10)::int],
           (ARRAY['ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','SUSPENDED','PROPOSED','EXPIRED','RETIRED']::"IdentityStatus"[])[1 + g % 10],
           'scale-user-' || (1 + (g::bigint * 7919) % ${LARGE.owners}),
           CASE WHEN g % 3 = 0 THEN 'scale-user-' || (1 + (g::bigint * 104729) % ${LARGE.owners}) END,
           'scale-team-' || (1 + g % ${LARGE.teams}),
           now() + ((floor(random() * 760) - 60)::int || ' days')::interval,
           90,
-          now() + ((floor(random() * 150) - 40)::int || ' days')::interval,
+          now() + ((floor(random() * 150) - 15)::int || ' days')::interval,
           CASE WHEN ((g::bigint * 7919) % ${LARGE.owners} + 1) % 97 = 0 THEN now() END,
           now() - ((g % 700) || ' days')::interval, now()
    FROM generate_series(1, ${LARGE.identities}) g`,
@@ -53,7 +54,7 @@ const STATEMENTS = [
   `INSERT INTO "Grant" ("id", "identityId", "systemId", "permission", "mode", "expiresAt", "createdAt")
    SELECT 'scale-grant-' || g || '-' || k, 'scale-identity-' || g,
           'scale-system-' || (1 + (g * 31 + k * 1217) % ${LARGE.systems}),
-          (ARRAY['READ','READ','WRITE','DEPLOY','ADMIN','READ','WRITE']::"Permission"[])[1 + floor(random() * 7)::int],
+          (ARRAY['READ','READ','READ','READ','READ','READ','READ','WRITE','WRITE','DEPLOY','WRITE','READ','READ','ADMIN','READ','READ','WRITE','READ','READ','READ']::"Permission"[])[1 + floor(random() * 20)::int],
           CASE WHEN random() < 0.15 THEN 'JUST_IN_TIME'::"GrantMode" ELSE 'STANDING'::"GrantMode" END,
           CASE WHEN random() < 0.2 THEN now() + ((1 + floor(random() * 30))::int || ' days')::interval END,
           now()
@@ -65,11 +66,11 @@ const STATEMENTS = [
           'credential ' || k || ' of identity ' || g,
           'SHA256:' || md5(g || '-' || k),
           CASE WHEN random() < 0.9 THEN 'ACTIVE'::"CredentialStatus" ELSE 'REVOKED'::"CredentialStatus" END,
-          issued, CASE WHEN random() < 0.6 THEN issued + interval '90 days' END,
+          issued, CASE WHEN random() < 0.75 THEN issued + interval '90 days' END,
           issued + (floor(random() * 30)::int || ' days')::interval, issued,
           (ARRAY[30, 90, 180, NULL])[1 + floor(random() * 4)::int],
           'secret/scale/' || g || '/' || k, now()
-   FROM (SELECT g, k, now() - (floor(random() * 900)::int || ' days')::interval AS issued
+   FROM (SELECT g, k, now() - (floor(CASE WHEN random() < 0.6 THEN random() * 90 WHEN random() < 0.6 THEN 90 + random() * 275 ELSE 365 + random() * 535 END)::int || ' days')::interval AS issued
          FROM generate_series(1, ${LARGE.identities}) g, generate_series(0, ${LARGE.credentialsPerIdentity - 1}) k) AS rows`,
 ];
 
@@ -87,6 +88,8 @@ export async function seedLargeInventory(db: Db, log: (message: string) => void 
   log(`Inserted rows in ${((Date.now() - started) / 1000).toFixed(1)} s; computing risk tiers…`);
   const rated = await recomputeAllRisk(db);
   log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  await db.$executeRawUnsafe(`ANALYZE`);
+  // What autovacuum would do shortly after a bulk load: statistics for the
+  // planner and a visibility map, so index scans need not visit every heap page.
+  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User"]) await db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
   return true;
 }
