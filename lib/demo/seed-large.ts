@@ -10,8 +10,9 @@ import { recomputeAllRisk } from "@/lib/inventory/recompute-risk";
 // in about a minute; risk tiers are then computed by the real rule.
 
 export const LARGE = { teams: 50, owners: 2000, systems: 5000, identities: 100_000, grantsPerIdentity: 4, credentialsPerIdentity: 3 };
+export type InventorySize = typeof LARGE;
 
-const STATEMENTS = [
+const statements = (LARGE: InventorySize) => [
   `SELECT setseed(0.42)`,
   `INSERT INTO "Team" ("id", "name", "createdAt")
    SELECT 'scale-team-' || g, 'Scale team ' || g, now() FROM generate_series(1, ${LARGE.teams}) g`,
@@ -75,13 +76,13 @@ const STATEMENTS = [
 ];
 
 /** Loads the large inventory unless it is already there. Returns whether it loaded anything. */
-export async function seedLargeInventory(db: Db, log: (message: string) => void = () => undefined): Promise<boolean> {
+export async function seedLargeInventory(db: Db, log: (message: string) => void = () => undefined, size: InventorySize = LARGE): Promise<boolean> {
   if (await db.aiIdentity.findUnique({ where: { id: "scale-identity-1" } })) return false;
   const started = Date.now();
   await db.$transaction(
     async (tx) => {
-      for (const statement of STATEMENTS) await tx.$executeRawUnsafe(statement);
-      await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "seed:large" }, { action: "demo.seeded_large", data: LARGE });
+      for (const statement of statements(size)) await tx.$executeRawUnsafe(statement);
+      await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "seed:large" }, { action: "demo.seeded_large", data: size });
     },
     { timeout: 30 * 60_000 },
   );
