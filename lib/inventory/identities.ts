@@ -93,7 +93,8 @@ export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ..
   if (changes.ownerId && changes.ownerId !== before.ownerId) await assertActiveUser(tx, changes.ownerId, "ownerId");
   if (changes.backupOwnerId) await assertActiveUser(tx, changes.backupOwnerId, "backupOwnerId");
   const ownerId = changes.ownerId ?? before.ownerId;
-  if ((changes.backupOwnerId ?? before.backupOwnerId) === ownerId) {
+  const backupOwnerId = changes.backupOwnerId !== undefined ? changes.backupOwnerId : before.backupOwnerId;
+  if (backupOwnerId === ownerId) {
     throw new AppError("validation_failed", "The backup owner must be someone other than the owner.", { backupOwnerId: "must be someone other than the owner" });
   }
   if (changes.teamId) await assertTeamExists(tx, changes.teamId);

@@ -74,7 +74,7 @@ const identityFields = {
   externalId: optionalText(200),
 };
 
-function checkIdentityRules(value: { ownerId?: string; backupOwnerId?: string; expiresAt?: Date }, ctx: z.RefinementCtx) {
+function checkIdentityRules(value: { ownerId?: string; backupOwnerId?: string | null; expiresAt?: Date }, ctx: z.RefinementCtx) {
   if (value.backupOwnerId && value.ownerId && value.backupOwnerId === value.ownerId) {
     ctx.addIssue({ code: "custom", path: ["backupOwnerId"], message: "must be someone other than the owner" });
   }
@@ -91,9 +91,21 @@ export const createIdentityInput = z
   .object({ ...identityFields, autonomy: autonomySchema.default("SUGGEST"), reviewCadenceDays: days(7, 365).default(90) })
   .superRefine(checkIdentityRules);
 
+/** In an edit, an emptied optional field ("" from a form, null from the API) clears it. */
+const clearable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? null : value), schema.nullable().optional());
+
 /** Environment is fixed at registration: a dev assistant and a prod one are two identities. */
 export const updateIdentityInput = z
-  .object({ identityId: id, ...identityFields })
+  .object({
+    identityId: id,
+    ...identityFields,
+    vendor: clearable(requiredText(120)),
+    product: clearable(requiredText(120)),
+    model: clearable(requiredText(120)),
+    backupOwnerId: clearable(id),
+    teamId: clearable(id),
+    externalId: clearable(requiredText(200)),
+  })
   .omit({ environment: true })
   .partial()
   .required({ identityId: true })
