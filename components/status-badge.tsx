@@ -1,5 +1,6 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
+import { STATUS_LABELS } from "@/lib/inventory/labels";
 
 const TONE: Record<IdentityStatus, BadgeTone> = {
   PROPOSED: "blue",
@@ -10,10 +11,6 @@ const TONE: Record<IdentityStatus, BadgeTone> = {
   RETIRED: "neutral",
 };
 
-export function statusLabel(status: IdentityStatus): string {
-  return status.charAt(0) + status.slice(1).toLowerCase();
-}
-
 export function IdentityStatusBadge({ status }: { status: IdentityStatus }) {
-  return <Badge tone={TONE[status]}>{statusLabel(status)}</Badge>;
+  return <Badge tone={TONE[status]}>{STATUS_LABELS[status]}</Badge>;
 }

@@ -5,9 +5,8 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Autonomy, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import type { InventoryQuery } from "@/lib/inventory/query";
-import { statusLabel } from "@/components/status-badge";
 import { PersonPicker, type PersonChoice } from "@/components/person-picker";
-import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS, RISK_LABELS } from "@/lib/inventory/labels";
+import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS, RISK_LABELS, STATUS_LABELS } from "@/lib/inventory/labels";
 
 // The filter bar writes the URL (a GET form, enhanced): applying filters is a
 // navigation, so the view can be shared and the back button returns to the
@@ -15,7 +14,7 @@ import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS, RISK_LABELS } from "@
 // dashboard's credentialAge link) are kept; the page number starts again at 1.
 
 const MULTI = [
-  { name: "status", label: "Status", options: Object.values(IdentityStatus).map((value) => ({ value, label: statusLabel(value) })) },
+  { name: "status", label: "Status", options: Object.values(IdentityStatus).map((value) => ({ value, label: STATUS_LABELS[value] })) },
   { name: "kind", label: "Kind", options: Object.values(IdentityKind).map((value) => ({ value, label: KIND_LABELS[value] })) },
   { name: "environment", label: "Environment", options: Object.values(Environment).map((value) => ({ value, label: ENVIRONMENT_LABELS[value] })) },
   { name: "risk", label: "Risk tier", options: Object.values(RiskTier).map((value) => ({ value, label: RISK_LABELS[value] })) },

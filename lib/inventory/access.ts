@@ -14,9 +14,13 @@ export function actorUserId(actor: Actor): string | undefined {
   return actor.kind === "system" ? undefined : actor.userId;
 }
 
-export function assertMayManageIdentity(actor: Actor, identity: { ownerId: string; backupOwnerId: string | null }, what: string) {
+export function mayManageIdentity(actor: Actor, identity: { ownerId: string; backupOwnerId: string | null }): boolean {
   const userId = actorUserId(actor);
-  if (isInventoryManager(actor) || (userId && (identity.ownerId === userId || identity.backupOwnerId === userId))) return;
+  return isInventoryManager(actor) || (userId !== undefined && (identity.ownerId === userId || identity.backupOwnerId === userId));
+}
+
+export function assertMayManageIdentity(actor: Actor, identity: { ownerId: string; backupOwnerId: string | null }, what: string) {
+  if (mayManageIdentity(actor, identity)) return;
   throw forbidden(`${what}: only its owner, backup owner, security leads and admins may`);
 }
 

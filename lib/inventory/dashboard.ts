@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
-import { KIND_LABELS, RISK_LABELS } from "./labels";
+import { KIND_LABELS, RISK_LABELS, STATUS_LABELS } from "./labels";
 import { CREDENTIAL_AGE_BUCKETS, inventoryWhere, parseInventoryQuery, type CredentialAgeBucket } from "./query";
 
 // Every number on the dashboard is defined by the inventory link it opens:
@@ -26,10 +26,6 @@ async function countFor(db: Db, label: string, query: string, now: Date): Promis
   return { label, query, count: await db.aiIdentity.count({ where }) };
 }
 
-function titleCase(value: string): string {
-  return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
-}
-
 export interface Dashboard {
   total: LinkedCount;
   byStatus: (LinkedCount & { status: IdentityStatus })[];
@@ -49,7 +45,7 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
 
   const [total, byStatus, attention, byRisk, credentialAge, kindCells] = await Promise.all([
     count("All identities", ""),
-    Promise.all(statuses.map(async (status) => ({ status, ...(await count(titleCase(status), `status=${status}`)) }))),
+    Promise.all(statuses.map(async (status) => ({ status, ...(await count(STATUS_LABELS[status], `status=${status}`)) }))),
     Promise.all(
       [
         { key: "orphaned", label: "Orphaned (owner deactivated)", query: `orphaned=1&${LIVE}` },

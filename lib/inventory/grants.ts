@@ -2,9 +2,9 @@ import { defineMutation } from "@/lib/auth/mutation";
 import { AppError, notFound } from "@/lib/errors";
 import { createGrantInput, grantIdInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
+import { LIVE_STATUSES } from "./query";
 import { recomputeRisk } from "./recompute-risk";
 
-const LIVE_STATUSES = ["PROPOSED", "ACTIVE", "SUSPENDED"];
 
 /**
  * Gives an identity one permission on one system. Read, write, deploy and

@@ -3,7 +3,8 @@ import { can } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db/client";
 import type { AiIdentity } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
-import { actorUserId, isInventoryManager } from "./access";
+import { isInventoryManager, mayManageIdentity } from "./access";
+import { LIVE_STATUSES } from "./query";
 import { summarizeEvent, referencedIds, type TimelineNames } from "./timeline";
 import { TRANSITIONS, type IdentityTransition } from "./identities";
 
@@ -112,11 +113,9 @@ export function identityPermissions(
   identity: { ownerId: string; backupOwnerId: string | null; status: IdentityStatus; expiresAt: Date },
   now = new Date(),
 ) {
-  const userId = actorUserId(actor);
   const manager = isInventoryManager(actor);
-  const manage =
-    can(actor, "inventory:write") && (manager || (userId !== undefined && (identity.ownerId === userId || identity.backupOwnerId === userId)));
-  const live = identity.status === "PROPOSED" || identity.status === "ACTIVE" || identity.status === "SUSPENDED";
+  const manage = can(actor, "inventory:write") && mayManageIdentity(actor, identity);
+  const live = LIVE_STATUSES.includes(identity.status);
   // The same rules the mutations apply, so the page never offers a button that can only fail.
   const statusChanges = (Object.keys(TRANSITIONS) as StatusChange[]).filter((change) => {
     const transition = TRANSITIONS[change];

@@ -4,6 +4,7 @@ import type {
   Environment,
   GrantMode,
   IdentityKind,
+  IdentityStatus,
   Permission,
   RiskTier,
   Sensitivity,
@@ -21,6 +22,15 @@ export const KIND_LABELS: Record<IdentityKind, string> = {
   MCP_SERVER: "MCP server",
   PLUGIN: "Plugin",
   OTHER: "Other",
+};
+
+export const STATUS_LABELS: Record<IdentityStatus, string> = {
+  PROPOSED: "Proposed",
+  ACTIVE: "Active",
+  SUSPENDED: "Suspended",
+  EXPIRED: "Expired",
+  REVOKED: "Revoked",
+  RETIRED: "Retired",
 };
 
 export const ENVIRONMENT_LABELS: Record<Environment, string> = { DEV: "Dev", STAGING: "Staging", PROD: "Prod" };

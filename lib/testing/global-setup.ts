@@ -3,23 +3,17 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
+import { databaseUrl, TEMPLATE_DATABASE } from "./test-database";
 
 // Starts one real PostgreSQL for the whole test run (the embedded one, or the
 // server at TEST_DATABASE_URL) and migrates a template database that every
 // test file clones (see per-file-database.ts).
 
-export const TEMPLATE_DATABASE = "warrant_test_template";
 
 declare module "vitest" {
   export interface ProvidedContext {
     testServerUrl: string;
   }
-}
-
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 let embedded: EmbeddedDatabase | undefined;
@@ -32,14 +26,14 @@ export default async function setup(project: TestProject) {
     embedded = await startEmbeddedDatabase({ dataDir: path.resolve(`.data/test-postgres-${port}`), port });
     serverUrl = embedded.url("postgres");
   }
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  const admin = new pg.Client({ connectionString: databaseUrl(serverUrl, "postgres") });
   await admin.connect();
   // Left-over databases from an interrupted run are dropped, then the template is rebuilt.
   const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'warrant_test_%'`);
   for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
   await admin.end();
-  await applyMigrations(withDatabase(serverUrl, TEMPLATE_DATABASE));
+  await applyMigrations(databaseUrl(serverUrl, TEMPLATE_DATABASE));
   project.provide("testServerUrl", serverUrl);
 
   return async () => {

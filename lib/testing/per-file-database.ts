@@ -1,19 +1,15 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
+import { databaseUrl, TEMPLATE_DATABASE } from "./test-database";
 
 // Each test file runs against its own fresh database, cloned from the migrated
 // template, so files can run in parallel without seeing each other's rows.
 // lib/db/client reads DATABASE_URL when first imported, which happens after this.
 
-const TEMPLATE_DATABASE = "warrant_test_template";
 const serverUrl = inject("testServerUrl");
 
-function withDatabase(database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+const withDatabase = (database: string) => databaseUrl(serverUrl, database);
 
 const databaseName = `warrant_test_${randomBytes(6).toString("hex")}`;
 const admin = new pg.Client({ connectionString: withDatabase("postgres") });

@@ -3,6 +3,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { createUserInput, setUserRolesInput, userIdInput } from "@/lib/validation/users";
 import type { Tx } from "@/lib/db/client";
 import { retireTokenIdentity } from "@/lib/auth/api-tokens";
+import { LIVE_STATUSES } from "@/lib/inventory/query";
 
 async function findUserOrThrow(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
@@ -64,7 +65,7 @@ export const deactivateUser = defineMutation({
     await tx.apiToken.updateMany({ where: { userId: input.userId, revokedAt: null }, data: { revokedAt: now } });
     for (const token of tokens) if (token.identityId) await retireTokenIdentity(tx, token.identityId, now);
     const orphaned = await tx.aiIdentity.updateMany({
-      where: { ownerId: input.userId, orphanedAt: null, status: { in: ["PROPOSED", "ACTIVE", "SUSPENDED"] } },
+      where: { ownerId: input.userId, orphanedAt: null, status: { in: LIVE_STATUSES } },
       data: { orphanedAt: now },
     });
     await audit({
