@@ -8,6 +8,8 @@ import { createCredential, revokeCredential, rotateCredential } from "@/lib/inve
 import { bulkUpdateIdentities } from "@/lib/inventory/bulk";
 import { createSavedView, deleteSavedView } from "@/lib/inventory/saved-views";
 import { importIdentities } from "@/lib/inventory/csv-import";
+import { attestReview, openReview } from "@/lib/reviews/reviews";
+import { openDueReviewsBatch } from "@/lib/reviews/due";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -35,4 +37,7 @@ export const allMutations: AnyMutation[] = [
   createSavedView,
   deleteSavedView,
   importIdentities,
+  openReview,
+  attestReview,
+  openDueReviewsBatch,
 ];

@@ -31,8 +31,8 @@ interface FormState {
   result: ActionState;
   /** Counts answers from the server; the form is re-created with each one. */
   answered: number;
-  /** What was submitted last, secrets removed; empty after a success. */
-  submitted: Record<string, string>;
+  /** What was submitted last (a name may repeat, e.g. checkboxes), secrets removed; empty after a success. */
+  submitted: [string, string][];
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -65,15 +65,15 @@ export function useInBrowser(): boolean {
   return useSyncExternalStore(noSubscription, () => true, () => false);
 }
 
-function entriesOf(formData: FormData): Record<string, string> {
-  const entries: Record<string, string> = {};
-  for (const [key, value] of formData) if (typeof value === "string" && !key.startsWith("$ACTION")) entries[key] = value;
+function entriesOf(formData: FormData): [string, string][] {
+  const entries: [string, string][] = [];
+  for (const [key, value] of formData) if (typeof value === "string" && !key.startsWith("$ACTION")) entries.push([key, value]);
   return entries;
 }
 
-function payloadOf(submitted: Record<string, string>, options: MutationFormOptions): FormData {
+function payloadOf(submitted: [string, string][], options: MutationFormOptions): FormData {
   const payload = new FormData();
-  for (const [key, value] of Object.entries(submitted)) {
+  for (const [key, value] of submitted) {
     const unchanged = value === (options.initial?.[key] ?? "");
     if (options.onlyChanged && unchanged && !options.always?.includes(key)) continue;
     const edge = options.dates?.[key];
@@ -88,12 +88,12 @@ export function useMutationForm(action: ServerAction, options: MutationFormOptio
       const submitted = entriesOf(formData);
       const result = await action(previous.result, payloadOf(submitted, options));
       if (result.status === "ok") options.onSuccess?.(result);
-      const kept = Object.fromEntries(Object.entries(submitted).filter(([, value]) => !detectSecret(value)));
-      return { result, answered: previous.answered + 1, submitted: result.status === "ok" ? {} : kept };
+      const kept = submitted.filter(([, value]) => !detectSecret(value));
+      return { result, answered: previous.answered + 1, submitted: result.status === "ok" ? [] : kept };
     },
-    { result: { status: "idle" }, answered: 0, submitted: {} },
+    { result: { status: "idle" }, answered: 0, submitted: [] },
   );
-  const values = { ...options.initial, ...state.submitted };
+  const values: Record<string, string> = { ...options.initial, ...Object.fromEntries(state.submitted) };
   return {
     state: state.result,
     formAction,
@@ -101,5 +101,7 @@ export function useMutationForm(action: ServerAction, options: MutationFormOptio
     /** Give this to the <form> as its key, so fields take their values afresh after each answer. */
     formKey: state.answered,
     value: (name: string) => values[name] ?? "",
+    /** Every value submitted under a repeated name (checkboxes), to tick them again after a refusal. */
+    values: (name: string) => state.submitted.filter(([key]) => key === name).map(([, value]) => value),
   };
 }

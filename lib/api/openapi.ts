@@ -5,6 +5,8 @@ import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import type { ErrorCode } from "@/lib/errors";
 import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
+import { reviewListQuery } from "@/lib/reviews/queries";
+import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { createSystem, updateSystem } from "@/lib/inventory/systems";
@@ -251,6 +253,33 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("credentialId"),
     response: "The revoked credential.",
     conflict: "The credential is already revoked.",
+  }),
+
+  queryRoute("/reviews", "reviews.list", "inventory:read", {
+    summary: "List reviews, soonest due first",
+    tag: "reviews",
+    query: [reviewListQuery, cursorPageQuery],
+    response: "`{ data: [...], nextCursor }`; each review with its `identity` (and owner), `openedBy` and `attestedBy`. `mine=1`: reviews of identities you own or back up.",
+  }),
+  mutationRoute("POST", "/reviews", openReview, {
+    summary: "Open a review of an identity: its owner attests by `dueAt` (default 14 days)",
+    tag: "reviews",
+    status: 201,
+    response: "The open review. The identity's next review date moves forward to `dueAt` if that is sooner.",
+    conflict: "The identity already has an open review, or is not in service.",
+  }),
+  queryRoute("/reviews/{id}", "reviews.get", "inventory:read", {
+    summary: "One review",
+    tag: "reviews",
+    pathParams: byId("reviewId"),
+    response: "The review with its `identity`, `openedBy` and `attestedBy`.",
+  }),
+  mutationRoute("POST", "/reviews/{id}/attest", attestReview, {
+    summary: "Attest a review (the identity's owner or backup owner): keep, reduce (end `grantIds`) or retire",
+    tag: "reviews",
+    pathParams: byId("reviewId"),
+    response: "The completed review. Its outcome is carried out in the same transaction.",
+    conflict: "The review is already completed or cancelled, or a grant to end is already revoked.",
   }),
 ];
 

@@ -7,6 +7,8 @@ import { defineMutation } from "./mutation";
 import type { Actor } from "./actor";
 import type { Tx } from "@/lib/db/client";
 import type { ApiTokenScope } from "@/lib/db/generated/enums";
+import { cancelOpenReviews } from "@/lib/reviews/cancel";
+import { DAY_MS } from "@/lib/time";
 
 /** Warrant's own API, as a system that API-token identities reach. */
 export const WARRANT_API_SYSTEM = { name: "Warrant API", kind: "INTERNAL_API", environment: "PROD", sensitivity: "CONFIDENTIAL" } as const;
@@ -60,6 +62,7 @@ export async function retireTokenIdentity(tx: Tx, identityId: string, now: Date)
   await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
   await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
   await tx.aiIdentity.update({ where: { id: identityId }, data: { status: "REVOKED" } });
+  await cancelOpenReviews(tx, identityId, now);
   await recomputeRisk(tx, identityId);
 }
 
@@ -68,7 +71,6 @@ export async function retireTokenIdentity(tx: Tx, identityId: string, now: Date)
 // scanners recognise a leaked Warrant token.
 
 const TOKEN_PREFIX = "wrt_";
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function hashApiToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");

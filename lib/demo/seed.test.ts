@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { LIVE_STATUSES } from "@/lib/inventory/query";
+import { REVIEW_NOTICE_DAYS } from "@/lib/reviews/due";
 import { DEMO_IDENTITIES, DEMO_USERS, seedDemoDataOnce } from "./seed";
 
 describe("seedDemoDataOnce", () => {
@@ -25,6 +27,16 @@ describe("seedDemoDataOnce", () => {
       expect(identity.expiresAt).toBeInstanceOf(Date);
       expect(identity.orphanedAt !== null).toBe(!identity.owner.active);
     }
+  });
+});
+
+describe("demo reviews", () => {
+  it("are open for exactly the identities in service whose review date is within the notice period", async () => {
+    const due = DEMO_IDENTITIES.filter((identity) => LIVE_STATUSES.includes(identity.status) && identity.nextReviewInDays <= REVIEW_NOTICE_DAYS);
+    expect(due.length).toBeGreaterThan(0);
+    const open = await prisma.review.findMany({ where: { status: "OPEN" }, include: { identity: true } });
+    expect(open.map((review) => review.identity.name).sort()).toEqual(due.map((identity) => identity.name).sort());
+    expect(open.every((review) => review.trigger === "SCHEDULED")).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
+import { openDueReviews } from "@/lib/reviews/due";
 import type {
   Autonomy,
   CredentialType,
@@ -233,7 +234,7 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
  * already has users of its own). Returns whether it loaded anything.
  */
 export async function seedDemoDataOnce(db: Db): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  const seeded = await db.$transaction(async (tx) => {
     // Two replicas starting together must not both seed.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('warrant.demo_seed'))`;
     const marker = await tx.setting.findUnique({ where: { key: SEEDED_KEY } });
@@ -243,4 +244,8 @@ export async function seedDemoDataOnce(db: Db): Promise<boolean> {
     await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "demo seed" }, { action: "demo.seeded", data: counts });
     return true;
   }, { timeout: 60_000 });
+  // The reviews the scheduler would open for the demo's due identities, opened now so the
+  // demo starts as it would look a day later (and so the first job run finds nothing new).
+  if (seeded) await openDueReviews(db, { kind: "system", label: "demo seed" });
+  return seeded;
 }

@@ -3,7 +3,9 @@ import type { Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
 import type { Db, Tx } from "@/lib/db/client";
 import { AppError, toAppError } from "@/lib/errors";
-import { optionalText } from "@/lib/validation/inventory";
+import { applyReviewOpen } from "@/lib/reviews/reviews";
+import { optionalDate, optionalText } from "@/lib/validation/inventory";
+import { checkReviewDueDate } from "@/lib/validation/reviews";
 import { assertMayManageIdentity, lockIdentity } from "./access";
 import { applyIdentityTransition, applyIdentityUpdate } from "./identities";
 import { inventoryOrderBy, inventoryRowSelect, type InventoryQuery } from "./query";
@@ -25,7 +27,7 @@ const identityIds = z.preprocess(
     .transform((ids) => [...new Set(ids)]),
 );
 
-export const BULK_ACTIONS = ["assign_owner", "suspend"] as const;
+export const BULK_ACTIONS = ["assign_owner", "suspend", "open_review"] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 export const bulkUpdateIdentitiesInput = z
@@ -34,9 +36,12 @@ export const bulkUpdateIdentitiesInput = z
     identityIds,
     ownerId: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().min(1).optional()),
     reason: optionalText(500),
+    /** For open_review: when the owners must attest by (default: DEFAULT_REVIEW_WINDOW_DAYS from now). */
+    dueAt: optionalDate,
   })
   .superRefine((value, ctx) => {
     if (value.action === "assign_owner" && !value.ownerId) ctx.addIssue({ code: "custom", path: ["ownerId"], message: "is required to assign an owner" });
+    if (value.action === "open_review") checkReviewDueDate(value.dueAt, ctx);
   });
 
 type BulkInput = z.output<typeof bulkUpdateIdentitiesInput>;
@@ -58,6 +63,10 @@ async function applyOne(tx: Tx, actor: Actor, input: BulkInput, identityId: stri
       assertMayManageIdentity(actor, before, "edit this identity");
       if (before.ownerId === input.ownerId) return { name: before.name, audit: null };
       return { name: before.name, audit: (await applyIdentityUpdate(tx, actor, { identityId, ownerId: input.ownerId })).audit };
+    }
+    if (input.action === "open_review") {
+      const opened = await applyReviewOpen(tx, actor, { identityId, trigger: "MANUAL", dueAt: input.dueAt, reason: input.reason });
+      return { name: before.name, audit: opened.audit };
     }
     assertMayManageIdentity(actor, before, "suspend this identity");
     if (before.status === "SUSPENDED") return { name: before.name, audit: null };
@@ -87,7 +96,7 @@ export const bulkUpdateIdentities = defineMutation({
       }
     }
     if (changed.length === 0) {
-      const state = input.action === "assign_owner" ? "already have that owner" : "are already suspended";
+      const state = { assign_owner: "already have that owner", suspend: "are already suspended", open_review: "already have an open review" }[input.action];
       throw new AppError("conflict", `Nothing was changed: the selected identities ${state}.`);
     }
     return { action: input.action, changed, unchanged };

@@ -1,10 +1,12 @@
+import type { Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
+import type { AuditEntry } from "@/lib/audit/record";
+import type { Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { createGrantInput, grantIdInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
 import { LIVE_STATUSES } from "./query";
 import { recomputeRisk } from "./recompute-risk";
-
 
 /**
  * Gives an identity one permission on one system. Read, write, deploy and
@@ -41,25 +43,40 @@ export const createGrant = defineMutation({
   },
 });
 
+/**
+ * Ends one grant inside the caller's transaction (after locking its identity)
+ * and returns the audit entry to record. The revoke button and a review that
+ * reduces access both go through here.
+ */
+export async function applyGrantRevoke(tx: Tx, actor: Actor, grantId: string, expectedIdentityId?: string) {
+  const found = await tx.grant.findUnique({ where: { id: grantId }, include: { system: true } });
+  // Inside a review the grant ids are a field of the attestation, so the error names it.
+  if (expectedIdentityId && found?.identityId !== expectedIdentityId) {
+    throw new AppError("validation_failed", "That grant is not one of this identity's grants.", { grantIds: `${grantId} is not a grant of this identity` });
+  }
+  if (!found) throw notFound("That grant");
+  const identity = await lockIdentity(tx, found.identityId);
+  assertMayManageIdentity(actor, identity, "change this identity's access");
+  if (found.revokedAt) throw new AppError("conflict", "That grant is already revoked.", expectedIdentityId ? { grantIds: "includes a grant that is already revoked" } : undefined);
+  const grant = await tx.grant.update({ where: { id: grantId }, data: { revokedAt: new Date() } });
+  const risk = await recomputeRisk(tx, identity.id);
+  const audit: AuditEntry = {
+    action: "grant.revoked",
+    targetType: "identity",
+    targetId: identity.id,
+    data: { grantId, system: found.system.name, permission: found.permission, riskTier: risk.tier },
+  };
+  return { grant, audit };
+}
+
 export const revokeGrant = defineMutation({
   name: "grants.revoke",
   description: "revoke identities' access",
   permission: "inventory:write",
   input: grantIdInput,
   async run({ tx, actor, audit }, { grantId }) {
-    const found = await tx.grant.findUnique({ where: { id: grantId }, include: { system: true } });
-    if (!found) throw notFound("That grant");
-    const identity = await lockIdentity(tx, found.identityId);
-    assertMayManageIdentity(actor, identity, "change this identity's access");
-    if (found.revokedAt) throw new AppError("conflict", "That grant is already revoked.");
-    const grant = await tx.grant.update({ where: { id: grantId }, data: { revokedAt: new Date() } });
-    const risk = await recomputeRisk(tx, identity.id);
-    await audit({
-      action: "grant.revoked",
-      targetType: "identity",
-      targetId: identity.id,
-      data: { grantId, system: found.system.name, permission: found.permission, riskTier: risk.tier },
-    });
-    return grant;
+    const result = await applyGrantRevoke(tx, actor, grantId);
+    await audit(result.audit);
+    return result.grant;
   },
 });

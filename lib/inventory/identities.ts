@@ -5,11 +5,12 @@ import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
+import { cancelOpenReviews } from "@/lib/reviews/cancel";
 import { createIdentityInput, identityIdInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { actorUserId, assertMayManageIdentity, isInventoryManager, lockIdentity } from "./access";
 import { recomputeRisk } from "./recompute-risk";
+import { DAY_MS } from "@/lib/time";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function assertActiveUser(tx: Tx, userId: string, field: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
@@ -171,9 +172,11 @@ export async function applyIdentityTransition(
     throw new AppError("conflict", `${before.name} has passed its expiry date; extend the expiry first.`);
   }
   const now = new Date();
+  let reviewsCancelled = 0;
   if (verb === "retire") {
     await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
     await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
+    reviewsCancelled = await cancelOpenReviews(tx, identityId, now);
   }
   const identity = await tx.aiIdentity.update({ where: { id: identityId }, data: { status: transition.to } });
   await recomputeRisk(tx, identityId);
@@ -181,7 +184,7 @@ export async function applyIdentityTransition(
     action: `identity.${transition.to.toLowerCase()}`,
     targetType: "identity",
     targetId: identityId,
-    data: { from: before.status, to: transition.to, reason },
+    data: { from: before.status, to: transition.to, reason, ...(reviewsCancelled > 0 ? { reviewsCancelled } : {}) },
   };
   return { identity, audit };
 }

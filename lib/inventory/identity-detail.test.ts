@@ -12,8 +12,8 @@ import { identityPermissions, listOwnerCandidates, loadIdentityDetail, type Stat
 import { createSystem } from "./systems";
 import { listSystemsWithReach } from "./systems-overview";
 import { summarizeEvent } from "./timeline";
+import { DAY_MS } from "@/lib/time";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS);
 
 let olivia: { user: { id: string }; actor: Actor };
@@ -169,10 +169,10 @@ describe("identityPermissions", () => {
 
   it("gives the owner, the backup owner and security leads the forms; auditors and bystanders none", () => {
     for (const who of [olivia, omar, sam]) {
-      expect(identityPermissions(who.actor, active())).toMatchObject({ edit: true, addGrant: true, manageGrants: true, addCredential: true, manageCredentials: true, statusChanges: ["suspend", "retire"] });
+      expect(identityPermissions(who.actor, active())).toMatchObject({ edit: true, addGrant: true, manageGrants: true, addCredential: true, manageCredentials: true, openReview: true, statusChanges: ["suspend", "retire"] });
     }
     for (const who of [auditor, bystander]) {
-      expect(identityPermissions(who.actor, active())).toEqual({ edit: false, addGrant: false, manageGrants: false, addCredential: false, manageCredentials: false, statusChanges: [] });
+      expect(identityPermissions(who.actor, active())).toEqual({ edit: false, addGrant: false, manageGrants: false, addCredential: false, manageCredentials: false, openReview: false, statusChanges: [] });
     }
   });
 
@@ -182,7 +182,7 @@ describe("identityPermissions", () => {
     expect(identityPermissions(sam.actor, suspended).statusChanges).toEqual(["reactivate", "retire"]);
     expect(identityPermissions(sam.actor, { ...suspended, expiresAt: inDays(-1) }).statusChanges).toEqual(["retire"]);
     const retired = identityPermissions(olivia.actor, { ...active(), status: "RETIRED" });
-    expect(retired).toMatchObject({ edit: true, addGrant: false, addCredential: false, statusChanges: [] });
+    expect(retired).toMatchObject({ edit: true, addGrant: false, addCredential: false, openReview: false, statusChanges: [] });
   });
 
   it("offers exactly the status changes the mutations accept, for every status", async () => {
@@ -261,7 +261,7 @@ describe("summarizeEvent", () => {
     expect(summarizeEvent("grant.created", { system: "Vault", permission: "READ", mode: "JUST_IN_TIME", expiresAt: "2027-01-02T10:00:00.000Z", riskTier: "HIGH" }, names)).toBe(
       "Granted read on Vault (just-in-time, until 2027-01-02); risk now High",
     );
-    expect(summarizeEvent("review.attested", { outcome: "keep", note: "still needed" }, names)).toBe("outcome: keep; note: still needed");
+    expect(summarizeEvent("approval.decided", { outcome: "keep", note: "still needed" }, names)).toBe("outcome: keep; note: still needed");
     expect(summarizeEvent("identity.updated", { changed: {} }, names)).toBe("Saved without changes");
   });
 });

@@ -7,12 +7,12 @@ import { isInventoryManager, mayManageIdentity } from "./access";
 import { LIVE_STATUSES } from "./query";
 import { summarizeEvent, referencedIds, type TimelineNames } from "./timeline";
 import { TRANSITIONS, type IdentityTransition } from "./identities";
+import { DAY_MS } from "@/lib/time";
 
 // Everything the identity page shows about one identity, loaded in a handful
 // of queries and shaped for display: who owns it, why it is rated as it is,
 // what it can reach, what it authenticates with and what happened to it.
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** The newest events shown on the page; the audit log has the rest. */
 export const TIMELINE_LIMIT = 200;
 
@@ -129,6 +129,8 @@ export function identityPermissions(
     manageGrants: manage,
     addCredential: manage && live,
     manageCredentials: manage,
+    /** Reviews concern identities in service; attesting is for the owners (lib/reviews). */
+    openReview: manage && live,
     statusChanges,
   };
 }

@@ -10,11 +10,11 @@ import { createCredential, revokeCredential, rotateCredential } from "./credenti
 import { createGrant, revokeGrant } from "./grants";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "./identities";
 import { createSystem } from "./systems";
+import { DAY_MS } from "@/lib/time";
 
 // The inventory's mutations end to end against a real database, called the way
 // forms and the API call them: through executeMutation with a real actor.
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 // Built at run time so no token-shaped literal sits in the repository for scanners to flag.
 const GITHUB_TOKEN_SHAPED = `ghp_${"a1B2c3D4e5".repeat(4)}`;

@@ -6,12 +6,12 @@ import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
 import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
+import { DAY_MS } from "@/lib/time";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
 // URL search params, so a view can be shared as a link.
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Identities that still exist in practice; reminders and "overdue" only concern these. */
 export const LIVE_STATUSES: IdentityStatus[] = ["PROPOSED", "ACTIVE", "SUSPENDED"];
 

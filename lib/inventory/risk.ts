@@ -8,6 +8,7 @@ import type {
   RiskTier,
   Sensitivity,
 } from "@/lib/db/generated/enums";
+import { DAY_MS } from "@/lib/time";
 
 // The risk rule, written once. An identity is classified by what it can
 // reach, never by what the product calls itself:
@@ -26,7 +27,6 @@ import type {
 
 export const LONG_LIVED_AFTER_DAYS = 90;
 export const UNUSED_AFTER_DAYS = 90;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const TIERS: RiskTier[] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
 const SENSITIVITY_SCORE: Record<Sensitivity, number> = { PUBLIC: 0, INTERNAL: 1, CONFIDENTIAL: 2, RESTRICTED: 3 };

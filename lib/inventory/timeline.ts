@@ -8,6 +8,7 @@ import {
   PERMISSION_LABELS,
   RISK_LABELS,
 } from "./labels";
+import { REVIEW_OUTCOME_LABELS, REVIEW_QUESTIONS } from "@/lib/reviews/labels";
 
 // Turns an identity's audit events into sentences for its timeline. The audit
 // data is whatever each mutation recorded; anything this file does not know
@@ -137,6 +138,20 @@ export function summarizeEvent(action: string, rawData: unknown, names: Timeline
       return sentence([`Rotated a credential: fingerprint ${text(data.from)} → ${text(data.to)}`, riskSuffix(data)]);
     case "credential.revoked":
       return sentence([`Revoked credential “${text(data.label)}”`, riskSuffix(data)]);
+    case "review.opened":
+      return sentence([
+        data.trigger === "SCHEDULED" ? "Scheduled review opened" : "Review opened",
+        data.dueAt !== undefined && `, due ${text(data.dueAt)}`,
+        data.reason ? `. Reason: ${text(data.reason)}` : "",
+      ]);
+    case "review.attested": {
+      const no = REVIEW_QUESTIONS.filter((question) => data[question.name] === false).map((question) => question.question);
+      return sentence([
+        `Review attested: ${lookup(REVIEW_OUTCOME_LABELS, data.outcome).toLowerCase()}`,
+        no.length > 0 ? `. Answered no to: ${no.join(" ")}` : ". All answers yes",
+        data.comment ? ` Comment: ${text(data.comment)}` : "",
+      ]);
+    }
     case "api_token.created":
       return `API token “${text(data.name)}” created with scopes ${text(data.scopes).toLowerCase()}, expires ${text(data.expiresAt)}`;
     case "api_token.revoked":

@@ -173,3 +173,5 @@ export const rotateCredentialInput = z.object({
   rotatedAt: z.preprocess(emptyToUndefined, date.optional()),
   expiresAt: optionalDate,
 });
+
+export { id as requiredId, optionalDate };

@@ -1,13 +1,19 @@
 "use server";
 
 import { mutationAction } from "@/lib/auth/action";
-import { bulkUpdateIdentities } from "@/lib/inventory/bulk";
+import { bulkUpdateIdentities, type BulkAction } from "@/lib/inventory/bulk";
 import { createSavedView, deleteSavedView } from "@/lib/inventory/saved-views";
+
+const BULK_DONE: Record<BulkAction, { done: string; already: string }> = {
+  assign_owner: { done: "Reassigned", already: "already had that owner" },
+  suspend: { done: "Suspended", already: "already suspended" },
+  open_review: { done: "Opened a review of", already: "already had an open review" },
+};
 
 export const bulkUpdateIdentitiesAction = mutationAction(bulkUpdateIdentities, {
   success: ({ action, changed, unchanged }) =>
-    `${action === "assign_owner" ? "Reassigned" : "Suspended"} ${changed.length} ${changed.length === 1 ? "identity" : "identities"}` +
-    (unchanged.length > 0 ? `; ${unchanged.length} already ${action === "assign_owner" ? "had that owner" : "suspended"}.` : "."),
+    `${BULK_DONE[action].done} ${changed.length} ${changed.length === 1 ? "identity" : "identities"}` +
+    (unchanged.length > 0 ? `; ${unchanged.length} ${BULK_DONE[action].already}.` : "."),
   revalidate: "/inventory",
 });
 

@@ -6,7 +6,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
-import { isInventoryManager } from "@/lib/inventory/access";
+import { can } from "@/lib/auth/actor";
+import { actorUserId, isInventoryManager } from "@/lib/inventory/access";
+import { findReviews, openReviewsOwedBy, overdueReviews } from "@/lib/reviews/queries";
+import { ReviewTaskList } from "@/components/reviews/review-task-list";
 import { findIdentitiesPage, parseInventoryQuery } from "@/lib/inventory/query";
 
 export const metadata = { title: "My tasks" };
@@ -14,15 +17,33 @@ export const metadata = { title: "My tasks" };
 /** The orphan queue is exactly this inventory view, so the list and the link always agree. */
 const ORPHANED_QUERY = "orphaned=1";
 const ORPHANS_SHOWN = 50;
+const REVIEWS_SHOWN = 50;
 
 export default async function Page() {
   const actor = await requireActor();
   // Orphans wait for security leads and admins: they are the ones who may reassign anyone's identity.
+  const now = new Date();
+  const userId = actorUserId(actor);
+  // Attesting is the owners' task; chasing overdue ones is the security leads'.
+  const owed = userId && can(actor, "inventory:write") ? await findReviews(prisma, openReviewsOwedBy(userId), REVIEWS_SHOWN) : null;
+  const overdue = isInventoryManager(actor) ? await findReviews(prisma, overdueReviews(now), REVIEWS_SHOWN) : null;
   const orphans = isInventoryManager(actor) ? await findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(ORPHANED_QUERY)), 1, ORPHANS_SHOWN) : null;
 
   return (
     <>
       <PageHeader title="My tasks" description="Reviews you owe and approvals waiting for you." />
+      {owed ? <ReviewTaskList id="owed" title="Reviews awaiting your attestation" reviews={owed} now={now} empty="Nothing to attest: no open reviews of identities you own or back up." /> : null}
+      {overdue ? (
+        <ReviewTaskList
+          id="overdue"
+          title="Overdue reviews"
+          description="Open reviews past their due date, across the inventory. Chase the owner, or reassign the identity if they have left."
+          reviews={overdue}
+          now={now}
+          empty="No overdue reviews."
+          showOwner
+        />
+      ) : null}
       {orphans ? (
         <section aria-labelledby="orphans-heading" className="mb-6 space-y-2">
           <div className="flex items-baseline justify-between gap-3">
@@ -65,7 +86,7 @@ export default async function Page() {
           )}
         </section>
       ) : null}
-      <EmptyState title="Not built yet">Owners will attest here on review dates (keep, reduce or retire), and approvers will find the requests routed to them.</EmptyState>
+      <EmptyState title="Approvals: not built yet">Approvers will find the requests routed to them here.</EmptyState>
     </>
   );
 }

@@ -1,42 +1,18 @@
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
+import { apiAs, type ApiBody } from "@/lib/testing/api-client";
 import { countRows, createTestToken, createTestUser } from "@/lib/testing/factories";
 
 // The inventory over HTTP: the real route handlers, called with real requests,
 // against a real database. Each block checks what a client observes (status,
 // body, error fields) and what ended up stored.
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
-type Body = Record<string, any>;
-const API_DIR = path.resolve("app/api/v1");
+type Body = ApiBody;
 const DAY_MS = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString("hex")}`;
-
-/** Calls the handler in app/api/v1/<route>/route.ts, e.g. route "identities/[id]/suspend" with params { id }. */
-async function call(method: string, route: string, token: string | undefined, options: { params?: Record<string, string>; body?: unknown; query?: string } = {}) {
-  const params = options.params ?? {};
-  const handlers = (await import(path.join(API_DIR, route, "route.ts"))) as Record<string, Handler>;
-  const handler = handlers[method];
-  if (!handler) throw new Error(`${route} has no ${method}`);
-  const urlPath = route.replace(/\[(\w+)\]/g, (_match, name: string) => encodeURIComponent(params[name] ?? ""));
-  const request = new Request(`http://localhost/api/v1/${urlPath}${options.query ? `?${options.query}` : ""}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const response = await handler(request, { params: Promise.resolve(params) });
-  return { status: response.status, body: (await response.json()) as Body };
-}
-
-const as = (token: string | undefined) => ({
-  get: (route: string, params?: Record<string, string>, query?: string) => call("GET", route, token, { params, query }),
-  post: (route: string, body?: unknown, params?: Record<string, string>) => call("POST", route, token, { body: body ?? {}, params }),
-  patch: (route: string, body: unknown, params: Record<string, string>) => call("PATCH", route, token, { body, params }),
-});
+const as = apiAs;
 
 /** Everything a refused call must leave as it was; audit events prove no mutation committed. */
 async function snapshot() {

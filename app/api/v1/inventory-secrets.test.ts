@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { prisma } from "@/lib/db/client";
+import { callApi, type ApiBody } from "@/lib/testing/api-client";
 import { countRows, createTestToken, createTestUser } from "@/lib/testing/factories";
 
 // Warrant never stores secrets. For every write endpoint and every field its
@@ -11,10 +11,7 @@ import { countRows, createTestToken, createTestUser } from "@/lib/testing/factor
 // database afterwards. Path params point at real records, so without the
 // refusal most of these calls would succeed.
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
-type Body = Record<string, any>;
-const API_DIR = path.resolve("app/api/v1");
+type Body = ApiBody;
 const DAY_MS = 86_400_000;
 
 const alnum = (length: number) => randomBytes(length * 2).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, length);
@@ -31,14 +28,8 @@ const SECRET_MAKERS = [
   () => `postgres://app:${alnum(16)}@db.internal:5432/app`,
 ];
 
-async function call(method: string, route: string, token: string, params: Record<string, string>, body: unknown) {
-  const handlers = (await import(path.join(API_DIR, route, "route.ts"))) as Record<string, Handler>;
-  const urlPath = route.replace(/\[(\w+)\]/g, (_match, name: string) => params[name] ?? "");
-  const response = await handlers[method]!(
-    new Request(`http://localhost/api/v1/${urlPath}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
-    { params: Promise.resolve(params) },
-  );
-  return { status: response.status, body: (await response.json()) as Body };
+function call(method: string, route: string, token: string, params: Record<string, string>, body: unknown) {
+  return callApi(method, route, token, { params, body });
 }
 
 /** Every row that could hold what a client sent, as text. */
@@ -52,6 +43,7 @@ async function everythingStored(): Promise<string> {
     prisma.apiToken.findMany(),
     prisma.team.findMany(),
     prisma.auditEvent.findMany(),
+    prisma.review.findMany(),
   ]);
   return JSON.stringify(tables, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
 }
@@ -72,8 +64,10 @@ beforeAll(async () => {
     identityId: identity.body.id, type: "API_KEY", label: "key", fingerprint: "kid-1", issuedAt: new Date(Date.now() - DAY_MS),
   });
   const token = await call("POST", "api-tokens", adminToken, {}, { name: "spare", scopes: ["READ"], expiresInDays: 5 });
+  const review = await call("POST", "reviews", adminToken, {}, { identityId: identity.body.id });
   const other = await createTestUser([]);
   Object.assign(recordIds, {
+    reviews: review.body.id,
     identities: identity.body.id, systems: system.body.id, grants: grant.body.id, credentials: credential.body.id, "api-tokens": token.body.id, users: other.user.id,
   });
   expect(Object.values(recordIds).every((id) => typeof id === "string")).toBe(true);
@@ -95,7 +89,7 @@ describe("a pasted secret", () => {
       const params: Record<string, string> = apiPath.includes("{id}") ? { id: recordIds[route.split("/")[0]!]! } : {};
       const fields = Object.keys(operation.requestBody?.content["application/json"].schema.properties ?? {});
       // The inventory routes hand the whole body to their mutation, so even a field they do not know is checked.
-      const wholeBody = ["identities", "systems", "grants", "credentials"].includes(route.split("/")[0]!);
+      const wholeBody = ["identities", "systems", "grants", "credentials", "reviews"].includes(route.split("/")[0]!);
       for (const field of wholeBody ? [...fields, "notes"] : fields) {
         const secret = SECRET_MAKERS[checked % SECRET_MAKERS.length]!();
         sent.push(secret);

@@ -8,12 +8,17 @@ import { IdentitySummary } from "@/components/inventory/identity-summary";
 import { IdentityTimeline } from "@/components/inventory/identity-timeline";
 import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { StatusChangeForm } from "@/components/inventory/status-change-form";
+import { AttestReviewForm } from "@/components/reviews/attest-review-form";
+import { OpenReviewForm } from "@/components/reviews/open-review-form";
+import { OpenReviewSummary, ReviewHistory } from "@/components/reviews/review-history";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { findIdentity, identityPermissions, listSystemOptions, loadIdentityDetail } from "@/lib/inventory/identity-detail";
-import { ENVIRONMENT_LABELS, KIND_LABELS } from "@/lib/inventory/labels";
+import { ENVIRONMENT_LABELS, KIND_LABELS, PERMISSION_LABELS } from "@/lib/inventory/labels";
+import { findIdentityReviews } from "@/lib/reviews/queries";
+import { mayAttestReview } from "@/lib/reviews/reviews";
 import {
   createCredentialAction,
   createGrantAction,
@@ -24,10 +29,15 @@ import {
   rotateCredentialAction,
   suspendIdentityAction,
 } from "./actions";
+import { attestReviewAction, openReviewAction } from "@/app/(app)/tasks/actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const identity = await findIdentity(prisma, (await params).id);
   return { title: identity?.name ?? "Identity not found" };
+}
+
+function grantLabel(grant: { permission: keyof typeof PERMISSION_LABELS; system: { name: string } }): string {
+  return `${PERMISSION_LABELS[grant.permission]} on ${grant.system.name}`;
 }
 
 export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
@@ -37,6 +47,8 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   if (!identity) notFound();
   const may = identityPermissions(actor, identity);
   const systems = may.addGrant ? await listSystemOptions(prisma) : [];
+  const reviews = await findIdentityReviews(prisma, identity.id);
+  const now = new Date();
 
   return (
     <>
@@ -67,6 +79,27 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           />
         </section>
       ) : null}
+
+      <section aria-labelledby="review-heading" className="mb-6 space-y-3">
+        <h2 id="review-heading" className="text-sm font-semibold text-slate-700">Review</h2>
+        {reviews.open ? (
+          <>
+            <OpenReviewSummary review={reviews.open} now={now} />
+            {mayAttestReview(actor, identity) ? (
+              <AttestReviewForm
+                reviewId={reviews.open.id}
+                grants={identity.grants.filter((grant) => grant.live).map((grant) => ({ id: grant.id, label: grantLabel(grant) }))}
+                action={attestReviewAction}
+              />
+            ) : (
+              <p className="text-sm text-slate-600">Waiting for {identity.owner.name ?? identity.owner.email} (owner) or the backup owner to attest.</p>
+            )}
+          </>
+        ) : may.openReview ? (
+          <OpenReviewForm identityId={identity.id} action={openReviewAction} />
+        ) : null}
+        <ReviewHistory reviews={reviews.history} />
+      </section>
 
       <section aria-labelledby="grants-heading" className="mb-6 space-y-3">
         <h2 id="grants-heading" className="text-sm font-semibold text-slate-700">Grants</h2>
