@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { verifyAuditChain } from "@/lib/audit/verify";
-import { LIVE_STATUSES } from "@/lib/inventory/query";
+import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 import { REVIEW_NOTICE_DAYS } from "@/lib/reviews/due";
 import { DEMO_IDENTITIES, DEMO_USERS, seedDemoDataOnce } from "./seed";
 

@@ -5,7 +5,7 @@ import type { Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { createGrantInput, grantIdInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
-import { LIVE_STATUSES } from "./query";
+import { LIVE_STATUSES } from "./lifecycle";
 import { recomputeRisk } from "./recompute-risk";
 
 /**

@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { AiIdentity } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { isInventoryManager, mayManageIdentity } from "./access";
-import { LIVE_STATUSES } from "./query";
+import { LIVE_STATUSES } from "./lifecycle";
 import { summarizeEvent, referencedIds, type TimelineNames } from "./timeline";
 import { TRANSITIONS, type IdentityTransition } from "./identities";
 import { DAY_MS } from "@/lib/time";

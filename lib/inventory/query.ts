@@ -7,13 +7,12 @@ import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/val
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
 import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
 import { DAY_MS } from "@/lib/time";
+import { LIVE_STATUSES } from "./lifecycle";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
 // URL search params, so a view can be shared as a link.
 
-/** Identities that still exist in practice; reminders and "overdue" only concern these. */
-export const LIVE_STATUSES: IdentityStatus[] = ["PROPOSED", "ACTIVE", "SUSPENDED"];
 
 export const SORTABLE_COLUMNS = [
   "name",

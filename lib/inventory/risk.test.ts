@@ -5,7 +5,7 @@ const now = new Date("2026-11-25T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
 
 function identity(overrides: Partial<RiskInput> = {}): RiskInput {
-  return { environment: "DEV", autonomy: "SUGGEST", nextReviewAt: daysAgo(-30), grants: [], credentials: [], ...overrides };
+  return { status: "ACTIVE", environment: "DEV", autonomy: "SUGGEST", nextReviewAt: daysAgo(-30), grants: [], credentials: [], ...overrides };
 }
 
 function grant(permission: RiskInput["grants"][number]["permission"], sensitivity: RiskInput["grants"][number]["system"]["sensitivity"], environment: RiskInput["grants"][number]["system"]["environment"] = "DEV", extra: Partial<RiskInput["grants"][number]> = {}): RiskInput["grants"][number] {
@@ -77,9 +77,14 @@ describe("assessRisk", () => {
     expect(assessRisk(identity({ credentials: [jit, revoked] }), now)).toEqual({ tier: "LOW", reasons: [] });
   });
 
-  it("escalates an overdue review", () => {
+  it("escalates an overdue review, while the identity is in service", () => {
     const result = assessRisk(identity({ nextReviewAt: daysAgo(12) }), now);
     expect(result).toEqual({ tier: "MEDIUM", reasons: ["review overdue by 12 days"] });
+    expect(assessRisk(identity({ nextReviewAt: daysAgo(12), status: "SUSPENDED" }), now).tier).toBe("MEDIUM");
+    // Retired, expired or revoked: nobody reviews it any more, so its old review date is no risk.
+    for (const status of ["RETIRED", "EXPIRED", "REVOKED"] as const) {
+      expect(assessRisk(identity({ nextReviewAt: daysAgo(12), status }), now)).toEqual({ tier: "LOW", reasons: [] });
+    }
   });
 
   it("stacks escalations up to CRITICAL", () => {

@@ -4,11 +4,13 @@ import type {
   CredentialType,
   Environment,
   GrantMode,
+  IdentityStatus,
   Permission,
   RiskTier,
   Sensitivity,
 } from "@/lib/db/generated/enums";
 import { DAY_MS } from "@/lib/time";
+import { LIVE_STATUSES } from "./lifecycle";
 
 // The risk rule, written once. An identity is classified by what it can
 // reach, never by what the product calls itself:
@@ -22,7 +24,7 @@ import { DAY_MS } from "@/lib/time";
 //      - a dev or staging identity that reaches a production system;
 //      - credential hygiene: an active long-lived credential (no expiry, or older than 90 days),
 //        one past its rotation period, or one unused for 90 days;
-//      - its review is overdue.
+//      - its review is overdue (only while it is in service: proposed, active or suspended).
 // The reasons list says which of these applied, most severe first.
 
 export const LONG_LIVED_AFTER_DAYS = 90;
@@ -35,6 +37,7 @@ const PERMISSION_SCORE: Record<Permission, number> = { READ: 0, WRITE: 1, DEPLOY
 export const SHORT_LIVED_CREDENTIAL_TYPES: CredentialType[] = ["JIT_TOKEN", "CLOUD_ROLE"];
 
 export interface RiskInput {
+  status: IdentityStatus;
   environment: Environment;
   autonomy: Autonomy;
   nextReviewAt: Date;
@@ -131,7 +134,8 @@ export function assessRisk(input: RiskInput, now: Date = new Date()): RiskAssess
   // Credential hygiene escalates once however many credentials are neglected.
   if (hygiene.length > 0) escalations.push(hygiene[0]!);
 
-  const overdue = days(now.getTime() - input.nextReviewAt.getTime());
+  // A retired or expired identity is not reviewed any more, so its last review date is no risk.
+  const overdue = LIVE_STATUSES.includes(input.status) ? days(now.getTime() - input.nextReviewAt.getTime()) : 0;
   if (overdue > 0) escalations.push(`review overdue by ${overdue} day${overdue === 1 ? "" : "s"}`);
 
   const tier = TIERS[Math.min(baseIndex + escalations.length, 3)]!;

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { LIVE_STATUSES } from "./query";
+import { LIVE_STATUSES } from "./lifecycle";
 
 /**
  * Every system with how many identities can reach it right now: a grant that

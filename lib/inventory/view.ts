@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
 import { personChoice } from "@/lib/users/queries";
-import { findIdentitiesPage, LIVE_STATUSES, PAGE_SIZES, parseInventoryQuery, type InventoryQuery, type InventoryRow, type SearchParamsInput } from "./query";
+import { LIVE_STATUSES } from "./lifecycle";
+import { findIdentitiesPage, PAGE_SIZES, parseInventoryQuery, type InventoryQuery, type InventoryRow, type SearchParamsInput } from "./query";
 
 // What the inventory page shows: the shared inventory query (filters, search,
 // sort) plus the page's own position params. A bad param does not break the

@@ -3,7 +3,7 @@ import { type Actor } from "@/lib/auth/actor";
 import { defineMutation, executeMutation } from "@/lib/auth/mutation";
 import type { Db } from "@/lib/db/client";
 import { AppError, forbidden } from "@/lib/errors";
-import { LIVE_STATUSES } from "@/lib/inventory/query";
+import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 import { DAY_MS } from "@/lib/time";
 import { applyReviewOpen } from "./reviews";
 

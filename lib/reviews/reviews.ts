@@ -8,7 +8,7 @@ import { AppError, forbidden, notFound } from "@/lib/errors";
 import { actorUserId, assertMayManageIdentity, lockIdentity } from "@/lib/inventory/access";
 import { applyGrantRevoke } from "@/lib/inventory/grants";
 import { applyIdentityTransition } from "@/lib/inventory/identities";
-import { LIVE_STATUSES } from "@/lib/inventory/query";
+import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { DAY_MS } from "@/lib/time";
 import { attestReviewInput, DEFAULT_REVIEW_WINDOW_DAYS, openReviewInput, type AttestReviewInput } from "@/lib/validation/reviews";

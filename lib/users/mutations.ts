@@ -3,7 +3,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { createUserInput, setUserRolesInput, userIdInput } from "@/lib/validation/users";
 import type { Tx } from "@/lib/db/client";
 import { retireTokenIdentity } from "@/lib/auth/api-tokens";
-import { LIVE_STATUSES } from "@/lib/inventory/query";
+import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 
 async function findUserOrThrow(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
