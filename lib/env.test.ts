@@ -43,6 +43,12 @@ describe("parseEnv", () => {
     expect(problems({ WARRANT_DEMO: "yes" })[0]).toMatch(/^WARRANT_DEMO use "1" or "0"/);
   });
 
+  it("runs the job worker beside the app unless WARRANT_WORKER=0, and names an unclear value", () => {
+    expect(parseEnv({}).WARRANT_WORKER).toBe(true);
+    expect(parseEnv({ WARRANT_WORKER: "0" }).WARRANT_WORKER).toBe(false);
+    expect(problems({ WARRANT_WORKER: "off" })[0]).toMatch(/^WARRANT_WORKER use "1" or "0"/);
+  });
+
   it("treats empty values as unset", () => {
     expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -34,6 +34,9 @@ const schema = z
     WARRANT_DEMO: flag.optional(),
     WARRANT_DATA_DIR: z.string().min(1).default(".data"),
     WARRANT_EMBEDDED_PG_PORT: port.default(54320),
+    // `npm start` runs the background job worker beside the web server unless this is 0
+    // (for deployments that run `npm run worker` separately).
+    WARRANT_WORKER: flag.default(true),
     OIDC_ISSUER: z.string().url({ message: "must be the provider's issuer URL, e.g. https://login.example.com/realms/acme" }).optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),

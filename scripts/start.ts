@@ -1,7 +1,8 @@
 // `npm start`: validates configuration, starts the embedded PostgreSQL when
 // DATABASE_URL is not set, applies migrations, loads demo data the first time,
-// builds the app if the sources changed, then runs `next start`. Ctrl-C stops
-// the app and the database cleanly. `npm run dev` does the same with `next dev`.
+// builds the app if the sources changed, then runs `next start` and, beside it,
+// the background job worker (unless WARRANT_WORKER=0). Ctrl-C stops the app,
+// the worker and the database cleanly. `npm run dev` does the same with `next dev`.
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,6 +12,8 @@ import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "../lib/env";
 import { prepareDatabase } from "../lib/db/prepare";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
+import { superviseWorker } from "./worker-child";
+import { onStopSignal } from "./stop-signals";
 
 const dev = process.argv.includes("--dev");
 const log = (message: string) => console.log(`[warrant] ${message}`);
@@ -85,6 +88,9 @@ async function main() {
     stdio: ["inherit", "pipe", "inherit"],
     env: process.env,
   });
+  const worker = config.WARRANT_WORKER ? superviseWorker(log) : undefined;
+  if (!worker) log("Not running the background job worker here (WARRANT_WORKER=0); run `npm run worker` somewhere.");
+
   let announced = false;
   server.stdout.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
@@ -103,15 +109,18 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log("Stopping…");
-    if (server.exitCode === null && server.signalCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((resolve) => server.once("exit", resolve));
-    }
+    const serverStopped = (async () => {
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill("SIGTERM");
+        await new Promise((resolve) => server.once("exit", resolve));
+      }
+    })();
+    // The worker lets running jobs finish before it exits; the database stops after both.
+    await Promise.all([serverStopped, worker?.stop()]);
     await database.stop();
     process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  onStopSignal(() => void shutdown(0));
   server.on("exit", (code) => void shutdown(code ?? 0));
 }
 

@@ -15,6 +15,8 @@ Commands:
   tokens:create --email <owner email> --name <name> --scopes read[,write,agent] [--days 90]
   audit:verify          walk the audit hash chain and report the first broken link
   risk:recompute        re-rate every identity (inputs such as credential age change with time)
+  jobs:list             list the background jobs and when each runs
+  jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
   db:migrate            apply pending migrations and exit
 `;
 
@@ -22,7 +24,7 @@ function list(value: string | undefined): string[] {
   return value ? value.split(",").map((item) => item.trim().toUpperCase()).filter(Boolean) : [];
 }
 
-async function run(command: string, options: Record<string, string | undefined>): Promise<number> {
+async function run(command: string, argument: string | undefined, options: Record<string, string | undefined>): Promise<number> {
   const { prisma } = await import("../db/client");
   const { executeMutation } = await import("../auth/mutation");
   const cli = { kind: "system" as const, label: "cli" };
@@ -65,11 +67,33 @@ async function run(command: string, options: Record<string, string | undefined>)
       return 2;
     }
     case "risk:recompute": {
-      const { recomputeAllRisk } = await import("../inventory/recompute-risk");
-      const { recordAuditEvent } = await import("../audit/record");
-      const changed = await recomputeAllRisk(prisma);
-      await prisma.$transaction((tx) => recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "cli" }, { action: "risk.recomputed", data: { changed } }));
+      const { recomputeAllRiskAndRecord } = await import("../inventory/recompute-risk");
+      const { changed } = await recomputeAllRiskAndRecord(prisma, cli);
       console.log(`Re-rated every identity: ${changed} changed tier or reasons.`);
+      return 0;
+    }
+    case "jobs:list": {
+      const { JOBS } = await import("../jobs/registry");
+      const { createBoss } = await import("../jobs/worker");
+      // Computes the next run locally; nothing connects to the queue.
+      const boss = createBoss(process.env.DATABASE_URL!);
+      for (const job of JOBS) {
+        const [next] = boss.previewSchedule(job.cron, { tz: "UTC", count: 1 });
+        console.log(`${job.name.padEnd(24)} ${`${job.cron} UTC`.padEnd(20)} next ${next?.toISOString() ?? "-"}\n${"".padEnd(25)}${job.why}`);
+      }
+      return 0;
+    }
+    case "jobs:run": {
+      const { findJob, JOBS } = await import("../jobs/registry");
+      const { runJob } = await import("../jobs/job");
+      const job = findJob(argument ?? "");
+      if (!job) {
+        console.error(`${argument ? `No job named "${argument}"` : "Name a job"}. Jobs: ${JOBS.map((entry) => entry.name).join(", ")}.`);
+        return 64;
+      }
+      const started = Date.now();
+      const summary = await runJob(job, prisma, cli);
+      console.log(`${job.name} done in ${Date.now() - started} ms: ${summary}`);
       return 0;
     }
     case "db:migrate":
@@ -100,7 +124,7 @@ async function main(): Promise<number> {
   }
   const database = await prepareDatabase(parseEnv());
   try {
-    return await run(command, values as Record<string, string | undefined>);
+    return await run(command, positionals[1], values as Record<string, string | undefined>);
   } finally {
     const { prisma } = await import("../db/client");
     await prisma.$disconnect();

@@ -1,4 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { toAuditActor, type Actor } from "@/lib/auth/actor";
 import { assessRisk } from "./risk";
 
 /**
@@ -54,4 +56,18 @@ export async function recomputeAllRisk(db: Db, now = new Date(), batchSize = 200
     }
     cursor = batch.at(-1)!.id;
   }
+}
+
+/**
+ * Re-rates every identity and records one `risk.recomputed` audit event saying
+ * how many changed. The CLI (`risk:recompute`, `jobs:run`) and the scheduled
+ * job both call this, so a sweep is audited the same way whoever started it.
+ * Safe to run twice or after a crash half-way: the rating is recomputed from
+ * the stored inputs, so a repeat only writes what is still out of date. The
+ * event is recorded even when nothing changed, as evidence that the sweep ran.
+ */
+export async function recomputeAllRiskAndRecord(db: Db, actor: Actor, now = new Date()): Promise<{ changed: number }> {
+  const changed = await recomputeAllRisk(db, now);
+  await db.$transaction((tx) => recordAuditEvent(tx, toAuditActor(actor), { action: "risk.recomputed", data: { changed } }));
+  return { changed };
 }

@@ -1,0 +1,39 @@
+import { recomputeAllRiskAndRecord } from "@/lib/inventory/recompute-risk";
+import { openDueReviews } from "@/lib/reviews/due";
+import type { JobDefinition } from "./job";
+
+// Every background job Warrant runs on a schedule. Adding one is one entry
+// here: the worker creates its queue, registers its schedule and handler, and
+// `npm run cli -- jobs:list | jobs:run <name>` pick it up.
+
+export const JOBS: readonly JobDefinition[] = [
+  {
+    name: "risk.recompute",
+    // Hourly: credential age, rotation, idle time and overdue reviews move a
+    // tier with no change to the identity, and review dates fall due at any
+    // hour. A tier is then at most an hour stale, for one batched pass over the
+    // inventory an hour (writes only what changed).
+    cron: "0 * * * *",
+    why: "re-rates every identity, because credential age and overdue reviews change its risk with time alone",
+    async run({ db, actor }) {
+      const { changed } = await recomputeAllRiskAndRecord(db, actor);
+      return `${changed} identit${changed === 1 ? "y" : "ies"} changed tier or reasons`;
+    },
+  },
+  {
+    name: "reviews.open-due",
+    // Hourly, off the hour from the risk sweep: a review opens REVIEW_NOTICE_DAYS
+    // before the identity's review date, so an hour's delay never matters, and
+    // a run with nothing due is one indexed query.
+    cron: "30 * * * *",
+    why: "opens a review for every identity in service whose review date is near, so its owner attests before it is overdue",
+    async run({ db, actor }) {
+      const opened = await openDueReviews(db, actor);
+      return `${opened} review${opened === 1 ? "" : "s"} opened`;
+    },
+  },
+];
+
+export function findJob(name: string): JobDefinition | undefined {
+  return JOBS.find((job) => job.name === name);
+}

@@ -1,0 +1,50 @@
+// `npm run worker`: runs the background job worker on its own, for deployments
+// that scale workers separately from the web server (`npm start` also runs one
+// beside the app unless WARRANT_WORKER=0). Uses DATABASE_URL, or the embedded
+// database under the data directory (reusing it if the app is running).
+// SIGTERM or Ctrl-C lets running jobs finish, then exits.
+
+import { ConfigError, parseEnv, type Env } from "../lib/env";
+import { prepareDatabase } from "../lib/db/prepare";
+import { onStopSignal } from "./stop-signals";
+
+const log = (message: string) => console.log(`[worker] ${message}`);
+
+let config: Env;
+try {
+  config = parseEnv();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78);
+  }
+  throw error;
+}
+
+try {
+  const database = await prepareDatabase(config, log);
+  // Imported once DATABASE_URL is set: the Prisma client reads it on import.
+  const { prisma } = await import("../lib/db/client");
+  const { startWorker } = await import("../lib/jobs/worker");
+  const worker = await startWorker({ databaseUrl: database.url, db: prisma, log });
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log("Stopping: letting running jobs finish…");
+    try {
+      await worker.stop();
+      await prisma.$disconnect();
+      await database.stop();
+      process.exit(0);
+    } catch (error) {
+      console.error(`[worker] Stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  };
+  onStopSignal(() => void shutdown());
+} catch (error) {
+  console.error(`[worker] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
