@@ -4,7 +4,7 @@ import { defineMutation } from "@/lib/auth/mutation";
 import type { Db, Tx } from "@/lib/db/client";
 import { AppError, toAppError } from "@/lib/errors";
 import { applyReviewOpen } from "@/lib/reviews/reviews";
-import { optionalDate, optionalText } from "@/lib/validation/inventory";
+import { ALONGSIDE_FIELD_ERRORS, optionalDate, optionalText } from "@/lib/validation/inventory";
 import { checkReviewDueDate } from "@/lib/validation/reviews";
 import { assertMayManageIdentity, lockIdentity } from "./access";
 import { applyIdentityTransition, applyIdentityUpdate } from "./identities";
@@ -42,7 +42,7 @@ export const bulkUpdateIdentitiesInput = z
   .superRefine((value, ctx) => {
     if (value.action === "assign_owner" && !value.ownerId) ctx.addIssue({ code: "custom", path: ["ownerId"], message: "is required to assign an owner" });
     if (value.action === "open_review") checkReviewDueDate(value.dueAt, ctx);
-  });
+  }, ALONGSIDE_FIELD_ERRORS);
 
 type BulkInput = z.output<typeof bulkUpdateIdentitiesInput>;
 

@@ -99,6 +99,7 @@ describe("CSV import", () => {
       "line 3.kind": expect.stringMatching(/^must be one of/),
       "line 3.ownerEmail": "no Warrant user has the email nobody@example.com",
       "line 3.purpose": "is required",
+      "line 3.expiresAt": "must be in the future",
       "line 5.expiresAt": "must be in the future",
     });
     expect(await countRows()).toEqual(before);

@@ -30,6 +30,15 @@ export const requiredText = (max: number) =>
 
 export const optionalText = (max: number) => z.preprocess(emptyToUndefined, requiredText(max).optional());
 
+/**
+ * Cross-field rules run even when a field has already failed, so a form shows
+ * every problem in one answer (zod skips them by default). They then see only
+ * the fields that parsed, so each rule checks the type of what it reads.
+ */
+export const ALONGSIDE_FIELD_ERRORS = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
+export const isDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
+
 const id = z.string({ message: "is required" }).trim().min(1, { message: "is required" });
 const optionalId = z.preprocess(emptyToUndefined, id.optional());
 
@@ -75,10 +84,10 @@ const identityFields = {
 };
 
 function checkIdentityRules(value: { ownerId?: string; backupOwnerId?: string | null; expiresAt?: Date }, ctx: z.RefinementCtx) {
-  if (value.backupOwnerId && value.ownerId && value.backupOwnerId === value.ownerId) {
+  if (typeof value.backupOwnerId === "string" && value.backupOwnerId && value.backupOwnerId === value.ownerId) {
     ctx.addIssue({ code: "custom", path: ["backupOwnerId"], message: "must be someone other than the owner" });
   }
-  if (value.expiresAt) {
+  if (isDate(value.expiresAt)) {
     const now = Date.now();
     if (value.expiresAt.getTime() <= now) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be in the future" });
     else if (value.expiresAt.getTime() > now + MAX_IDENTITY_LIFETIME_DAYS * 86_400_000) {
@@ -89,7 +98,7 @@ function checkIdentityRules(value: { ownerId?: string; backupOwnerId?: string | 
 
 export const createIdentityInput = z
   .object({ ...identityFields, autonomy: autonomySchema.default("SUGGEST"), reviewCadenceDays: days(7, 365).default(90) })
-  .superRefine(checkIdentityRules);
+  .superRefine(checkIdentityRules, ALONGSIDE_FIELD_ERRORS);
 
 /** In an edit, an emptied optional field ("" from a form, null from the API) clears it. */
 const clearable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? null : value), schema.nullable().optional());
@@ -109,7 +118,7 @@ export const updateIdentityInput = z
   .omit({ environment: true })
   .partial()
   .required({ identityId: true })
-  .superRefine(checkIdentityRules);
+  .superRefine(checkIdentityRules, ALONGSIDE_FIELD_ERRORS);
 
 export const identityIdInput = z.object({ identityId: id, reason: optionalText(500) });
 
@@ -132,13 +141,13 @@ export const createGrantInput = z
     expiresAt: optionalDate,
   })
   .superRefine((value, ctx) => {
-    if (value.mode === "JUST_IN_TIME" && !value.expiresAt) {
+    if (value.mode === "JUST_IN_TIME" && value.expiresAt === undefined) {
       ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "is required for a just-in-time grant" });
     }
-    if (value.expiresAt && value.expiresAt.getTime() <= Date.now()) {
+    if (isDate(value.expiresAt) && value.expiresAt.getTime() <= Date.now()) {
       ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be in the future" });
     }
-  });
+  }, ALONGSIDE_FIELD_ERRORS);
 
 export const grantIdInput = z.object({ grantId: id });
 
@@ -161,9 +170,10 @@ export const createCredentialInput = z
     vaultPath: optionalText(500),
   })
   .superRefine((value, ctx) => {
+    if (!isDate(value.issuedAt)) return;
     if (value.issuedAt.getTime() > Date.now() + 60_000) ctx.addIssue({ code: "custom", path: ["issuedAt"], message: "cannot be in the future" });
-    if (value.expiresAt && value.expiresAt <= value.issuedAt) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after issuedAt" });
-  });
+    if (isDate(value.expiresAt) && value.expiresAt <= value.issuedAt) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after issuedAt" });
+  }, ALONGSIDE_FIELD_ERRORS);
 
 export const credentialIdInput = z.object({ credentialId: id });
 

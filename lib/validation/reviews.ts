@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ReviewOutcome } from "@/lib/db/generated/enums";
 import { DAY_MS } from "@/lib/time";
-import { optionalDate, optionalText, requiredId } from "./inventory";
+import { ALONGSIDE_FIELD_ERRORS, isDate, optionalDate, optionalText, requiredId } from "./inventory";
 
 // Input shapes for reviews, shared by the identity page, the bulk action, the
 // API (and its OpenAPI document).
@@ -21,7 +21,7 @@ const answer = z.preprocess(
 
 /** Checks a review's due date: in the future, within the window. */
 export function checkReviewDueDate(dueAt: Date | undefined, ctx: z.RefinementCtx, path = "dueAt") {
-  if (!dueAt) return;
+  if (!isDate(dueAt)) return;
   const now = Date.now();
   if (dueAt.getTime() <= now) ctx.addIssue({ code: "custom", path: [path], message: "must be in the future" });
   else if (dueAt.getTime() > now + MAX_REVIEW_WINDOW_DAYS * DAY_MS) {
@@ -35,7 +35,7 @@ export const openReviewInput = z
     dueAt: optionalDate,
     reason: optionalText(500),
   })
-  .superRefine((value, ctx) => checkReviewDueDate(value.dueAt, ctx));
+  .superRefine((value, ctx) => checkReviewDueDate(value.dueAt, ctx), ALONGSIDE_FIELD_ERRORS);
 
 export const reviewIdInput = z.object({ reviewId: requiredId });
 
@@ -63,22 +63,25 @@ export const attestReviewInput = z
     comment: optionalText(2000),
   })
   .superRefine((value, ctx) => {
-    if (!value.stillNeeded && value.outcome !== "RETIRE") {
+    // Each rule needs the answers it compares; a missing answer is already reported on its own field.
+    const outcomeKnown = OUTCOMES.includes(value.outcome);
+    const grantIdsKnown = Array.isArray(value.grantIds);
+    if (value.stillNeeded === false && outcomeKnown && value.outcome !== "RETIRE") {
       ctx.addIssue({ code: "custom", path: ["outcome"], message: "must be RETIRE when the identity is no longer needed" });
     }
-    if (!value.permissionsMinimal && value.outcome === "KEEP") {
+    if (value.permissionsMinimal === false && value.outcome === "KEEP") {
       ctx.addIssue({ code: "custom", path: ["outcome"], message: "must be REDUCE or RETIRE when its access is more than it needs" });
     }
-    if (value.outcome === "REDUCE" && value.grantIds.length === 0) {
+    if (value.outcome === "REDUCE" && grantIdsKnown && value.grantIds.length === 0) {
       ctx.addIssue({ code: "custom", path: ["grantIds"], message: "choose at least one grant to end" });
     }
-    if (value.outcome !== "REDUCE" && value.grantIds.length > 0) {
+    if (outcomeKnown && value.outcome !== "REDUCE" && grantIdsKnown && value.grantIds.length > 0) {
       ctx.addIssue({ code: "custom", path: ["grantIds"], message: "are only ended with the outcome REDUCE" });
     }
-    const anyNo = !value.stillNeeded || !value.purposeUnchanged || !value.permissionsMinimal || !value.credentialsRotated;
-    if ((anyNo || value.outcome !== "KEEP") && !value.comment) {
+    const anyNo = [value.stillNeeded, value.purposeUnchanged, value.permissionsMinimal, value.credentialsRotated].includes(false);
+    if ((anyNo || (outcomeKnown && value.outcome !== "KEEP")) && !value.comment) {
       ctx.addIssue({ code: "custom", path: ["comment"], message: "is required when an answer is no or the outcome is not KEEP" });
     }
-  });
+  }, ALONGSIDE_FIELD_ERRORS);
 
 export type AttestReviewInput = z.output<typeof attestReviewInput>;
