@@ -10,6 +10,7 @@ import { createSavedView, deleteSavedView } from "@/lib/inventory/saved-views";
 import { importIdentities } from "@/lib/inventory/csv-import";
 import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { openDueReviewsBatch } from "@/lib/reviews/due";
+import { expireDueIdentitiesBatch } from "@/lib/inventory/expiry";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -40,4 +41,5 @@ export const allMutations: AnyMutation[] = [
   openReview,
   attestReview,
   openDueReviewsBatch,
+  expireDueIdentitiesBatch,
 ];

@@ -7,7 +7,7 @@ import { defineMutation } from "./mutation";
 import type { Actor } from "./actor";
 import type { Tx } from "@/lib/db/client";
 import type { ApiTokenScope } from "@/lib/db/generated/enums";
-import { cancelOpenReviews } from "@/lib/reviews/cancel";
+import { endAccess } from "@/lib/inventory/identities";
 import { DAY_MS } from "@/lib/time";
 
 /** Warrant's own API, as a system that API-token identities reach. */
@@ -59,10 +59,8 @@ async function inventoryApiToken(
 }
 
 export async function retireTokenIdentity(tx: Tx, identityId: string, now: Date) {
-  await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
-  await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
+  await endAccess(tx, identityId, now);
   await tx.aiIdentity.update({ where: { id: identityId }, data: { status: "REVOKED" } });
-  await cancelOpenReviews(tx, identityId, now);
   await recomputeRisk(tx, identityId);
 }
 

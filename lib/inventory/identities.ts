@@ -139,10 +139,24 @@ export const updateIdentity = defineMutation({
   },
 });
 
+/**
+ * Ends everything an identity can act with, when it leaves service (retired,
+ * expired, or its API token revoked): live grants end, active credentials are
+ * marked revoked, an open review is cancelled. Its records stay, for audit.
+ */
+export async function endAccess(tx: Tx, identityId: string, now: Date) {
+  const grants = await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
+  const credentials = await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
+  const reviewsCancelled = await cancelOpenReviews(tx, identityId, now);
+  return { grantsEnded: grants.count, credentialsRevoked: credentials.count, reviewsCancelled };
+}
+
 /** Which status changes exist, from which statuses, and whether only security leads and admins may make them. */
 export const TRANSITIONS: Record<"suspend" | "reactivate" | "retire", { from: IdentityStatus[]; to: IdentityStatus; managersOnly: boolean }> = {
   suspend: { from: ["PROPOSED", "ACTIVE"], to: "SUSPENDED", managersOnly: false },
-  reactivate: { from: ["SUSPENDED"], to: "ACTIVE", managersOnly: true },
+  // An expired identity comes back only through a security lead, once its expiry is extended, and with no access:
+  // its grants and credentials ended when it expired.
+  reactivate: { from: ["SUSPENDED", "EXPIRED"], to: "ACTIVE", managersOnly: true },
   retire: { from: ["PROPOSED", "ACTIVE", "SUSPENDED", "EXPIRED"], to: "RETIRED", managersOnly: false },
 };
 
@@ -171,13 +185,8 @@ export async function applyIdentityTransition(
   if (verb === "reactivate" && before.expiresAt <= new Date()) {
     throw new AppError("conflict", `${before.name} has passed its expiry date; extend the expiry first.`);
   }
-  const now = new Date();
-  let reviewsCancelled = 0;
-  if (verb === "retire") {
-    await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
-    await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
-    reviewsCancelled = await cancelOpenReviews(tx, identityId, now);
-  }
+  const ended = verb === "retire" ? await endAccess(tx, identityId, new Date()) : { reviewsCancelled: 0 };
+  const reviewsCancelled = ended.reviewsCancelled;
   const identity = await tx.aiIdentity.update({ where: { id: identityId }, data: { status: transition.to } });
   await recomputeRisk(tx, identityId);
   const audit: AuditEntry = {

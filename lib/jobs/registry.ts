@@ -1,4 +1,5 @@
 import { recomputeAllRiskAndRecord } from "@/lib/inventory/recompute-risk";
+import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { openDueReviews } from "@/lib/reviews/due";
 import type { JobDefinition } from "./job";
 
@@ -18,6 +19,17 @@ export const JOBS: readonly JobDefinition[] = [
     async run({ db, actor }) {
       const { changed } = await recomputeAllRiskAndRecord(db, actor);
       return `${changed} identit${changed === 1 ? "y" : "ies"} changed tier or reasons`;
+    },
+  },
+  {
+    name: "identities.expire",
+    // Every ten minutes: an identity past its expiry date must stop acting
+    // soon after, and a run with nothing due is one indexed query.
+    cron: "*/10 * * * *",
+    why: "expires identities that reached their expiry date: their grants end, credentials are revoked and open reviews close",
+    async run({ db, actor }) {
+      const expired = await expireDueIdentities(db, actor);
+      return `${expired} identit${expired === 1 ? "y" : "ies"} expired`;
     },
   },
   {

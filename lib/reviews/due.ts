@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type Actor } from "@/lib/auth/actor";
 import { defineMutation, executeMutation } from "@/lib/auth/mutation";
 import type { Db } from "@/lib/db/client";
+import { runBatchesUntilDone } from "@/lib/jobs/batches";
 import { AppError, forbidden } from "@/lib/errors";
 import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 import { DAY_MS } from "@/lib/time";
@@ -11,8 +12,7 @@ import { applyReviewOpen } from "./reviews";
 // next review date. The review opens REVIEW_NOTICE_DAYS before that date, so
 // the owner has time to attest before it is overdue, and is due on the date
 // itself. Safe to run any number of times: an identity with an open review is
-// skipped, and each batch commits on its own, so a crash loses nothing and a
-// rerun picks up where it stopped.
+// skipped, and each batch commits on its own (see runBatchesUntilDone).
 
 export const REVIEW_NOTICE_DAYS = 14;
 const BATCH_SIZE = 200;
@@ -52,16 +52,9 @@ export const openDueReviewsBatch = defineMutation({
 });
 
 /** Opens every review that has come due; returns how many were opened. */
-export async function openDueReviews(db: Db, actor: Actor, now = new Date()): Promise<number> {
-  let opened = 0;
-  for (;;) {
-    try {
-      const batch = await executeMutation(openDueReviewsBatch, actor, { now, limit: BATCH_SIZE }, db);
-      opened += batch.opened;
-      if (batch.candidates < BATCH_SIZE) return opened;
-    } catch (error) {
-      if (error instanceof AppError && error.code === "conflict") return opened;
-      throw error;
-    }
-  }
+export function openDueReviews(db: Db, actor: Actor, now = new Date()): Promise<number> {
+  return runBatchesUntilDone(async () => {
+    const batch = await executeMutation(openDueReviewsBatch, actor, { now, limit: BATCH_SIZE }, db);
+    return { candidates: batch.candidates, changed: batch.opened };
+  }, BATCH_SIZE);
 }
