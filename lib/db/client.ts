@@ -7,6 +7,8 @@ import { PrismaClient } from "./generated/client";
 export type Db = PrismaClient;
 /** The client passed to code running inside `prisma.$transaction`. */
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+/** What read helpers take: the client, or a transaction (e.g. a snapshot, see lib/db/snapshot.ts). */
+export type DbOrTx = Db | Tx;
 
 export function createPrismaClient(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { fieldErrorsFromZod, validationError } from "@/lib/errors";
@@ -209,7 +209,7 @@ export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: nu
  * A row whose sort value changes between pages can still move across the
  * cursor; the id tie-break keeps every other row in place.
  */
-export async function findIdentitiesAfter(db: Db, query: InventoryQuery, cursor: string | undefined, limit: number, now = new Date()) {
+export async function findIdentitiesAfter(db: DbOrTx, query: InventoryQuery, cursor: string | undefined, limit: number, now = new Date()) {
   const fetched = await db.aiIdentity.findMany({
     where: inventoryWhere(query, now),
     orderBy: inventoryOrderBy(query),
@@ -224,7 +224,7 @@ export async function findIdentitiesAfter(db: Db, query: InventoryQuery, cursor:
 }
 
 /** Every matching row, in batches, for exports: memory stays flat however large the inventory. */
-export async function* streamIdentities(db: Db, query: InventoryQuery, batchSize = 1000, now = new Date()): AsyncGenerator<InventoryRow> {
+export async function* streamIdentities(db: DbOrTx, query: InventoryQuery, batchSize = 1000, now = new Date()): AsyncGenerator<InventoryRow> {
   let cursor: string | undefined;
   for (;;) {
     const { rows, nextCursor } = await findIdentitiesAfter(db, query, cursor, batchSize, now);
