@@ -3,7 +3,7 @@
 // under .data/bench (or BENCH_DATABASE_URL), loads the large inventory once,
 // starts the built app with `next start` on port 3200, and times real HTTP
 // requests: the inventory page (signed in) and the list API (bearer token)
-// across filters, sorts and deep pages, then a CSV export of every row while
+// across filters, sorts and deep pages, the review lists, then a CSV export of every row while
 // watching the server's memory.
 
 import { spawn, type ChildProcess } from "node:child_process";
@@ -97,6 +97,9 @@ async function main() {
     const pageHeaders = { cookie: `authjs.session-token=${sessionToken}` };
     const apiHeaders = { authorization: `Bearer ${token.secret}` };
 
+    const openReviews = await prisma.review.count({ where: { status: "OPEN" } });
+    const overdueReviews = await prisma.review.count({ where: { status: "OPEN", dueAt: { lt: new Date() } } });
+
     // The cursor for a deep API page: the row 90,000 places into the default order.
     const deep = await prisma.aiIdentity.findFirstOrThrow({ orderBy: [{ name: "asc" }, { id: "asc" }], skip: 90_000, select: { id: true } });
 
@@ -113,30 +116,43 @@ async function main() {
     const pageScenarios = [...SCENARIOS, { name: "deep page (page 900 of 100)", query: "page=900&pageSize=100" }];
     const apiScenarios = [...SCENARIOS, { name: "deep cursor (after row 90,000)", query: `cursor=${deep.id}` }];
 
-    for (const [title, url, headers, scenarios] of [
-      ["Inventory page (GET /inventory, signed in)", `${BASE}/inventory`, pageHeaders, pageScenarios],
-      ["List API (GET /api/v1/identities?limit=100)", `${BASE}/api/v1/identities`, apiHeaders, apiScenarios],
-    ] as const) {
-      console.log(`\n${title}, ${REPEAT} requests per scenario after one warm-up:`);
-      console.log(`  ${"scenario".padEnd(42)}      p50         p95         max   status`);
+    const groups: { title: string; requests: { name: string; url: string; headers: Record<string, string> }[] }[] = [
+      {
+        title: "Inventory page (GET /inventory, signed in)",
+        requests: pageScenarios.map((scenario) => ({ name: scenario.name, url: `${BASE}/inventory?${scenario.query}`, headers: pageHeaders })),
+      },
+      {
+        title: "List API (GET /api/v1/identities?limit=100)",
+        requests: apiScenarios.map((scenario) => ({ name: scenario.name, url: `${BASE}/api/v1/identities?limit=100&${scenario.query}`, headers: apiHeaders })),
+      },
+      {
+        title: `Reviews (${openReviews} open, ${overdueReviews} overdue)`,
+        requests: [
+          { name: "My tasks page (security lead: overdue list)", url: `${BASE}/tasks`, headers: pageHeaders },
+          { name: "GET /api/v1/reviews?overdue=1", url: `${BASE}/api/v1/reviews?limit=100&overdue=1`, headers: apiHeaders },
+          { name: "GET /api/v1/reviews?status=OPEN", url: `${BASE}/api/v1/reviews?limit=100&status=OPEN`, headers: apiHeaders },
+        ],
+      },
+    ];
+    for (const group of groups) {
+      console.log(`\n${group.title}, ${REPEAT} requests per scenario after one warm-up:`);
+      console.log(`  ${"scenario".padEnd(44)}      p50         p95         max   status`);
       const all: number[] = [];
-      for (const scenario of scenarios) {
-        const separator = url.includes("/api/") ? "?limit=100&" : "?";
-        const target = `${url}${separator}${scenario.query}`;
-        await timed(target, headers);
+      for (const request of group.requests) {
+        await timed(request.url, request.headers);
         const samples: number[] = [];
         let status = 0;
         for (let i = 0; i < REPEAT; i += 1) {
-          const result = await timed(target, headers);
+          const result = await timed(request.url, request.headers);
           samples.push(result.ms);
           status = result.status;
         }
         all.push(...samples);
         const { p50, p95, max } = summary(samples);
-        console.log(`  ${scenario.name.padEnd(42)} ${fmt(p50)} ${fmt(p95)} ${fmt(max)}   ${status}`);
+        console.log(`  ${request.name.padEnd(44)} ${fmt(p50)} ${fmt(p95)} ${fmt(max)}   ${status}`);
       }
       const overall = summary(all);
-      console.log(`  ${"ALL".padEnd(42)} ${fmt(overall.p50)} ${fmt(overall.p95)} ${fmt(overall.max)}`);
+      console.log(`  ${"ALL".padEnd(44)} ${fmt(overall.p50)} ${fmt(overall.p95)} ${fmt(overall.max)}`);
     }
 
     const before = memoryOf(server.pid!);

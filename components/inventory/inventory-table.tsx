@@ -81,7 +81,7 @@ export function InventoryTable({
 }: {
   rows: InventoryTableRow[];
   total: number;
-  /** False when there are more matches than the table counts (see EXACT_COUNT_LIMIT). */
+  /** False when there are more matches than the table counts (see countLimitFor). */
   totalIsExact: boolean;
   page: number;
   pageSize: number;

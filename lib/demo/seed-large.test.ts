@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { openDueReviews } from "@/lib/reviews/due";
+import { systemActor } from "@/lib/testing/factories";
 import { seedLargeInventory } from "./seed-large";
 
 // The same generator as `npm run seed:large`, at a size a test can afford.
@@ -20,6 +22,11 @@ describe("seedLargeInventory", () => {
     expect(tiers.length).toBeGreaterThan(1);
     const unexplained = await prisma.aiIdentity.count({ where: { riskTier: { not: "LOW" }, riskReasons: { equals: [] } } });
     expect(unexplained).toBe(0);
+
+    // Open reviews are exactly the ones the scheduler would open: running it finds nothing new.
+    expect(await prisma.review.count({ where: { status: "OPEN" } })).toBeGreaterThan(0);
+    expect(await prisma.review.count({ where: { status: "COMPLETED" } })).toBeGreaterThan(0);
+    expect(await openDueReviews(prisma, systemActor)).toBe(0);
 
     expect(await seedLargeInventory(prisma, () => undefined, SMALL)).toBe(false);
     expect(await prisma.aiIdentity.count()).toBe(SMALL.identities);

@@ -1,11 +1,12 @@
 import type { Db } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeAllRisk } from "@/lib/inventory/recompute-risk";
+import { REVIEW_NOTICE_DAYS } from "@/lib/reviews/due";
 
 // A realistic inventory at scale (mostly development systems, read access,
 // suggest/draft autonomy and recent credentials, with a long tail of risk) for trying Warrant and for `npm run bench`:
 // 100,000 identities, 300,000 credentials, 5,000 systems and 400,000 grants
-// across 2,000 owners in 50 teams. Rows are generated inside PostgreSQL
+// across 2,000 owners in 50 teams, with the reviews they would have. Rows are generated inside PostgreSQL
 // (generate_series) with a fixed random seed, so every run builds the same data
 // in about a minute; risk tiers are then computed by the real rule.
 
@@ -73,6 +74,19 @@ const statements = (LARGE: InventorySize) => [
           'secret/scale/' || g || '/' || k, now()
    FROM (SELECT g, k, now() - (floor(CASE WHEN random() < 0.6 THEN random() * 90 WHEN random() < 0.6 THEN 90 + random() * 275 ELSE 365 + random() * 535 END)::int || ' days')::interval AS issued
          FROM generate_series(1, ${LARGE.identities}) g, generate_series(0, ${LARGE.credentialsPerIdentity - 1}) k) AS rows`,
+  // The reviews the scheduler would have opened (lib/reviews/due.ts), and one attested review a
+  // cadence ago for every third identity in service.
+  `INSERT INTO "Review" ("id", "identityId", "status", "trigger", "openedAt", "dueAt")
+   SELECT 'scale-review-open-' || i."id", i."id", 'OPEN', 'SCHEDULED', LEAST(now(), i."nextReviewAt" - interval '${REVIEW_NOTICE_DAYS} days'), i."nextReviewAt"
+   FROM "AiIdentity" i
+   WHERE i."id" LIKE 'scale-identity-%' AND i."status" IN ('PROPOSED', 'ACTIVE', 'SUSPENDED')
+     AND i."nextReviewAt" <= now() + interval '${REVIEW_NOTICE_DAYS} days'`,
+  `INSERT INTO "Review" ("id", "identityId", "status", "trigger", "openedAt", "dueAt", "stillNeeded", "purposeUnchanged",
+                         "permissionsMinimal", "credentialsRotated", "outcome", "attestedById", "closedAt")
+   SELECT 'scale-review-done-' || i."id", i."id", 'COMPLETED', 'SCHEDULED', i."nextReviewAt" - interval '104 days',
+          i."nextReviewAt" - interval '90 days', true, true, true, true, 'KEEP', i."ownerId", i."nextReviewAt" - interval '95 days'
+   FROM "AiIdentity" i
+   WHERE i."id" LIKE 'scale-identity-%' AND i."status" IN ('PROPOSED', 'ACTIVE', 'SUSPENDED') AND right(i."id", 1) IN ('0', '3', '6')`,
 ];
 
 /** Loads the large inventory unless it is already there. Returns whether it loaded anything. */
@@ -91,6 +105,6 @@ export async function seedLargeInventory(db: Db, log: (message: string) => void 
   log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   // What autovacuum would do shortly after a bulk load: statistics for the
   // planner and a visibility map, so index scans need not visit every heap page.
-  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User"]) await db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
+  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User", "Review"]) await db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
   return true;
 }

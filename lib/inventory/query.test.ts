@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import type { Autonomy, CredentialStatus, CredentialType, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
-import { findIdentitiesAfter, findIdentitiesPage, parseInventoryQuery, streamIdentities } from "./query";
+import { countLimitFor, EXACT_COUNT_LIMIT, findIdentitiesAfter, findIdentitiesPage, parseInventoryQuery, SEARCH_COUNT_LIMIT, streamIdentities } from "./query";
 import { parseInventoryView } from "./view";
 
 // The inventory query over a small, deliberate inventory: each filter is
@@ -249,6 +249,12 @@ describe("bad params", () => {
 });
 
 describe("findIdentitiesPage's count", () => {
+  it("counts a search to a lower limit than a filtered view", () => {
+    expect(countLimitFor(parseInventoryQuery({ q: "deploys" }))).toBe(SEARCH_COUNT_LIMIT);
+    expect(countLimitFor(parseInventoryQuery({ environment: "PROD" }))).toBe(EXACT_COUNT_LIMIT);
+    expect(SEARCH_COUNT_LIMIT).toBeLessThan(EXACT_COUNT_LIMIT);
+  });
+
   it("is exact up to its limit and says so, and a lower bound beyond it", async () => {
     const query = parseInventoryQuery({});
     const exact = await findIdentitiesPage(prisma, query, 1, 3, NOW, ALL.length);

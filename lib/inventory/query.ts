@@ -182,9 +182,20 @@ export type InventoryRow = Prisma.AiIdentityGetPayload<{ select: typeof inventor
  * capped.
  */
 export const EXACT_COUNT_LIMIT = 10_000;
+/**
+ * A search counts to a lower limit. Counting every match of a common word was
+ * the slowest part of the inventory page (Prisma counts in id order, which
+ * the trigram indexes cannot serve), and a search with over a thousand matches
+ * gets refined rather than paged through. Pages past the count still load.
+ */
+export const SEARCH_COUNT_LIMIT = 1_000;
 
-/** One page for the browser table (numbered pages, with the total up to EXACT_COUNT_LIMIT). */
-export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = EXACT_COUNT_LIMIT) {
+export function countLimitFor(query: InventoryQuery): number {
+  return query.q ? SEARCH_COUNT_LIMIT : EXACT_COUNT_LIMIT;
+}
+
+/** One page for the browser table (numbered pages, with the total up to countLimitFor(query)). */
+export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = countLimitFor(query)) {
   const where = inventoryWhere(query, now);
   // Page by id first, then load the page's rows with their owners and team:
   // joining the relations before the offset would join every skipped row too.
