@@ -48,7 +48,8 @@ const statements = (LARGE: InventorySize) => [
           'scale-team-' || (1 + g % ${LARGE.teams}),
           now() + ((floor(random() * 760) - 60)::int || ' days')::interval,
           90,
-          now() + ((floor(random() * 150) - 15)::int || ' days')::interval,
+          -- Whole seconds, so the stored (millisecond) value compares exactly with the review horizon below.
+          date_trunc('second', now()) + ((floor(random() * 150) - 15)::int || ' days')::interval,
           CASE WHEN ((g::bigint * 7919) % ${LARGE.owners} + 1) % 97 = 0 THEN now() END,
           now() - ((g % 700) || ' days')::interval, now()
    FROM generate_series(1, ${LARGE.identities}) g`,
@@ -80,7 +81,7 @@ const statements = (LARGE: InventorySize) => [
    SELECT 'scale-review-open-' || i."id", i."id", 'OPEN', 'SCHEDULED', LEAST(now(), i."nextReviewAt" - interval '${REVIEW_NOTICE_DAYS} days'), i."nextReviewAt"
    FROM "AiIdentity" i
    WHERE i."id" LIKE 'scale-identity-%' AND i."status" IN ('PROPOSED', 'ACTIVE', 'SUSPENDED')
-     AND i."nextReviewAt" <= now() + interval '${REVIEW_NOTICE_DAYS} days'`,
+     AND i."nextReviewAt" <= date_trunc('second', now()) + interval '${REVIEW_NOTICE_DAYS} days'`,
   `INSERT INTO "Review" ("id", "identityId", "status", "trigger", "openedAt", "dueAt", "stillNeeded", "purposeUnchanged",
                          "permissionsMinimal", "credentialsRotated", "outcome", "attestedById", "closedAt")
    SELECT 'scale-review-done-' || i."id", i."id", 'COMPLETED', 'SCHEDULED', i."nextReviewAt" - interval '104 days',
