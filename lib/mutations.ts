@@ -11,6 +11,7 @@ import { importIdentities } from "@/lib/inventory/csv-import";
 import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { openDueReviewsBatch } from "@/lib/reviews/due";
 import { expireDueIdentitiesBatch } from "@/lib/inventory/expiry";
+import { suspendOverdueIdentitiesBatch } from "@/lib/reviews/overdue";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -42,4 +43,5 @@ export const allMutations: AnyMutation[] = [
   attestReview,
   openDueReviewsBatch,
   expireDueIdentitiesBatch,
+  suspendOverdueIdentitiesBatch,
 ];

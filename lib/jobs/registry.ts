@@ -1,6 +1,7 @@
 import { recomputeAllRiskAndRecord } from "@/lib/inventory/recompute-risk";
 import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { openDueReviews } from "@/lib/reviews/due";
+import { suspendOverdueIdentities } from "@/lib/reviews/overdue";
 import type { JobDefinition } from "./job";
 
 // Every background job Warrant runs on a schedule. Adding one is one entry
@@ -42,6 +43,16 @@ export const JOBS: readonly JobDefinition[] = [
     async run({ db, actor }) {
       const opened = await openDueReviews(db, actor);
       return `${opened} review${opened === 1 ? "" : "s"} opened`;
+    },
+  },
+  {
+    name: "reviews.suspend-overdue",
+    // Hourly: the grace period is counted in days, so an hour's delay is immaterial.
+    cron: "40 * * * *",
+    why: "suspends identities whose review is overdue past the grace period, so access nobody vouches for stops",
+    async run({ db, actor }) {
+      const suspended = await suspendOverdueIdentities(db, actor);
+      return `${suspended} identit${suspended === 1 ? "y" : "ies"} suspended`;
     },
   },
 ];

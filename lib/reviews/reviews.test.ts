@@ -6,12 +6,13 @@ import { AppError } from "@/lib/errors";
 import { bulkUpdateIdentities } from "@/lib/inventory/bulk";
 import { createCredential } from "@/lib/inventory/credentials";
 import { createGrant } from "@/lib/inventory/grants";
-import { createIdentity, retireIdentity } from "@/lib/inventory/identities";
+import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity } from "@/lib/inventory/identities";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { createSystem } from "@/lib/inventory/systems";
 import { createTestUser, systemActor } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { openDueReviews, openDueReviewsBatch, REVIEW_NOTICE_DAYS } from "./due";
+import { REVIEW_GRACE_DAYS, suspendOverdueIdentities, suspendOverdueIdentitiesBatch } from "./overdue";
 import { attestReview, openReview } from "./reviews";
 
 // Reviews end to end against a real database, through executeMutation as the
@@ -248,6 +249,41 @@ describe("the bulk action 'open a review'", () => {
 
     const badDue = await refused(() => executeMutation(bulkUpdateIdentities, lead.actor, { action: "open_review", identityIds: [mine.id], dueAt: inDays(-2).toISOString() }));
     expect(badDue.fields).toEqual({ dueAt: "must be in the future" });
+  });
+});
+
+describe("overdue reviews past the grace period", () => {
+  it("suspend the identity with the reason, once; the review stays open for the owner", async () => {
+    const late = await registerIdentity();
+    const withinGrace = await registerIdentity();
+    const alreadySuspended = await registerIdentity();
+    const lateReview = await executeMutation(openReview, lead.actor, { identityId: late.id });
+    const graceReview = await executeMutation(openReview, lead.actor, { identityId: withinGrace.id });
+    const suspendedReview = await executeMutation(openReview, lead.actor, { identityId: alreadySuspended.id });
+    await executeMutation(suspendIdentity, owner.actor, { identityId: alreadySuspended.id, reason: "paused" });
+    // Due dates pass without an attestation.
+    await prisma.review.update({ where: { id: lateReview.id }, data: { dueAt: inDays(-(REVIEW_GRACE_DAYS + 1)) } });
+    await prisma.review.update({ where: { id: graceReview.id }, data: { dueAt: inDays(-(REVIEW_GRACE_DAYS - 1)) } });
+    await prisma.review.update({ where: { id: suspendedReview.id }, data: { dueAt: inDays(-(REVIEW_GRACE_DAYS + 5)) } });
+
+    expect(await suspendOverdueIdentities(prisma, systemActor)).toBe(1);
+    expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: late.id } })).status).toBe("SUSPENDED");
+    expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: withinGrace.id } })).status).toBe("ACTIVE");
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "identity.suspended", targetId: late.id } });
+    expect(event).toMatchObject({ actorType: "SYSTEM", data: { from: "ACTIVE", to: "SUSPENDED", reason: expect.stringMatching(/^Review overdue by 15 days \(grace period 14 days\)/) } });
+    expect((await prisma.review.findUniqueOrThrow({ where: { id: lateReview.id } })).status).toBe("OPEN");
+    // The paused one was suspended by its owner and is left as it was.
+    expect(await prisma.auditEvent.count({ where: { action: "identity.suspended", targetId: alreadySuspended.id } })).toBe(1);
+
+    const events = await prisma.auditEvent.count();
+    expect(await suspendOverdueIdentities(prisma, systemActor)).toBe(0);
+    expect(await prisma.auditEvent.count()).toBe(events);
+    expect((await refused(() => executeMutation(suspendOverdueIdentitiesBatch, lead.actor, { now: new Date(), limit: 10 }))).code).toBe("forbidden");
+
+    // The owner can still attest; a security lead then reactivates.
+    await executeMutation(attestReview, owner.actor, attestation(lateReview.id));
+    await executeMutation(reactivateIdentity, lead.actor, { identityId: late.id });
+    expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: late.id } })).status).toBe("ACTIVE");
   });
 });
 
