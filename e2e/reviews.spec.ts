@@ -53,6 +53,7 @@ test("a security lead opens a review of selected identities; the owner attests f
   await form.getByRole("checkbox", { name: "Read on github.com/acme/web" }).check();
   await form.getByLabel("Comment").fill("Completion no longer needs the web repo");
   await form.getByRole("button", { name: "Submit attestation" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Attested" })).toHaveText(`Attested the review of ${REVIEWED}: reduce access.`);
   // The review closes: the form gives way to its place in the history.
   await expect(page.getByRole("form", { name: "Attest this review" })).toHaveCount(0);
   const history = page.getByRole("table", { name: "Past reviews" });
@@ -69,7 +70,7 @@ test("a security lead opens a review of selected identities; the owner attests f
   await expect(page.getByRole("list", { name: "Reviews awaiting your attestation" }).getByRole("link", { name: REVIEWED })).toHaveCount(0);
 });
 
-test("security leads see overdue reviews across the inventory; an auditor sees reviews and cannot act on them", async ({ page }) => {
+test("security leads see overdue reviews and open one from an identity page; an auditor sees reviews and cannot act on them", async ({ page }) => {
   await signInAs(page, "Sam Lead");
   await page.goto("/tasks");
   const overdue = page.getByRole("list", { name: "Overdue reviews" });
@@ -77,6 +78,17 @@ test("security leads see overdue reviews across the inventory; an auditor sees r
   await expect(overdue.getByRole("listitem").filter({ hasText: "slack-triage-bot" })).toContainText("Overdue");
   await overdue.getByRole("link", { name: "slack-triage-bot" }).click();
   await expect(page.getByText(/Waiting for .* \(owner\) or the backup owner to attest/)).toBeVisible();
+
+  // One identity at a time, from its page.
+  await page.goto("/inventory");
+  await identityTable(page).getByRole("link", { name: "renovate-bot", exact: true }).click();
+  const open = page.getByRole("form", { name: "Open a review" });
+  await open.getByLabel("Reason", { exact: true }).fill("new GitHub App permissions");
+  await open.getByRole("button", { name: "Open a review" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Opened a review" })).toHaveText("Opened a review. Its owner finds it in My tasks.");
+  await expect(page.getByText("Review open", { exact: true })).toBeVisible();
+  await expect(page.getByText("Reason: new GitHub App permissions", { exact: true })).toBeVisible();
+  await expect(page.getByRole("form", { name: "Open a review" })).toHaveCount(0);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInAs(page, "Audrey Auditor");

@@ -7,6 +7,7 @@ import { FieldError, FormMessage } from "@/components/ui/form-message";
 import type { ActionState } from "@/lib/auth/action";
 import type { ReviewOutcome } from "@/lib/db/generated/enums";
 import { REVIEW_OUTCOME_LABELS, REVIEW_QUESTIONS } from "@/lib/reviews/labels";
+import { useReviewFlash } from "./review-flash";
 
 const OUTCOME_HINTS: Record<ReviewOutcome, string> = {
   KEEP: "It stays as it is and comes back for review one cadence from now.",
@@ -59,7 +60,8 @@ export function AttestReviewForm({
   grants: { id: string; label: string }[];
   action: ServerAction;
 }) {
-  const form = useMutationForm(action);
+  const flash = useReviewFlash();
+  const form = useMutationForm(action, { onSuccess: (result) => flash(result.message) });
   const { state, value, values } = form;
   const ticked = new Set(values("grantIds"));
   return (

@@ -5,10 +5,12 @@ import { useMutationForm, type ServerAction } from "@/components/inventory/use-m
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { DEFAULT_REVIEW_WINDOW_DAYS } from "@/lib/validation/reviews";
+import { useReviewFlash } from "./review-flash";
 
 /** Asks the owner to attest now, rather than on the next scheduled review date. */
 export function OpenReviewForm({ identityId, action }: { identityId: string; action: ServerAction }) {
-  const form = useMutationForm(action, { dates: { dueAt: "end" } });
+  const flash = useReviewFlash();
+  const form = useMutationForm(action, { dates: { dueAt: "end" }, onSuccess: (result) => flash(result.message) });
   const { state, value } = form;
   return (
     <form key={form.formKey} action={form.formAction} aria-label="Open a review" className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3">

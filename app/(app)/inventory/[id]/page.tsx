@@ -10,6 +10,7 @@ import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { StatusChangeForm } from "@/components/inventory/status-change-form";
 import { AttestReviewForm } from "@/components/reviews/attest-review-form";
 import { OpenReviewForm } from "@/components/reviews/open-review-form";
+import { ReviewFlash } from "@/components/reviews/review-flash";
 import { OpenReviewSummary, ReviewHistory } from "@/components/reviews/review-history";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/actor";
@@ -82,23 +83,25 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
 
       <section aria-labelledby="review-heading" className="mb-6 space-y-3">
         <h2 id="review-heading" className="text-sm font-semibold text-slate-700">Review</h2>
-        {reviews.open ? (
-          <>
-            <OpenReviewSummary review={reviews.open} now={now} />
-            {mayAttestReview(actor, identity) ? (
-              <AttestReviewForm
-                reviewId={reviews.open.id}
-                grants={identity.grants.filter((grant) => grant.live).map((grant) => ({ id: grant.id, label: grantLabel(grant) }))}
-                action={attestReviewAction}
-              />
-            ) : (
-              <p className="text-sm text-slate-600">Waiting for {identity.owner.name ?? identity.owner.email} (owner) or the backup owner to attest.</p>
-            )}
-          </>
-        ) : may.openReview ? (
-          <OpenReviewForm identityId={identity.id} action={openReviewAction} />
-        ) : null}
-        <ReviewHistory reviews={reviews.history} />
+        <ReviewFlash>
+          {reviews.open ? (
+            <>
+              <OpenReviewSummary review={reviews.open} now={now} />
+              {mayAttestReview(actor, identity) ? (
+                <AttestReviewForm
+                  reviewId={reviews.open.id}
+                  grants={identity.grants.filter((grant) => grant.live).map((grant) => ({ id: grant.id, label: grantLabel(grant) }))}
+                  action={attestReviewAction}
+                />
+              ) : (
+                <p className="text-sm text-slate-600">Waiting for {identity.owner.name ?? identity.owner.email} (owner) or the backup owner to attest.</p>
+              )}
+            </>
+          ) : may.openReview ? (
+            <OpenReviewForm identityId={identity.id} action={openReviewAction} />
+          ) : null}
+          <ReviewHistory reviews={reviews.history} />
+        </ReviewFlash>
       </section>
 
       <section aria-labelledby="grants-heading" className="mb-6 space-y-3">
