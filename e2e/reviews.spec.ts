@@ -48,6 +48,7 @@ test("a security lead opens a review of selected identities; the owner attests f
   await expect(form.getByText("outcome: must be REDUCE or RETIRE when its access is more than it needs", { exact: true })).toBeVisible();
   await expect(form.getByText("comment: is required when an answer is no or the outcome is not KEEP", { exact: true })).toBeVisible();
   await expect(form.getByRole("group", { name: "Is its access still the least it needs?" }).getByRole("radio", { name: "No", exact: true })).toBeChecked();
+  await expect(form.getByRole("group", { name: "Outcome" })).toHaveAccessibleDescription(/must be REDUCE or RETIRE/);
 
   await form.getByRole("group", { name: "Outcome" }).getByRole("radio", { name: "Reduce access" }).check();
   await form.getByRole("checkbox", { name: "Read on github.com/acme/web" }).check();

@@ -30,7 +30,8 @@ function RadioGroup({
 }) {
   const invalid = state.status === "error" && Boolean(state.fields?.[name]);
   return (
-    <fieldset className="text-sm" aria-invalid={invalid || undefined}>
+    // The group points at its error (FieldError's id), so a screen reader reads it with the question.
+    <fieldset className="text-sm" aria-invalid={invalid || undefined} aria-describedby={invalid ? `${name}-error` : undefined}>
       <legend className="text-xs font-medium text-slate-700">
         {legend}
         <span aria-hidden="true" className="text-red-700"> *</span>
@@ -92,7 +93,10 @@ export function AttestReviewForm({
           hint: OUTCOME_HINTS[outcome],
         }))}
       />
-      <fieldset className="text-sm">
+      <fieldset
+        className="text-sm"
+        aria-describedby={state.status === "error" && state.fields?.grantIds ? "grantIds-error" : undefined}
+      >
         <legend className="text-xs font-medium text-slate-700">Grants to end (with “Reduce access”)</legend>
         {grants.length === 0 ? (
           <p className="text-xs text-slate-500">It holds no live grants.</p>
