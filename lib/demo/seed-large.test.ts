@@ -23,6 +23,14 @@ describe("seedLargeInventory", () => {
     const unexplained = await prisma.aiIdentity.count({ where: { riskTier: { not: "LOW" }, riskReasons: { equals: [] } } });
     expect(unexplained).toBe(0);
 
+    // Access mostly stays within an identity's own environment, so the tiers spread out instead of piling up at the top.
+    const [grants] = await prisma.$queryRaw<{ sameEnvironment: number; total: number }[]>`
+      SELECT count(*) FILTER (WHERE s."environment" = i."environment")::int AS "sameEnvironment", count(*)::int AS total
+      FROM "Grant" g JOIN "System" s ON s."id" = g."systemId" JOIN "AiIdentity" i ON i."id" = g."identityId"`;
+    expect(grants!.sameEnvironment / grants!.total).toBeGreaterThan(0.9);
+    const critical = await prisma.aiIdentity.count({ where: { riskTier: "CRITICAL" } });
+    expect(critical / SMALL.identities).toBeLessThan(0.4);
+
     // Open reviews are exactly the ones the scheduler would open: running it finds nothing new.
     expect(await prisma.review.count({ where: { status: "OPEN" } })).toBeGreaterThan(0);
     expect(await prisma.review.count({ where: { status: "COMPLETED" } })).toBeGreaterThan(0);

@@ -3,8 +3,9 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeAllRisk } from "@/lib/inventory/recompute-risk";
 import { REVIEW_NOTICE_DAYS } from "@/lib/reviews/due";
 
-// A realistic inventory at scale (mostly development systems, read access,
-// suggest/draft autonomy and recent credentials, with a long tail of risk) for trying Warrant and for `npm run bench`:
+// A realistic inventory at scale (mostly development systems, access within an
+// identity's own environment, read access, suggest/draft autonomy and recent
+// credentials, with a long tail of risk) for trying Warrant and for `npm run bench`:
 // 100,000 identities, 300,000 credentials, 5,000 systems and 400,000 grants
 // across 2,000 owners in 50 teams, with the reviews they would have. Rows are generated inside PostgreSQL
 // (generate_series) with a fixed random seed, so every run builds the same data
@@ -26,8 +27,14 @@ const statements = (LARGE: InventorySize) => [
    SELECT 'scale-system-' || g,
           (ARRAY['repo','aws','ci','jira','slack','vault','db','k8s','api'])[1 + g % 9] || '-' || g,
           (enum_range(NULL::"SystemKind"))[1 + g % 9],
-          (ARRAY['DEV','DEV','DEV','DEV','DEV','STAGING','STAGING','PROD','PROD','PROD']::"Environment"[])[1 + floor(random() * 10)::int],
-          (ARRAY['PUBLIC','PUBLIC','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','CONFIDENTIAL','CONFIDENTIAL','RESTRICTED']::"Sensitivity"[])[1 + floor(random() * 10)::int],
+          -- Half dev, a fifth staging, the rest prod, by position in each run of ten (grants below rely on it).
+          (ARRAY['DEV','DEV','DEV','DEV','DEV','STAGING','STAGING','PROD','PROD','PROD']::"Environment"[])[1 + (g - 1) % 10],
+          -- Restricted data lives in production; development systems are mostly public or internal.
+          CASE WHEN (g - 1) % 10 < 5 THEN (ARRAY['PUBLIC','PUBLIC','PUBLIC','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','CONFIDENTIAL']::"Sensitivity"[])[1 + floor(random() * 10)::int]
+               WHEN (g - 1) % 10 < 7 THEN (ARRAY['INTERNAL','INTERNAL','INTERNAL','CONFIDENTIAL','CONFIDENTIAL']::"Sensitivity"[])[1 + floor(random() * 5)::int]
+               ELSE (ARRAY['INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL','INTERNAL',
+                           'CONFIDENTIAL','CONFIDENTIAL','CONFIDENTIAL','CONFIDENTIAL','CONFIDENTIAL','CONFIDENTIAL','CONFIDENTIAL',
+                           'RESTRICTED','RESTRICTED','RESTRICTED']::"Sensitivity"[])[1 + floor(random() * 20)::int] END,
           'Generated for scale tests', now(), now()
    FROM generate_series(1, ${LARGE.systems}) g`,
   `INSERT INTO "AiIdentity" ("id", "name", "kind", "vendor", "product", "model", "purpose", "environment", "autonomy",
@@ -40,7 +47,7 @@ const statements = (LARGE: InventorySize) => [
           (ARRAY['Copilot','Claude Code','Cursor','Renovate','Codex','In-house','Gemini CLI'])[1 + g % 7],
           (ARRAY['gpt-5','claude-opus','claude-sonnet',NULL,'gpt-5-mini','gemini-pro'])[1 + g % 6],
           'Scale-test identity ' || g || ' that ' || (ARRAY['reviews pull requests','deploys services','triages incidents','updates dependencies','answers questions'])[1 + g % 5],
-          (enum_range(NULL::"Environment"))[1 + floor(random() * 3)::int],
+          (ARRAY['DEV','DEV','DEV','DEV','DEV','STAGING','STAGING','PROD','PROD','PROD']::"Environment"[])[1 + (g / 10) % 10],
           (ARRAY['SUGGEST','SUGGEST','SUGGEST','SUGGEST','DRAFT','DRAFT','DRAFT','EXECUTE','EXECUTE','AUTONOMOUS']::"Autonomy"[])[1 + floor(random() * 10)::int],
           (ARRAY['ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','SUSPENDED','PROPOSED','EXPIRED','RETIRED']::"IdentityStatus"[])[1 + g % 10],
           'scale-user-' || (1 + (g::bigint * 7919) % ${LARGE.owners}),
@@ -53,15 +60,24 @@ const statements = (LARGE: InventorySize) => [
           CASE WHEN ((g::bigint * 7919) % ${LARGE.owners} + 1) % 97 = 0 THEN now() END,
           now() - ((g % 700) || ' days')::interval, now()
    FROM generate_series(1, ${LARGE.identities}) g`,
-  // k = 0..3 pick four different systems per identity, so no live grant repeats.
+  // k = 0..3 pick four different systems per identity (four different runs of ten systems), so no
+  // live grant repeats. Grants stay in the identity's own environment (a run of ten systems holds
+  // five dev, two staging and three prod ones), except one in sixteen that reaches across.
   `INSERT INTO "Grant" ("id", "identityId", "systemId", "permission", "mode", "expiresAt", "createdAt")
    SELECT 'scale-grant-' || g || '-' || k, 'scale-identity-' || g,
-          'scale-system-' || (1 + (g * 31 + k * 1217) % ${LARGE.systems}),
-          (ARRAY['READ','READ','READ','READ','READ','READ','READ','WRITE','WRITE','DEPLOY','WRITE','READ','READ','ADMIN','READ','READ','WRITE','READ','READ','READ']::"Permission"[])[1 + floor(random() * 20)::int],
+          'scale-system-' || (1 + CASE
+            WHEN k = 3 AND g % 4 = 0 THEN x
+            WHEN (g / 10) % 10 < 5 THEN x - x % 10 + x % 5
+            WHEN (g / 10) % 10 < 7 THEN x - x % 10 + 5 + x % 2
+            ELSE x - x % 10 + 7 + x % 3
+          END),
+          -- Mostly read; write for a sixth; deploy and admin are rare.
+          CASE WHEN r < 0.8 THEN 'READ'::"Permission" WHEN r < 0.96 THEN 'WRITE'::"Permission" WHEN r < 0.98 THEN 'DEPLOY'::"Permission" ELSE 'ADMIN'::"Permission" END,
           CASE WHEN random() < 0.15 THEN 'JUST_IN_TIME'::"GrantMode" ELSE 'STANDING'::"GrantMode" END,
           CASE WHEN random() < 0.2 THEN now() + ((1 + floor(random() * 30))::int || ' days')::interval END,
           now()
-   FROM generate_series(1, ${LARGE.identities}) g, generate_series(0, ${LARGE.grantsPerIdentity - 1}) k`,
+   FROM generate_series(1, ${LARGE.identities}) g, generate_series(0, ${LARGE.grantsPerIdentity - 1}) k,
+        LATERAL (SELECT (g * 31 + k * 1217) % ${LARGE.systems} AS x, random() AS r) AS pick`,
   `INSERT INTO "Credential" ("id", "identityId", "type", "label", "fingerprint", "status", "issuedAt", "expiresAt",
                              "lastUsedAt", "lastRotatedAt", "rotationPeriodDays", "vaultPath", "createdAt")
    SELECT 'scale-credential-' || g || '-' || k, 'scale-identity-' || g,
@@ -69,11 +85,13 @@ const statements = (LARGE: InventorySize) => [
           'credential ' || k || ' of identity ' || g,
           'SHA256:' || md5(g || '-' || k),
           CASE WHEN random() < 0.9 THEN 'ACTIVE'::"CredentialStatus" ELSE 'REVOKED'::"CredentialStatus" END,
-          issued, CASE WHEN random() < 0.75 THEN issued + interval '90 days' END,
-          issued + (floor(random() * 30)::int || ' days')::interval, issued,
-          (ARRAY[30, 90, 180, NULL])[1 + floor(random() * 4)::int],
+          -- Most expire after 90 days and were used in the last few days; a tail never expires or went idle.
+          issued, CASE WHEN random() < 0.95 THEN issued + interval '90 days' END,
+          CASE WHEN random() < 0.95 THEN GREATEST(issued, now() - random() * interval '3 days') ELSE issued + (floor(random() * 30)::int || ' days')::interval END,
+          issued,
+          (ARRAY[90, 180, 365, NULL])[1 + floor(random() * 4)::int],
           'secret/scale/' || g || '/' || k, now()
-   FROM (SELECT g, k, now() - (floor(CASE WHEN random() < 0.6 THEN random() * 90 WHEN random() < 0.6 THEN 90 + random() * 275 ELSE 365 + random() * 535 END)::int || ' days')::interval AS issued
+   FROM (SELECT g, k, now() - (floor(CASE WHEN random() < 0.85 THEN random() * 60 WHEN random() < 0.7 THEN 60 + random() * 60 ELSE 120 + random() * 780 END)::int || ' days')::interval AS issued
          FROM generate_series(1, ${LARGE.identities}) g, generate_series(0, ${LARGE.credentialsPerIdentity - 1}) k) AS rows`,
   // The reviews the scheduler would have opened (lib/reviews/due.ts), and one attested review a
   // cadence ago for every third identity in service.
