@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import { createTestUser, systemActor } from "@/lib/testing/factories";
+import { createTestUser, systemActor, refused } from "@/lib/testing/factories";
 import { deactivateUser } from "@/lib/users/mutations";
 import { bulkUpdateIdentities } from "./bulk";
 import { createIdentity, suspendIdentity, updateIdentity } from "./identities";
@@ -31,16 +30,6 @@ async function identity(ownerId: string) {
     expiresAt: new Date(Date.now() + 100 * 86_400_000).toISOString(),
   });
   return created.id;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 /** Everything a bulk action could change, to prove a refused one changed nothing. */
@@ -88,7 +77,7 @@ describe("assign owner", () => {
     const others = await identity(bob.id);
     const ids = [...own, others];
     const before = await snapshot(ids);
-    const error = await refusal(executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: carol.id }));
+    const error = await refused(executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: carol.id }));
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/^Nothing was changed\. bulk-\d+: You are not allowed to edit this identity/);
     expect(error.fields).toHaveProperty("identityIds");
@@ -98,7 +87,7 @@ describe("assign owner", () => {
   it("changes nothing when the new owner is deactivated, naming ownerId", async () => {
     const ids = [await identity(ann.id), await identity(ann.id)];
     const before = await snapshot(ids);
-    const error = await refusal(executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: departed.id }));
+    const error = await refused(executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: departed.id }));
     expect(error.status).toBe(422);
     expect(error.fields).toHaveProperty("ownerId", "must be an active user");
     expect(await snapshot(ids)).toEqual(before);
@@ -107,7 +96,7 @@ describe("assign owner", () => {
   it("changes nothing when one id does not exist", async () => {
     const ids = [await identity(ann.id)];
     const before = await snapshot(ids);
-    const error = await refusal(executeMutation(bulkUpdateIdentities, lead, { action: "assign_owner", identityIds: [...ids, "no-such-id"], ownerId: carol.id }));
+    const error = await refused(executeMutation(bulkUpdateIdentities, lead, { action: "assign_owner", identityIds: [...ids, "no-such-id"], ownerId: carol.id }));
     expect(error.status).toBe(404);
     expect(await snapshot(ids)).toEqual(before);
   });
@@ -143,7 +132,7 @@ describe("suspend", () => {
     const ids = [await identity(ann.id), await identity(ann.id)];
     await prisma.aiIdentity.update({ where: { id: ids[1]! }, data: { status: "RETIRED" } });
     const before = await snapshot(ids);
-    const error = await refusal(executeMutation(bulkUpdateIdentities, ann.actor, { action: "suspend", identityIds: ids }));
+    const error = await refused(executeMutation(bulkUpdateIdentities, ann.actor, { action: "suspend", identityIds: ids }));
     expect(error.status).toBe(409);
     expect(error.message).toMatch(/^Nothing was changed\. bulk-\d+: bulk-\d+ is retired/);
     expect(await snapshot(ids)).toEqual(before);
@@ -156,7 +145,7 @@ describe("suspend", () => {
     const result = await executeMutation(bulkUpdateIdentities, ann.actor, { action: "suspend", identityIds: [suspended, active] });
     expect(result.changed).toHaveLength(1);
     expect(result.unchanged).toHaveLength(1);
-    const error = await refusal(executeMutation(bulkUpdateIdentities, ann.actor, { action: "suspend", identityIds: [suspended, active] }));
+    const error = await refused(executeMutation(bulkUpdateIdentities, ann.actor, { action: "suspend", identityIds: [suspended, active] }));
     expect(error.status).toBe(409);
   });
 });
@@ -169,7 +158,7 @@ describe("input", () => {
     [{ action: "delete", identityIds: ["x"] }, "action"],
     [{ action: "suspend", identityIds: Array.from({ length: 501 }, (_, i) => `id-${i}`) }, "identityIds"],
   ])("refuses %j naming %s", async (input, field) => {
-    const error = await refusal(executeMutation(bulkUpdateIdentities, lead, input));
+    const error = await refused(executeMutation(bulkUpdateIdentities, lead, input));
     expect(error.status).toBe(422);
     expect(error.fields).toHaveProperty(field);
   });

@@ -2,9 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { openReview } from "@/lib/reviews/reviews";
-import { createTestUser, systemActor } from "@/lib/testing/factories";
+import { createTestUser, systemActor, refused } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { createCredential } from "./credentials";
 import { expireDueIdentities, expireDueIdentitiesBatch } from "./expiry";
@@ -16,16 +15,6 @@ import { createSystem } from "./systems";
 // observed in the stored inventory and the audit log.
 
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS);
-
-async function refused(run: () => Promise<unknown>): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("the change was not refused");
-}
 
 let owner: { user: { id: string }; actor: Actor };
 let lead: { user: { id: string }; actor: Actor };

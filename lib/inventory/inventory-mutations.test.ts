@@ -2,9 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { allMutations } from "@/lib/mutations";
-import { createTestUser, systemActor } from "@/lib/testing/factories";
+import { createTestUser, systemActor, refused } from "@/lib/testing/factories";
 import { deactivateUser } from "@/lib/users/mutations";
 import { createCredential, revokeCredential, rotateCredential } from "./credentials";
 import { createGrant, revokeGrant } from "./grants";
@@ -18,16 +17,6 @@ import { DAY_MS } from "@/lib/time";
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 // Built at run time so no token-shaped literal sits in the repository for scanners to flag.
 const GITHUB_TOKEN_SHAPED = `ghp_${"a1B2c3D4e5".repeat(4)}`;
-
-async function refused(run: () => Promise<unknown>): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("the change was not refused");
-}
 
 async function latestEvent() {
   return prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });

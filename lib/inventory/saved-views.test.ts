@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import { createTestUser } from "@/lib/testing/factories";
+import { createTestUser, refused } from "@/lib/testing/factories";
 import { createSavedView, deleteSavedView, listSavedViews } from "./saved-views";
 
 let member: Actor;
@@ -20,16 +19,6 @@ beforeAll(async () => {
   auditor = (await createTestUser(["AUDITOR"])).actor;
 });
 
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
-
 const save = (actor: Actor, input: Record<string, unknown>) => executeMutation(createSavedView, actor, input);
 const names = async (actor: Actor) => (await listSavedViews(prisma, actor)).map((view) => view.name);
 
@@ -43,7 +32,7 @@ describe("saving views", () => {
 
   it("refuses a member who tries to share a view, naming the field, and saves nothing", async () => {
     const before = await prisma.savedView.count();
-    const error = await refusal(save(member, { name: "Everyone's", query: "status=ACTIVE", shared: "on" }));
+    const error = await refused(save(member, { name: "Everyone's", query: "status=ACTIVE", shared: "on" }));
     expect(error.status).toBe(403);
     expect(error.fields).toHaveProperty("shared");
     expect(await prisma.savedView.count()).toBe(before);
@@ -55,21 +44,21 @@ describe("saving views", () => {
   });
 
   it("refuses a query the inventory would refuse, naming the bad filter", async () => {
-    const error = await refusal(save(member, { name: "Broken", query: "status=NOPE" }));
+    const error = await refused(save(member, { name: "Broken", query: "status=NOPE" }));
     expect(error.status).toBe(422);
     expect(error.fields?.query).toMatch(/^status/);
   });
 
   it("refuses a second view with the same name for the same person, but not for someone else", async () => {
     await save(otherMember, { name: "Mine", query: "kind=CI_BOT" });
-    const error = await refusal(save(otherMember, { name: "Mine", query: "kind=PLUGIN" }));
+    const error = await refused(save(otherMember, { name: "Mine", query: "kind=PLUGIN" }));
     expect(error.status).toBe(409);
     expect(error.fields).toHaveProperty("name");
     await expect(save(member, { name: "Mine", query: "kind=PLUGIN" })).resolves.toMatchObject({ name: "Mine" });
   });
 
   it("refuses auditors, who change nothing", async () => {
-    expect((await refusal(save(auditor, { name: "Audit", query: "" }))).status).toBe(403);
+    expect((await refused(save(auditor, { name: "Audit", query: "" }))).status).toBe(403);
   });
 });
 
@@ -95,14 +84,14 @@ describe("deleting views", () => {
 
   it("reports someone else's private view as missing and leaves it", async () => {
     const id = await viewId("Mine", otherMember);
-    expect((await refusal(executeMutation(deleteSavedView, member, { savedViewId: id }))).status).toBe(404);
-    expect((await refusal(executeMutation(deleteSavedView, lead, { savedViewId: id }))).status).toBe(404);
+    expect((await refused(executeMutation(deleteSavedView, member, { savedViewId: id }))).status).toBe(404);
+    expect((await refused(executeMutation(deleteSavedView, lead, { savedViewId: id }))).status).toBe(404);
     expect(await prisma.savedView.findUnique({ where: { id } })).not.toBeNull();
   });
 
   it("refuses a member deleting a shared view", async () => {
     const id = await viewId("Leads: critical", lead);
-    expect((await refusal(executeMutation(deleteSavedView, member, { savedViewId: id }))).status).toBe(403);
+    expect((await refused(executeMutation(deleteSavedView, member, { savedViewId: id }))).status).toBe(403);
     expect(await prisma.savedView.findUnique({ where: { id } })).not.toBeNull();
   });
 

@@ -2,14 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { bulkUpdateIdentities } from "@/lib/inventory/bulk";
 import { createCredential } from "@/lib/inventory/credentials";
 import { createGrant } from "@/lib/inventory/grants";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity } from "@/lib/inventory/identities";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { createSystem } from "@/lib/inventory/systems";
-import { createTestUser, systemActor } from "@/lib/testing/factories";
+import { createTestUser, systemActor, refused } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { openDueReviews, openDueReviewsBatch, REVIEW_NOTICE_DAYS } from "./due";
 import { REVIEW_GRACE_DAYS, suspendOverdueIdentities, suspendOverdueIdentitiesBatch } from "./overdue";
@@ -19,16 +18,6 @@ import { attestReview, openReview } from "./reviews";
 // forms, the API and the scheduler call them.
 
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS);
-
-async function refused(run: () => Promise<unknown>): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("the change was not refused");
-}
 
 /** What a refused change must leave exactly as it was. */
 async function snapshot() {

@@ -4,6 +4,7 @@ import { executeMutation } from "@/lib/auth/mutation";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import type { ApiTokenScope, Role } from "@/lib/db/generated/enums";
 import type { Actor } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
 
 // Small builders for integration tests. They go through the real mutations
 // where one exists, so test data is shaped like production data.
@@ -32,4 +33,15 @@ export async function countRows() {
     prisma.auditEvent.count(),
   ]);
   return { users, sessions, apiTokens, identities, auditEvents };
+}
+
+/** The AppError a refused change throws; fails the test if the change went through or failed otherwise. */
+export async function refused(run: Promise<unknown> | (() => Promise<unknown>)): Promise<AppError> {
+  try {
+    await (typeof run === "function" ? run() : run);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error("the change was not refused");
 }
