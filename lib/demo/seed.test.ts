@@ -38,6 +38,14 @@ describe("demo reviews", () => {
     expect(open.map((review) => review.identity.name).sort()).toEqual(due.map((identity) => identity.name).sort());
     expect(open.every((review) => review.trigger === "SCHEDULED")).toBe(true);
   });
+
+  it("include past attestations by the owners, so identity pages show a history", async () => {
+    const withHistory = DEMO_IDENTITIES.filter((identity) => identity.pastReview);
+    expect(withHistory.length).toBeGreaterThan(0);
+    const done = await prisma.review.findMany({ where: { status: "COMPLETED" }, include: { identity: { include: { owner: true } }, attestedBy: true } });
+    expect(done.map((review) => review.identity.name).sort()).toEqual(withHistory.map((identity) => identity.name).sort());
+    for (const review of done) expect(review.attestedBy?.email).toBe(review.identity.owner.email);
+  });
 });
 
 describe("demo risk tiers", () => {

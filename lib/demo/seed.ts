@@ -65,6 +65,8 @@ interface DemoIdentity {
   nextReviewInDays: number;
   grants: { system: string; permission: Permission; mode?: "STANDING" | "JUST_IN_TIME" }[];
   credentials: { type: CredentialType; label: string; ageDays: number; expiresInDays?: number; rotationPeriodDays?: number; lastUsedDaysAgo?: number; vaultPath?: string }[];
+  /** A review its owner attested before (the demo's history; its audit trail is the one demo.seeded event). */
+  pastReview?: { attestedDaysAgo: number; outcome: "KEEP" | "REDUCE"; comment?: string; permissionsMinimal?: boolean };
 }
 
 export const DEMO_IDENTITIES: DemoIdentity[] = [
@@ -74,6 +76,7 @@ export const DEMO_IDENTITIES: DemoIdentity[] = [
     owner: "olivia.owner@example.com", backupOwner: "omar.owner@example.com", team: "Payments", expiresInDays: 200, nextReviewInDays: 40,
     grants: [{ system: "github.com/acme/web", permission: "READ" }],
     credentials: [{ type: "OAUTH_TOKEN", label: "Copilot org seat token", ageDays: 30, expiresInDays: 60, rotationPeriodDays: 90, lastUsedDaysAgo: 0 }],
+    pastReview: { attestedDaysAgo: 50, outcome: "KEEP" },
   },
   {
     name: "claude-code-release-agent", kind: "CODING_AGENT", vendor: "Anthropic", product: "Claude Code", model: "claude-opus",
@@ -95,6 +98,7 @@ export const DEMO_IDENTITIES: DemoIdentity[] = [
       { system: "github.com/acme/payments-api", permission: "WRITE" },
     ],
     credentials: [{ type: "GITHUB_APP", label: "renovate GitHub App", ageDays: 120, rotationPeriodDays: 365, lastUsedDaysAgo: 0 }],
+    pastReview: { attestedDaysAgo: 30, outcome: "REDUCE", permissionsMinimal: false, comment: "Dropped write on the docs repo; it only updates web and payments-api." },
   },
   {
     name: "github-mcp-server", kind: "MCP_SERVER", vendor: "GitHub", product: "GitHub MCP Server",
@@ -223,6 +227,26 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
         },
       });
       credentials += 1;
+    }
+    if (identity.pastReview) {
+      const { attestedDaysAgo, outcome, comment, permissionsMinimal = true } = identity.pastReview;
+      await tx.review.create({
+        data: {
+          identityId: row.id,
+          status: "COMPLETED",
+          trigger: "SCHEDULED",
+          openedAt: new Date(now - (attestedDaysAgo + 10) * DAY),
+          dueAt: new Date(now - (attestedDaysAgo - 4) * DAY),
+          stillNeeded: true,
+          purposeUnchanged: true,
+          permissionsMinimal,
+          credentialsRotated: true,
+          outcome,
+          comment,
+          attestedById: users.get(identity.owner)!,
+          closedAt: new Date(now - attestedDaysAgo * DAY),
+        },
+      });
     }
     await recomputeRisk(tx, row.id);
   }
