@@ -90,6 +90,17 @@ describe("opening a review", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("opens exactly one when several people open one at the same moment", async () => {
+    const identity = await registerIdentity();
+    const results = await Promise.allSettled([lead, owner, backup, lead, owner].map((who) => executeMutation(openReview, who.actor, { identityId: identity.id })));
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    for (const result of results.filter((result) => result.status === "rejected")) {
+      expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
+    }
+    expect(await prisma.review.count({ where: { identityId: identity.id, status: "OPEN" } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { action: "review.opened", targetId: identity.id } })).toBe(1);
+  });
+
   it("lets the owner open one, refuses a colleague, and names a bad due date", async () => {
     const identity = await registerIdentity();
     const before = await snapshot();
