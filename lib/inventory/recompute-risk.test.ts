@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { createTestUser } from "@/lib/testing/factories";
-import { recomputeAllRisk } from "./recompute-risk";
+import { createTestUser, systemActor } from "@/lib/testing/factories";
+import { recomputeAllRisk, recomputeAllRiskAndRecord } from "./recompute-risk";
+import { summarizeEvent } from "./timeline";
 
 describe("recomputeAllRisk", () => {
   it("re-rates identities whose inputs changed with time alone, and only those", async () => {
@@ -21,5 +22,28 @@ describe("recomputeAllRisk", () => {
     expect(rated.riskTier).toBe("MEDIUM");
     expect(rated.riskReasons).toEqual(["review overdue by 3 days"]);
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: fresh.id } })).riskTier).toBe("LOW");
+  });
+});
+
+describe("recomputeAllRiskAndRecord", () => {
+  it("writes each re-rating with an audit event on the identity's timeline, and a summary of the sweep", async () => {
+    const { user } = await createTestUser();
+    const day = 86_400_000;
+    const identity = await prisma.aiIdentity.create({
+      data: { name: "sweep-me", kind: "PLUGIN", purpose: "test", environment: "DEV", ownerId: user.id, expiresAt: new Date(Date.now() + 90 * day), nextReviewAt: new Date(Date.now() - 5 * day) },
+    });
+    const events = await prisma.auditEvent.count();
+    expect(await recomputeAllRiskAndRecord(prisma, systemActor)).toEqual({ changed: 1 });
+
+    const rerated = await prisma.auditEvent.findFirstOrThrow({ where: { action: "risk.rerated", targetId: identity.id } });
+    expect(rerated).toMatchObject({ targetType: "identity", actorType: "SYSTEM", data: { from: "LOW", to: "MEDIUM", reasons: ["review overdue by 5 days"] } });
+    expect(summarizeEvent(rerated.action, rerated.data, { users: new Map(), teams: new Map() })).toBe("Risk re-rated low → medium as time passed: review overdue by 5 days");
+    const summary = await prisma.auditEvent.findFirstOrThrow({ where: { action: "risk.recomputed" }, orderBy: { seq: "desc" } });
+    expect(summary.data).toEqual({ changed: 1 });
+    expect(await prisma.auditEvent.count()).toBe(events + 2);
+
+    // Nothing moved: only the summary, as evidence the sweep ran.
+    expect(await recomputeAllRiskAndRecord(prisma, systemActor)).toEqual({ changed: 0 });
+    expect(await prisma.auditEvent.count()).toBe(events + 3);
   });
 });

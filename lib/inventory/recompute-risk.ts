@@ -19,12 +19,27 @@ export async function recomputeRisk(tx: Tx, identityId: string, now = new Date()
   return { tier, reasons };
 }
 
+/** One identity whose tier moved in a sweep, and why it is rated so now. */
+export interface TierChange {
+  identityId: string;
+  from: string;
+  to: string;
+  reasons: string[];
+}
+
 /**
  * Recomputes every identity, for inputs that change with time alone (credential
  * age, overdue reviews). Works in batches and writes each batch's changes in
- * one statement; returns how many identities changed tier or reasons.
+ * one statement, inside a transaction with `record` (its audit event), so a
+ * re-rating is never written without it. Returns how many identities changed
+ * tier or reasons.
  */
-export async function recomputeAllRisk(db: Db, now = new Date(), batchSize = 2000): Promise<number> {
+export async function recomputeAllRisk(
+  db: Db,
+  now = new Date(),
+  batchSize = 2000,
+  record?: (tx: Tx, batch: { changed: number; tierChanges: TierChange[] }) => Promise<unknown>,
+): Promise<number> {
   let changed = 0;
   let cursor: string | undefined;
   for (;;) {
@@ -38,20 +53,27 @@ export async function recomputeAllRisk(db: Db, now = new Date(), batchSize = 200
     const ids: string[] = [];
     const tiers: string[] = [];
     const reasons: string[] = [];
+    const tierChanges: TierChange[] = [];
     for (const identity of batch) {
       const assessment = assessRisk(identity, now);
       if (assessment.tier !== identity.riskTier || JSON.stringify(assessment.reasons) !== JSON.stringify(identity.riskReasons)) {
         ids.push(identity.id);
         tiers.push(assessment.tier);
         reasons.push(JSON.stringify(assessment.reasons));
+        if (assessment.tier !== identity.riskTier) {
+          tierChanges.push({ identityId: identity.id, from: identity.riskTier, to: assessment.tier, reasons: assessment.reasons });
+        }
       }
     }
     if (ids.length > 0) {
-      await db.$executeRaw`
-        UPDATE "AiIdentity" AS identity
-        SET "riskTier" = changed.tier::"RiskTier", "riskReasons" = changed.reasons::jsonb
-        FROM unnest(${ids}::text[], ${tiers}::text[], ${reasons}::text[]) AS changed(id, tier, reasons)
-        WHERE identity."id" = changed.id`;
+      await db.$transaction(async (tx) => {
+        await tx.$executeRaw`
+          UPDATE "AiIdentity" AS identity
+          SET "riskTier" = changed.tier::"RiskTier", "riskReasons" = changed.reasons::jsonb
+          FROM unnest(${ids}::text[], ${tiers}::text[], ${reasons}::text[]) AS changed(id, tier, reasons)
+          WHERE identity."id" = changed.id`;
+        await record?.(tx, { changed: ids.length, tierChanges });
+      });
       changed += ids.length;
     }
     cursor = batch.at(-1)!.id;
@@ -59,15 +81,22 @@ export async function recomputeAllRisk(db: Db, now = new Date(), batchSize = 200
 }
 
 /**
- * Re-rates every identity and records one `risk.recomputed` audit event saying
- * how many changed. The CLI (`risk:recompute`, `jobs:run`) and the scheduled
+ * Re-rates every identity: each batch of changes is written together with a
+ * `risk.rerated` audit event for every identity whose tier moved, then one
+ * `risk.recomputed` event says how many changed in all. The CLI (`risk:recompute`, `jobs:run`) and the scheduled
  * job both call this, so a sweep is audited the same way whoever started it.
  * Safe to run twice or after a crash half-way: the rating is recomputed from
  * the stored inputs, so a repeat only writes what is still out of date. The
  * event is recorded even when nothing changed, as evidence that the sweep ran.
  */
 export async function recomputeAllRiskAndRecord(db: Db, actor: Actor, now = new Date()): Promise<{ changed: number }> {
-  const changed = await recomputeAllRisk(db, now);
+  // Each batch commits with one event per identity whose tier moved, on that identity's timeline
+  // (a reason's wording alone, such as "overdue by 4 days" instead of 3, is not an event).
+  const changed = await recomputeAllRisk(db, now, undefined, async (tx, batch) => {
+    for (const { identityId, from, to, reasons } of batch.tierChanges) {
+      await recordAuditEvent(tx, toAuditActor(actor), { action: "risk.rerated", targetType: "identity", targetId: identityId, data: { from, to, reasons } });
+    }
+  });
   await db.$transaction((tx) => recordAuditEvent(tx, toAuditActor(actor), { action: "risk.recomputed", data: { changed } }));
   return { changed };
 }

@@ -138,6 +138,11 @@ export function summarizeEvent(action: string, rawData: unknown, names: Timeline
       return sentence([`Rotated a credential: fingerprint ${text(data.from)} → ${text(data.to)}`, riskSuffix(data)]);
     case "credential.revoked":
       return sentence([`Revoked credential “${text(data.label)}”`, riskSuffix(data)]);
+    case "risk.rerated":
+      return sentence([
+        `Risk re-rated ${lookup(RISK_LABELS, data.from).toLowerCase()} → ${lookup(RISK_LABELS, data.to).toLowerCase()} as time passed`,
+        Array.isArray(data.reasons) && data.reasons.length > 0 ? `: ${data.reasons.map(text).join("; ")}` : "",
+      ]);
     case "review.opened":
       return sentence([
         data.trigger === "SCHEDULED" ? "Scheduled review opened" : "Review opened",
