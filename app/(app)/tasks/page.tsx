@@ -1,15 +1,15 @@
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
 import { RiskTierBadge } from "@/components/inventory/risk-badge";
+import { ReviewTaskList } from "@/components/reviews/review-task-list";
 import { IdentityStatusBadge } from "@/components/status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
-import { can } from "@/lib/auth/actor";
 import { actorUserId, isInventoryManager } from "@/lib/inventory/access";
 import { findReviews, openReviewsOwedBy, overdueReviews } from "@/lib/reviews/queries";
-import { ReviewTaskList } from "@/components/reviews/review-task-list";
 import { findIdentitiesPage, parseInventoryQuery } from "@/lib/inventory/query";
 
 export const metadata = { title: "My tasks" };
@@ -21,13 +21,16 @@ const REVIEWS_SHOWN = 50;
 
 export default async function Page() {
   const actor = await requireActor();
-  // Orphans wait for security leads and admins: they are the ones who may reassign anyone's identity.
   const now = new Date();
   const userId = actorUserId(actor);
-  // Attesting is the owners' task; chasing overdue ones is the security leads'.
-  const owed = userId && can(actor, "inventory:write") ? await findReviews(prisma, openReviewsOwedBy(userId), REVIEWS_SHOWN) : null;
-  const overdue = isInventoryManager(actor) ? await findReviews(prisma, overdueReviews(now), REVIEWS_SHOWN) : null;
-  const orphans = isInventoryManager(actor) ? await findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(ORPHANED_QUERY)), 1, ORPHANS_SHOWN) : null;
+  const manager = isInventoryManager(actor);
+  const [owed, overdue, orphans] = await Promise.all([
+    // Attesting is the owners' task; chasing overdue reviews is the security leads'.
+    userId && can(actor, "inventory:write") ? findReviews(prisma, openReviewsOwedBy(userId), REVIEWS_SHOWN) : null,
+    manager ? findReviews(prisma, overdueReviews(now), REVIEWS_SHOWN) : null,
+    // Orphans wait for security leads and admins: they are the ones who may reassign anyone's identity.
+    manager ? findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(ORPHANED_QUERY)), 1, ORPHANS_SHOWN) : null,
+  ]);
 
   return (
     <>
