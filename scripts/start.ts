@@ -9,9 +9,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ConfigError, parseEnv, type Env } from "../lib/env";
 import { prepareDatabase } from "../lib/db/prepare";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
+import { loadConfigOrExit } from "./config";
 import { superviseWorker } from "./worker-child";
 import { onStopSignal } from "./stop-signals";
 
@@ -33,17 +33,7 @@ function nextBin(): string {
 }
 
 async function main() {
-  let config: Env;
-  try {
-    config = parseEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      console.error("See the configuration table in README.md.");
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
 
   const embedded = !config.DATABASE_URL;
   // Demo sign-in follows the embedded database unless WARRANT_DEMO says otherwise.

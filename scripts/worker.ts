@@ -4,22 +4,13 @@
 // database under the data directory (reusing it if the app is running).
 // SIGTERM or Ctrl-C lets running jobs finish, then exits.
 
-import { ConfigError, parseEnv, type Env } from "../lib/env";
 import { prepareDatabase } from "../lib/db/prepare";
+import { loadConfigOrExit } from "./config";
 import { onStopSignal } from "./stop-signals";
 
 const log = (message: string) => console.log(`[worker] ${message}`);
 
-let config: Env;
-try {
-  config = parseEnv();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(78);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 try {
   const database = await prepareDatabase(config, log);

@@ -61,20 +61,25 @@ async function waitForJob(boss: PgBoss, name: string, id: string) {
   }
 }
 
-/** An identity whose stored rating was right when written and is out of date now, as time alone makes it. */
-async function createStaleIdentity() {
+/** A CI bot with a fresh owner, written directly (as time, not a mutation, will change it). */
+async function createIdentityRow(purpose: string, nextReviewInDays: number) {
   const { user } = await createTestUser();
-  const identity = await prisma.aiIdentity.create({
+  return prisma.aiIdentity.create({
     data: {
       name: `ci-bot-${randomBytes(4).toString("hex")}`,
       kind: "CI_BOT",
-      purpose: "runs the test suite",
+      purpose,
       environment: "DEV",
       ownerId: user.id,
       expiresAt: new Date(Date.now() + 180 * DAY_MS),
-      nextReviewAt: new Date(Date.now() + 60 * DAY_MS),
+      nextReviewAt: new Date(Date.now() + nextReviewInDays * DAY_MS),
     },
   });
+}
+
+/** An identity whose stored rating was right when written and is out of date now, as time alone makes it. */
+async function createStaleIdentity() {
+  const identity = await createIdentityRow("runs the test suite", 60);
   await prisma.credential.create({
     data: {
       identityId: identity.id,
@@ -137,19 +142,8 @@ describe("the job worker", () => {
   });
 
   it("opens the reviews that have come due when reviews.open-due arrives through the queue, once", async () => {
-    const { user } = await createTestUser();
-    const { id: identityId } = await prisma.aiIdentity.create({
-      data: {
-        name: `due-bot-${randomBytes(4).toString("hex")}`,
-        kind: "CI_BOT",
-        purpose: "deploys previews",
-        environment: "DEV",
-        ownerId: user.id,
-        expiresAt: new Date(Date.now() + 180 * DAY_MS),
-        // Its review date is three days away: inside the notice period.
-        nextReviewAt: new Date(Date.now() + 3 * DAY_MS),
-      },
-    });
+    // Its review date is three days away: inside the notice period.
+    const { id: identityId } = await createIdentityRow("deploys previews", 3);
     const { worker } = await startTestWorker();
 
     const first = await waitForJob(worker.boss, "reviews.open-due", (await worker.boss.send("reviews.open-due"))!);

@@ -88,7 +88,13 @@ function assertMayAttest(actor: Actor, identity: { name: string; ownerId: string
   throw forbidden(`attest the review of ${identity.name}: only its owner or backup owner may (reassign the owner if they have left)`);
 }
 
-async function applyOutcome(tx: Tx, actor: Actor, input: AttestReviewInput, identityId: string, now: Date): Promise<AuditEntry[]> {
+async function applyOutcome(
+  tx: Tx,
+  actor: Actor,
+  input: AttestReviewInput,
+  { id: identityId, reviewCadenceDays }: { id: string; reviewCadenceDays: number },
+  now: Date,
+): Promise<AuditEntry[]> {
   if (input.outcome === "RETIRE") {
     const retired = await applyIdentityTransition(tx, actor, "retire", { identityId, reason: `Review outcome: retire. ${input.comment ?? ""}`.trim() });
     return [retired.audit];
@@ -98,8 +104,7 @@ async function applyOutcome(tx: Tx, actor: Actor, input: AttestReviewInput, iden
     for (const grantId of input.grantIds) entries.push((await applyGrantRevoke(tx, actor, grantId, identityId)).audit);
   }
   // Kept (or reduced) identities come back for review one cadence from now.
-  const identity = await tx.aiIdentity.findUniqueOrThrow({ where: { id: identityId } });
-  await tx.aiIdentity.update({ where: { id: identityId }, data: { nextReviewAt: new Date(now.getTime() + identity.reviewCadenceDays * DAY_MS) } });
+  await tx.aiIdentity.update({ where: { id: identityId }, data: { nextReviewAt: new Date(now.getTime() + reviewCadenceDays * DAY_MS) } });
   await recomputeRisk(tx, identityId, now);
   return entries;
 }
@@ -138,7 +143,7 @@ export const attestReview = defineMutation({
         closedAt: now,
       },
     });
-    const outcomeEntries = await applyOutcome(tx, actor, input, identity.id, now);
+    const outcomeEntries = await applyOutcome(tx, actor, input, identity, now);
     await audit({
       action: "review.attested",
       targetType: "identity",

@@ -47,8 +47,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const identity = await loadIdentityDetail(prisma, id);
   if (!identity) notFound();
   const may = identityPermissions(actor, identity);
-  const systems = may.addGrant ? await listSystemOptions(prisma) : [];
-  const reviews = await findIdentityReviews(prisma, identity.id);
+  const [systems, reviews] = await Promise.all([may.addGrant ? listSystemOptions(prisma) : [], findIdentityReviews(prisma, identity.id)]);
   const now = new Date();
 
   return (
