@@ -7,7 +7,7 @@ import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/val
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
 import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
 import { DAY_MS } from "@/lib/time";
-import { LIVE_STATUSES } from "./lifecycle";
+import { LIVE_STATUSES, reviewOverdueWhere } from "./lifecycle";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
@@ -116,7 +116,7 @@ export function inventoryWhere(query: InventoryQuery, now = new Date()): Prisma.
   if (query.ownerId) and.push({ ownerId: query.ownerId });
   if (query.teamId) and.push({ teamId: query.teamId });
   if (query.orphaned !== undefined) and.push(query.orphaned ? { orphanedAt: { not: null } } : { orphanedAt: null });
-  if (query.reviewOverdue) and.push({ status: { in: LIVE_STATUSES }, nextReviewAt: { lt: now } });
+  if (query.reviewOverdue) and.push(reviewOverdueWhere(now));
   if (query.expiresWithinDays !== undefined) {
     and.push({ status: { in: LIVE_STATUSES }, expiresAt: { gte: now, lt: new Date(now.getTime() + query.expiresWithinDays * DAY_MS) } });
   }
