@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
+import { queryFlag } from "@/lib/validation/query-params";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
 import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
 import { DAY_MS } from "@/lib/time";
@@ -52,8 +53,6 @@ function many<T extends z.ZodType>(item: T) {
   }, z.array(item).optional());
 }
 
-const flag = z.preprocess((value) => (value === "" ? undefined : value), z.enum(["1", "0", "true", "false"], { message: 'must be "1" or "0"' }).transform((v) => v === "1" || v === "true").optional());
-
 export const inventoryQuerySchema = z.object({
   q: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().max(200, { message: "must be at most 200 characters" }).optional()),
   status: many(z.enum(Object.values(IdentityStatusValues) as [IdentityStatus, ...IdentityStatus[]], { message: `must be one of ${Object.values(IdentityStatusValues).join(", ")}` })),
@@ -63,9 +62,9 @@ export const inventoryQuerySchema = z.object({
   risk: many(z.enum(Object.values(RiskTier) as [RiskTier, ...RiskTier[]], { message: `must be one of ${Object.values(RiskTier).join(", ")}` })),
   ownerId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
   teamId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
-  reviewOverdue: flag,
-  orphaned: flag,
-  longLivedCredential: flag,
+  reviewOverdue: queryFlag,
+  orphaned: queryFlag,
+  longLivedCredential: queryFlag,
   credentialAge: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z.enum(Object.keys(CREDENTIAL_AGE_BUCKETS) as [CredentialAgeBucket, ...CredentialAgeBucket[]], {

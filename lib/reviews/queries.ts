@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { ReviewStatus } from "@/lib/db/generated/enums";
+import { queryFlag } from "@/lib/validation/query-params";
 
 // Reading reviews: for the identity page, the owner's task list, the security
 // leads' overdue list and the API.
@@ -45,15 +46,13 @@ export async function findIdentityReviews(db: Db, identityId: string, historyLim
   return { open, history: reviews.filter((review) => review.status !== "OPEN").slice(0, historyLimit) };
 }
 
-const flag = z.preprocess((value) => (value === "1" || value === "true" ? true : value === "0" || value === "false" ? false : value), z.boolean({ message: "must be 1 or 0" }).optional());
-
 /** The API's list filters. */
 export const reviewListQuery = z.object({
   status: z.enum(Object.values(ReviewStatus) as [ReviewStatus, ...ReviewStatus[]], { message: `must be one of ${Object.values(ReviewStatus).join(", ")}` }).optional(),
   identityId: z.string().trim().min(1).optional(),
   /** Only reviews the caller owes (open or not) as owner or backup owner of the identity. */
-  mine: flag,
-  overdue: flag,
+  mine: queryFlag,
+  overdue: queryFlag,
 });
 
 export type ReviewListQuery = z.output<typeof reviewListQuery>;
