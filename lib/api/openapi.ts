@@ -10,6 +10,7 @@ import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { createSystem, updateSystem } from "@/lib/inventory/systems";
+import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { cursorPageQuery } from "./handler";
 
@@ -181,9 +182,9 @@ export const API_ROUTES: ApiRoute[] = [
   }),
 
   queryRoute("/systems", "systems.list", "inventory:read", {
-    summary: "List systems by name",
+    summary: "List systems by name, optionally of one environment or sensitivity",
     tag: "systems",
-    query: [cursorPageQuery],
+    query: [systemListQuery, cursorPageQuery],
     response: "`{ data: [...], nextCursor }`; pass `nextCursor` as `cursor` for the next page (null at the end).",
   }),
   mutationRoute("POST", "/systems", createSystem, {

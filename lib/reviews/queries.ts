@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import { findPageAfter } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
 import { ReviewStatus } from "@/lib/db/generated/enums";
 import { queryFlag } from "@/lib/validation/query-params";
@@ -67,19 +68,14 @@ export function reviewListWhere(query: ReviewListQuery, userId: string | undefin
 }
 
 /**
- * Cursor paging in due-date order; the cursor is the last row's id. Without
- * `skip`, so a cursor row that has left the filter (attested meanwhile) still
- * marks the place (the same rule as the inventory list).
+ * Cursor paging in due-date order (lib/db/cursor-page.ts): a cursor row that
+ * has left the filter (attested meanwhile) still marks the place.
  */
 export async function findReviewsAfter(db: Db, where: Prisma.ReviewWhereInput, cursor: string | undefined, limit: number) {
-  const fetched = await db.review.findMany({
-    where,
-    include: reviewInclude,
-    orderBy: [{ dueAt: "asc" }, { id: "asc" }],
-    take: limit + 2,
-    ...(cursor ? { cursor: { id: cursor } } : {}),
-  });
-  const rows = cursor && fetched[0]?.id === cursor ? fetched.slice(1) : fetched.slice(0, limit + 1);
-  const page = rows.slice(0, limit);
-  return { rows: page, nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+  return findPageAfter(
+    cursor,
+    limit,
+    (page) => db.review.findMany({ where, include: reviewInclude, orderBy: [{ dueAt: "asc" }, { id: "asc" }], ...page }),
+    async (id) => (await db.review.count({ where: { id } })) > 0,
+  );
 }

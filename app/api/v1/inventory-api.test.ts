@@ -329,6 +329,24 @@ describe("/api/v1/systems", () => {
     expect((await as(tokens.auditor).get("systems", undefined, "limit=0")).body.error.fields).toEqual({ limit: "must be at least 1" });
     expect((await as(tokens.auditor).get("systems", undefined, "cursor=nope")).body.error.fields).toEqual({ cursor: "is not a cursor from this list" });
   });
+
+  it("filters by environment and sensitivity, and loses no row when the cursor row leaves the filter between pages", async () => {
+    for (let i = 0; i < 5; i += 1) await createSystem({ name: `filtered-${i}`, environment: "STAGING", sensitivity: "CONFIDENTIAL" });
+    await createSystem({ name: "filtered-other", environment: "STAGING", sensitivity: "PUBLIC" });
+    const query = "environment=STAGING&sensitivity=CONFIDENTIAL";
+    const all = await as(tokens.auditor).get("systems", undefined, query);
+    const expected = (all.body.data as { name: string }[]).map((row) => row.name);
+    expect(expected).toEqual(expect.arrayContaining(["filtered-0", "filtered-4"]));
+    expect(expected).not.toContain("filtered-other");
+
+    const first = await as(tokens.auditor).get("systems", undefined, `${query}&limit=2`);
+    const cursor = first.body.nextCursor as string;
+    // A lead raises the cursor row's sensitivity while the client pages: it leaves the filter.
+    expect((await as(tokens.lead).patch("systems/[id]", { sensitivity: "RESTRICTED" }, { id: cursor })).status).toBe(200);
+    const second = await as(tokens.auditor).get("systems", undefined, `${query}&limit=2&cursor=${cursor}`);
+    expect((second.body.data as { name: string }[]).map((row) => row.name)).toEqual(expected.slice(2, 4));
+    expect((await as(tokens.auditor).get("systems", undefined, "sensitivity=SECRET")).body.error.fields).toEqual({ sensitivity: expect.stringMatching(/^must be one of/) });
+  });
 });
 
 describe("/api/v1/grants", () => {
