@@ -116,13 +116,12 @@ test.describe.serial("an identity's page", () => {
     await expect(page.getByRole("table", { name: "Systems" }).getByRole("row", { name: /k8s-prod/ })).toContainText("Restricted");
     await expectNothingToChange(page);
 
-    // Going straight to the forms' addresses offers nothing either.
-    await page.goto(`${identityUrl}/edit`);
-    await expect(page.getByText("You cannot edit this identity")).toBeVisible();
-    await expectNothingToChange(page);
-    await page.goto("/inventory/new");
-    await expect(page.getByText("Auditors read, they do not register")).toBeVisible();
-    await expectNothingToChange(page);
+    // Going straight to the forms' addresses answers 403 and offers nothing either.
+    for (const path of [`${identityUrl}/edit`, "/inventory/new", "/inventory/import"]) {
+      expect((await page.goto(path))?.status(), path).toBe(403);
+      await expect(page.getByRole("heading", { name: "You may not open this page" })).toBeVisible();
+      await expectNothingToChange(page);
+    }
 
     const missing = await page.goto("/inventory/no-such-identity");
     expect(missing?.status()).toBe(404);
