@@ -310,6 +310,22 @@ describe("/api/v1/systems", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("keeps a member's sensitivity as a proposal until a lead confirms it, and lists what awaits confirmation", async () => {
+    const created = await as(tokens.other).post("systems", { name: unique("analytics"), kind: "DATABASE", environment: "PROD", sensitivity: "INTERNAL" });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ sensitivity: "RESTRICTED", proposedSensitivity: "INTERNAL" });
+    const id = created.body.id as string;
+    const waiting = await as(tokens.lead).get("systems", undefined, "awaitingConfirmation=1");
+    expect((waiting.body.data as { id: string; proposedSensitivity: string }[]).every((row) => row.proposedSensitivity !== null)).toBe(true);
+    expect((waiting.body.data as { id: string }[]).map((row) => row.id)).toContain(id);
+
+    expect((await as(tokens.other).post("systems/[id]/confirm-sensitivity", { sensitivity: "INTERNAL" }, { id })).status).toBe(403);
+    const confirmed = await as(tokens.lead).post("systems/[id]/confirm-sensitivity", { sensitivity: "CONFIDENTIAL" }, { id });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ sensitivity: "CONFIDENTIAL", proposedSensitivity: null });
+    expect((await as(tokens.lead).post("systems/[id]/confirm-sensitivity", { sensitivity: "PUBLIC" }, { id })).status).toBe(409);
+  });
+
   it("lists every system exactly once across cursor pages", async () => {
     // Equal names in three environments: paging must not skip or repeat rows that tie on the sort.
     for (const environment of ["DEV", "STAGING", "PROD"]) await createSystem({ name: "same-name", environment, kind: "CI_CD" });
