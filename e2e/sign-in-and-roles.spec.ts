@@ -35,9 +35,8 @@ for (const { name, badge } of ROLE_CASES) {
       const shown = Number(await page.getByTestId(`status-count-${status}`).innerText().then((text) => text.replace(/\D/g, "")));
       expect(shown, status).toBeGreaterThanOrEqual(seeded);
     }
-    for (const label of ["Dashboard", "Inventory", "My tasks", "Approvals", "Policies", "Controls", "Audit log", "Evidence", "Admin"]) {
-      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true })).toBeVisible();
-    }
+    // Which links each role is offered is checked in every-page.spec.ts.
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Inventory", exact: true })).toBeVisible();
   });
 }
 

@@ -2,7 +2,7 @@ import type { AnyMutation } from "@/lib/auth/mutation";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
-import { createSystem, updateSystem } from "@/lib/inventory/systems";
+import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
 import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
 import { bulkUpdateIdentities } from "@/lib/inventory/bulk";
@@ -30,6 +30,7 @@ export const allMutations: AnyMutation[] = [
   retireIdentity,
   createSystem,
   updateSystem,
+  confirmSystemSensitivity,
   createGrant,
   revokeGrant,
   createCredential,

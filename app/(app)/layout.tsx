@@ -2,6 +2,7 @@ import Link from "next/link";
 import { NavLinks } from "@/components/app-shell/nav-links";
 import { Badge } from "@/components/ui/badge";
 import { requireActor } from "@/lib/auth/session";
+import { navItemsFor } from "@/lib/auth/navigation";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { signOutAction } from "./actions";
 
@@ -13,7 +14,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         <Link href="/" className="mb-6 block px-2 text-base font-semibold tracking-tight text-white">
           Warrant
         </Link>
-        <NavLinks />
+        <NavLinks items={navItemsFor(actor.roles)} />
       </nav>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-2 text-sm">

@@ -3,23 +3,12 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export const NAV_ITEMS = [
-  { href: "/", label: "Dashboard" },
-  { href: "/inventory", label: "Inventory" },
-  { href: "/tasks", label: "My tasks" },
-  { href: "/approvals", label: "Approvals" },
-  { href: "/policies", label: "Policies" },
-  { href: "/controls", label: "Controls" },
-  { href: "/audit", label: "Audit log" },
-  { href: "/evidence", label: "Evidence" },
-  { href: "/admin", label: "Admin" },
-] as const;
-
-export function NavLinks() {
+/** The main navigation; the layout passes only the pages the person may open (lib/auth/navigation.ts). */
+export function NavLinks({ items }: { items: { href: string; label: string }[] }) {
   const pathname = usePathname();
   return (
     <ul className="space-y-0.5">
-      {NAV_ITEMS.map((item) => {
+      {items.map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (
           <li key={item.href}>

@@ -32,7 +32,10 @@ export function RegisterSystemForm({ action }: { action: ServerAction }) {
   return (
     <form key={form.formKey} action={form.formAction} aria-label="Register a system" className="space-y-2 rounded-md border border-slate-200 bg-white p-3">
       <h2 className="text-sm font-semibold">Register a system</h2>
-      <p className="text-xs text-slate-600">Anything an identity can reach. Sensitivity and environment drive every reaching identity&apos;s risk.</p>
+      <p className="text-xs text-slate-600">
+        Anything an identity can reach. Sensitivity and environment drive every reaching identity&apos;s risk. Unless you are a security lead or
+        an admin, the sensitivity you choose is a proposal: the system counts as restricted until a security lead confirms it.
+      </p>
       <SystemFields form={form} />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={form.pending}>Register system</Button>
@@ -53,6 +56,19 @@ export function EditSystemForm({ systemId, initial, action }: { systemId: string
         <Button type="submit" variant="secondary" disabled={form.pending}>Save system</Button>
         <FormMessage state={form.state} />
       </div>
+    </form>
+  );
+}
+
+/** For security leads and admins: decide the sensitivity a registrant proposed (theirs by default). */
+export function ConfirmSensitivityForm({ systemId, name, proposed, action }: { systemId: string; name: string; proposed: string; action: ServerAction }) {
+  const form = useMutationForm(action, { initial: { sensitivity: proposed } });
+  return (
+    <form key={form.formKey} action={form.formAction} aria-label={`Confirm the sensitivity of ${name}`} className="flex flex-wrap items-end gap-2 py-1">
+      <input type="hidden" name="systemId" value={systemId} />
+      <SelectField label="Sensitivity" name="sensitivity" state={form.state} defaultValue={form.value("sensitivity")} options={optionsOf(SENSITIVITY_LABELS)} required />
+      <Button type="submit" variant="secondary" disabled={form.pending}>Confirm</Button>
+      <FormMessage state={form.state} />
     </form>
   );
 }

@@ -9,7 +9,8 @@ import { reviewListQuery } from "@/lib/reviews/queries";
 import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { inventoryQuerySchema } from "@/lib/inventory/query";
-import { createSystem, updateSystem } from "@/lib/inventory/systems";
+import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
+import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { cursorPageQuery } from "./handler";
 
@@ -181,16 +182,16 @@ export const API_ROUTES: ApiRoute[] = [
   }),
 
   queryRoute("/systems", "systems.list", "inventory:read", {
-    summary: "List systems by name",
+    summary: "List systems by name, optionally of one environment or sensitivity, or awaiting a lead's confirmation of their sensitivity",
     tag: "systems",
-    query: [cursorPageQuery],
+    query: [systemListQuery, cursorPageQuery],
     response: "`{ data: [...], nextCursor }`; pass `nextCursor` as `cursor` for the next page (null at the end).",
   }),
   mutationRoute("POST", "/systems", createSystem, {
     summary: "Register a system identities can reach",
     tag: "systems",
     status: 201,
-    response: "The new system.",
+    response: "The new system. Registered by someone who is not a security lead or admin, a sensitivity below restricted is kept as `proposedSensitivity` and `sensitivity` is RESTRICTED until a lead confirms.",
     conflict: "A system with that name already exists in the environment.",
   }),
   queryRoute("/systems/{id}", "systems.get", "inventory:read", {
@@ -205,6 +206,13 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("systemId"),
     response: "The system.",
     conflict: "Another system in that environment has that name.",
+  }),
+  mutationRoute("POST", "/systems/{id}/confirm-sensitivity", confirmSystemSensitivity, {
+    summary: "Decide the sensitivity a member proposed when registering the system (security leads and admins); re-rates every identity reaching it",
+    tag: "systems",
+    pathParams: byId("systemId"),
+    response: "The system, with `proposedSensitivity` null.",
+    conflict: "The system is not awaiting confirmation.",
   }),
 
   mutationRoute("POST", "/grants", createGrant, {

@@ -1,11 +1,10 @@
 import "server-only";
 import { cache } from "react";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { auth } from "./auth";
 import type { Actor } from "./actor";
 import { can } from "./actor";
 import type { Permission } from "./permissions";
-import { forbidden } from "@/lib/errors";
 
 
 /** The signed-in person as an Actor, or null. Cached per request. */
@@ -23,9 +22,12 @@ export async function requireActor(): Promise<Extract<Actor, { kind: "user" }>> 
   return actor;
 }
 
-/** For pages: like requireActor, and refuses people without the permission. */
+/**
+ * For pages: like requireActor, and answers people without the permission
+ * with a 403 and app/(app)/forbidden.tsx (an uncaught error would be a 500).
+ */
 export async function requirePermission(permission: Permission) {
   const actor = await requireActor();
-  if (!can(actor, permission)) throw forbidden("see this page");
+  if (!can(actor, permission)) forbidden();
   return actor;
 }

@@ -1,4 +1,5 @@
 import { defineMutation } from "@/lib/auth/mutation";
+import type { Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { createCredentialInput, credentialIdInput, rotateCredentialInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
@@ -27,6 +28,19 @@ export const createCredential = defineMutation({
   },
 });
 
+/**
+ * Locks the credential's identity, then reads the credential: a read taken
+ * before the lock could be stale by the time the change is written, and two
+ * concurrent revokes would both see it active and both be audited.
+ */
+async function lockCredential(tx: Tx, credentialId: string) {
+  const owner = await tx.credential.findUnique({ where: { id: credentialId }, select: { identityId: true } });
+  if (!owner) throw notFound("That credential");
+  const identity = await lockIdentity(tx, owner.identityId);
+  const found = await tx.credential.findUniqueOrThrow({ where: { id: credentialId } });
+  return { found, identity };
+}
+
 /** Records that the secret was replaced: a new fingerprint and rotation date. */
 export const rotateCredential = defineMutation({
   name: "credentials.rotate",
@@ -34,9 +48,7 @@ export const rotateCredential = defineMutation({
   permission: "inventory:write",
   input: rotateCredentialInput,
   async run({ tx, actor, audit }, input) {
-    const found = await tx.credential.findUnique({ where: { id: input.credentialId } });
-    if (!found) throw notFound("That credential");
-    const identity = await lockIdentity(tx, found.identityId);
+    const { found, identity } = await lockCredential(tx, input.credentialId);
     assertMayManageIdentity(actor, identity, "rotate this identity's credentials");
     if (found.status !== "ACTIVE") throw new AppError("conflict", "A revoked credential cannot be rotated; record a new one.");
     if (input.fingerprint === found.fingerprint) {
@@ -64,9 +76,7 @@ export const revokeCredential = defineMutation({
   permission: "inventory:write",
   input: credentialIdInput,
   async run({ tx, actor, audit }, { credentialId }) {
-    const found = await tx.credential.findUnique({ where: { id: credentialId } });
-    if (!found) throw notFound("That credential");
-    const identity = await lockIdentity(tx, found.identityId);
+    const { found, identity } = await lockCredential(tx, credentialId);
     assertMayManageIdentity(actor, identity, "revoke this identity's credentials");
     if (found.status === "REVOKED") throw new AppError("conflict", "That credential is already revoked.");
     const credential = await tx.credential.update({ where: { id: credentialId }, data: { status: "REVOKED", revokedAt: new Date() } });

@@ -49,13 +49,16 @@ export const createGrant = defineMutation({
  * reduces access both go through here.
  */
 export async function applyGrantRevoke(tx: Tx, actor: Actor, grantId: string, expectedIdentityId?: string) {
-  const found = await tx.grant.findUnique({ where: { id: grantId }, include: { system: true } });
+  const owner = await tx.grant.findUnique({ where: { id: grantId }, select: { identityId: true } });
   // Inside a review the grant ids are a field of the attestation, so the error names it.
-  if (expectedIdentityId && found?.identityId !== expectedIdentityId) {
+  if (expectedIdentityId && owner?.identityId !== expectedIdentityId) {
     throw new AppError("validation_failed", "That grant is not one of this identity's grants.", { grantIds: `${grantId} is not a grant of this identity` });
   }
-  if (!found) throw notFound("That grant");
-  const identity = await lockIdentity(tx, found.identityId);
+  if (!owner) throw notFound("That grant");
+  // Lock, then read: a grant read before the lock may have been revoked by
+  // the time this change is written, and would be revoked (and audited) twice.
+  const identity = await lockIdentity(tx, owner.identityId);
+  const found = await tx.grant.findUniqueOrThrow({ where: { id: grantId }, include: { system: true } });
   assertMayManageIdentity(actor, identity, "change this identity's access");
   if (found.revokedAt) throw new AppError("conflict", "That grant is already revoked.", expectedIdentityId ? { grantIds: "includes a grant that is already revoked" } : undefined);
   const grant = await tx.grant.update({ where: { id: grantId }, data: { revokedAt: new Date() } });

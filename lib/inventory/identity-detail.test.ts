@@ -9,9 +9,11 @@ import { createCredential } from "./credentials";
 import { createGrant, revokeGrant } from "./grants";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "./identities";
 import { identityPermissions, listOwnerCandidates, loadIdentityDetail, type StatusChange } from "./identity-detail";
+import { findIdentitiesAfter, parseInventoryQuery } from "./query";
 import { createSystem } from "./systems";
 import { listSystemsWithReach } from "./systems-overview";
 import { summarizeEvent } from "./timeline";
+import { toInventoryTableRow } from "./view";
 import { DAY_MS } from "@/lib/time";
 
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS);
@@ -127,6 +129,25 @@ describe("loadIdentityDetail", () => {
     expect(later.reviewOverdue).toBe(true);
     expect(later.expired).toBe(true);
     expect(later.credentials[0]!.ageDays).toBe(110);
+  });
+
+  it("agrees with the inventory's \"review overdue\" filter and table for a retired identity whose review date has passed", async () => {
+    const retired = await executeMutation(createIdentity, olivia.actor, {
+      name: "retired-overdue-agent",
+      kind: "CODING_AGENT",
+      purpose: "Was replaced",
+      environment: "DEV",
+      ownerId: olivia.user.id,
+      expiresAt: inDays(60).toISOString(),
+    });
+    await executeMutation(retireIdentity, olivia.actor, { identityId: retired.id, reason: "replaced" });
+    const later = inDays(100);
+    const page = (await loadIdentityDetail(prisma, retired.id, later))!;
+    const listed = await findIdentitiesAfter(prisma, parseInventoryQuery({ reviewOverdue: "1", q: "retired-overdue-agent" }), undefined, 10, later);
+    const row = (await findIdentitiesAfter(prisma, parseInventoryQuery({ q: "retired-overdue-agent" }), undefined, 10, later)).rows[0]!;
+    expect(listed.rows.map((found) => found.id)).toEqual([]);
+    expect(toInventoryTableRow(row, later).reviewOverdue).toBe(false);
+    expect(page.reviewOverdue).toBe(false);
   });
 
   it("builds the timeline from this identity's audit events only, newest first, in sentences with people's names", async () => {

@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { AiIdentity } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { isInventoryManager, mayManageIdentity } from "./access";
-import { LIVE_STATUSES } from "./lifecycle";
+import { isReviewOverdue, LIVE_STATUSES } from "./lifecycle";
 import { summarizeEvent, referencedIds, type TimelineNames } from "./timeline";
 import { TRANSITIONS, type IdentityTransition } from "./identities";
 import { DAY_MS } from "@/lib/time";
@@ -55,7 +55,7 @@ export async function loadIdentityDetail(db: Db, identityId: string, now = new D
   return {
     ...rest,
     riskReasons: parseRiskReasons(riskReasons),
-    reviewOverdue: identity.nextReviewAt.getTime() < now.getTime(),
+    reviewOverdue: isReviewOverdue(identity, now),
     expired: identity.expiresAt.getTime() <= now.getTime(),
     grants: grants.map((grant) => ({
       ...grant,

@@ -258,6 +258,48 @@ describe("credentials", () => {
   });
 });
 
+describe("two people acting on the same row at the same moment", () => {
+  /** Runs the same change twice at once: exactly one must win, the other gets a 409, and one audit event is written. */
+  async function raceTwice(run: () => Promise<unknown>, action: string, identityId: string) {
+    const results = await Promise.allSettled([run(), run()]);
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
+    expect(rejected.map((result) => (result.reason as { status?: number }).status)).toEqual([409]);
+    expect(await prisma.auditEvent.count({ where: { action, targetId: identityId } })).toBe(1);
+  }
+
+  async function credentialFor(identityId: string) {
+    return executeMutation(createCredential, owner.actor, { identityId, type: "PAT", label: "race PAT", fingerprint: "SHA256:race1", issuedAt: inDays(-1), expiresAt: inDays(30) });
+  }
+
+  it("revokes a credential once", async () => {
+    const identity = await registerAsOwner();
+    const credential = await credentialFor(identity.id);
+    await raceTwice(() => executeMutation(revokeCredential, owner.actor, { credentialId: credential.id }), "credential.revoked", identity.id);
+  });
+
+  it("revokes a grant once", async () => {
+    const identity = await registerAsOwner();
+    const grant = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" });
+    await raceTwice(() => executeMutation(revokeGrant, owner.actor, { grantId: grant.id }), "grant.revoked", identity.id);
+  });
+
+  it("does not rotate a credential that a concurrent revoke has just ended", async () => {
+    const identity = await registerAsOwner();
+    const credential = await credentialFor(identity.id);
+    const results = await Promise.allSettled([
+      executeMutation(revokeCredential, owner.actor, { credentialId: credential.id }),
+      executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: "SHA256:race2" }),
+    ]);
+    const stored = await prisma.credential.findUniqueOrThrow({ where: { id: credential.id } });
+    expect(stored.status).toBe("REVOKED");
+    // Either the rotation ran first (and the revoke after it), or it saw the revoke and was refused.
+    if (results[1].status === "rejected") expect((results[1].reason as { status?: number }).status).toBe(409);
+    const events = await prisma.auditEvent.findMany({ where: { targetId: identity.id, action: { in: ["credential.rotated", "credential.revoked"] } }, orderBy: { seq: "asc" } });
+    expect(events.at(-1)?.action).toBe("credential.revoked");
+  });
+});
+
 describe("suspend, reactivate and retire", () => {
   it("suspends with a reason; only security leads and admins reactivate", async () => {
     const identity = await registerAsOwner();

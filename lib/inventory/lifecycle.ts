@@ -1,7 +1,22 @@
 import type { IdentityStatus } from "@/lib/db/generated/enums";
+import type { Prisma } from "@/lib/db/generated/client";
 
 /**
  * Identities still in service. Reviews, "overdue" and reminders concern only
  * these; expired, revoked and retired identities are history.
  */
 export const LIVE_STATUSES: IdentityStatus[] = ["PROPOSED", "ACTIVE", "SUSPENDED"];
+
+/**
+ * "Review overdue", written once: an identity in service whose next review
+ * date has passed. The inventory filter, its table, the identity page and the
+ * risk rule all read it from here, so they cannot disagree.
+ */
+export function isReviewOverdue(identity: { status: IdentityStatus; nextReviewAt: Date }, now: Date): boolean {
+  return LIVE_STATUSES.includes(identity.status) && identity.nextReviewAt.getTime() < now.getTime();
+}
+
+/** The same rule as a Prisma filter, for queries. */
+export function reviewOverdueWhere(now: Date) {
+  return { status: { in: LIVE_STATUSES }, nextReviewAt: { lt: now } } satisfies Prisma.AiIdentityWhereInput;
+}

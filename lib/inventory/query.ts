@@ -1,13 +1,15 @@
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/lib/db/client";
+import { findAllInPages, findPageAfter } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
+import { queryFlag } from "@/lib/validation/query-params";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
 import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
 import { DAY_MS } from "@/lib/time";
-import { LIVE_STATUSES } from "./lifecycle";
+import { LIVE_STATUSES, reviewOverdueWhere } from "./lifecycle";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
@@ -52,8 +54,6 @@ function many<T extends z.ZodType>(item: T) {
   }, z.array(item).optional());
 }
 
-const flag = z.preprocess((value) => (value === "" ? undefined : value), z.enum(["1", "0", "true", "false"], { message: 'must be "1" or "0"' }).transform((v) => v === "1" || v === "true").optional());
-
 export const inventoryQuerySchema = z.object({
   q: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().max(200, { message: "must be at most 200 characters" }).optional()),
   status: many(z.enum(Object.values(IdentityStatusValues) as [IdentityStatus, ...IdentityStatus[]], { message: `must be one of ${Object.values(IdentityStatusValues).join(", ")}` })),
@@ -63,9 +63,9 @@ export const inventoryQuerySchema = z.object({
   risk: many(z.enum(Object.values(RiskTier) as [RiskTier, ...RiskTier[]], { message: `must be one of ${Object.values(RiskTier).join(", ")}` })),
   ownerId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
   teamId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
-  reviewOverdue: flag,
-  orphaned: flag,
-  longLivedCredential: flag,
+  reviewOverdue: queryFlag,
+  orphaned: queryFlag,
+  longLivedCredential: queryFlag,
   credentialAge: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z.enum(Object.keys(CREDENTIAL_AGE_BUCKETS) as [CredentialAgeBucket, ...CredentialAgeBucket[]], {
@@ -116,7 +116,7 @@ export function inventoryWhere(query: InventoryQuery, now = new Date()): Prisma.
   if (query.ownerId) and.push({ ownerId: query.ownerId });
   if (query.teamId) and.push({ teamId: query.teamId });
   if (query.orphaned !== undefined) and.push(query.orphaned ? { orphanedAt: { not: null } } : { orphanedAt: null });
-  if (query.reviewOverdue) and.push({ status: { in: LIVE_STATUSES }, nextReviewAt: { lt: now } });
+  if (query.reviewOverdue) and.push(reviewOverdueWhere(now));
   if (query.expiresWithinDays !== undefined) {
     and.push({ status: { in: LIVE_STATUSES }, expiresAt: { gte: now, lt: new Date(now.getTime() + query.expiresWithinDays * DAY_MS) } });
   }
@@ -212,35 +212,26 @@ export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: nu
   return { rows, total, totalIsExact, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
+/** Prisma's findMany arguments for a query, less the paging. */
+function identityPageArgs(query: InventoryQuery, now: Date) {
+  return { where: inventoryWhere(query, now), orderBy: inventoryOrderBy(query), select: inventoryRowSelect };
+}
+
 /**
- * One page for the API: cursor paging (the cursor is the last row's id),
- * stable under inserts. The cursor row itself is dropped by id rather than
- * with `skip: 1`, because it may no longer match the filter (suspended while a
- * client pages through ACTIVE rows) and skipping would then lose a real row.
- * A row whose sort value changes between pages can still move across the
- * cursor; the id tie-break keeps every other row in place.
+ * One page for the API: cursor paging (the cursor is the last row's id; see
+ * lib/db/cursor-page.ts), stable under inserts and under rows leaving the filter.
+ * A cursor the client sent that names no identity is a 422.
  */
 export async function findIdentitiesAfter(db: DbOrTx, query: InventoryQuery, cursor: string | undefined, limit: number, now = new Date()) {
-  const fetched = await db.aiIdentity.findMany({
-    where: inventoryWhere(query, now),
-    orderBy: inventoryOrderBy(query),
-    take: limit + 2,
-    ...(cursor ? { cursor: { id: cursor } } : {}),
-    select: inventoryRowSelect,
-  });
-  const rows = cursor && fetched[0]?.id === cursor ? fetched.slice(1) : fetched.slice(0, limit + 1);
-  const hasMore = rows.length > limit;
-  const page = rows.slice(0, limit);
-  return { rows: page, nextCursor: hasMore ? page.at(-1)!.id : null };
+  return findPageAfter(
+    cursor,
+    limit,
+    (page) => db.aiIdentity.findMany({ ...identityPageArgs(query, now), ...page }),
+    async (id) => (await db.aiIdentity.count({ where: { id } })) > 0,
+  );
 }
 
 /** Every matching row, in batches, for exports: memory stays flat however large the inventory. */
 export async function* streamIdentities(db: DbOrTx, query: InventoryQuery, batchSize = 1000, now = new Date()): AsyncGenerator<InventoryRow> {
-  let cursor: string | undefined;
-  for (;;) {
-    const { rows, nextCursor } = await findIdentitiesAfter(db, query, cursor, batchSize, now);
-    yield* rows;
-    if (!nextCursor) return;
-    cursor = nextCursor;
-  }
+  for await (const rows of findAllInPages(batchSize, (page) => db.aiIdentity.findMany({ ...identityPageArgs(query, now), ...page }))) yield* rows;
 }

@@ -1,4 +1,5 @@
 import type { Db, Tx } from "@/lib/db/client";
+import { findAllInPages } from "@/lib/db/cursor-page";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { toAuditActor, type Actor } from "@/lib/auth/actor";
 import { assessRisk } from "./risk";
@@ -41,15 +42,10 @@ export async function recomputeAllRisk(
   record?: (tx: Tx, batch: { changed: number; tierChanges: TierChange[] }) => Promise<unknown>,
 ): Promise<number> {
   let changed = 0;
-  let cursor: string | undefined;
-  for (;;) {
-    const batch = await db.aiIdentity.findMany({
-      take: batchSize,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-      orderBy: { id: "asc" },
-      include: { grants: { include: { system: true } }, credentials: true },
-    });
-    if (batch.length === 0) return changed;
+  const batches = findAllInPages(batchSize, (page) =>
+    db.aiIdentity.findMany({ orderBy: { id: "asc" }, include: { grants: { include: { system: true } }, credentials: true }, ...page }),
+  );
+  for await (const batch of batches) {
     const ids: string[] = [];
     const tiers: string[] = [];
     const reasons: string[] = [];
@@ -76,8 +72,8 @@ export async function recomputeAllRisk(
       });
       changed += ids.length;
     }
-    cursor = batch.at(-1)!.id;
   }
+  return changed;
 }
 
 /**

@@ -87,6 +87,11 @@ describe("assessRisk", () => {
     }
   });
 
+  it("counts a review as overdue from the moment its date passes, as the inventory's filter does", () => {
+    const hourAgo = new Date(now.getTime() - 3_600_000);
+    expect(assessRisk(identity({ nextReviewAt: hourAgo }), now)).toEqual({ tier: "MEDIUM", reasons: ["review overdue by 1 day"] });
+  });
+
   it("stacks escalations up to CRITICAL", () => {
     const result = assessRisk(
       identity({

@@ -10,7 +10,7 @@ import type {
   Sensitivity,
 } from "@/lib/db/generated/enums";
 import { DAY_MS } from "@/lib/time";
-import { LIVE_STATUSES } from "./lifecycle";
+import { isReviewOverdue } from "./lifecycle";
 
 // The risk rule, written once. An identity is classified by what it can
 // reach, never by what the product calls itself:
@@ -135,8 +135,11 @@ export function assessRisk(input: RiskInput, now: Date = new Date()): RiskAssess
   if (hygiene.length > 0) escalations.push(hygiene[0]!);
 
   // A retired or expired identity is not reviewed any more, so its last review date is no risk.
-  const overdue = LIVE_STATUSES.includes(input.status) ? days(now.getTime() - input.nextReviewAt.getTime()) : 0;
-  if (overdue > 0) escalations.push(`review overdue by ${overdue} day${overdue === 1 ? "" : "s"}`);
+  if (isReviewOverdue(input, now)) {
+    // Overdue from the moment the date passes, like the inventory's filter; a part day counts as one.
+    const overdue = Math.max(1, days(now.getTime() - input.nextReviewAt.getTime()));
+    escalations.push(`review overdue by ${overdue} day${overdue === 1 ? "" : "s"}`);
+  }
 
   const tier = TIERS[Math.min(baseIndex + escalations.length, 3)]!;
   const reasons = [...reachReasons.map((reason) => reason.text), ...escalations, ...hygiene.slice(1)];

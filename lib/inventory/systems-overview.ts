@@ -26,3 +26,8 @@ export async function listSystemsWithReach(db: Db, now = new Date()) {
     .map((system) => ({ ...system, identitiesWithLiveGrants: reach.get(system.id) ?? 0 }))
     .sort((a, b) => byName.compare(a.name, b.name) || a.environment.localeCompare(b.environment));
 }
+
+/** Systems whose registrant's proposed sensitivity awaits a security lead (they count as restricted meanwhile), oldest first. */
+export async function listSystemsAwaitingConfirmation(db: Db, limit = 50) {
+  return db.system.findMany({ where: { proposedSensitivity: { not: null } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit });
+}

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
 import { personChoice } from "@/lib/users/queries";
-import { LIVE_STATUSES } from "./lifecycle";
+import { isReviewOverdue } from "./lifecycle";
 import { findIdentitiesPage, PAGE_SIZES, parseInventoryQuery, type InventoryQuery, type InventoryRow, type SearchParamsInput } from "./query";
 
 // What the inventory page shows: the shared inventory query (filters, search,
@@ -114,6 +114,6 @@ export function toInventoryTableRow(row: InventoryRow, now = new Date()): Invent
     expiresAt: row.expiresAt.toISOString(),
     nextReviewAt: row.nextReviewAt.toISOString(),
     orphanedAt: row.orphanedAt?.toISOString() ?? null,
-    reviewOverdue: LIVE_STATUSES.includes(row.status) && row.nextReviewAt < now,
+    reviewOverdue: isReviewOverdue(row, now),
   };
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import { findPageAfter } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
 import { ReviewStatus } from "@/lib/db/generated/enums";
+import { queryFlag } from "@/lib/validation/query-params";
 
 // Reading reviews: for the identity page, the owner's task list, the security
 // leads' overdue list and the API.
@@ -45,15 +47,13 @@ export async function findIdentityReviews(db: Db, identityId: string, historyLim
   return { open, history: reviews.filter((review) => review.status !== "OPEN").slice(0, historyLimit) };
 }
 
-const flag = z.preprocess((value) => (value === "1" || value === "true" ? true : value === "0" || value === "false" ? false : value), z.boolean({ message: "must be 1 or 0" }).optional());
-
 /** The API's list filters. */
 export const reviewListQuery = z.object({
   status: z.enum(Object.values(ReviewStatus) as [ReviewStatus, ...ReviewStatus[]], { message: `must be one of ${Object.values(ReviewStatus).join(", ")}` }).optional(),
   identityId: z.string().trim().min(1).optional(),
   /** Only reviews the caller owes (open or not) as owner or backup owner of the identity. */
-  mine: flag,
-  overdue: flag,
+  mine: queryFlag,
+  overdue: queryFlag,
 });
 
 export type ReviewListQuery = z.output<typeof reviewListQuery>;
@@ -68,19 +68,14 @@ export function reviewListWhere(query: ReviewListQuery, userId: string | undefin
 }
 
 /**
- * Cursor paging in due-date order; the cursor is the last row's id. Without
- * `skip`, so a cursor row that has left the filter (attested meanwhile) still
- * marks the place (the same rule as the inventory list).
+ * Cursor paging in due-date order (lib/db/cursor-page.ts): a cursor row that
+ * has left the filter (attested meanwhile) still marks the place.
  */
 export async function findReviewsAfter(db: Db, where: Prisma.ReviewWhereInput, cursor: string | undefined, limit: number) {
-  const fetched = await db.review.findMany({
-    where,
-    include: reviewInclude,
-    orderBy: [{ dueAt: "asc" }, { id: "asc" }],
-    take: limit + 2,
-    ...(cursor ? { cursor: { id: cursor } } : {}),
-  });
-  const rows = cursor && fetched[0]?.id === cursor ? fetched.slice(1) : fetched.slice(0, limit + 1);
-  const page = rows.slice(0, limit);
-  return { rows: page, nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+  return findPageAfter(
+    cursor,
+    limit,
+    (page) => db.review.findMany({ where, include: reviewInclude, orderBy: [{ dueAt: "asc" }, { id: "asc" }], ...page }),
+    async (id) => (await db.review.count({ where: { id } })) > 0,
+  );
 }

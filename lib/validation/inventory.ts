@@ -132,6 +132,8 @@ export const createSystemInput = z.object({
 
 export const updateSystemInput = createSystemInput.partial().extend({ systemId: id });
 
+export const confirmSystemSensitivityInput = z.object({ systemId: id, sensitivity: sensitivitySchema });
+
 export const createGrantInput = z
   .object({
     identityId: id,

@@ -11,6 +11,8 @@ import { prisma } from "@/lib/db/client";
 import { actorUserId, isInventoryManager } from "@/lib/inventory/access";
 import { findReviews, openReviewsOwedBy, overdueReviews } from "@/lib/reviews/queries";
 import { findIdentitiesPage, parseInventoryQuery } from "@/lib/inventory/query";
+import { SENSITIVITY_LABELS } from "@/lib/inventory/labels";
+import { listSystemsAwaitingConfirmation } from "@/lib/inventory/systems-overview";
 
 export const metadata = { title: "My tasks" };
 
@@ -18,18 +20,21 @@ export const metadata = { title: "My tasks" };
 const ORPHANED_QUERY = "orphaned=1";
 const ORPHANS_SHOWN = 50;
 const REVIEWS_SHOWN = 50;
+const SYSTEMS_SHOWN = 50;
 
 export default async function Page() {
   const actor = await requireActor();
   const now = new Date();
   const userId = actorUserId(actor);
   const manager = isInventoryManager(actor);
-  const [owed, overdue, orphans] = await Promise.all([
+  const [owed, overdue, orphans, unconfirmed] = await Promise.all([
     // Attesting is the owners' task; chasing overdue reviews is the security leads'.
     userId && can(actor, "inventory:write") ? findReviews(prisma, openReviewsOwedBy(userId), REVIEWS_SHOWN) : null,
     manager ? findReviews(prisma, overdueReviews(now), REVIEWS_SHOWN) : null,
     // Orphans wait for security leads and admins: they are the ones who may reassign anyone's identity.
     manager ? findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(ORPHANED_QUERY)), 1, ORPHANS_SHOWN) : null,
+    // Only leads and admins decide a system's sensitivity; members' proposals wait for them.
+    manager ? listSystemsAwaitingConfirmation(prisma, SYSTEMS_SHOWN) : null,
   ]);
 
   return (
@@ -85,6 +90,34 @@ export default async function Page() {
                   and {orphans.total - orphans.rows.length} more in the <Link href={`/inventory?${ORPHANED_QUERY}`} className="text-sky-700 hover:underline">inventory</Link>.
                 </li>
               ) : null}
+            </ul>
+          )}
+        </section>
+      ) : null}
+      {unconfirmed ? (
+        <section aria-labelledby="unconfirmed-heading" className="mb-6 space-y-2">
+          <div className="flex items-baseline justify-between gap-3">
+            <h2 id="unconfirmed-heading" className="text-sm font-semibold text-slate-700">
+              Systems awaiting confirmation <span className="font-normal text-slate-500">({unconfirmed.length}{unconfirmed.length === SYSTEMS_SHOWN ? "+" : ""})</span>
+            </h2>
+            <Link href="/inventory/systems" className="text-sm text-sky-700 hover:underline">
+              Confirm on the systems page →
+            </Link>
+          </div>
+          <p className="text-xs text-slate-600">Registered by members with the sensitivity they proposed. Each counts as restricted until you confirm it.</p>
+          {unconfirmed.length === 0 ? (
+            <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">No system awaits confirmation.</p>
+          ) : (
+            <ul aria-label="Systems awaiting confirmation" className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
+              {unconfirmed.map((system) => (
+                <li key={system.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
+                  <span className="font-medium">{system.name}</span>
+                  <span className="text-xs text-slate-500">{system.environment.toLowerCase()}</span>
+                  <span className="text-xs text-slate-600">
+                    proposed {system.proposedSensitivity ? SENSITIVITY_LABELS[system.proposedSensitivity].toLowerCase() : ""}, registered <LocalTime iso={system.createdAt.toISOString()} />
+                  </span>
+                </li>
+              ))}
             </ul>
           )}
         </section>

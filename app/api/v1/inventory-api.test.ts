@@ -310,6 +310,22 @@ describe("/api/v1/systems", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("keeps a member's sensitivity as a proposal until a lead confirms it, and lists what awaits confirmation", async () => {
+    const created = await as(tokens.other).post("systems", { name: unique("analytics"), kind: "DATABASE", environment: "PROD", sensitivity: "INTERNAL" });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ sensitivity: "RESTRICTED", proposedSensitivity: "INTERNAL" });
+    const id = created.body.id as string;
+    const waiting = await as(tokens.lead).get("systems", undefined, "awaitingConfirmation=1");
+    expect((waiting.body.data as { id: string; proposedSensitivity: string }[]).every((row) => row.proposedSensitivity !== null)).toBe(true);
+    expect((waiting.body.data as { id: string }[]).map((row) => row.id)).toContain(id);
+
+    expect((await as(tokens.other).post("systems/[id]/confirm-sensitivity", { sensitivity: "INTERNAL" }, { id })).status).toBe(403);
+    const confirmed = await as(tokens.lead).post("systems/[id]/confirm-sensitivity", { sensitivity: "CONFIDENTIAL" }, { id });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ sensitivity: "CONFIDENTIAL", proposedSensitivity: null });
+    expect((await as(tokens.lead).post("systems/[id]/confirm-sensitivity", { sensitivity: "PUBLIC" }, { id })).status).toBe(409);
+  });
+
   it("lists every system exactly once across cursor pages", async () => {
     // Equal names in three environments: paging must not skip or repeat rows that tie on the sort.
     for (const environment of ["DEV", "STAGING", "PROD"]) await createSystem({ name: "same-name", environment, kind: "CI_CD" });
@@ -328,6 +344,24 @@ describe("/api/v1/systems", () => {
     expect([...seen].sort()).toEqual(expected);
     expect((await as(tokens.auditor).get("systems", undefined, "limit=0")).body.error.fields).toEqual({ limit: "must be at least 1" });
     expect((await as(tokens.auditor).get("systems", undefined, "cursor=nope")).body.error.fields).toEqual({ cursor: "is not a cursor from this list" });
+  });
+
+  it("filters by environment and sensitivity, and loses no row when the cursor row leaves the filter between pages", async () => {
+    for (let i = 0; i < 5; i += 1) await createSystem({ name: `filtered-${i}`, environment: "STAGING", sensitivity: "CONFIDENTIAL" });
+    await createSystem({ name: "filtered-other", environment: "STAGING", sensitivity: "PUBLIC" });
+    const query = "environment=STAGING&sensitivity=CONFIDENTIAL";
+    const all = await as(tokens.auditor).get("systems", undefined, query);
+    const expected = (all.body.data as { name: string }[]).map((row) => row.name);
+    expect(expected).toEqual(expect.arrayContaining(["filtered-0", "filtered-4"]));
+    expect(expected).not.toContain("filtered-other");
+
+    const first = await as(tokens.auditor).get("systems", undefined, `${query}&limit=2`);
+    const cursor = first.body.nextCursor as string;
+    // A lead raises the cursor row's sensitivity while the client pages: it leaves the filter.
+    expect((await as(tokens.lead).patch("systems/[id]", { sensitivity: "RESTRICTED" }, { id: cursor })).status).toBe(200);
+    const second = await as(tokens.auditor).get("systems", undefined, `${query}&limit=2&cursor=${cursor}`);
+    expect((second.body.data as { name: string }[]).map((row) => row.name)).toEqual(expected.slice(2, 4));
+    expect((await as(tokens.auditor).get("systems", undefined, "sensitivity=SECRET")).body.error.fields).toEqual({ sensitivity: expect.stringMatching(/^must be one of/) });
   });
 });
 

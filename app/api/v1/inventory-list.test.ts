@@ -135,11 +135,10 @@ describe("GET /api/v1/identities", () => {
     for (const fixture of fixtures) expect(seen).toContain(fixture.id);
   });
 
-  // Known bug in findIdentitiesAfter (lib/inventory/query.ts): the cursor is a
-  // row id and the next page uses Prisma's `cursor` + `skip: 1`. When the
-  // cursor row stops matching the filter between pages (here: suspended while
-  // the client pages through status=ACTIVE), `skip: 1` skips the next real row
-  // instead. A keyset cursor (sort value + id) would fix it. Flip to `it` then.
+  // With Prisma's `cursor` + `skip: 1`, a cursor row that stops matching the
+  // filter between pages (here: suspended while the client pages through
+  // status=ACTIVE) would make the next page skip a real row instead
+  // (lib/db/cursor-page.ts drops the cursor row by id).
   it("does not lose a row when the cursor row leaves the filter between pages", async () => {
     const query = "q=fleet&status=ACTIVE&sort=name&limit=5";
     const expected = await walk(token, "q=fleet&status=ACTIVE&sort=name", 100);

@@ -1,8 +1,6 @@
 import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { RegisterIdentityForm } from "@/components/inventory/identity-form";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { findUserTeamId, listOwnerCandidates, listTeams } from "@/lib/inventory/identity-detail";
@@ -12,7 +10,8 @@ import { createIdentityAction } from "./actions";
 export const metadata = { title: "Register identity" };
 
 export default async function RegisterIdentityPage() {
-  const actor = await requirePermission("inventory:read");
+  // Auditors read and do not register: for them this page is a 403.
+  const actor = await requirePermission("inventory:write");
   const header = (
     <PageHeader
       title="Register identity"
@@ -20,14 +19,6 @@ export default async function RegisterIdentityPage() {
       actions={<InventoryLinks register={false} />}
     />
   );
-  if (!can(actor, "inventory:write")) {
-    return (
-      <>
-        {header}
-        <EmptyState title="Auditors read, they do not register">Ask the tool&apos;s owner or a security lead to register it.</EmptyState>
-      </>
-    );
-  }
   const [people, teams, teamId] = await Promise.all([listOwnerCandidates(prisma), listTeams(prisma), findUserTeamId(prisma, actor.userId)]);
   const me = people.find((person) => person.id === actor.userId);
   return (

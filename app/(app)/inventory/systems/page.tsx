@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Fragment } from "react";
 import { InventoryLinks } from "@/components/inventory/inventory-links";
-import { EditSystemForm, RegisterSystemForm } from "@/components/inventory/system-forms";
+import { ConfirmSensitivityForm, EditSystemForm, RegisterSystemForm } from "@/components/inventory/system-forms";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/actor";
@@ -10,7 +10,7 @@ import { prisma } from "@/lib/db/client";
 import { isInventoryManager } from "@/lib/inventory/access";
 import { ENVIRONMENT_LABELS, SENSITIVITY_LABELS, SYSTEM_KIND_LABELS } from "@/lib/inventory/labels";
 import { listSystemsWithReach } from "@/lib/inventory/systems-overview";
-import { createSystemAction, updateSystemAction } from "./actions";
+import { confirmSystemSensitivityAction, createSystemAction, updateSystemAction } from "./actions";
 import { TableFrame, TableHead } from "@/components/ui/table";
 
 export const metadata = { title: "Systems" };
@@ -30,7 +30,7 @@ export default async function SystemsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Systems"
-        description="What AI identities can reach. A system's sensitivity and environment feed the risk of every identity with a grant on it."
+        description="What AI identities can reach. A system's sensitivity and environment feed the risk of every identity with a grant on it; one awaiting a security lead's confirmation counts as restricted."
         actions={<InventoryLinks register={mayRegister} systems={false} />}
       />
       <TableFrame label="Systems" className="mb-6" empty={systems.length === 0 ? "No systems yet." : undefined}>
@@ -59,6 +59,14 @@ export default async function SystemsPage({ searchParams }: { searchParams: Prom
                       <Badge tone={system.sensitivity === "RESTRICTED" ? "red" : system.sensitivity === "CONFIDENTIAL" ? "amber" : "neutral"}>
                         {SENSITIVITY_LABELS[system.sensitivity]}
                       </Badge>
+                      {system.proposedSensitivity ? (
+                        <span data-testid="awaiting-confirmation" className="mt-0.5 block text-xs text-slate-600">
+                          Awaiting confirmation: proposed {SENSITIVITY_LABELS[system.proposedSensitivity].toLowerCase()}
+                        </span>
+                      ) : null}
+                      {mayEdit && system.proposedSensitivity ? (
+                        <ConfirmSensitivityForm systemId={system.id} name={label} proposed={system.proposedSensitivity} action={confirmSystemSensitivityAction} />
+                      ) : null}
                     </td>
                     <td className={`${td} text-right tabular-nums`}>{system.identitiesWithLiveGrants}</td>
                     {mayEdit ? (

@@ -1,7 +1,6 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
 import { EditIdentityForm } from "@/components/inventory/identity-form";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
@@ -15,19 +14,13 @@ export default async function EditIdentityPage({ params }: { params: Promise<{ i
   const { id } = await params;
   const identity = await findIdentity(prisma, id);
   if (!identity) notFound();
+  // Only its owner, backup owner, security leads and admins edit it; anyone else gets a 403.
+  if (!identityPermissions(actor, identity).edit) forbidden();
   const back = (
     <Link href={`/inventory/${identity.id}`} className="text-sm text-sky-700 hover:underline">
       Back to {identity.name}
     </Link>
   );
-  if (!identityPermissions(actor, identity).edit) {
-    return (
-      <>
-        <PageHeader title={`Edit ${identity.name}`} actions={back} />
-        <EmptyState title="You cannot edit this identity">Its owner, its backup owner, security leads and admins can.</EmptyState>
-      </>
-    );
-  }
   const [people, teams] = await Promise.all([listOwnerCandidates(prisma, [identity.ownerId, identity.backupOwnerId]), listTeams(prisma)]);
   return (
     <>

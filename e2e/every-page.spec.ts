@@ -1,0 +1,95 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signInAs } from "./fixtures";
+
+// Every page as every demo role: no page answers 5xx or throws in the browser,
+// and a page the role may not open answers 403 with a page that says so.
+
+const ROLES = ["Ada Admin", "Sam Lead", "Alex Approver", "Audrey Auditor", "Olivia Owner"] as const;
+type Role = (typeof ROLES)[number];
+
+const MEMBERS_WITHOUT_AUDIT: Role[] = ["Alex Approver", "Olivia Owner"];
+
+/** Pages, with who gets a 403 there. `{...}` is filled in from the demo data once signed in. */
+const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
+  { path: "/" },
+  { path: "/inventory" },
+  { path: "/inventory?reviewOverdue=1&sort=riskTier&dir=desc" },
+  { path: "/inventory?status=NOPE" },
+  { path: "/inventory/systems" },
+  { path: "/inventory/new", forbiddenFor: ["Audrey Auditor"] },
+  { path: "/inventory/import", forbiddenFor: ["Audrey Auditor"] },
+  // renovate-bot is Omar's, with no backup owner: only leads and admins may edit it.
+  { path: "/inventory/{renovate}" },
+  { path: "/inventory/{renovate}/edit", forbiddenFor: ["Alex Approver", "Audrey Auditor", "Olivia Owner"] },
+  // Olivia's own identity (with an overdue review and a history).
+  { path: "/inventory/{release}" },
+  { path: "/inventory/{release}/edit", forbiddenFor: ["Alex Approver", "Audrey Auditor"] },
+  { path: "/inventory/no-such-identity", status: 404 },
+  { path: "/inventory/no-such-identity/edit", status: 404 },
+  { path: "/tasks" },
+  { path: "/approvals" },
+  { path: "/policies" },
+  { path: "/controls" },
+  { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
+  { path: "/evidence" },
+  { path: "/admin" },
+];
+
+async function identityPath(page: Page, name: string): Promise<string> {
+  await page.goto(`/inventory?q=${name}`);
+  const href = await page.getByRole("link", { name, exact: true }).first().getAttribute("href");
+  expect(href).toMatch(/^\/inventory\/[^/?]+$/);
+  return href!;
+}
+
+for (const role of ROLES) {
+  test(`${role} opens every page without a server error, and gets a 403 page where their roles do not reach`, async ({ page }) => {
+    test.setTimeout(120_000);
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    const serverErrors: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.url()}`);
+    });
+
+    await signInAs(page, role);
+    const ids = { renovate: await identityPath(page, "renovate-bot"), release: await identityPath(page, "claude-code-release-agent") };
+
+    for (const entry of PAGES) {
+      const path = entry.path.replace("/inventory/{renovate}", ids.renovate).replace("/inventory/{release}", ids.release);
+      const forbidden = entry.forbiddenFor?.includes(role) ?? false;
+      const response = await page.goto(path);
+      const expected = forbidden ? 403 : (entry.status ?? 200);
+      expect(response?.status(), `${role} ${path}`).toBe(expected);
+      const notAllowed = page.getByRole("heading", { name: "You may not open this page" });
+      if (forbidden) {
+        await expect(notAllowed, `${role} ${path}`).toBeVisible();
+        // The shell stays: the person can go elsewhere.
+        await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+      } else {
+        await expect(notAllowed, `${role} ${path}`).toHaveCount(0);
+      }
+    }
+
+    // The browser's own requests behind the pages (owner type-ahead, CSV export).
+    for (const path of ["/people?q=o", "/people?q=o&assignable=1", "/inventory/export?status=ACTIVE"]) {
+      const response = await page.request.get(path);
+      expect(response.status(), `${role} ${path}`).toBe(200);
+    }
+
+    expect(serverErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+}
+
+test("the navigation offers only the pages each role may open", async ({ page }) => {
+  const everyone = ["Dashboard", "Inventory", "My tasks", "Approvals", "Policies", "Controls", "Evidence", "Admin"];
+  for (const role of ROLES) {
+    await signInAs(page, role);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const label of everyone) await expect(nav.getByRole("link", { name: label, exact: true }), `${role} ${label}`).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Audit log", exact: true }), role).toHaveCount(MEMBERS_WITHOUT_AUDIT.includes(role) ? 0 : 1);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
+});
