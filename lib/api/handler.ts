@@ -25,9 +25,42 @@ export function errorResponse(error: unknown): Response {
   return Response.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
 }
 
-/** JSON body as an object; a malformed body is a 400 that says so. */
+/**
+ * No API request needs more than this (the longest field is 10,000
+ * characters; CSV import, which takes a whole file, is a form in the browser).
+ */
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+
+const payloadTooLarge = () =>
+  new AppError("payload_too_large", `The request body is too large: send at most 1 MiB (${MAX_API_BODY_BYTES} bytes) of JSON.`);
+
+/**
+ * The body as text, read chunk by chunk and abandoned as soon as it passes
+ * `limit` bytes, so a client cannot make the server buffer an endless body.
+ */
+export async function readBodyText(request: Request, limit = MAX_API_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw payloadTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** JSON body as an object; a malformed body is a 400 that says so, one over 1 MiB a 413. */
 export async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
+  const text = await readBodyText(request);
   if (text.trim() === "") return {};
   try {
     const body: unknown = JSON.parse(text);

@@ -306,6 +306,7 @@ const ERROR_CODES: Record<ErrorCode | "internal", string> = {
   not_found: "No such record.",
   conflict: "The change conflicts with what exists.",
   validation_failed: "Fields are not valid; `fields` names each one.",
+  payload_too_large: "The request body is over 1 MiB.",
   rate_limited: "Too many requests.",
   internal: "A bug on Warrant's side.",
 };
@@ -325,6 +326,7 @@ const ERROR_RESPONSES = {
   Forbidden: ERROR_CODES.forbidden,
   NotFound: ERROR_CODES.not_found,
   ValidationFailed: ERROR_CODES.validation_failed,
+  PayloadTooLarge: ERROR_CODES.payload_too_large,
 };
 
 const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
@@ -375,7 +377,10 @@ function operation(route: ApiRoute) {
     responses["401"] = errorRef("Unauthenticated");
     responses["403"] = errorRef("Forbidden");
   }
-  if (route.body) responses["400"] = errorRef("BadRequest");
+  if (route.body) {
+    responses["400"] = errorRef("BadRequest");
+    responses["413"] = errorRef("PayloadTooLarge");
+  }
   if (route.body || route.query) responses["422"] = errorRef("ValidationFailed");
   if (route.pathParams) responses["404"] = errorRef("NotFound");
   if (route.conflict) {
