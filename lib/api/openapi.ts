@@ -43,6 +43,8 @@ export interface ApiRoute {
   response: string;
   /** When the call answers 409, if it can. */
   conflict?: string;
+  /** Why API tokens can never make this call (it answers them 403 whatever they send). */
+  refusedToApiTokens?: string;
 }
 
 interface RouteDetails {
@@ -55,6 +57,10 @@ interface RouteDetails {
 }
 
 function mutationRoute(method: Method, path: string, mutation: AnyMutation, details: RouteDetails): ApiRoute {
+  // A call no token may make documents no body: there is nothing a token could send.
+  if (mutation.refusedToApiTokens) {
+    return { method, path, operationId: mutation.name, permission: mutation.permission, refusedToApiTokens: mutation.refusedToApiTokens, ...details };
+  }
   return { method, path, operationId: mutation.name, permission: mutation.permission, body: mutation.input, ...details };
 }
 
@@ -112,7 +118,7 @@ export const API_ROUTES: ApiRoute[] = [
   }),
 
   mutationRoute("POST", "/api-tokens", createApiToken, {
-    summary: "Create an API token for yourself",
+    summary: "Create an API token (not with a token: answers 403)",
     tag: "api-tokens",
     status: 201,
     response: "The token, including `secret`: shown this once and never stored.",
@@ -391,7 +397,9 @@ function operation(route: ApiRoute) {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
-    ...(route.permission
+    ...(route.refusedToApiTokens
+      ? { description: route.refusedToApiTokens, "x-permission": route.permission }
+      : route.permission
       ? { description: `Needs the \`${route.permission}\` permission; an API token needs the ${scope} scope.`, "x-permission": route.permission }
       : { description: "Public: no token needed.", security: [] }),
     parameters: [

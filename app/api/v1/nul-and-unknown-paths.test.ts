@@ -50,8 +50,6 @@ describe("a NUL character in a request", () => {
     expect(operations.length).toBeGreaterThanOrEqual(18);
     let checked = 0;
     for (const { apiPath, method, operation } of operations) {
-      // Tokens cannot create tokens at all (403 before any field is read; see api-tokens.test.ts).
-      if (apiPath === "/api-tokens" && method === "POST") continue;
       const route = apiPath.slice(1).replace(/\{(\w+)\}/g, "[$1]");
       const params: Record<string, string> = apiPath.includes("{id}") ? { id: recordIds[route.split("/")[0]!]! } : {};
       const fields = Object.keys(operation.requestBody?.content["application/json"].schema.properties ?? {});
