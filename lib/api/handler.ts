@@ -6,6 +6,7 @@ import { executeMutation, type Mutation } from "@/lib/auth/mutation";
 import type { Permission } from "@/lib/auth/permissions";
 import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
 import { AppError, fieldErrorsFromZod, forbidden, toAppError, validationError } from "@/lib/errors";
+import { clientAddress, rateLimits, RateLimitedError, type RateLimiter } from "@/lib/rate-limit";
 
 // Adapters from HTTP to lib/ for everything under /api/v1: bearer-token
 // authentication, JSON in and out, and errors in the shape DESIGN.md fixes:
@@ -18,7 +19,7 @@ export function errorResponse(error: unknown): Response {
   if (known) {
     return Response.json(
       { error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) } },
-      { status: known.status },
+      { status: known.status, headers: known instanceof RateLimitedError ? { "retry-after": String(known.retryAfterSeconds) } : {} },
     );
   }
   console.error("API request failed", error);
@@ -135,6 +136,38 @@ function json(data: unknown, status = 200): Response {
   });
 }
 
+/**
+ * The request's token as an actor, within the rate limits: per token once it
+ * is known, and per client address for requests without a valid one. An
+ * address that has used up its unauthenticated requests is refused before the
+ * token is looked up, so a flood of made-up tokens costs no queries.
+ */
+async function authenticateWithinLimits(request: Request): Promise<Actor> {
+  const address = clientAddress(request.headers);
+  if (rateLimits.apiAnonymous.isExhausted(address)) rateLimits.apiAnonymous.take(address);
+  let actor: Actor;
+  try {
+    actor = await authenticateApiToken(request.headers.get("authorization"));
+  } catch (error) {
+    if (error instanceof AppError && error.code === "unauthenticated") rateLimits.apiAnonymous.take(address);
+    throw error;
+  }
+  if (actor.kind === "api_token") rateLimits.api.take(actor.tokenId);
+  return actor;
+}
+
+/** Wraps a route handler (e.g. Auth.js's) so each client address gets `limiter`'s requests a minute. */
+export function withRateLimit<R extends Request>(limiter: RateLimiter, handler: (request: R) => Promise<Response>) {
+  return async (request: R): Promise<Response> => {
+    try {
+      limiter.take(clientAddress(request.headers));
+    } catch (error) {
+      return errorResponse(error);
+    }
+    return handler(request);
+  };
+}
+
 /** A read endpoint: authenticate, check the permission, answer. */
 export function apiQuery(
   permission: Permission,
@@ -142,7 +175,7 @@ export function apiQuery(
 ) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
-      const actor = await authenticateApiToken(request.headers.get("authorization"));
+      const actor = await authenticateWithinLimits(request);
       if (!can(actor, permission)) throw forbidden("read this");
       return json(await handle({ actor, request, params: await context.params }));
     } catch (error) {
@@ -163,7 +196,7 @@ export function apiMutation<Input extends z.ZodType, Output>(
     try {
       // Authenticate and check the role before reading the body: callers who
       // may not act get 401/403 whatever they send.
-      const actor = await authenticateApiToken(request.headers.get("authorization"));
+      const actor = await authenticateWithinLimits(request);
       if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
       const body = await readJsonBody(request);
       const params = await context.params;

@@ -333,6 +333,7 @@ const ERROR_RESPONSES = {
   NotFound: ERROR_CODES.not_found,
   ValidationFailed: ERROR_CODES.validation_failed,
   PayloadTooLarge: ERROR_CODES.payload_too_large,
+  RateLimited: "Too many requests from this token (or, without a valid token, from this address); the Retry-After header says how many seconds to wait.",
 };
 
 const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
@@ -382,6 +383,7 @@ function operation(route: ApiRoute) {
   if (route.permission) {
     responses["401"] = errorRef("Unauthenticated");
     responses["403"] = errorRef("Forbidden");
+    responses["429"] = errorRef("RateLimited");
   }
   if (route.body) {
     responses["400"] = errorRef("BadRequest");

@@ -3,6 +3,7 @@ import { prisma, type Db, type Tx } from "@/lib/db/client";
 import { recordAuditEvent, type AuditEntry } from "@/lib/audit/record";
 import { AppError, fieldErrorsFromZod, forbidden, unauthenticated, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
+import type { RateLimiter } from "@/lib/rate-limit";
 import { can, toAuditActor, type Actor } from "./actor";
 import type { Permission } from "./permissions";
 
@@ -35,6 +36,8 @@ export interface Mutation<Input extends z.ZodType, Output> {
    * its fields for secrets themselves, so they can say which line and column.
    */
   scansOwnSecrets?: boolean;
+  /** Limits how often one person (or token) may run it, e.g. CSV import; Warrant itself is not limited. */
+  rateLimit?: RateLimiter;
   /** Set when API tokens may never make this change, whatever their scopes: the 403's message says why. */
   refusedToApiTokens?: string;
   /** Longest string accepted in any field, when the schema allows more than MAX_FIELD_CHARS (a whole document). */
@@ -64,6 +67,7 @@ export async function executeMutation<Input extends z.ZodType, Output>(
   if (!actor) throw unauthenticated();
   if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
   if (actor.kind === "api_token" && mutation.refusedToApiTokens) throw new AppError("forbidden", mutation.refusedToApiTokens);
+  if (mutation.rateLimit && actor.kind !== "system") mutation.rateLimit.take(actor.userId);
 
   // Secrets are refused before anything else looks at the input, so no part
   // of one reaches validation messages, the database or the audit log; see

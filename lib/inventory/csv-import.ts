@@ -5,6 +5,7 @@ import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
+import { rateLimits } from "@/lib/rate-limit";
 import { createIdentityInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { CsvSyntaxError, parseCsvObjects } from "./csv-parse";
 import { applyIdentityCreate, applyIdentityUpdate } from "./identities";
@@ -218,6 +219,8 @@ export const importIdentities = defineMutation({
   // Rows are scanned for secrets one by one below, so a secret is reported on its own line and column.
   scansOwnSecrets: true,
   maxFieldChars: MAX_CSV_CHARS,
+  // Previews count too: each one runs the whole import and rolls it back.
+  rateLimit: rateLimits.import,
   async run({ tx, actor, audit, dryRun }, { csv }) {
     let parsed: ReturnType<typeof parseCsvObjects>;
     try {

@@ -7,6 +7,7 @@ import { forbidden, unauthenticated } from "@/lib/errors";
 import { findIdentitiesByIds } from "@/lib/inventory/bulk";
 import { inventoryCsvStream } from "@/lib/inventory/csv";
 import { parseInventoryQuery, streamIdentities } from "@/lib/inventory/query";
+import { rateLimits } from "@/lib/rate-limit";
 
 // CSV of the inventory for the signed-in browser: the same search params as
 // the table (every matching row, not one page), or ?id=…&id=… for the rows
@@ -22,6 +23,7 @@ export async function GET(request: Request): Promise<Response> {
     const actor = await getSessionActor();
     if (!actor) throw unauthenticated();
     if (!can(actor, "inventory:read")) throw forbidden("export the inventory");
+    rateLimits.export.take(actor.userId);
     const params = new URL(request.url).searchParams;
     const ids = params.getAll("id");
     params.delete("id");
