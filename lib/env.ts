@@ -54,6 +54,10 @@ const schema = z
     WARRANT_RATE_LIMIT_SIGN_IN: perMinute.default(100),
     WARRANT_RATE_LIMIT_IMPORT: perMinute.default(30),
     WARRANT_RATE_LIMIT_EXPORT: perMinute.default(30),
+    // CSV exports each hold a connection (from a pool of WARRANT_EXPORTS_MAX) while the client reads.
+    WARRANT_EXPORTS_MAX: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(4),
+    WARRANT_EXPORTS_PER_PERSON: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(2),
+    WARRANT_EXPORT_STALL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int({ message: "must be a whole number of seconds" }).min(1, { message: "must be at least 1 second" }).default(60),
   })
   .superRefine((env, ctx) => {
     const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
