@@ -7,6 +7,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
 import { AppError, fieldErrorsFromZod, forbidden, toAppError, validationError } from "@/lib/errors";
 import { clientAddress, rateLimits, RateLimitedError, type RateLimiter } from "@/lib/rate-limit";
+import { screenParameters } from "@/lib/validation/raw-input";
 
 // Adapters from HTTP to lib/ for everything under /api/v1: bearer-token
 // authentication, JSON in and out, and errors in the shape DESIGN.md fixes:
@@ -168,6 +169,16 @@ export function withRateLimit<R extends Request>(limiter: RateLimiter, handler: 
   };
 }
 
+/**
+ * Search and path parameters go into queries too, so they get the same
+ * length and NUL checks as a mutation's fields (lib/validation/raw-input.ts):
+ * a 422 naming the parameter instead of a database error.
+ */
+function screenParams(request: Request, params: Record<string, string>): void {
+  const refused = screenParameters({ ...searchParamsRecord(request), ...params });
+  if (Object.keys(refused).length > 0) throw validationError(refused);
+}
+
 /** A read endpoint: authenticate, check the permission, answer. */
 export function apiQuery(
   permission: Permission,
@@ -177,7 +188,9 @@ export function apiQuery(
     try {
       const actor = await authenticateWithinLimits(request);
       if (!can(actor, permission)) throw forbidden("read this");
-      return json(await handle({ actor, request, params: await context.params }));
+      const params = await context.params;
+      screenParams(request, params);
+      return json(await handle({ actor, request, params }));
     } catch (error) {
       return errorResponse(error);
     }
@@ -200,6 +213,7 @@ export function apiMutation<Input extends z.ZodType, Output>(
       if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
       const body = await readJsonBody(request);
       const params = await context.params;
+      screenParams(request, params);
       const input = options.input ? options.input(body, params) : { ...body, ...params };
       // ?dryRun=1 runs the whole change, answers as if it happened, and rolls it back.
       const dryRun = new URL(request.url).searchParams.get("dryRun") === "1";

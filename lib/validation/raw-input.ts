@@ -51,3 +51,13 @@ export function screenRawInput(input: unknown, options: ScreenOptions = {}): Fie
   visit(input, []);
   return errors;
 }
+
+/**
+ * The same checks for URL search and path parameters, which reach queries
+ * too (no secret scan: nothing in a URL is stored). A repeated parameter is
+ * named once ("status", not "status.1").
+ */
+export function screenParameters(params: Record<string, string | string[] | undefined>): FieldErrors {
+  const refused = screenRawInput(params, { secrets: false });
+  return Object.fromEntries(Object.entries(refused).map(([field, message]) => [field.split(".")[0]!, message]));
+}

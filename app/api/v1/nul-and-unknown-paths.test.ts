@@ -93,3 +93,16 @@ describe("an unknown path under /api/", () => {
     expect(await response.json()).toEqual({ error: { code: "not_found", message: expect.stringContaining(url) } });
   });
 });
+
+describe("a NUL character in a search or path parameter", () => {
+  it.each([
+    ["identities", "q=a%00b", {}, "q"],
+    ["identities", "cursor=a%00b", {}, "cursor"],
+    ["reviews", "identityId=a%00b", {}, "identityId"],
+    ["identities/[id]", "", { id: "a\u0000b" }, "id"],
+  ] as const)("GET %s?%s is a 422 naming the parameter", async (route, query, params, field) => {
+    const { status, body } = await callApi("GET", route, adminToken, { query, params: { ...params } });
+    expect(status).toBe(422);
+    expect(body.error.fields).toEqual({ [field]: expect.stringMatching(/NUL/) });
+  });
+});
