@@ -5,7 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { bulkUpdateIdentities } from "@/lib/inventory/bulk";
 import { revokeGrant } from "@/lib/inventory/grants";
-import { retireIdentity, suspendIdentity } from "@/lib/inventory/identities";
+import { reactivateIdentity, retireIdentity, suspendIdentity } from "@/lib/inventory/identities";
 import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { suspendOverdueIdentities } from "@/lib/reviews/overdue";
 import { apiAs } from "@/lib/testing/api-client";
@@ -50,6 +50,15 @@ describe("a token whose identity Warrant shows as not active", () => {
     await executeMutation(suspendIdentity, lead, { identityId, reason: "looks odd" });
     expect((await apiAs(secret).get("me")).status).toBe(401);
     expect((await writeSomething(secret)).status).toBe(401);
+  });
+
+  it("works again once a security lead reactivates the suspended identity", async () => {
+    const { secret, identityId } = await issue();
+    await executeMutation(suspendIdentity, owner.actor, { identityId, reason: "pausing it" });
+    expect((await apiAs(secret).get("me")).status).toBe(401);
+    await executeMutation(reactivateIdentity, lead, { identityId });
+    expect((await apiAs(secret).get("me")).status).toBe(200);
+    expect((await writeSomething(secret)).status).toBe(201);
   });
 
   it("stops when the identity is suspended in bulk", async () => {
