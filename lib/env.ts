@@ -21,6 +21,12 @@ const port = z.coerce
   .min(1, { message: "must be between 1 and 65535" })
   .max(65535, { message: "must be between 1 and 65535" });
 
+/** Requests a minute for a rate limit; 0 turns it off. */
+const perMinute = z.coerce
+  .number({ message: "must be a number of requests a minute (0 turns the limit off)" })
+  .int({ message: "must be a whole number" })
+  .min(0, { message: "must be 0 or more" });
+
 const schema = z
   .object({
     DATABASE_URL: postgresUrl.optional(),
@@ -41,6 +47,17 @@ const schema = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_DISPLAY_NAME: z.string().min(1).default("single sign-on"),
+    // Rate limits (lib/rate-limit.ts), counted per replica. The defaults leave
+    // people and well-behaved scripts alone and stop floods.
+    WARRANT_RATE_LIMIT_API: perMinute.default(1200),
+    WARRANT_RATE_LIMIT_API_ANONYMOUS: perMinute.default(120),
+    WARRANT_RATE_LIMIT_SIGN_IN: perMinute.default(100),
+    WARRANT_RATE_LIMIT_IMPORT: perMinute.default(30),
+    WARRANT_RATE_LIMIT_EXPORT: perMinute.default(30),
+    // CSV exports each hold a connection (from a pool of WARRANT_EXPORTS_MAX) while the client reads.
+    WARRANT_EXPORTS_MAX: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(4),
+    WARRANT_EXPORTS_PER_PERSON: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(2),
+    WARRANT_EXPORT_STALL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int({ message: "must be a whole number of seconds" }).min(1, { message: "must be at least 1 second" }).default(60),
   })
   .superRefine((env, ctx) => {
     const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;

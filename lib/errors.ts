@@ -10,6 +10,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "validation_failed"
+  | "payload_too_large"
   | "rate_limited";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -19,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   validation_failed: 422,
+  payload_too_large: 413,
   rate_limited: 429,
 };
 

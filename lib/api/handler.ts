@@ -6,6 +6,8 @@ import { executeMutation, type Mutation } from "@/lib/auth/mutation";
 import type { Permission } from "@/lib/auth/permissions";
 import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
 import { AppError, fieldErrorsFromZod, forbidden, toAppError, validationError } from "@/lib/errors";
+import { clientAddress, rateLimits, RateLimitedError, type RateLimiter } from "@/lib/rate-limit";
+import { screenParameters } from "@/lib/validation/raw-input";
 
 // Adapters from HTTP to lib/ for everything under /api/v1: bearer-token
 // authentication, JSON in and out, and errors in the shape DESIGN.md fixes:
@@ -18,16 +20,49 @@ export function errorResponse(error: unknown): Response {
   if (known) {
     return Response.json(
       { error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) } },
-      { status: known.status },
+      { status: known.status, headers: known instanceof RateLimitedError ? { "retry-after": String(known.retryAfterSeconds) } : {} },
     );
   }
   console.error("API request failed", error);
   return Response.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
 }
 
-/** JSON body as an object; a malformed body is a 400 that says so. */
+/**
+ * No API request needs more than this (the longest field is 10,000
+ * characters; CSV import, which takes a whole file, is a form in the browser).
+ */
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+
+const payloadTooLarge = () =>
+  new AppError("payload_too_large", `The request body is too large: send at most 1 MiB (${MAX_API_BODY_BYTES} bytes) of JSON.`);
+
+/**
+ * The body as text, read chunk by chunk and abandoned as soon as it passes
+ * `limit` bytes, so a client cannot make the server buffer an endless body.
+ */
+export async function readBodyText(request: Request, limit = MAX_API_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw payloadTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** JSON body as an object; a malformed body is a 400 that says so, one over 1 MiB a 413. */
 export async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
+  const text = await readBodyText(request);
   if (text.trim() === "") return {};
   try {
     const body: unknown = JSON.parse(text);
@@ -102,6 +137,48 @@ function json(data: unknown, status = 200): Response {
   });
 }
 
+/**
+ * The request's token as an actor, within the rate limits: per token once it
+ * is known, and per client address for requests without a valid one. An
+ * address that has used up its unauthenticated requests is refused before the
+ * token is looked up, so a flood of made-up tokens costs no queries.
+ */
+async function authenticateWithinLimits(request: Request): Promise<Actor> {
+  const address = clientAddress(request.headers);
+  if (rateLimits.apiAnonymous.isExhausted(address)) rateLimits.apiAnonymous.take(address);
+  let actor: Actor;
+  try {
+    actor = await authenticateApiToken(request.headers.get("authorization"));
+  } catch (error) {
+    if (error instanceof AppError && error.code === "unauthenticated") rateLimits.apiAnonymous.take(address);
+    throw error;
+  }
+  if (actor.kind === "api_token") rateLimits.api.take(actor.tokenId);
+  return actor;
+}
+
+/** Wraps a route handler (e.g. Auth.js's) so each client address gets `limiter`'s requests a minute. */
+export function withRateLimit<R extends Request>(limiter: RateLimiter, handler: (request: R) => Promise<Response>) {
+  return async (request: R): Promise<Response> => {
+    try {
+      limiter.take(clientAddress(request.headers));
+    } catch (error) {
+      return errorResponse(error);
+    }
+    return handler(request);
+  };
+}
+
+/**
+ * Search and path parameters go into queries too, so they get the same
+ * length and NUL checks as a mutation's fields (lib/validation/raw-input.ts):
+ * a 422 naming the parameter instead of a database error.
+ */
+function screenParams(request: Request, params: Record<string, string>): void {
+  const refused = screenParameters({ ...searchParamsRecord(request), ...params });
+  if (Object.keys(refused).length > 0) throw validationError(refused);
+}
+
 /** A read endpoint: authenticate, check the permission, answer. */
 export function apiQuery(
   permission: Permission,
@@ -109,9 +186,11 @@ export function apiQuery(
 ) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
-      const actor = await authenticateApiToken(request.headers.get("authorization"));
+      const actor = await authenticateWithinLimits(request);
       if (!can(actor, permission)) throw forbidden("read this");
-      return json(await handle({ actor, request, params: await context.params }));
+      const params = await context.params;
+      screenParams(request, params);
+      return json(await handle({ actor, request, params }));
     } catch (error) {
       return errorResponse(error);
     }
@@ -130,10 +209,11 @@ export function apiMutation<Input extends z.ZodType, Output>(
     try {
       // Authenticate and check the role before reading the body: callers who
       // may not act get 401/403 whatever they send.
-      const actor = await authenticateApiToken(request.headers.get("authorization"));
+      const actor = await authenticateWithinLimits(request);
       if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
       const body = await readJsonBody(request);
       const params = await context.params;
+      screenParams(request, params);
       const input = options.input ? options.input(body, params) : { ...body, ...params };
       // ?dryRun=1 runs the whole change, answers as if it happened, and rolls it back.
       const dryRun = new URL(request.url).searchParams.get("dryRun") === "1";

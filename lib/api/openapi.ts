@@ -44,6 +44,8 @@ export interface ApiRoute {
   response: string;
   /** When the call answers 409, if it can. */
   conflict?: string;
+  /** Why API tokens can never make this call (it answers them 403 whatever they send). */
+  refusedToApiTokens?: string;
 }
 
 interface RouteDetails {
@@ -56,6 +58,10 @@ interface RouteDetails {
 }
 
 function mutationRoute(method: Method, path: string, mutation: AnyMutation, details: RouteDetails): ApiRoute {
+  // A call no token may make documents no body: there is nothing a token could send.
+  if (mutation.refusedToApiTokens) {
+    return { method, path, operationId: mutation.name, permission: mutation.permission, refusedToApiTokens: mutation.refusedToApiTokens, ...details };
+  }
   return { method, path, operationId: mutation.name, permission: mutation.permission, body: mutation.input, ...details };
 }
 
@@ -113,7 +119,7 @@ export const API_ROUTES: ApiRoute[] = [
   }),
 
   mutationRoute("POST", "/api-tokens", createApiToken, {
-    summary: "Create an API token for yourself",
+    summary: "Create an API token (not with a token: answers 403)",
     tag: "api-tokens",
     status: 201,
     response: "The token, including `secret`: shown this once and never stored.",
@@ -314,6 +320,7 @@ const ERROR_CODES: Record<ErrorCode | "internal", string> = {
   not_found: "No such record.",
   conflict: "The change conflicts with what exists.",
   validation_failed: "Fields are not valid; `fields` names each one.",
+  payload_too_large: "The request body is over 1 MiB.",
   rate_limited: "Too many requests.",
   internal: "A bug on Warrant's side.",
 };
@@ -333,6 +340,8 @@ const ERROR_RESPONSES = {
   Forbidden: ERROR_CODES.forbidden,
   NotFound: ERROR_CODES.not_found,
   ValidationFailed: ERROR_CODES.validation_failed,
+  PayloadTooLarge: ERROR_CODES.payload_too_large,
+  RateLimited: "Too many requests from this token (or, without a valid token, from this address); the Retry-After header says how many seconds to wait.",
 };
 
 const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
@@ -382,8 +391,12 @@ function operation(route: ApiRoute) {
   if (route.permission) {
     responses["401"] = errorRef("Unauthenticated");
     responses["403"] = errorRef("Forbidden");
+    responses["429"] = errorRef("RateLimited");
   }
-  if (route.body) responses["400"] = errorRef("BadRequest");
+  if (route.body) {
+    responses["400"] = errorRef("BadRequest");
+    responses["413"] = errorRef("PayloadTooLarge");
+  }
   if (route.body || route.query) responses["422"] = errorRef("ValidationFailed");
   if (route.pathParams) responses["404"] = errorRef("NotFound");
   if (route.conflict) {
@@ -394,7 +407,9 @@ function operation(route: ApiRoute) {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
-    ...(route.permission
+    ...(route.refusedToApiTokens
+      ? { description: route.refusedToApiTokens, "x-permission": route.permission }
+      : route.permission
       ? { description: `Needs the \`${route.permission}\` permission; an API token needs the ${scope} scope.`, "x-permission": route.permission }
       : { description: "Public: no token needed.", security: [] }),
     parameters: [

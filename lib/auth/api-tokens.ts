@@ -4,9 +4,10 @@ import { AppError, forbidden, notFound, unauthenticated } from "@/lib/errors";
 import { createApiTokenInput, revokeApiTokenInput } from "@/lib/validation/api-tokens";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { defineMutation } from "./mutation";
-import type { Actor } from "./actor";
+import { can, type Actor } from "./actor";
 import type { Tx } from "@/lib/db/client";
-import type { ApiTokenScope } from "@/lib/db/generated/enums";
+import type { ApiTokenScope, Role } from "@/lib/db/generated/enums";
+import { Prisma } from "@/lib/db/generated/client";
 import { endAccess } from "@/lib/inventory/identities";
 import { DAY_MS } from "@/lib/time";
 
@@ -83,6 +84,11 @@ export const createApiToken = defineMutation({
   description: "create API tokens",
   permission: "tokens:manage-own",
   input: createApiTokenInput,
+  // A token that could mint tokens could outlive its own revocation (and its
+  // identity's suspension) through a child that nothing ties to it. Tokens
+  // come from people (Admin page) and the CLI only.
+  refusedToApiTokens:
+    "API tokens cannot create API tokens. Create one on the Admin page (signed in) or with `npm run cli -- tokens:create`.",
   async run({ tx, actor, audit }, input) {
     let userId: string;
     if (actor.kind === "system") {
@@ -120,8 +126,8 @@ export const revokeApiToken = defineMutation({
   async run({ tx, actor, audit }, input) {
     const token = await tx.apiToken.findUnique({ where: { id: input.tokenId } });
     // Someone else's token is reported as missing rather than forbidden, so ids cannot be probed.
-    const mayRevoke =
-      token && (actor.kind === "system" || actor.userId === token.userId || (actor.kind === "user" && actor.roles.includes("ADMIN")));
+    // Admins and security leads may revoke anyone's, by hand or through their own token.
+    const mayRevoke = token && (actor.kind === "system" || actor.userId === token.userId || can(actor, "tokens:revoke-any"));
     if (!token || !mayRevoke) throw notFound("That API token");
     if (token.revokedAt) throw new AppError("conflict", "That API token is already revoked.");
     const now = new Date();
@@ -132,19 +138,67 @@ export const revokeApiToken = defineMutation({
   },
 });
 
+interface TokenRow {
+  id: string;
+  name: string;
+  userId: string;
+  scopes: ApiTokenScope[];
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  email: string;
+  roles: Role[];
+  userActive: boolean;
+  /** Null for tokens made before tokens were inventoried; they have no record to consult. */
+  identityId: string | null;
+  identityStatus: string | null;
+  identityExpiresAt: Date | null;
+  /** Live grants of the token's identity on the Warrant API. */
+  mayRead: boolean;
+  mayWrite: boolean;
+}
+
+/**
+ * The token, its owner, its inventory record and that record's live grants on
+ * the Warrant API, in one query by the unique hash (this runs on every API
+ * request; Prisma's include would issue one query per relation).
+ */
+function findTokenByHash(db: Db, tokenHash: string) {
+  const liveGrant = (permission: "READ" | "WRITE") => Prisma.sql`EXISTS (
+    SELECT 1 FROM "Grant" g JOIN "System" s ON s."id" = g."systemId"
+    WHERE g."identityId" = t."identityId" AND g."permission" = ${permission}::"Permission"
+      AND g."revokedAt" IS NULL AND (g."expiresAt" IS NULL OR g."expiresAt" > now())
+      AND s."name" = ${WARRANT_API_SYSTEM.name} AND s."environment" = ${WARRANT_API_SYSTEM.environment}::"Environment")`;
+  return db.$queryRaw<TokenRow[]>`
+    SELECT t."id", t."name", t."userId", t."scopes"::text[] AS "scopes", t."expiresAt", t."lastUsedAt", t."revokedAt",
+           u."email", u."roles"::text[] AS "roles", u."active" AS "userActive",
+           t."identityId", i."status"::text AS "identityStatus", i."expiresAt" AS "identityExpiresAt",
+           ${liveGrant("READ")} AS "mayRead", ${liveGrant("WRITE")} AS "mayWrite"
+    FROM "ApiToken" t
+    JOIN "User" u ON u."id" = t."userId"
+    LEFT JOIN "AiIdentity" i ON i."id" = t."identityId"
+    WHERE t."tokenHash" = ${tokenHash}`;
+}
+
 /**
  * Resolves an `Authorization: Bearer wrt_…` header to the token's actor.
- * Expired, revoked and deactivated-owner tokens are all simply "not valid".
+ * Expired, revoked and deactivated-owner tokens are all simply "not valid", and
+ * so is a token whose inventory record Warrant shows as anything but active
+ * (suspended by hand, in bulk or by the overdue-review sweep; expired; retired).
+ * A token acts only within its identity's live grants on the Warrant API: once
+ * its WRITE grant ends it can only read, once its READ grant ends too, nothing.
  */
 export async function authenticateApiToken(authorization: string | null, db: Db = prisma): Promise<Actor> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match?.[1]) throw unauthenticated();
-  const token = await db.apiToken.findUnique({
-    where: { tokenHash: hashApiToken(match[1]) },
-    include: { user: true },
-  });
+  const [token] = await findTokenByHash(db, hashApiToken(match[1]));
   const now = new Date();
-  if (!token || token.revokedAt || token.expiresAt <= now || !token.user.active) throw unauthenticated();
+  if (!token || token.revokedAt || token.expiresAt <= now || !token.userActive) throw unauthenticated();
+  const inventoried = token.identityId !== null;
+  if (inventoried && (token.identityStatus !== "ACTIVE" || !token.identityExpiresAt || token.identityExpiresAt <= now)) throw unauthenticated();
+  const scopes = inventoried
+    ? token.scopes.filter((scope) => (scope === "READ" ? token.mayRead : token.mayWrite))
+    : token.scopes;
   // Last-used is informative; a write per request is not needed, once a minute is enough.
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
@@ -153,8 +207,8 @@ export async function authenticateApiToken(authorization: string | null, db: Db 
     kind: "api_token",
     tokenId: token.id,
     userId: token.userId,
-    label: `${token.name} (${token.user.email})`,
-    roles: token.user.roles,
-    scopes: token.scopes,
+    label: `${token.name} (${token.email})`,
+    roles: token.roles,
+    scopes,
   };
 }

@@ -1,14 +1,15 @@
 import type { z } from "zod";
 import { prisma, type Db, type Tx } from "@/lib/db/client";
 import { recordAuditEvent, type AuditEntry } from "@/lib/audit/record";
-import { fieldErrorsFromZod, forbidden, unauthenticated, validationError } from "@/lib/errors";
-import { findSecrets, secretRefusalMessage } from "@/lib/security/secret-detector";
+import { AppError, fieldErrorsFromZod, forbidden, unauthenticated, validationError } from "@/lib/errors";
+import { screenRawInput } from "@/lib/validation/raw-input";
+import type { RateLimiter } from "@/lib/rate-limit";
 import { can, toAuditActor, type Actor } from "./actor";
 import type { Permission } from "./permissions";
 
 // The one path every change takes, whether it comes from a server action, an
 // API route, the CLI or a job: authenticate → check the role → refuse
-// secrets → validate → run inside one transaction → audit in that same
+// overlong strings, NUL characters and secrets → validate → run inside one transaction → audit in that same
 // transaction.
 //
 // The role check comes before validation on purpose: someone who may not act
@@ -35,6 +36,12 @@ export interface Mutation<Input extends z.ZodType, Output> {
    * its fields for secrets themselves, so they can say which line and column.
    */
   scansOwnSecrets?: boolean;
+  /** Limits how often one person (or token) may run it, e.g. CSV import; Warrant itself is not limited. */
+  rateLimit?: RateLimiter;
+  /** Set when API tokens may never make this change, whatever their scopes: the 403's message says why. */
+  refusedToApiTokens?: string;
+  /** Longest string accepted in any field, when the schema allows more than MAX_FIELD_CHARS (a whole document). */
+  maxFieldChars?: number;
   run(ctx: MutationContext, input: z.output<Input>): Promise<Output>;
 }
 
@@ -59,13 +66,14 @@ export async function executeMutation<Input extends z.ZodType, Output>(
 ): Promise<Output> {
   if (!actor) throw unauthenticated();
   if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
+  if (actor.kind === "api_token" && mutation.refusedToApiTokens) throw new AppError("forbidden", mutation.refusedToApiTokens);
+  if (mutation.rateLimit && actor.kind !== "system") mutation.rateLimit.take(actor.userId);
 
   // Secrets are refused before anything else looks at the input, so no part
-  // of one reaches validation messages, the database or the audit log.
-  const secrets = mutation.scansOwnSecrets ? [] : findSecrets(rawInput);
-  if (secrets.length > 0) {
-    throw validationError(Object.fromEntries(secrets.map(({ field, kind }) => [field, secretRefusalMessage(kind)])));
-  }
+  // of one reaches validation messages, the database or the audit log; see
+  // lib/validation/raw-input.ts for the length and NUL checks beside it.
+  const refused = screenRawInput(rawInput, { secrets: !mutation.scansOwnSecrets, maxFieldChars: mutation.maxFieldChars });
+  if (Object.keys(refused).length > 0) throw validationError(refused);
 
   const parsed = mutation.input.safeParse(rawInput);
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));

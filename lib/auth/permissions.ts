@@ -10,13 +10,15 @@ export type Permission =
   | "audit:read"
   | "users:read"
   | "users:manage"
-  | "tokens:manage-own";
+  | "tokens:manage-own"
+  /** Revoke anyone's API token: a token can be how an incident spreads. */
+  | "tokens:revoke-any";
 
 const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own"];
 
 const BY_ROLE: Record<Role, Permission[]> = {
-  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read"],
-  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read"],
+  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read", "tokens:revoke-any"],
+  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any"],
   APPROVER: [...MEMBER],
   AUDITOR: ["inventory:read", "audit:read", "users:read"],
 };

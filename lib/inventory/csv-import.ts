@@ -4,7 +4,8 @@ import type { Actor } from "@/lib/auth/actor";
 import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
-import { findSecrets, secretRefusalMessage } from "@/lib/security/secret-detector";
+import { screenRawInput } from "@/lib/validation/raw-input";
+import { rateLimits } from "@/lib/rate-limit";
 import { createIdentityInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { CsvSyntaxError, parseCsvObjects } from "./csv-parse";
 import { applyIdentityCreate, applyIdentityUpdate } from "./identities";
@@ -45,11 +46,13 @@ export interface ImportResult {
   failed: number;
 }
 
+const MAX_CSV_CHARS = 10 * 1024 * 1024;
+
 export const importIdentitiesInput = z.object({
   csv: z
     .string({ message: "choose a CSV file" })
     .min(1, { message: "choose a CSV file" })
-    .max(10 * 1024 * 1024, { message: "must be at most 10 MiB" }),
+    .max(MAX_CSV_CHARS, { message: "must be at most 10 MiB" }),
 });
 
 function errorsByColumn(fields: Record<string, string>): Record<string, string> {
@@ -162,9 +165,10 @@ async function importRow(
   const { values, line } = row;
   const result: ImportRowResult = { line, name: values.name ?? "", environment: (values.environment ?? "").toUpperCase(), action: "error" };
 
-  const secrets = findSecrets(values);
-  if (secrets.length > 0) {
-    result.errors = Object.fromEntries(secrets.map(({ field, kind }) => [field, secretRefusalMessage(kind)]));
+  // The same checks as every mutation's fields (length, NUL, secrets), cell by cell.
+  const refused = screenRawInput(values);
+  if (Object.keys(refused).length > 0) {
+    result.errors = refused;
     return result;
   }
   const { input, errors } = toIdentityInput(values, lookups);
@@ -214,6 +218,9 @@ export const importIdentities = defineMutation({
   input: importIdentitiesInput,
   // Rows are scanned for secrets one by one below, so a secret is reported on its own line and column.
   scansOwnSecrets: true,
+  maxFieldChars: MAX_CSV_CHARS,
+  // Previews count too: each one runs the whole import and rolls it back.
+  rateLimit: rateLimits.import,
   async run({ tx, actor, audit, dryRun }, { csv }) {
     let parsed: ReturnType<typeof parseCsvObjects>;
     try {

@@ -76,34 +76,76 @@ export function toCsvRow(values: readonly CsvValue[]): string {
   return `${values.map(encodeCell).join(",")}\r\n`;
 }
 
+export interface CsvStreamOptions {
+  /** A reader that asks for nothing for this long is cut off: the stream fails and `rows` is closed. */
+  stallTimeoutMs?: number;
+  /** Called once when the stream ends for any reason (finished, cancelled, failed, cut off). */
+  onEnd?: () => void;
+}
+
 /**
  * The inventory as a CSV byte stream: the header, then one record per row,
  * pulled from `rows` only as fast as the reader consumes them, so exporting
  * the whole inventory never holds it in memory.
  */
-export function inventoryCsvStream(rows: AsyncIterable<InventoryRow>): ReadableStream<Uint8Array> {
+export function inventoryCsvStream(rows: AsyncIterable<InventoryRow>, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = rows[Symbol.asyncIterator]();
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  let ended = false;
+
+  // Closing the iterator ends the snapshot transaction behind it and gives its connection back.
+  async function end() {
+    if (ended) return;
+    ended = true;
+    clearTimeout(stallTimer);
+    try {
+      await iterator.return?.();
+    } finally {
+      options.onEnd?.();
+    }
+  }
+
+  // The stream asks for more (pull) only when its reader has taken what was
+  // queued, so no pull for a while means the client stopped reading.
+  function watchForStall(controller: ReadableStreamDefaultController<Uint8Array>) {
+    if (!options.stallTimeoutMs) return;
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => {
+      controller.error(new Error("The export was stopped: the client stopped reading."));
+      void end();
+    }, options.stallTimeoutMs);
+  }
+
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(toCsvRow(INVENTORY_CSV_COLUMNS)));
+      watchForStall(controller);
     },
     async pull(controller) {
-      // Several records per chunk keep the number of writes down on large exports.
-      let chunk = "";
-      while (chunk.length < 64 * 1024) {
-        const next = await iterator.next();
-        if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
+      clearTimeout(stallTimer);
+      try {
+        // Several records per chunk keep the number of writes down on large exports.
+        let chunk = "";
+        while (chunk.length < 64 * 1024) {
+          const next = await iterator.next();
+          if (next.done) {
+            if (chunk) controller.enqueue(encoder.encode(chunk));
+            controller.close();
+            await end();
+            return;
+          }
+          chunk += toCsvRow(INVENTORY_CSV_COLUMNS.map((column) => VALUES[column](next.value)));
         }
-        chunk += toCsvRow(INVENTORY_CSV_COLUMNS.map((column) => VALUES[column](next.value)));
+        controller.enqueue(encoder.encode(chunk));
+        watchForStall(controller);
+      } catch (error) {
+        await end();
+        throw error;
       }
-      controller.enqueue(encoder.encode(chunk));
     },
     async cancel() {
-      await iterator.return?.();
+      await end();
     },
   });
 }

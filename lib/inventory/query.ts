@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { screenParameters } from "@/lib/validation/raw-input";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { findAllInPages, findPageAfter } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
@@ -96,7 +97,11 @@ function toRecord(params: SearchParamsInput): Record<string, string | string[] |
 
 /** Parses filters from URL search params; throws a 422 naming each bad param. */
 export function parseInventoryQuery(params: SearchParamsInput): InventoryQuery {
-  const result = inventoryQuerySchema.safeParse(toRecord(params));
+  const record = toRecord(params);
+  // The page and the export read these too; a NUL would reach the database as an error.
+  const refused = screenParameters(record);
+  if (Object.keys(refused).length > 0) throw validationError(refused);
+  const result = inventoryQuerySchema.safeParse(record);
   if (!result.success) {
     // "status.1" → "status": the client sent one parameter, however many values it held.
     const fields = Object.entries(fieldErrorsFromZod(result.error)).map(([field, message]) => [field.split(".")[0]!, message]);

@@ -49,3 +49,34 @@ describe("findSecrets", () => {
     ]);
   });
 });
+
+describe("scanning long crafted text", () => {
+  // Shapes that made the patterns backtrack: runs where a pattern's start
+  // repeats inside the characters it then consumes (eyJ…, sk-…, wrt_…), and
+  // scheme-like runs before a "://" that never comes.
+  const MB = 1024 * 1024;
+  const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+  it.each([
+    ["repeated JWT starts", fill("eyJaaaaaaaaaa.")],
+    ["JWT start inside a run", fill("eyJ-")],
+    ["JWT halves", fill("eyJaaaaaaaaaaaa.eyJ")],
+    ["OpenAI key starts", fill("sk-")],
+    ["Warrant token starts", fill("wrt_")],
+    ["a scheme that never ends", fill("a+")],
+    ["URLs without a password", fill("a://b:ccc")],
+    ["AWS words", fill("aws kkkkkkkkkkkkkkk ")],
+    ["plain letters", fill("a")],
+  ])("scans 1 MB of %s in well under 100 ms", (_name, text) => {
+    // The issue asks for this timing. The bound is generous: a linear scan of
+    // 1 MB takes a few milliseconds, while a pattern that backtracks takes
+    // seconds to minutes. The best of three runs is taken, so a busy machine
+    // or the first run's regex compilation does not decide the result.
+    let best = Infinity;
+    for (let run = 0; run < 3; run += 1) {
+      const started = performance.now();
+      detectSecret(text);
+      best = Math.min(best, performance.now() - started);
+    }
+    expect(best).toBeLessThan(100);
+  });
+});

@@ -9,27 +9,40 @@ interface SecretPattern {
   pattern: RegExp;
 }
 
+// Every pattern runs in time linear in the text, because Warrant scans what
+// anyone sends it: each repetition has an upper bound, and a pattern whose
+// start could recur inside the run it then consumes (eyJ…, glpat-…, xoxb-…, a
+// URL scheme) may only start where such a run starts ((?<!…) below).
+// Otherwise 1 MB of "eyJ-eyJ-…" makes the scan retry from every start and
+// take minutes. A pattern that needs no text after its run matches its
+// minimum length ({40}) instead of reading the whole run.
 const PATTERNS: SecretPattern[] = [
-  { kind: "private key", pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY( BLOCK)?-----/ },
-  { kind: "GitHub token", pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b/ },
-  { kind: "GitHub fine-grained token", pattern: /\bgithub_pat_[A-Za-z0-9_]{60,}\b/ },
-  { kind: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/ },
+  { kind: "private key", pattern: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY( BLOCK)?-----/ },
+  { kind: "GitHub token", pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}\b/ },
+  { kind: "GitHub fine-grained token", pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{60,255}\b/ },
+  { kind: "GitLab token", pattern: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,255}\b/ },
   { kind: "AWS access key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/ },
-  { kind: "AWS secret access key", pattern: /aws.{0,20}?(?:secret|key).{0,20}?[=:]\s*['"]?[A-Za-z0-9/+]{40}\b/i },
+  { kind: "AWS secret access key", pattern: /aws.{0,20}?(?:secret|key).{0,20}?[=:]\s{0,5}['"]?[A-Za-z0-9/+]{40}\b/i },
   { kind: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
-  { kind: "Google service-account key", pattern: /"private_key_id"\s*:\s*"[0-9a-f]{40}"/ },
-  { kind: "Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/ },
-  { kind: "Slack webhook", pattern: /hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/ },
-  { kind: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
-  { kind: "OpenAI API key", pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}/ },
-  { kind: "Stripe key", pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}\b/ },
+  { kind: "Google service-account key", pattern: /"private_key_id"\s{0,5}:\s{0,5}"[0-9a-f]{40}"/ },
+  { kind: "Slack token", pattern: /(?<![A-Za-z0-9-])xox[abposr]-[A-Za-z0-9-]{10,255}\b/ },
+  { kind: "Slack webhook", pattern: /hooks\.slack\.com\/services\/T[A-Za-z0-9]{1,64}\/B[A-Za-z0-9]{1,64}\/[A-Za-z0-9]/ },
+  { kind: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20}/ },
+  { kind: "OpenAI API key", pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32}/ },
+  { kind: "Stripe key", pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,255}\b/ },
   { kind: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
-  { kind: "PyPI token", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/ },
+  { kind: "PyPI token", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50}/ },
   { kind: "Azure storage key", pattern: /AccountKey=[A-Za-z0-9+/]{86}==/ },
-  { kind: "Hugging Face token", pattern: /\bhf_[A-Za-z0-9]{34,}\b/ },
-  { kind: "Warrant API token", pattern: /\bwrt_[A-Za-z0-9_-]{40,}/ },
-  { kind: "JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
-  { kind: "password in a connection string", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]{3,}@/i },
+  { kind: "Hugging Face token", pattern: /\bhf_[A-Za-z0-9]{34,255}\b/ },
+  { kind: "Warrant API token", pattern: /\bwrt_[A-Za-z0-9_-]{40}/ },
+  {
+    kind: "JSON Web Token",
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,16384}\.eyJ[A-Za-z0-9_-]{10,16384}\.[A-Za-z0-9_-]{10}/,
+  },
+  {
+    kind: "password in a connection string",
+    pattern: /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{1,256}:[^/\s@]{3,256}@/i,
+  },
 ];
 
 /** The kind of secret the text looks like, or undefined. Never returns the secret itself. */

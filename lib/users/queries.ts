@@ -16,6 +16,18 @@ export async function listApiTokensOf(db: Db, userId: string) {
   });
 }
 
+/** Every live token, newest first, with its owner: for admins and security leads, who may revoke any of them. */
+export async function listLiveApiTokens(db: Db) {
+  return db.apiToken.findMany({
+    where: { revokedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true, name: true, prefix: true, scopes: true, expiresAt: true, lastUsedAt: true, identityId: true,
+      user: { select: { email: true } },
+    },
+  });
+}
+
 export const PEOPLE_SEARCH_LIMIT = 20;
 
 /**

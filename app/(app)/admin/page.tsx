@@ -8,7 +8,7 @@ import { can } from "@/lib/auth/actor";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
-import { listApiTokensOf, listUsers } from "@/lib/users/queries";
+import { listApiTokensOf, listLiveApiTokens, listUsers } from "@/lib/users/queries";
 import { TableFrame, TableHead } from "@/components/ui/table";
 import {
   createApiTokenAction,
@@ -26,9 +26,11 @@ export default async function AdminPage() {
   const mayManageUsers = can(actor, "users:manage");
   const mayReadUsers = can(actor, "users:read");
   const mayManageTokens = can(actor, "tokens:manage-own");
-  const [users, tokens] = await Promise.all([
+  const mayRevokeAnyToken = can(actor, "tokens:revoke-any");
+  const [users, tokens, everyonesTokens] = await Promise.all([
     mayReadUsers ? listUsers(prisma) : Promise.resolve([]),
     mayManageTokens ? listApiTokensOf(prisma, actor.userId) : Promise.resolve([]),
+    mayRevokeAnyToken ? listLiveApiTokens(prisma) : Promise.resolve([]),
   ]);
 
   return (
@@ -112,6 +114,40 @@ export default async function AdminPage() {
       ) : (
         <p className="text-sm text-slate-600">Auditors can read everything and change nothing, so they hold no API tokens for changes. An admin can issue you a read-only API token with `npm run cli -- tokens:create`.</p>
       )}
+      {mayRevokeAnyToken ? (
+        <section aria-labelledby="all-tokens-heading" className="mt-8 space-y-3">
+          <h2 id="all-tokens-heading" className="text-sm font-semibold text-slate-700">Everyone&apos;s API tokens</h2>
+          <p className="text-xs text-slate-600">Live tokens of every person. Revoking one stops it at once and retires its identity in the inventory; suspending that identity stops it too.</p>
+          {everyonesTokens.length > 0 ? (
+            <TableFrame>
+              <TableHead>
+                <th scope="col" className="px-3 py-2 font-medium">Owner</th>
+                <th scope="col" className="px-3 py-2 font-medium">Name</th>
+                <th scope="col" className="px-3 py-2 font-medium">Token</th>
+                <th scope="col" className="px-3 py-2 font-medium">Scopes</th>
+                <th scope="col" className="px-3 py-2 font-medium">Expires</th>
+                <th scope="col" className="px-3 py-2 font-medium">Last used</th>
+                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              </TableHead>
+              <tbody className="divide-y divide-slate-100">
+                {everyonesTokens.map((token) => (
+                  <tr key={token.id} data-testid={`any-token-${token.prefix}`}>
+                    <td className="px-3 py-1.5 text-slate-600">{token.user.email}</td>
+                    <td className="px-3 py-1.5">{token.identityId ? <a className="underline" href={`/inventory/${token.identityId}`}>{token.name}</a> : token.name}</td>
+                    <td className="px-3 py-1.5 font-mono text-xs">{token.prefix}…</td>
+                    <td className="px-3 py-1.5 text-xs">{token.scopes.join(", ").toLowerCase()}</td>
+                    <td className="px-3 py-1.5"><LocalTime iso={token.expiresAt.toISOString()} /></td>
+                    <td className="px-3 py-1.5">{token.lastUsedAt ? <LocalTime iso={token.lastUsedAt.toISOString()} /> : "never"}</td>
+                    <td className="px-3 py-1.5"><RevokeApiTokenButton tokenId={token.id} name={`${token.name} of ${token.user.email}`} action={revokeApiTokenAction} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </TableFrame>
+          ) : (
+            <p className="text-sm text-slate-600">No live API tokens.</p>
+          )}
+        </section>
+      ) : null}
     </>
   );
 }

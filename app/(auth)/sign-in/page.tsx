@@ -16,6 +16,7 @@ const ERRORS: Record<string, string> = {
   Configuration: "Sign-in is misconfigured on the server. An admin should check the OIDC_* settings.",
   OAuthAccountNotLinked: "This email address is already linked to another sign-in method.",
   DemoUser: "Pick one of the listed demo users.",
+  RateLimited: "Too many sign-in attempts from your address. Wait a minute and try again.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {

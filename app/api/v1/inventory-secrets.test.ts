@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { callApi, type ApiBody } from "@/lib/testing/api-client";
 import { countRows, createTestToken, createTestUser } from "@/lib/testing/factories";
@@ -63,12 +65,12 @@ beforeAll(async () => {
   const credential = await call("POST", "credentials", adminToken, {}, {
     identityId: identity.body.id, type: "API_KEY", label: "key", fingerprint: "kid-1", issuedAt: new Date(Date.now() - DAY_MS),
   });
-  const token = await call("POST", "api-tokens", adminToken, {}, { name: "spare", scopes: ["READ"], expiresInDays: 5 });
+  const token = await executeMutation(createApiToken, admin.actor, { name: "spare", scopes: ["READ"], expiresInDays: 5 });
   const review = await call("POST", "reviews", adminToken, {}, { identityId: identity.body.id });
   const other = await createTestUser([]);
   Object.assign(recordIds, {
     reviews: review.body.id,
-    identities: identity.body.id, systems: system.body.id, grants: grant.body.id, credentials: credential.body.id, "api-tokens": token.body.id, users: other.user.id,
+    identities: identity.body.id, systems: system.body.id, grants: grant.body.id, credentials: credential.body.id, "api-tokens": token.id, users: other.user.id,
   });
   expect(Object.values(recordIds).every((id) => typeof id === "string")).toBe(true);
 });
