@@ -31,6 +31,12 @@ const schema = z
     AUTH_URL: z.string().url({ message: "must be the app's public URL, e.g. https://warrant.example.com" }).optional(),
     AUTH_TRUST_HOST: flag.optional(),
     PORT: port.default(3000),
+    // The address `next start` listens on. Unset: every interface, except in demo
+    // mode, where it is 127.0.0.1 so one-click sign-in is not offered to the network.
+    HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:\[\]-]+$/, { message: "must be a host name or IP address, e.g. 127.0.0.1 or 0.0.0.0" })
+      .optional(),
     WARRANT_DEMO: flag.optional(),
     WARRANT_DATA_DIR: z.string().min(1).default(".data"),
     WARRANT_EMBEDDED_PG_PORT: port.default(54320),
@@ -90,6 +96,22 @@ export function env(): Env {
 /** Demo sign-in is on only when the start script turned it on (embedded database) or WARRANT_DEMO=1. */
 export function isDemoMode(): boolean {
   return env().WARRANT_DEMO === true;
+}
+
+/** The app's public origin: AUTH_URL, which `npm start` always sets (default http://localhost:$PORT). */
+export function appUrl(): string {
+  const { AUTH_URL, PORT } = env();
+  return new URL(AUTH_URL ?? `http://localhost:${PORT}`).origin;
+}
+
+/** True for host names and addresses only this machine can reach (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return name === "localhost" || name.endsWith(".localhost") || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+export function isLoopbackUrl(value: string): boolean {
+  return isLoopbackHost(new URL(value).hostname);
 }
 
 export function isSsoConfigured(): boolean {
