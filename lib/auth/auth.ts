@@ -1,8 +1,10 @@
 import NextAuth, { type NextAuthConfig } from "next-auth";
+import type { AuthConfig } from "@auth/core";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import { prisma } from "@/lib/db/client";
 import { env, isSsoConfigured } from "@/lib/env";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { authRouteHandler } from "@/lib/auth/route-handler";
 import type { Role } from "@/lib/db/generated/enums";
 
 // Auth.js with database sessions (one row per session in PostgreSQL, so
@@ -43,42 +45,50 @@ function providers(): NextAuthConfig["providers"] {
   ];
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
-  adapter,
-  session: { strategy: "database", maxAge: 8 * 60 * 60, updateAge: 15 * 60 },
-  pages: { signIn: "/sign-in", error: "/sign-in" },
-  providers: providers(),
-  callbacks: {
-    async signIn({ user }) {
-      // Deactivated people are refused even if their IdP still lets them in.
-      if (!user.email) return "/sign-in?error=NoEmail";
-      const existing = await prisma.user.findUnique({ where: { email: user.email.toLowerCase() } });
-      return existing && !existing.active ? "/sign-in?error=Deactivated" : true;
+function config(): NextAuthConfig {
+  return {
+    adapter,
+    session: { strategy: "database", maxAge: 8 * 60 * 60, updateAge: 15 * 60 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers: providers(),
+    callbacks: {
+      async signIn({ user }) {
+        // Deactivated people are refused even if their IdP still lets them in.
+        if (!user.email) return "/sign-in?error=NoEmail";
+        const existing = await prisma.user.findUnique({ where: { email: user.email.toLowerCase() } });
+        return existing && !existing.active ? "/sign-in?error=Deactivated" : true;
+      },
+      session({ session, user }) {
+        const row = user as typeof user & { roles: Role[]; active: boolean };
+        return {
+          ...session,
+          user: { id: row.id, name: row.name, email: row.email, roles: row.roles, active: row.active },
+        } as typeof session;
+      },
     },
-    session({ session, user }) {
-      const row = user as typeof user & { roles: Role[]; active: boolean };
-      return {
-        ...session,
-        user: { id: row.id, name: row.name, email: row.email, roles: row.roles, active: row.active },
-      } as typeof session;
+    events: {
+      async signOut(message) {
+        const userId = "session" in message ? message.session?.userId : undefined;
+        if (!userId) return;
+        await prisma.$transaction((tx) =>
+          recordAuditEvent(tx, { type: "USER", id: userId, label: userId }, { action: "auth.signed_out", targetType: "user", targetId: userId }),
+        );
+      },
+      async signIn({ user, account }) {
+        await prisma.$transaction((tx) =>
+          recordAuditEvent(
+            tx,
+            { type: "USER", id: user.id ?? null, label: user.email ?? "unknown" },
+            { action: "auth.signed_in", targetType: "user", targetId: user.id ?? undefined, data: { method: account?.provider ?? "unknown" } },
+          ),
+        );
+      },
     },
-  },
-  events: {
-    async signOut(message) {
-      const userId = "session" in message ? message.session?.userId : undefined;
-      if (!userId) return;
-      await prisma.$transaction((tx) =>
-        recordAuditEvent(tx, { type: "USER", id: userId, label: userId }, { action: "auth.signed_out", targetType: "user", targetId: userId }),
-      );
-    },
-    async signIn({ user, account }) {
-      await prisma.$transaction((tx) =>
-        recordAuditEvent(
-          tx,
-          { type: "USER", id: user.id ?? null, label: user.email ?? "unknown" },
-          { action: "auth.signed_in", targetType: "user", targetId: user.id ?? undefined, data: { method: account?.provider ?? "unknown" } },
-        ),
-      );
-    },
-  },
-}));
+  };
+}
+
+export const { auth, signIn, signOut } = NextAuth(config);
+
+/** The /api/auth/* route handlers, on AUTH_URL's origin whatever address the server listens on (see route-handler.ts). */
+const handle = authRouteHandler(config as () => AuthConfig);
+export const handlers = { GET: handle, POST: handle };
