@@ -47,6 +47,19 @@ const schema = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_DISPLAY_NAME: z.string().min(1).default("single sign-on"),
+    // Who may get a Warrant account by signing in with SSO for the first time:
+    // anyone the IdP lets in, only people an admin registered beforehand, or only
+    // verified addresses in SSO_EMAIL_DOMAINS.
+    SSO_NEW_USERS: z
+      .enum(["open", "preregistered", "domains"], { message: 'must be "open", "preregistered" or "domains"' })
+      .default("open"),
+    SSO_EMAIL_DOMAINS: z
+      .string()
+      .transform((value) => value.split(",").map((domain) => domain.trim().toLowerCase().replace(/^@/, "")).filter(Boolean))
+      .pipe(
+        z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, { message: "must be a comma-separated list of domains, e.g. example.com,example.org" })),
+      )
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
@@ -59,6 +72,13 @@ const schema = z
           message: `is required when ${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set (SSO needs issuer, client id and client secret)`,
         });
       }
+    }
+    if (env.SSO_NEW_USERS === "domains" && !env.SSO_EMAIL_DOMAINS?.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SSO_EMAIL_DOMAINS"],
+        message: 'is required when SSO_NEW_USERS is "domains" (e.g. SSO_EMAIL_DOMAINS=example.com)',
+      });
     }
   });
 
@@ -112,6 +132,12 @@ export function isLoopbackHost(host: string): boolean {
 
 export function isLoopbackUrl(value: string): boolean {
   return isLoopbackHost(new URL(value).hostname);
+}
+
+/** Who may join by signing in with SSO (lib/auth/sso-admission.ts). */
+export function ssoPolicy(): { newUsers: Env["SSO_NEW_USERS"]; emailDomains: string[] } {
+  const { SSO_NEW_USERS, SSO_EMAIL_DOMAINS } = env();
+  return { newUsers: SSO_NEW_USERS, emailDomains: SSO_EMAIL_DOMAINS ?? [] };
 }
 
 export function isSsoConfigured(): boolean {
