@@ -24,12 +24,25 @@ export function authRouteHandler(config: () => AuthConfig) {
     setEnvDefaults(process.env, resolved, true);
 
     const { pathname, search } = new URL(request.url);
+    const headers = new Headers(request.headers);
+    // On the provider's callback Auth.js links the new subject to whoever is
+    // signed in already, bypassing the signIn callback's checks on email and
+    // existing links; without the current session it decides as for anyone.
+    if (pathname.startsWith(`${resolved.basePath}/callback/`)) headers.set("cookie", withoutSessionCookies(headers.get("cookie")));
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     const onAppOrigin = new Request(new URL(`${pathname}${search}`, appUrl()), {
       method: request.method,
-      headers: request.headers,
+      headers,
       body: hasBody ? await request.arrayBuffer() : undefined,
     });
     return Auth(onAppOrigin, resolved);
   };
 }
+
+function withoutSessionCookies(cookie: string | null): string {
+  return (cookie ?? "")
+    .split(";")
+    .filter((part) => !/^\s*(__Secure-)?authjs\.session-token(\.\d+)?=/.test(part))
+    .join(";");
+}
+
