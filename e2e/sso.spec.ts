@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { APP_URL, OIDC_ISSUER } from "./fixtures";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { APP_URL, OIDC_ISSUER, signInAs } from "./fixtures";
 
 // Signs in through the real OIDC provider process started by playwright.config.ts
 // (authorization-code flow with PKCE and state). The browser reaches the app
@@ -35,3 +35,55 @@ test("a new person signs in with SSO and lands on the dashboard as themselves, o
   expect(afterProvider.length).toBeGreaterThan(0);
   for (const url of afterProvider) expect(new URL(url).origin, url).toBe(APP_URL);
 });
+
+/** A fresh browser (no app session, no provider session) that completes the provider's login as `login`. */
+async function freshSsoSignIn(browser: Browser, login: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: APP_URL });
+  const page = await context.newPage();
+  await signInWithIdp(page, login);
+  return page;
+}
+
+test("SSO links a pre-registered person only on a verified email, once, then by subject alone", async ({ browser }) => {
+  // An admin pre-registers Pat as a security lead.
+  const admin = await (await browser.newContext({ baseURL: APP_URL })).newPage();
+  await signInAs(admin, "Ada Admin");
+  await admin.goto("/admin");
+  const form = admin.getByRole("form", { name: "Add a user" });
+  await form.getByLabel("Email").fill("pat.prereg@example.com");
+  await form.getByLabel("Name").fill("Pat Prereg");
+  await form.getByLabel("Security lead").check();
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(form.getByRole("status")).toHaveText("Added pat.prereg@example.com.");
+
+  // Someone whose provider has not verified Pat's address does not become Pat.
+  const attacker = await freshSsoSignIn(browser, "unverified-attacker|pat.prereg@example.com");
+  await expect(attacker).toHaveURL(new RegExp(`^${APP_URL}/sign-in\\?error=EmailNotVerified`));
+  await expect(attacker.getByRole("alert")).toContainText("has not verified this email address");
+
+  // Pat, verified (the provider sends the address in another case), is linked.
+  const pat = await freshSsoSignIn(browser, "pat-subject|Pat.Prereg@Example.com");
+  await expect(pat).toHaveURL(`${APP_URL}/`);
+  await expect(pat.getByTestId("current-user")).toHaveText("pat.prereg@example.com");
+  await expect(pat.getByTestId("current-roles")).toContainText("Security lead");
+
+  // A second subject claiming the same verified address is refused: Pat is linked already.
+  const second = await freshSsoSignIn(browser, "another-subject|pat.prereg@example.com");
+  await expect(second).toHaveURL(new RegExp(`^${APP_URL}/sign-in\\?error=AccountConflict`));
+  await expect(second.getByRole("alert")).toContainText("already signs in with another single sign-on account");
+
+  // Pat's own subject still signs in as Pat.
+  const again = await freshSsoSignIn(browser, "pat-subject|Pat.Prereg@Example.com");
+  await expect(again.getByTestId("current-user")).toHaveText("pat.prereg@example.com");
+
+  // People who sign in with SSO are not offered as demo users.
+  await again.context().clearCookies();
+  await again.goto("/sign-in");
+  await expect(again.getByRole("button", { name: "Sign in as Ada Admin" })).toBeVisible();
+  await expect(again.getByRole("button", { name: "Sign in as Pat Prereg" })).toHaveCount(0);
+
+  // The link is in the audit log.
+  await admin.goto("/audit");
+  await expect(admin.getByRole("row").filter({ hasText: "auth.account_linked" }).first()).toContainText("pat.prereg@example.com");
+});
+
