@@ -45,6 +45,8 @@ async function freshSsoSignIn(browser: Browser, login: string): Promise<Page> {
 }
 
 test("SSO links a pre-registered person only on a verified email, once, then by subject alone", async ({ browser }) => {
+  // Four provider logins in fresh browsers plus an admin session: more than the default 30 s on two shared cores.
+  test.setTimeout(120_000);
   // An admin pre-registers Pat as a security lead.
   const admin = await (await browser.newContext({ baseURL: APP_URL })).newPage();
   await signInAs(admin, "Ada Admin");
@@ -59,7 +61,7 @@ test("SSO links a pre-registered person only on a verified email, once, then by 
   // Someone whose provider has not verified Pat's address does not become Pat.
   const attacker = await freshSsoSignIn(browser, "unverified-attacker|pat.prereg@example.com");
   await expect(attacker).toHaveURL(new RegExp(`^${APP_URL}/sign-in\\?error=EmailNotVerified`));
-  await expect(attacker.getByRole("alert")).toContainText("has not verified this email address");
+  await expect(attacker.getByText("has not verified this email address")).toBeVisible();
 
   // Pat, verified (the provider sends the address in another case), is linked.
   const pat = await freshSsoSignIn(browser, "pat-subject|Pat.Prereg@Example.com");
@@ -70,7 +72,7 @@ test("SSO links a pre-registered person only on a verified email, once, then by 
   // A second subject claiming the same verified address is refused: Pat is linked already.
   const second = await freshSsoSignIn(browser, "another-subject|pat.prereg@example.com");
   await expect(second).toHaveURL(new RegExp(`^${APP_URL}/sign-in\\?error=AccountConflict`));
-  await expect(second.getByRole("alert")).toContainText("already signs in with another single sign-on account");
+  await expect(second.getByText("already signs in with another single sign-on account")).toBeVisible();
 
   // Pat's own subject still signs in as Pat.
   const again = await freshSsoSignIn(browser, "pat-subject|Pat.Prereg@Example.com");
@@ -87,3 +89,27 @@ test("SSO links a pre-registered person only on a verified email, once, then by 
   await expect(admin.getByRole("row").filter({ hasText: "auth.account_linked" }).first()).toContainText("pat.prereg@example.com");
 });
 
+
+test("completing SSO while signed in as someone else does not link the provider's subject to them", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: APP_URL });
+  const sso = await context.newPage();
+  await sso.goto("/sign-in");
+  await sso.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(sso).toHaveURL(new RegExp(`^${OIDC_ISSUER}/interaction/`));
+
+  // Meanwhile, in another tab of the same browser, Omar signs in with the demo list.
+  const demo = await context.newPage();
+  await signInAs(demo, "Omar Owner");
+
+  await sso.locator('input[name="login"]').fill("late.newcomer@example.com");
+  await sso.locator('input[name="password"]').fill("any password");
+  await sso.getByRole("button", { name: "Sign-in" }).click();
+  await sso.getByRole("button", { name: "Continue" }).click();
+  // The subject becomes its own person, not a second way into Omar's account.
+  await expect(sso.getByTestId("current-user")).toHaveText("late.newcomer@example.com");
+  await context.close();
+
+  const fresh = await (await browser.newContext({ baseURL: APP_URL })).newPage();
+  await fresh.goto("/sign-in");
+  await expect(fresh.getByRole("button", { name: "Sign in as Omar Owner" })).toBeVisible();
+});
