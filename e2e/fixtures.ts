@@ -1,5 +1,13 @@
 import { expect, type Page } from "@playwright/test";
 
+/** Where the browser reaches the app: a reverse proxy (e2e/reverse-proxy.mjs), and AUTH_URL. */
+export const APP_URL = "http://127.0.0.3:3100";
+/** Where `next start` itself listens; only the proxy talks to it. */
+export const NEXT_PORT = 3102;
+export const NEXT_URL = `http://127.0.0.1:${NEXT_PORT}`;
+/** The test OpenID Connect provider (e2e/oidc-provider.mjs), on yet another loopback address. */
+export const OIDC_ISSUER = "http://127.0.0.2:3101";
+
 /** Signs in through the demo list on the sign-in page, as a person would. */
 export async function signInAs(page: Page, name: string) {
   await page.goto("/sign-in");

@@ -52,4 +52,19 @@ describe("parseEnv", () => {
   it("treats empty values as unset", () => {
     expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });
+
+  it("takes SSO_NEW_USERS with its domains, and names what is missing or malformed", () => {
+    expect(parseEnv({}).SSO_NEW_USERS).toBe("open");
+    expect(parseEnv({ SSO_NEW_USERS: "domains", SSO_EMAIL_DOMAINS: " Example.com, @example.org " }).SSO_EMAIL_DOMAINS).toEqual(["example.com", "example.org"]);
+    expect(problems({ SSO_NEW_USERS: "domains" })[0]).toMatch(/^SSO_EMAIL_DOMAINS is required when SSO_NEW_USERS is "domains"/);
+    expect(problems({ SSO_NEW_USERS: "invite" })[0]).toMatch(/^SSO_NEW_USERS must be "open", "preregistered" or "domains"/);
+    expect(problems({ SSO_NEW_USERS: "domains", SSO_EMAIL_DOMAINS: "example.com,not a domain" })[0]).toMatch(/^SSO_EMAIL_DOMAINS\.1 must be a comma-separated list of domains/);
+  });
+
+  it("takes HOST as an address and refuses anything else", () => {
+    expect(parseEnv({ HOST: "0.0.0.0" }).HOST).toBe("0.0.0.0");
+    expect(parseEnv({ HOST: "::1" }).HOST).toBe("::1");
+    expect(problems({ HOST: "0.0.0.0; rm -rf /" })[0]).toMatch(/^HOST must be a host name or IP address/);
+  });
 });
+

@@ -37,6 +37,12 @@ const schema = z
     AUTH_URL: z.string().url({ message: "must be the app's public URL, e.g. https://warrant.example.com" }).optional(),
     AUTH_TRUST_HOST: flag.optional(),
     PORT: port.default(3000),
+    // The address `next start` listens on. Unset: every interface, except in demo
+    // mode, where it is 127.0.0.1 so one-click sign-in is not offered to the network.
+    HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:\[\]-]+$/, { message: "must be a host name or IP address, e.g. 127.0.0.1 or 0.0.0.0" })
+      .optional(),
     WARRANT_DEMO: flag.optional(),
     WARRANT_DATA_DIR: z.string().min(1).default(".data"),
     WARRANT_EMBEDDED_PG_PORT: port.default(54320),
@@ -58,6 +64,19 @@ const schema = z
     WARRANT_EXPORTS_MAX: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(4),
     WARRANT_EXPORTS_PER_PERSON: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(2),
     WARRANT_EXPORT_STALL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int({ message: "must be a whole number of seconds" }).min(1, { message: "must be at least 1 second" }).default(60),
+    // Who may get a Warrant account by signing in with SSO for the first time:
+    // anyone the IdP lets in, only people an admin registered beforehand, or only
+    // verified addresses in SSO_EMAIL_DOMAINS.
+    SSO_NEW_USERS: z
+      .enum(["open", "preregistered", "domains"], { message: 'must be "open", "preregistered" or "domains"' })
+      .default("open"),
+    SSO_EMAIL_DOMAINS: z
+      .string()
+      .transform((value) => value.split(",").map((domain) => domain.trim().toLowerCase().replace(/^@/, "")).filter(Boolean))
+      .pipe(
+        z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, { message: "must be a comma-separated list of domains, e.g. example.com,example.org" })),
+      )
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
@@ -70,6 +89,13 @@ const schema = z
           message: `is required when ${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set (SSO needs issuer, client id and client secret)`,
         });
       }
+    }
+    if (env.SSO_NEW_USERS === "domains" && !env.SSO_EMAIL_DOMAINS?.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SSO_EMAIL_DOMAINS"],
+        message: 'is required when SSO_NEW_USERS is "domains" (e.g. SSO_EMAIL_DOMAINS=example.com)',
+      });
     }
   });
 
@@ -107,6 +133,28 @@ export function env(): Env {
 /** Demo sign-in is on only when the start script turned it on (embedded database) or WARRANT_DEMO=1. */
 export function isDemoMode(): boolean {
   return env().WARRANT_DEMO === true;
+}
+
+/** The app's public origin: AUTH_URL, which `npm start` always sets (default http://localhost:$PORT). */
+export function appUrl(): string {
+  const { AUTH_URL, PORT } = env();
+  return new URL(AUTH_URL ?? `http://localhost:${PORT}`).origin;
+}
+
+/** True for host names and addresses only this machine can reach (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return name === "localhost" || name.endsWith(".localhost") || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+export function isLoopbackUrl(value: string): boolean {
+  return isLoopbackHost(new URL(value).hostname);
+}
+
+/** Who may join by signing in with SSO (lib/auth/sso-admission.ts). */
+export function ssoPolicy(): { newUsers: Env["SSO_NEW_USERS"]; emailDomains: string[] } {
+  const { SSO_NEW_USERS, SSO_EMAIL_DOMAINS } = env();
+  return { newUsers: SSO_NEW_USERS, emailDomains: SSO_EMAIL_DOMAINS ?? [] };
 }
 
 export function isSsoConfigured(): boolean {

@@ -30,3 +30,28 @@ describe("npm start with bad configuration", () => {
     expect(stderr).toMatch(/AUTH_SECRET is required with DATABASE_URL.*openssl rand/);
   });
 });
+
+describe("npm start in demo mode", () => {
+  // A data directory that cannot exist (under /dev/null) stops a start that gets past the checks before any database starts.
+  const unreachable = { WARRANT_DATA_DIR: "/dev/null/warrant" };
+
+  it("refuses a public AUTH_URL when demo mode only came from the embedded database", async () => {
+    const { code, stderr } = await start({ ...unreachable, AUTH_URL: "https://warrant.example.com" });
+    expect(code).toBe(78);
+    expect(stderr).toMatch(/AUTH_URL is https:\/\/warrant\.example\.com, which is not on this machine.*WARRANT_DEMO=1/);
+  });
+
+  it("goes on with a public AUTH_URL when WARRANT_DEMO=1 asks for it, and with a loopback AUTH_URL", async () => {
+    const cases: Record<string, string>[] = [
+      { AUTH_URL: "https://warrant.example.com", WARRANT_DEMO: "1" },
+      { AUTH_URL: "http://127.0.0.1:3200" },
+      { AUTH_URL: "http://[::1]:3200" },
+    ];
+    for (const env of cases) {
+      const { code, stderr } = await start({ ...unreachable, ...env });
+      expect(code, JSON.stringify(env)).not.toBe(78);
+      expect(stderr).not.toContain("which is not on this machine");
+    }
+  });
+});
+

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { prepareDatabase } from "../lib/db/prepare";
+import { isLoopbackHost, isLoopbackUrl } from "../lib/env";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
 import { loadConfigOrExit } from "./config";
 import { superviseWorker } from "./worker-child";
@@ -39,6 +40,20 @@ async function main() {
   // Demo sign-in follows the embedded database unless WARRANT_DEMO says otherwise.
   const demo = config.WARRANT_DEMO ?? embedded;
   process.env.WARRANT_DEMO = demo ? "1" : "0";
+  const appUrl = config.AUTH_URL ?? `http://localhost:${config.PORT}`;
+
+  // Demo mode lets anyone who reaches the app sign in as anyone, the admin
+  // included. A public AUTH_URL says other people will reach it, so demo mode
+  // there must be asked for by name, not inherited from the embedded database.
+  if (demo && config.WARRANT_DEMO !== true && !isLoopbackUrl(appUrl)) {
+    console.error(
+      "Warrant cannot start because of its configuration:\n" +
+        `  - AUTH_URL is ${appUrl}, which is not on this machine, and demo mode (on by default with the embedded database) ` +
+        "lets anyone who can open that URL sign in as any user, the admin included. Configure sign-in for real " +
+        "(DATABASE_URL, OIDC_*), set WARRANT_DEMO=0, or set WARRANT_DEMO=1 if you really mean to publish a demo.",
+    );
+    process.exit(78);
+  }
 
   if (!process.env.AUTH_SECRET) {
     if (!embedded && !demo) {
@@ -50,7 +65,6 @@ async function main() {
     }
     process.env.AUTH_SECRET = (await ensureLocalSecrets(config.WARRANT_DATA_DIR)).AUTH_SECRET;
   }
-  const appUrl = config.AUTH_URL ?? `http://localhost:${config.PORT}`;
   process.env.AUTH_URL = appUrl;
 
   log(embedded ? "Starting the embedded PostgreSQL (no DATABASE_URL set)…" : "Using the PostgreSQL at DATABASE_URL…");
@@ -74,7 +88,13 @@ async function main() {
     }
   }
 
-  const server = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(config.PORT)], {
+  // In demo mode only this machine may connect unless the operator chose a HOST.
+  const host = config.HOST ?? (demo ? "127.0.0.1" : undefined);
+  if (demo && config.HOST && !isLoopbackHost(config.HOST)) {
+    log(`WARNING: demo mode on HOST=${config.HOST}: anyone who can reach port ${config.PORT} can sign in as any demo user, the admin included.`);
+  }
+  const listen = ["-p", String(config.PORT), ...(host ? ["-H", host] : [])];
+  const server = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", ...listen], {
     stdio: ["inherit", "pipe", "inherit"],
     env: process.env,
   });

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { prisma } from "@/lib/db/client";
-import { isDemoMode } from "@/lib/env";
+import { appUrl, isDemoMode } from "@/lib/env";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 
@@ -13,22 +13,28 @@ import { AppError } from "@/lib/errors";
 
 const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
+// People who signed in through SSO (they have a linked Account) are real
+// people, not demo users: offering them for one-click sign-in would hand their
+// access to anyone who can open the sign-in page.
+const demoUserWhere = { active: true, accounts: { none: {} } };
+
 export async function listDemoUsers() {
   if (!isDemoMode()) return [];
   return prisma.user.findMany({
-    where: { active: true },
+    where: demoUserWhere,
     orderBy: [{ name: "asc" }],
     select: { id: true, name: true, email: true, roles: true },
   });
 }
 
-export async function signInAsDemoUser(userId: string): Promise<void> {
+/** Creates the database session for a demo sign-in, refusing anyone who is not a demo user. */
+export async function createDemoSession(userId: string): Promise<{ sessionToken: string; expires: Date }> {
   if (!isDemoMode()) throw new AppError("forbidden", "Demo sign-in is turned off on this installation.");
   const sessionToken = randomBytes(32).toString("base64url");
   const expires = new Date(Date.now() + SESSION_MAX_AGE_S * 1000);
   await prisma.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: userId } });
-    if (!user || !user.active) throw new AppError("not_found", "That demo user does not exist or is deactivated.");
+    const user = await tx.user.findFirst({ where: { id: userId, ...demoUserWhere } });
+    if (!user) throw new AppError("not_found", "That demo user does not exist, is deactivated, or signs in with single sign-on.");
     await tx.session.create({ data: { sessionToken, userId, expires } });
     await recordAuditEvent(
       tx,
@@ -36,7 +42,12 @@ export async function signInAsDemoUser(userId: string): Promise<void> {
       { action: "auth.signed_in", targetType: "user", targetId: user.id, data: { method: "demo" } },
     );
   });
-  const secure = (await headers()).get("x-forwarded-proto") === "https" || process.env.AUTH_URL?.startsWith("https://");
+  return { sessionToken, expires };
+}
+
+export async function signInAsDemoUser(userId: string): Promise<void> {
+  const { sessionToken, expires } = await createDemoSession(userId);
+  const secure = (await headers()).get("x-forwarded-proto") === "https" || appUrl().startsWith("https://");
   (await cookies()).set(secure ? "__Secure-authjs.session-token" : "authjs.session-token", sessionToken, {
     httpOnly: true,
     sameSite: "lax",

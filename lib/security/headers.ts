@@ -31,3 +31,13 @@ export const COMMON_SECURITY_HEADERS: { key: string; value: string }[] = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
+
+/**
+ * HSTS when the app's public URL is https: browsers then refuse plain http for
+ * this host for two years, so a network attacker cannot strip TLS on a later
+ * visit. Sent on pages (proxy.ts); browsers apply it to the whole host.
+ */
+export function strictTransportSecurity(appUrl: string): string | undefined {
+  return new URL(appUrl).protocol === "https:" ? "max-age=63072000; includeSubDomains" : undefined;
+}
+

@@ -15,6 +15,10 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "Sign-in was refused.",
   Configuration: "Sign-in is misconfigured on the server. An admin should check the OIDC_* settings.",
   OAuthAccountNotLinked: "This email address is already linked to another sign-in method.",
+  AccountConflict: "A Warrant account with this email address already signs in with another single sign-on account. Ask an admin.",
+  EmailNotVerified: "Your identity provider has not verified this email address, so Warrant cannot tell it is yours.",
+  NotRegistered: "You have no Warrant account yet. Ask an admin to add you.",
+  DomainNotAllowed: "People with this email domain cannot join this Warrant installation. Ask an admin to add you.",
   DemoUser: "Pick one of the listed demo users.",
   RateLimited: "Too many sign-in attempts from your address. Wait a minute and try again.",
 };
