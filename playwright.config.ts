@@ -56,6 +56,8 @@ export default defineConfig({
         DATABASE_URL: "",
         WARRANT_DEMO: "",
         AUTH_URL: "",
+        // scripts/start.ts turns telemetry off for next itself; this keeps it off for anything else it runs.
+        NEXT_TELEMETRY_DISABLED: "1",
       },
       reuseExistingServer: false,
       timeout: 240_000,

@@ -4,7 +4,6 @@
 // the background job worker (unless WARRANT_WORKER=0). Ctrl-C stops the app,
 // the worker and the database cleanly. `npm run dev` does the same with `next dev`.
 
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -12,6 +11,7 @@ import path from "node:path";
 import { prepareDatabase } from "../lib/db/prepare";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
 import { loadConfigOrExit } from "./config";
+import { spawnNext } from "./next-command";
 import { superviseWorker } from "./worker-child";
 import { onStopSignal } from "./stop-signals";
 
@@ -26,10 +26,6 @@ async function ensureLocalSecrets(dataDir: string): Promise<{ AUTH_SECRET: strin
   await mkdir(dataDir, { recursive: true });
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
-}
-
-function nextBin(): string {
-  return path.resolve("node_modules/next/dist/bin/next");
 }
 
 async function main() {
@@ -74,15 +70,12 @@ async function main() {
     }
   }
 
-  const server = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(config.PORT)], {
-    stdio: ["inherit", "pipe", "inherit"],
-    env: process.env,
-  });
+  const server = spawnNext([dev ? "dev" : "start", "-p", String(config.PORT)], { stdio: ["inherit", "pipe", "inherit"] });
   const worker = config.WARRANT_WORKER ? superviseWorker(log) : undefined;
   if (!worker) log("Not running the background job worker here (WARRANT_WORKER=0); run `npm run worker` somewhere.");
 
   let announced = false;
-  server.stdout.on("data", (chunk: Buffer) => {
+  server.stdout?.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
     if (!announced && /Ready in/.test(chunk.toString())) {
       announced = true;
