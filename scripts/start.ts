@@ -4,10 +4,7 @@
 // the background job worker (unless WARRANT_WORKER=0). Ctrl-C stops the app,
 // the worker and the database cleanly. `npm run dev` does the same with `next dev`.
 
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { ensureLocalSecrets } from "../lib/db/local-secrets";
 import { prepareDatabase } from "../lib/db/prepare";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
 import { loadConfigOrExit } from "./config";
@@ -17,16 +14,6 @@ import { onStopSignal } from "./stop-signals";
 
 const dev = process.argv.includes("--dev");
 const log = (message: string) => console.log(`[warrant] ${message}`);
-
-/** Secrets a local run needs are generated once and kept under the data directory. */
-async function ensureLocalSecrets(dataDir: string): Promise<{ AUTH_SECRET: string }> {
-  const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as { AUTH_SECRET: string };
-  const secrets = { AUTH_SECRET: randomBytes(33).toString("base64") };
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
-}
 
 async function main() {
   const config = loadConfigOrExit();

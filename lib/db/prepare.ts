@@ -1,5 +1,6 @@
 import path from "node:path";
 import { startEmbeddedDatabase } from "./embedded";
+import { ensureLocalSecrets } from "./local-secrets";
 import { applyMigrations } from "./migrate";
 import type { Env } from "@/lib/env";
 
@@ -20,9 +21,11 @@ export async function prepareDatabase(config: Env, log: (message: string) => voi
   let url = config.DATABASE_URL;
   let stop = async (): Promise<void> => undefined;
   if (!url) {
+    const secrets = await ensureLocalSecrets(config.WARRANT_DATA_DIR);
     const server = await startEmbeddedDatabase({
       dataDir: path.join(config.WARRANT_DATA_DIR, "postgres"),
       port: config.WARRANT_EMBEDDED_PG_PORT,
+      password: secrets.POSTGRES_PASSWORD,
       log,
     });
     await server.ensureDatabase(EMBEDDED_DATABASE_NAME);
