@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe.skipIf(!isRoot)("starting the embedded PostgreSQL as root (skipped: only root hands the server to the postgres OS user)", () => {
+describe.skipIf(!isRoot)("starting the embedded PostgreSQL as root (runs only as root: only then does the server run as the postgres OS user)", () => {
   it("stops with a clear message when the data directory is under a directory the postgres user cannot enter", async () => {
     const closed = await mkdtemp(path.join(tmpdir(), "warrant-root-only-"));
     await chmod(closed, 0o700);
