@@ -4,6 +4,7 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { ensureLocalSecrets } from "@/lib/db/local-secrets";
 import { applyMigrations } from "@/lib/db/migrate";
+import { grantAppRole } from "@/lib/db/roles";
 import { databaseUrl, TEMPLATE_DATABASE, testDataDir } from "./test-database";
 
 // Starts one real PostgreSQL for the whole test run (the embedded one, or the
@@ -37,6 +38,8 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
   await admin.end();
   await applyMigrations(databaseUrl(serverUrl, TEMPLATE_DATABASE));
+  // Tests connect as the server's superuser; this only creates pg-boss's schema (see lib/db/roles.ts).
+  await grantAppRole(databaseUrl(serverUrl, TEMPLATE_DATABASE), databaseUrl(serverUrl, TEMPLATE_DATABASE));
   project.provide("testServerUrl", serverUrl);
 
   return async () => {
