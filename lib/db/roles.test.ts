@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -99,4 +100,29 @@ describe("the app's database role", () => {
       }
     });
   });
+
+  it("runs the job worker `npm start` starts beside the app, which has only the app role's DATABASE_URL", async () => {
+    await withAppRole(async (appUrl) => {
+      await grantAppRole(ownerUrl, appUrl);
+      const started = await new Promise<string>((resolve) => {
+        let output = "";
+        const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--prepared"], {
+          env: { ...process.env, DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: "" },
+        });
+        const collect = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (/\[worker\] Started:/.test(output)) child.kill("SIGTERM");
+        };
+        child.stdout.on("data", collect);
+        child.stderr.on("data", collect);
+        child.on("exit", () => resolve(output));
+        setTimeout(() => {
+          child.kill("SIGKILL");
+          resolve(output);
+        }, 40_000);
+      });
+      expect(started).toMatch(/\[worker\] Started: .*audit\.checkpoint/);
+      expect(started).not.toMatch(/permission denied/);
+    });
+  }, 60_000);
 });
