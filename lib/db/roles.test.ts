@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { createBoss } from "@/lib/jobs/worker";
 import { createPrismaClient } from "./client";
+import { parseEnv } from "@/lib/env";
+import { prepareDatabase } from "./prepare";
 import { checkAppRole, grantAppRole } from "./roles";
 
 // Issue 7, item 8: the app runs as a role that can only read and append to the
@@ -125,4 +127,23 @@ describe("the app's database role", () => {
       expect(started).not.toMatch(/permission denied/);
     });
   }, 60_000);
+
+  it("is wired by the start: DATABASE_URL becomes the app role, and a single-role setup starts with a warning", async () => {
+    const lines: string[] = [];
+    const single = await prepareDatabase(parseEnv({ DATABASE_URL: ownerUrl }), (line) => lines.push(line));
+    expect(single.auditLogExposure.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).toMatch(/WARNING: the audit log is not protected from the app: .*MIGRATION_DATABASE_URL/);
+
+    await withAppRole(async (appUrl) => {
+      lines.length = 0;
+      const split = await prepareDatabase(parseEnv({ DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: ownerUrl }), (line) => lines.push(line));
+      expect(split.auditLogExposure).toEqual([]);
+      expect(lines).toEqual([]);
+      expect(process.env.DATABASE_URL).toBe(appUrl);
+      await asRole(appUrl, async (client) => {
+        await expect(client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`)).rejects.toThrow(/must be owner/);
+      });
+    });
+    process.env.DATABASE_URL = ownerUrl;
+  });
 });
