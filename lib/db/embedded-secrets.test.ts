@@ -103,4 +103,27 @@ describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
       await server.stop();
     }
   });
+
+  it("moves an install from before per-installation passwords off the old built-in one", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "warrant-upgrade-"));
+    await chmod(dir, 0o755);
+    const { POSTGRES_PASSWORD } = await ensureLocalSecrets(dir);
+    const port = await freePort();
+    const dataDir = path.join(dir, "postgres");
+    // What an earlier version left behind: a server whose superuser has the built-in password.
+    const before = await startEmbeddedDatabase({ dataDir, port, password: POSTGRES_PASSWORD });
+    const client = new pg.Client({ connectionString: before.url("postgres") });
+    await client.connect();
+    await client.query(`ALTER ROLE postgres PASSWORD 'warrant-embedded'`);
+    await client.end();
+    await before.stop();
+
+    const after = await startEmbeddedDatabase({ dataDir, port, password: POSTGRES_PASSWORD });
+    try {
+      expect(await canConnect(port, POSTGRES_PASSWORD)).toBe(true);
+      expect(await canConnect(port, "warrant-embedded")).toBe(false);
+    } finally {
+      await after.stop();
+    }
+  });
 });

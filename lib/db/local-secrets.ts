@@ -49,7 +49,8 @@ async function checkFile(file: string): Promise<void> {
   if (uid !== undefined && info.uid !== uid) {
     throw new LocalSecretsError(`${file} belongs to user id ${info.uid}, not to the user running Warrant (${uid}). Run Warrant as its owner, or give it to this user: chown ${uid} ${file}`);
   }
-  if ((info.mode & 0o077) !== 0) {
+  // Windows has no such mode bits (files inherit the folder's ACL); there the check is the folder's.
+  if (process.platform !== "win32" && (info.mode & 0o077) !== 0) {
     const mode = (info.mode & 0o777).toString(8).padStart(4, "0");
     throw new LocalSecretsError(
       `${file} can be read or changed by other users (mode ${mode}). It holds this installation's database passwords and signing key. ` +
