@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -21,7 +22,9 @@ describe("Next.js telemetry", () => {
     const { spawnNextSync } = await import("./next-command");
     const machine = { ...process.env };
     delete machine.NEXT_TELEMETRY_DISABLED;
-    const status = spawnNextSync(["telemetry", "status"], { env: machine, encoding: "utf8" });
+    // In a scratch directory: `next telemetry` makes a `cache` folder wherever it runs.
+    const cwd = mkdtempSync(path.join(tmpdir(), "warrant-next-"));
+    const status = spawnNextSync(["telemetry", "status"], { env: machine, encoding: "utf8", cwd });
     expect(status.stdout).toMatch(/Status: Disabled/);
   });
 
