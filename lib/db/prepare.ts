@@ -58,5 +58,11 @@ export async function prepareDatabase(config: Env, log: (message: string) => voi
         `history. Connect the app as a role of its own (DATABASE_URL) and migrate as the owner (MIGRATION_DATABASE_URL); see README "Database roles".`,
     );
   }
+  if (config.DATABASE_URL && !config.WARRANT_AUDIT_SIGNING_KEY) {
+    log(
+      "WARNING: WARRANT_AUDIT_SIGNING_KEY is not set, so no audit checkpoints are written and deleting the newest audit events " +
+        "would go unnoticed. Set it to an Ed25519 key (see README \"Audit checkpoints\").",
+    );
+  }
   return { url, embedded: !config.DATABASE_URL, migrationsApplied: applied, auditLogExposure: problems, stop };
 }

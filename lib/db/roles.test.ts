@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -133,10 +133,13 @@ describe("the app's database role", () => {
     const single = await prepareDatabase(parseEnv({ DATABASE_URL: ownerUrl }), (line) => lines.push(line));
     expect(single.auditLogExposure.length).toBeGreaterThan(0);
     expect(lines.join("\n")).toMatch(/WARNING: the audit log is not protected from the app: .*MIGRATION_DATABASE_URL/);
+    expect(lines.join("\n")).toMatch(/WARNING: WARRANT_AUDIT_SIGNING_KEY is not set, so no audit checkpoints are written/);
 
     await withAppRole(async (appUrl) => {
       lines.length = 0;
-      const split = await prepareDatabase(parseEnv({ DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: ownerUrl }), (line) => lines.push(line));
+      const key = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+      const config = parseEnv({ DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: ownerUrl, WARRANT_AUDIT_SIGNING_KEY: key });
+      const split = await prepareDatabase(config, (line) => lines.push(line));
       expect(split.auditLogExposure).toEqual([]);
       expect(lines).toEqual([]);
       expect(process.env.DATABASE_URL).toBe(appUrl);
