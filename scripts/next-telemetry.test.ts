@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,7 @@ describe("Next.js telemetry", () => {
     // In a scratch directory: `next telemetry` makes a `cache` folder wherever it runs.
     const cwd = mkdtempSync(path.join(tmpdir(), "warrant-next-"));
     const status = spawnNextSync(["telemetry", "status"], { env: machine, encoding: "utf8", cwd });
+    rmSync(cwd, { recursive: true, force: true });
     expect(status.stdout).toMatch(/Status: Disabled/);
   });
 

@@ -1,15 +1,16 @@
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
+import { scratchDir } from "@/lib/testing/scratch-dir";
 import { prisma } from "@/lib/db/client";
 import { findJob } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/job";
 import { recordAuditEvent } from "./record";
+
 
 // Issue 7, item 8: the chain head is checkpointed outside the audit table,
 // signed with Ed25519, so `audit:verify` notices when the newest events are
@@ -50,7 +51,7 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 /** The PEM block `audit:public-key` printed, saved to a file as a verifier would keep it. */
 async function keyFile(output: string): Promise<string> {
-  const file = path.join(await mkdtemp(path.join(tmpdir(), "warrant-key-")), "audit-public-key.pem");
+  const file = path.join(await scratchDir("warrant-key-"), "audit-public-key.pem");
   await writeFile(file, output.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/)![0]);
   return file;
 }

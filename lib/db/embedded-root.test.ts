@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { chmod, copyFile, mkdir, mkdtemp } from "node:fs/promises";
+import { chmod, copyFile, mkdir } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "@/lib/testing/scratch-dir";
 import { startEmbeddedDatabase } from "./embedded";
+
 
 // Issue 7, item 13: run as root, PostgreSQL runs as the `postgres` OS user,
 // which cannot reach a checkout or data directory under a private directory
@@ -29,7 +30,7 @@ async function freePort(): Promise<number> {
 
 describe.skipIf(!isRoot)("starting the embedded PostgreSQL as root (runs only as root: only then does the server run as the postgres OS user)", () => {
   it("stops with a clear message when the data directory is under a directory the postgres user cannot enter", async () => {
-    const closed = await mkdtemp(path.join(tmpdir(), "warrant-root-only-"));
+    const closed = await scratchDir("warrant-root-only-");
     await chmod(closed, 0o700);
     const dataDir = path.join(closed, "data", "postgres");
     await expect(startEmbeddedDatabase({ dataDir, port: await freePort(), password: "irrelevant-password" })).rejects.toThrow(
@@ -39,12 +40,12 @@ describe.skipIf(!isRoot)("starting the embedded PostgreSQL as root (runs only as
 
   it("names the server binaries when the checkout itself is out of the postgres user's reach", async () => {
     const { checkPostgresUserAccess } = await import("./embedded");
-    const closed = await mkdtemp(path.join(tmpdir(), "warrant-root-only-"));
+    const closed = await scratchDir("warrant-root-only-");
     await chmod(closed, 0o700);
     const initdb = path.join(closed, "checkout", "bin", "initdb");
     await mkdir(path.dirname(initdb), { recursive: true });
     await copyFile("/bin/true", initdb);
-    const open = await mkdtemp(path.join(tmpdir(), "warrant-open-"));
+    const open = await scratchDir("warrant-open-");
     await chmod(open, 0o755);
     expect(() => checkPostgresUserAccess({ binaries: [initdb], dataDir: path.join(open, "postgres"), ids: postgresUser() })).toThrow(
       new RegExp(`postgres OS user cannot run ${initdb}.*ordinary user`),

@@ -1,12 +1,13 @@
-import { chmod, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "@/lib/testing/scratch-dir";
 import { testDataDir } from "@/lib/testing/test-database";
 import { startEmbeddedDatabase } from "./embedded";
 import { ensureLocalSecrets, localSecretsFile } from "./local-secrets";
+
 
 // Issue 7, item 9: the embedded PostgreSQL's password is generated per
 // installation into secrets.json (0600, checked on every start), and a server
@@ -37,7 +38,7 @@ async function canConnect(port: number, password: string): Promise<boolean> {
 
 describe("secrets.json", () => {
   it("holds a database password of this installation's own, readable by its owner only", async () => {
-    const [one, two] = [await mkdtemp(path.join(tmpdir(), "warrant-secrets-")), await mkdtemp(path.join(tmpdir(), "warrant-secrets-"))];
+    const [one, two] = [await scratchDir("warrant-secrets-"), await scratchDir("warrant-secrets-")];
     const first = await ensureLocalSecrets(one);
     expect(first.POSTGRES_PASSWORD.length).toBeGreaterThanOrEqual(24);
     expect(first.POSTGRES_PASSWORD).not.toBe("warrant-embedded");
@@ -48,7 +49,7 @@ describe("secrets.json", () => {
   });
 
   it("keeps an older install's AUTH_SECRET and adds what it lacks", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "warrant-secrets-"));
+    const dir = await scratchDir("warrant-secrets-");
     await writeFile(localSecretsFile(dir), JSON.stringify({ AUTH_SECRET: "kept-from-before-".padEnd(40, "x") }), { mode: 0o600 });
     const secrets = await ensureLocalSecrets(dir);
     expect(secrets.AUTH_SECRET).toBe("kept-from-before-".padEnd(40, "x"));
@@ -57,7 +58,7 @@ describe("secrets.json", () => {
   });
 
   it("is refused, and left as it was, when other users can read it", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "warrant-secrets-"));
+    const dir = await scratchDir("warrant-secrets-");
     await ensureLocalSecrets(dir);
     const file = localSecretsFile(dir);
     const before = await readFile(file, "utf8");
@@ -70,7 +71,7 @@ describe("secrets.json", () => {
 
 describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
   it("is not reused when the server on the port is another installation's (it refuses our password)", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "warrant-other-"));
+    const dir = await scratchDir("warrant-other-");
     const { POSTGRES_PASSWORD } = await ensureLocalSecrets(dir);
     await expect(startEmbeddedDatabase({ dataDir: path.join(dir, "postgres"), port: harnessPort!, password: POSTGRES_PASSWORD })).rejects.toThrow(
       new RegExp(`Port ${harnessPort} is taken by a server that is not this installation's embedded PostgreSQL.*does not accept this installation's password.*WARRANT_EMBEDDED_PG_PORT`),
@@ -79,14 +80,14 @@ describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
 
   it("is not reused when the server accepts our password but serves another data directory", async () => {
     const { POSTGRES_PASSWORD } = await ensureLocalSecrets(testDataDir(harnessPort!));
-    const elsewhere = await mkdtemp(path.join(tmpdir(), "warrant-other-"));
+    const elsewhere = await scratchDir("warrant-other-");
     await expect(startEmbeddedDatabase({ dataDir: path.join(elsewhere, "postgres"), port: harnessPort!, password: POSTGRES_PASSWORD })).rejects.toThrow(
       /serves the data directory .*test-\d+\/postgres/,
     );
   });
 
   it("starts a new server with the generated password, and the old built-in one no longer opens it", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "warrant-fresh-"));
+    const dir = await scratchDir("warrant-fresh-");
     // mkdtemp makes 0700; run as root, the server's own OS user must reach the data directory.
     await chmod(dir, 0o755);
     const { POSTGRES_PASSWORD } = await ensureLocalSecrets(dir);
@@ -105,7 +106,7 @@ describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
   });
 
   it("moves an install from before per-installation passwords off the old built-in one", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "warrant-upgrade-"));
+    const dir = await scratchDir("warrant-upgrade-");
     await chmod(dir, 0o755);
     const { POSTGRES_PASSWORD } = await ensureLocalSecrets(dir);
     const port = await freePort();
