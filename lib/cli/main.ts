@@ -162,7 +162,15 @@ async function main(): Promise<number> {
     console.log(HELP);
     return command ? 0 : 64;
   }
-  const database = await prepareDatabase(parseEnv());
+  const config = parseEnv();
+  let database: Awaited<ReturnType<typeof prepareDatabase>>;
+  try {
+    database = await prepareDatabase(config);
+  } catch (error) {
+    // Reaching the database failed (secrets file, port, permissions): the message says what to do, as `npm start` prints it.
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   try {
     return await run(command, positionals[1], values as Record<string, string | undefined>);
   } finally {

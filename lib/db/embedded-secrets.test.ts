@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { scratchDir } from "@/lib/testing/scratch-dir";
@@ -13,6 +15,7 @@ import { ensureLocalSecrets, localSecretsFile } from "./local-secrets";
 // installation into secrets.json (0600, checked on every start), and a server
 // on the port is used only when it is this installation's own.
 
+const run = promisify(execFile);
 const harnessPort = process.env.TEST_DATABASE_URL ? undefined : Number(process.env.WARRANT_TEST_PG_PORT ?? 54330);
 
 async function freePort(): Promise<number> {
@@ -67,6 +70,23 @@ describe("secrets.json", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o644);
     expect(await readFile(file, "utf8")).toBe(before);
   });
+});
+
+describe("the CLI with a secrets.json others can read", () => {
+  it("stops with the message and what to run, before touching any database", async () => {
+    const dir = await scratchDir("warrant-secrets-");
+    await ensureLocalSecrets(dir);
+    await chmod(localSecretsFile(dir), 0o640);
+    const result = await run("npx", ["tsx", "lib/cli/main.ts", "users:list"], {
+      env: { ...process.env, DATABASE_URL: "", WARRANT_DATA_DIR: dir, WARRANT_EMBEDDED_PG_PORT: String(await freePort()) },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: .*secrets\.json can be read or changed by other users \(mode 0640\).*chmod 600/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });
 
 describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
