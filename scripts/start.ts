@@ -57,7 +57,10 @@ async function main() {
     }
   }
 
-  const server = spawnNext([dev ? "dev" : "start", "-p", String(config.PORT)], { stdio: ["inherit", "pipe", "inherit"] });
+  // The web server signs nothing: only the worker (and the CLI) need the audit signing key.
+  const serverEnv = { ...process.env };
+  delete serverEnv.WARRANT_AUDIT_SIGNING_KEY;
+  const server = spawnNext([dev ? "dev" : "start", "-p", String(config.PORT)], { stdio: ["inherit", "pipe", "inherit"], env: serverEnv });
   const worker = config.WARRANT_WORKER ? superviseWorker(log) : undefined;
   if (!worker) log("Not running the background job worker here (WARRANT_WORKER=0); run `npm run worker` somewhere.");
 
