@@ -60,6 +60,8 @@ export default defineConfig({
         WARRANT_DEMO: "",
         AUTH_URL: APP_URL,
         HOST: "",
+        // scripts/start.ts turns telemetry off for next itself; this keeps it off for anything else it runs.
+        NEXT_TELEMETRY_DISABLED: "1",
       },
       reuseExistingServer: false,
       timeout: 240_000,

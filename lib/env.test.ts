@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseEnv } from "./env";
 
@@ -23,6 +24,15 @@ describe("parseEnv", () => {
     const found = problems({ DATABASE_URL: "mysql://localhost/warrant" });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^DATABASE_URL must start with postgresql:\/\//);
+  });
+
+  it("needs DATABASE_URL (the app role) beside MIGRATION_DATABASE_URL, and a real Ed25519 key to sign checkpoints", () => {
+    expect(problems({ MIGRATION_DATABASE_URL: "postgresql://owner@db/warrant" })[0]).toMatch(/^DATABASE_URL is required when MIGRATION_DATABASE_URL is set/);
+    expect(problems({ WARRANT_AUDIT_SIGNING_KEY: "not-a-key" })[0]).toMatch(/^WARRANT_AUDIT_SIGNING_KEY must be an Ed25519 private key/);
+    const pem = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    expect(parseEnv({ WARRANT_AUDIT_SIGNING_KEY: pem }).WARRANT_AUDIT_SIGNING_KEY).toBe(pem);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    expect(problems({ WARRANT_AUDIT_SIGNING_KEY: rsa })).toHaveLength(1);
   });
 
   it("names a bad PORT", () => {

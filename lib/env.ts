@@ -1,3 +1,4 @@
+import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 
 // Every environment variable Warrant reads is declared here, once. The start
@@ -15,6 +16,24 @@ const postgresUrl = z
     message: "must start with postgresql:// (or postgres://)",
   });
 
+/** Parses a signing key as PEM, or as base64 of its DER bytes. */
+export function parseEd25519PrivateKey(value: string) {
+  const key = value.includes("-----BEGIN")
+    ? createPrivateKey(value)
+    : createPrivateKey({ key: Buffer.from(value, "base64"), format: "der", type: "pkcs8" });
+  if (key.asymmetricKeyType !== "ed25519") throw new Error(`not an Ed25519 key (${key.asymmetricKeyType})`);
+  return key;
+}
+
+function isEd25519PrivateKey(value: string): boolean {
+  try {
+    parseEd25519PrivateKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const port = z.coerce
   .number({ message: "must be a number" })
   .int({ message: "must be a whole number" })
@@ -30,6 +49,13 @@ const perMinute = z.coerce
 const schema = z
   .object({
     DATABASE_URL: postgresUrl.optional(),
+    // The owner role, for migrations; DATABASE_URL is then the app's own role (README "Database roles").
+    MIGRATION_DATABASE_URL: postgresUrl.optional(),
+    // Ed25519 private key that signs audit checkpoints (PKCS#8, PEM or base64 DER); the embedded install keeps its own in secrets.json.
+    WARRANT_AUDIT_SIGNING_KEY: z
+      .string()
+      .refine(isEd25519PrivateKey, { message: "must be an Ed25519 private key in PKCS#8 form, PEM or base64 DER (see README: audit checkpoints)" })
+      .optional(),
     AUTH_SECRET: z
       .string()
       .min(32, { message: "must be at least 32 characters (try: openssl rand -base64 33)" })
@@ -79,6 +105,9 @@ const schema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required when MIGRATION_DATABASE_URL is set (it is the app's own role)" });
+    }
     const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
     const set = oidc.filter((key) => env[key] !== undefined);
     if (set.length > 0 && set.length < oidc.length) {

@@ -6,13 +6,14 @@
 // across filters, sorts and deep pages, the review lists, then a CSV export of every row while
 // watching the server's memory.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "../lib/env";
 import { prepareDatabase } from "../lib/db/prepare";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
+import { spawnNext } from "./next-command";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -107,7 +108,7 @@ async function main() {
       console.log("Building the app…");
       if ((await buildApp()) !== 0) throw new Error("build failed");
     }
-    server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(PORT)], {
+    server = spawnNext(["start", "-p", String(PORT)], {
       env: { ...process.env, DATABASE_URL: database.url, AUTH_SECRET: randomBytes(33).toString("base64"), AUTH_URL: BASE, WARRANT_DEMO: "0", NODE_ENV: "production" },
       stdio: "ignore",
     });

@@ -37,11 +37,8 @@ export async function recordBuildFingerprint(): Promise<void> {
 
 /** Runs `next build`; on success records the fingerprint. Returns the exit code. */
 export async function buildApp(): Promise<number> {
-  const { spawnSync } = await import("node:child_process");
-  const result = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], {
-    stdio: "inherit",
-    env: process.env,
-  });
+  const { spawnNextSync } = await import("./next-command");
+  const result = spawnNextSync(["build"], { stdio: "inherit" });
   if (result.status === 0) await recordBuildFingerprint();
   return result.status ?? 1;
 }

@@ -4,34 +4,17 @@
 // the background job worker (unless WARRANT_WORKER=0). Ctrl-C stops the app,
 // the worker and the database cleanly. `npm run dev` does the same with `next dev`.
 
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { ensureLocalSecrets } from "../lib/db/local-secrets";
 import { prepareDatabase } from "../lib/db/prepare";
 import { isLoopbackHost, isLoopbackUrl } from "../lib/env";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
 import { loadConfigOrExit } from "./config";
+import { spawnNext } from "./next-command";
 import { superviseWorker } from "./worker-child";
 import { onStopSignal } from "./stop-signals";
 
 const dev = process.argv.includes("--dev");
 const log = (message: string) => console.log(`[warrant] ${message}`);
-
-/** Secrets a local run needs are generated once and kept under the data directory. */
-async function ensureLocalSecrets(dataDir: string): Promise<{ AUTH_SECRET: string }> {
-  const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as { AUTH_SECRET: string };
-  const secrets = { AUTH_SECRET: randomBytes(33).toString("base64") };
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
-}
-
-function nextBin(): string {
-  return path.resolve("node_modules/next/dist/bin/next");
-}
 
 async function main() {
   const config = loadConfigOrExit();
@@ -94,15 +77,15 @@ async function main() {
     log(`WARNING: demo mode on HOST=${config.HOST}: anyone who can reach port ${config.PORT} can sign in as any demo user, the admin included.`);
   }
   const listen = ["-p", String(config.PORT), ...(host ? ["-H", host] : [])];
-  const server = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", ...listen], {
-    stdio: ["inherit", "pipe", "inherit"],
-    env: process.env,
-  });
+  // The web server signs nothing: only the worker (and the CLI) need the audit signing key.
+  const serverEnv = { ...process.env };
+  delete serverEnv.WARRANT_AUDIT_SIGNING_KEY;
+  const server = spawnNext([dev ? "dev" : "start", ...listen], { stdio: ["inherit", "pipe", "inherit"], env: serverEnv });
   const worker = config.WARRANT_WORKER ? superviseWorker(log) : undefined;
   if (!worker) log("Not running the background job worker here (WARRANT_WORKER=0); run `npm run worker` somewhere.");
 
   let announced = false;
-  server.stdout.on("data", (chunk: Buffer) => {
+  server.stdout?.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
     if (!announced && /Ready in/.test(chunk.toString())) {
       announced = true;

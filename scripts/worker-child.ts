@@ -30,7 +30,8 @@ export function superviseWorker(log: (message: string) => void): SupervisedWorke
   const start = () => {
     const startedAt = Date.now();
     // `node --import tsx` rather than the tsx CLI, so the child is the worker itself and gets our signals directly.
-    child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/worker.ts")], {
+    // --prepared: the start script has migrated already, as the owner; the worker only has the app role's DATABASE_URL.
+    child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/worker.ts"), "--prepared"], {
       stdio: ["ignore", "inherit", "inherit"],
       env: process.env,
     });

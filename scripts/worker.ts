@@ -12,8 +12,14 @@ const log = (message: string) => console.log(`[worker] ${message}`);
 
 const config = loadConfigOrExit();
 
+/** Beside `npm start` the database is ready and DATABASE_URL is the app role, which may not migrate. */
+async function connect(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (process.argv.includes("--prepared") && config.DATABASE_URL) return { url: config.DATABASE_URL, stop: async () => undefined };
+  return prepareDatabase(config, log);
+}
+
 try {
-  const database = await prepareDatabase(config, log);
+  const database = await connect();
   // Imported once DATABASE_URL is set: the Prisma client reads it on import.
   const { prisma } = await import("../lib/db/client");
   const { startWorker } = await import("../lib/jobs/worker");

@@ -3,6 +3,7 @@
 // if the app is running). Changes go through the same mutations as the UI and
 // API, so they are validated and audited the same way (actor: "cli").
 
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, parseEnv } from "../env";
 import { prepareDatabase } from "../db/prepare";
@@ -13,7 +14,10 @@ Commands:
   users:create --email <email> --name <name> [--roles admin,security_lead,approver,auditor]
   users:list
   tokens:create --email <owner email> --name <name> --scopes read[,write,agent] [--days 90]
-  audit:verify          walk the audit hash chain and report the first broken link
+  audit:verify [--public-key <PEM file>]
+                        walk the audit hash chain, report the first broken link, and check it
+                        against the signed checkpoints (so deleting the newest events shows)
+  audit:public-key      print the public key that verifies audit checkpoints (for offline checks)
   risk:recompute        re-rate every identity (inputs such as credential age change with time)
   jobs:list             list the background jobs and when each runs
   jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
@@ -58,13 +62,48 @@ async function run(command: string, argument: string | undefined, options: Recor
     }
     case "audit:verify": {
       const { verifyAuditChain } = await import("../audit/verify");
+      const { auditSigningKey, parsePublicKey, verifyCheckpoints } = await import("../audit/checkpoint");
+      const { createPublicKey } = await import("node:crypto");
       const result = await verifyAuditChain(prisma);
-      if (result.ok) {
-        console.log(`Audit chain intact: ${result.events} events, head #${result.headSeq ?? "-"} ${result.headHash}`);
-        return 0;
+      if (!result.ok) {
+        console.error(`Audit chain BROKEN at event #${result.brokenAtSeq}: ${result.reason}. ${result.events} events before it verified.`);
+        return 2;
       }
-      console.error(`Audit chain BROKEN at event #${result.brokenAtSeq}: ${result.reason}. ${result.events} events before it verified.`);
-      return 2;
+      console.log(`Audit chain intact: ${result.events} events, head #${result.headSeq ?? "-"} ${result.headHash}`);
+      const given = options["public-key"];
+      const signingKey = auditSigningKey();
+      const publicKey = given
+        ? parsePublicKey(existsSync(given) ? readFileSync(given, "utf8") : given)
+        : signingKey && createPublicKey(signingKey);
+      if (!publicKey) {
+        console.error("Checkpoints NOT checked: no key (set WARRANT_AUDIT_SIGNING_KEY, or pass --public-key), so deleting the newest events would not show.");
+        return 3;
+      }
+      const checkpoints = await verifyCheckpoints(prisma, publicKey, result.headSeq);
+      if (!checkpoints.ok) {
+        console.error(`Audit checkpoints FAILED at #${checkpoints.seq}: ${checkpoints.reason}. ${checkpoints.checkpoints} checkpoints before it verified.`);
+        return 2;
+      }
+      if (!checkpoints.latest) {
+        console.log("No checkpoint yet (the audit.checkpoint job writes one every 10 minutes): the newest events are not yet covered.");
+      } else {
+        const { seq, createdAt } = checkpoints.latest;
+        console.log(`Checkpoints valid: ${checkpoints.checkpoints}, latest #${seq} at ${createdAt.toISOString()}; ${result.events - Number(seq)} events since.`);
+      }
+      return 0;
+    }
+    case "audit:public-key": {
+      const { auditSigningKey, keyIdOf } = await import("../audit/checkpoint");
+      const { createPublicKey } = await import("node:crypto");
+      const key = auditSigningKey();
+      if (!key) {
+        console.error("No audit signing key is configured: set WARRANT_AUDIT_SIGNING_KEY (see README).");
+        return 3;
+      }
+      const publicKey = createPublicKey(key);
+      console.log(publicKey.export({ format: "pem", type: "spki" }).toString().trim());
+      console.log(`key id (SHA-256 of the key): ${keyIdOf(publicKey)}`);
+      return 0;
     }
     case "risk:recompute": {
       const { recomputeAllRiskAndRecord } = await import("../inventory/recompute-risk");
@@ -114,6 +153,7 @@ async function main(): Promise<number> {
       roles: { type: "string" },
       scopes: { type: "string" },
       days: { type: "string" },
+      "public-key": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -122,7 +162,15 @@ async function main(): Promise<number> {
     console.log(HELP);
     return command ? 0 : 64;
   }
-  const database = await prepareDatabase(parseEnv());
+  const config = parseEnv();
+  let database: Awaited<ReturnType<typeof prepareDatabase>>;
+  try {
+    database = await prepareDatabase(config);
+  } catch (error) {
+    // Reaching the database failed (secrets file, port, permissions): the message says what to do, as `npm start` prints it.
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   try {
     return await run(command, positionals[1], values as Record<string, string | undefined>);
   } finally {

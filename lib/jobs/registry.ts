@@ -1,3 +1,4 @@
+import { auditSigningKey, writeCheckpoint } from "@/lib/audit/checkpoint";
 import { recomputeAllRiskAndRecord } from "@/lib/inventory/recompute-risk";
 import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { openDueReviews } from "@/lib/reviews/due";
@@ -53,6 +54,23 @@ export const JOBS: readonly JobDefinition[] = [
     async run({ db, actor }) {
       const suspended = await suspendOverdueIdentities(db, actor);
       return `${suspended} identit${suspended === 1 ? "y" : "ies"} suspended`;
+    },
+  },
+  {
+    name: "audit.checkpoint",
+    // Every ten minutes: deleting the newest events goes unnoticed only back to
+    // the last checkpoint, and a run with a head that has not moved is two
+    // indexed reads and writes nothing.
+    cron: "*/10 * * * *",
+    why: "signs the audit chain's head into a checkpoint, so that deleting the newest events is detected by audit:verify",
+    async run({ db }) {
+      const key = auditSigningKey();
+      if (!key) return "no checkpoint: no signing key is configured (set WARRANT_AUDIT_SIGNING_KEY, see README)";
+      const result = await writeCheckpoint(db, key);
+      if (!result.written) return `no checkpoint: ${result.reason}`;
+      const { seq, hash, createdAt, signature } = result.checkpoint;
+      // The log line is a copy of the checkpoint outside the database.
+      return `checkpoint #${seq} ${hash} at ${createdAt.toISOString()} signature ${signature}`;
     },
   },
 ];

@@ -2,6 +2,7 @@ import { PgBoss, type ConstructorOptions, type Queue } from "pg-boss";
 import type { Db } from "@/lib/db/client";
 import { runJob, type JobDefinition } from "./job";
 import { JOBS } from "./registry";
+import { JOBS_SCHEMA } from "./schema";
 
 // The background worker: pg-boss on Warrant's own PostgreSQL. Any number of
 // workers may run against one database (beside the web server or on their
@@ -9,8 +10,7 @@ import { JOBS } from "./registry";
 // makes each cron tick send one job however many workers are up, and a job
 // whose run failed or whose worker died is retried by whichever worker is left.
 
-/** pg-boss keeps its tables in a schema of its own, which Prisma neither migrates nor diffs (it manages `public`). */
-export const JOBS_SCHEMA = "pgboss";
+export { JOBS_SCHEMA };
 
 /** How long stop() lets running jobs finish; after that pg-boss fails them and they are retried later. */
 const STOP_TIMEOUT_MS = 25_000;
@@ -32,7 +32,9 @@ const QUEUE_DEFAULTS = {
 } satisfies Omit<Queue, "name">;
 
 export function createBoss(databaseUrl: string, options: Partial<ConstructorOptions> = {}): PgBoss {
-  return new PgBoss({ connectionString: databaseUrl, schema: JOBS_SCHEMA, instanceName: "warrant-worker", ...options });
+  // The schema exists already: the migration runner creates it as the owner and
+  // hands it to the app role (lib/db/roles.ts), which may not create schemas.
+  return new PgBoss({ connectionString: databaseUrl, schema: JOBS_SCHEMA, createSchema: false, instanceName: "warrant-worker", ...options });
 }
 
 /**

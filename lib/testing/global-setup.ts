@@ -2,8 +2,10 @@ import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { ensureLocalSecrets } from "@/lib/db/local-secrets";
 import { applyMigrations } from "@/lib/db/migrate";
-import { databaseUrl, TEMPLATE_DATABASE } from "./test-database";
+import { grantAppRole } from "@/lib/db/roles";
+import { databaseUrl, TEMPLATE_DATABASE, testDataDir } from "./test-database";
 
 // Starts one real PostgreSQL for the whole test run (the embedded one, or the
 // server at TEST_DATABASE_URL) and migrates a template database that every
@@ -23,7 +25,9 @@ export default async function setup(project: TestProject) {
   if (!serverUrl) {
     // WARRANT_TEST_PG_PORT lets several test runs share a checkout, each with its own server.
     const port = Number(process.env.WARRANT_TEST_PG_PORT ?? 54330);
-    embedded = await startEmbeddedDatabase({ dataDir: path.resolve(`.data/test-postgres-${port}`), port });
+    const dataDir = testDataDir(port);
+    const { POSTGRES_PASSWORD } = await ensureLocalSecrets(dataDir);
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), port, password: POSTGRES_PASSWORD });
     serverUrl = embedded.url("postgres");
   }
   const admin = new pg.Client({ connectionString: databaseUrl(serverUrl, "postgres") });
@@ -34,6 +38,8 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
   await admin.end();
   await applyMigrations(databaseUrl(serverUrl, TEMPLATE_DATABASE));
+  // Tests connect as the server's superuser; this only creates pg-boss's schema (see lib/db/roles.ts).
+  await grantAppRole(databaseUrl(serverUrl, TEMPLATE_DATABASE), databaseUrl(serverUrl, TEMPLATE_DATABASE));
   project.provide("testServerUrl", serverUrl);
 
   return async () => {

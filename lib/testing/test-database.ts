@@ -1,3 +1,5 @@
+import path from "node:path";
+
 // Names shared by the test run's global setup and each test file's setup.
 
 /** The migrated database every test file's own database is cloned from. */
@@ -8,4 +10,9 @@ export function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** Where the embedded test server on `port` keeps its data and its secrets.json. */
+export function testDataDir(port: number): string {
+  return path.resolve(`.data/test-${port}`);
 }
