@@ -10,6 +10,7 @@ import type { ApiTokenScope, Role } from "@/lib/db/generated/enums";
 import { Prisma } from "@/lib/db/generated/client";
 import { endAccess } from "@/lib/inventory/identities";
 import { DAY_MS } from "@/lib/time";
+import { findUserByEmail } from "@/lib/users/email";
 
 /** Warrant's own API, as a system that API-token identities reach. */
 export const WARRANT_API_SYSTEM = { name: "Warrant API", kind: "INTERNAL_API", environment: "PROD", sensitivity: "CONFIDENTIAL" } as const;
@@ -93,7 +94,7 @@ export const createApiToken = defineMutation({
     let userId: string;
     if (actor.kind === "system") {
       if (!input.userEmail) throw new AppError("validation_failed", "Name the user the token belongs to.", { userEmail: "is required" });
-      const user = await tx.user.findUnique({ where: { email: input.userEmail } });
+      const user = await findUserByEmail(tx, input.userEmail);
       if (!user) throw notFound(`The user ${input.userEmail}`);
       userId = user.id;
     } else {
