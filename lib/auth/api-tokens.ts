@@ -223,8 +223,9 @@ export function apiTokenStateLabel(token: ApiTokenLife, now: Date): string {
 
 /**
  * Resolves an `Authorization: Bearer wrt_…` header to the token's actor,
- * refusing every token apiTokenStopReason stops. A token acts only within its identity's live grants on the Warrant API: once
- * its WRITE grant ends it can only read, once its READ grant ends too, nothing.
+ * refusing every token apiTokenStopReason stops. A token acts only within its
+ * identity's live grants on the Warrant API: once its WRITE grant ends it can
+ * only read, once its READ grant ends too, nothing.
  */
 export async function authenticateApiToken(authorization: string | null, db: Db = prisma): Promise<Actor> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
