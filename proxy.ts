@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { appUrl } from "@/lib/env";
+import { appUrl, env, isDevelopment } from "@/lib/env";
 import { pageContentSecurityPolicy, strictTransportSecurity } from "@/lib/security/headers";
 
 // Runs before every page: gives it a fresh CSP nonce (Next puts it on its own
@@ -23,10 +23,7 @@ export function proxy(request: NextRequest) {
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const policy = pageContentSecurityPolicy(nonce, {
-    dev: process.env.NODE_ENV === "development",
-    ssoIssuer: process.env.OIDC_ISSUER,
-  });
+  const policy = pageContentSecurityPolicy(nonce, { dev: isDevelopment(), ssoIssuer: env().OIDC_ISSUER });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);

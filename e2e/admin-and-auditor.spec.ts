@@ -47,6 +47,7 @@ test("an owner creates an API token, sees it once, and can revoke it", async ({ 
   await expect(page.getByRole("heading", { name: "Users and roles" })).toHaveCount(0);
   const form = page.getByRole("form", { name: "Create an API token" });
   await form.getByLabel("Name").fill("laptop script");
+  await form.getByRole("checkbox", { name: "write", exact: true }).check();
   await form.getByRole("button", { name: "Create token" }).click();
   const secret = await page.getByTestId("new-token-secret").textContent();
   expect(secret).toMatch(/^wrt_[A-Za-z0-9_-]{20,}$/);
@@ -57,6 +58,19 @@ test("an owner creates an API token, sees it once, and can revoke it", async ({ 
 
   await page.reload();
   await expect(page.getByTestId("new-token-secret")).toHaveCount(0);
+  const row = page.getByRole("row").filter({ hasText: "laptop script" });
+  await expect(row).toContainText("Active");
+
+  // Suspending the token's inventory record stops it, and the list says so.
+  const auth = { authorization: `Bearer ${secret}` };
+  const found = await page.request.get(`/api/v1/identities?q=${encodeURIComponent(`api-token ${secret!.slice(0, 10)}`)}`, { headers: auth });
+  const [identity] = ((await found.json()) as { data: { id: string }[] }).data;
+  const suspended = await page.request.post(`/api/v1/identities/${identity!.id}/suspend`, { headers: auth, data: { reason: "pausing the script" } });
+  expect(suspended.status()).toBe(200);
+  expect((await page.request.get("/api/v1/me", { headers: auth })).status()).toBe(401);
+  await page.reload();
+  await expect(row).toContainText("Stopped: identity suspended");
+
   await page.getByRole("form", { name: "Revoke laptop script" }).getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByRole("row").filter({ hasText: "laptop script" })).toContainText("Revoked");
   const after = await page.request.get("/api/v1/me", { headers: { authorization: `Bearer ${secret}` } });

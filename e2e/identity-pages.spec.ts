@@ -246,3 +246,11 @@ test("a system a member registers counts as restricted until a security lead con
   await expect(row()).toContainText("Internal");
   await expect(row().getByTestId("awaiting-confirmation")).toHaveCount(0);
 });
+
+test("an identity page for an id no record can have answers 404, not 500", async ({ page }) => {
+  await signInAs(page, "Ada Admin");
+  for (const path of ["/inventory/%00", "/inventory/abc%00def/edit", "/inventory/no-such-identity"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+  }
+});

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseEnv } from "./env";
 
@@ -78,3 +80,22 @@ describe("parseEnv", () => {
   });
 });
 
+
+describe("where the environment is read", () => {
+  // Everything Next serves outside lib/ (pages, route handlers, components and
+  // proxy.ts) gets configuration through lib/env.ts, so a bad value is named
+  // at start-up instead of misbehaving per request.
+  function sourceFiles(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) return sourceFiles(file);
+      return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [file] : [];
+    });
+  }
+
+  it("is never process.env in app/, components/ or proxy.ts", () => {
+    const files = [...sourceFiles("app"), ...sourceFiles("components"), "proxy.ts"];
+    expect(files.length).toBeGreaterThan(50);
+    expect(files.filter((file) => readFileSync(file, "utf8").includes("process.env"))).toEqual([]);
+  });
+});

@@ -75,6 +75,8 @@ const schema = z
     // `npm start` runs the background job worker beside the web server unless this is 0
     // (for deployments that run `npm run worker` separately).
     WARRANT_WORKER: flag.default(true),
+    // Set by Next itself ("development" under `next dev`); not validated beyond being text.
+    NODE_ENV: z.string().optional(),
     OIDC_ISSUER: z.string().url({ message: "must be the provider's issuer URL, e.g. https://login.example.com/realms/acme" }).optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -168,6 +170,11 @@ export function isDemoMode(): boolean {
 export function appUrl(): string {
   const { AUTH_URL, PORT } = env();
   return new URL(AUTH_URL ?? `http://localhost:${PORT}`).origin;
+}
+
+/** Under `next dev`, whose fast refresh needs eval in the page's script policy. */
+export function isDevelopment(): boolean {
+  return env().NODE_ENV === "development";
 }
 
 /** True for host names and addresses only this machine can reach (localhost, 127.0.0.0/8, ::1). */

@@ -8,6 +8,8 @@ import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
 import { AppError, fieldErrorsFromZod, forbidden, toAppError, validationError } from "@/lib/errors";
 import { clientAddress, rateLimits, RateLimitedError, type RateLimiter } from "@/lib/rate-limit";
 import { screenParameters } from "@/lib/validation/raw-input";
+import { appUrl } from "@/lib/env";
+import { strictTransportSecurity } from "@/lib/security/headers";
 
 // Adapters from HTTP to lib/ for everything under /api/v1: bearer-token
 // authentication, JSON in and out, and errors in the shape DESIGN.md fixes:
@@ -15,16 +17,37 @@ import { screenParameters } from "@/lib/validation/raw-input";
 
 type RouteContext = { params: Promise<Record<string, string>> };
 
+/**
+ * HSTS on every /api response when AUTH_URL is https. proxy.ts adds it to
+ * pages but does not run for /api, and next.config.ts's headers are fixed at
+ * build time while AUTH_URL is read at start, so the API adds its own.
+ */
+export function withApiHeaders(response: Response): Response {
+  const hsts = strictTransportSecurity(appUrl());
+  if (!hsts) return response;
+  try {
+    response.headers.set("Strict-Transport-Security", hsts);
+    return response;
+  } catch {
+    // Redirects made by Response.redirect (Auth.js) have immutable headers: answer a copy.
+    const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    copy.headers.set("Strict-Transport-Security", hsts);
+    return copy;
+  }
+}
+
 export function errorResponse(error: unknown): Response {
   const known = toAppError(error);
   if (known) {
-    return Response.json(
-      { error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) } },
-      { status: known.status, headers: known instanceof RateLimitedError ? { "retry-after": String(known.retryAfterSeconds) } : {} },
+    return withApiHeaders(
+      Response.json(
+        { error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) } },
+        { status: known.status, headers: known instanceof RateLimitedError ? { "retry-after": String(known.retryAfterSeconds) } : {} },
+      ),
     );
   }
   console.error("API request failed", error);
-  return Response.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
+  return withApiHeaders(Response.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 }));
 }
 
 /**
@@ -131,10 +154,12 @@ export function withPathParams(fields: Record<string, string>) {
 
 /** Serializes BigInt (audit sequence numbers) as strings. */
 function json(data: unknown, status = 200): Response {
-  return new Response(JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)), {
-    status,
-    headers: { "content-type": "application/json" },
-  });
+  return withApiHeaders(
+    new Response(JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)), {
+      status,
+      headers: { "content-type": "application/json" },
+    }),
+  );
 }
 
 /**
@@ -165,7 +190,7 @@ export function withRateLimit<R extends Request>(limiter: RateLimiter, handler: 
     } catch (error) {
       return errorResponse(error);
     }
-    return handler(request);
+    return withApiHeaders(await handler(request));
   };
 }
 

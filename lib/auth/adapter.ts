@@ -3,7 +3,7 @@ import type { Adapter, AdapterAccount, AdapterUser } from "next-auth/adapters";
 import { prisma } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import { findUserByEmail, normalizeEmail } from "./sso-admission";
+import { findUserByEmail, normalizeEmail } from "@/lib/users/email";
 
 // Auth.js's Prisma adapter, with the writes SSO makes done here instead: each
 // in one transaction with its audit event, emails stored lower-case and looked

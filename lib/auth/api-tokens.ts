@@ -10,6 +10,7 @@ import type { ApiTokenScope, Role } from "@/lib/db/generated/enums";
 import { Prisma } from "@/lib/db/generated/client";
 import { endAccess } from "@/lib/inventory/identities";
 import { DAY_MS } from "@/lib/time";
+import { findUserByEmail } from "@/lib/users/email";
 
 /** Warrant's own API, as a system that API-token identities reach. */
 export const WARRANT_API_SYSTEM = { name: "Warrant API", kind: "INTERNAL_API", environment: "PROD", sensitivity: "CONFIDENTIAL" } as const;
@@ -93,7 +94,7 @@ export const createApiToken = defineMutation({
     let userId: string;
     if (actor.kind === "system") {
       if (!input.userEmail) throw new AppError("validation_failed", "Name the user the token belongs to.", { userEmail: "is required" });
-      const user = await tx.user.findUnique({ where: { email: input.userEmail } });
+      const user = await findUserByEmail(tx, input.userEmail);
       if (!user) throw notFound(`The user ${input.userEmail}`);
       userId = user.id;
     } else {
@@ -138,21 +139,14 @@ export const revokeApiToken = defineMutation({
   },
 });
 
-interface TokenRow {
+interface TokenRow extends ApiTokenLife {
   id: string;
   name: string;
   userId: string;
   scopes: ApiTokenScope[];
-  expiresAt: Date;
   lastUsedAt: Date | null;
-  revokedAt: Date | null;
   email: string;
   roles: Role[];
-  userActive: boolean;
-  /** Null for tokens made before tokens were inventoried; they have no record to consult. */
-  identityId: string | null;
-  identityStatus: string | null;
-  identityExpiresAt: Date | null;
   /** Live grants of the token's identity on the Warrant API. */
   mayRead: boolean;
   mayWrite: boolean;
@@ -180,23 +174,66 @@ function findTokenByHash(db: Db, tokenHash: string) {
     WHERE t."tokenHash" = ${tokenHash}`;
 }
 
+/** What decides whether a token authenticates: the columns findTokenByHash reads. */
+export interface ApiTokenLife {
+  revokedAt: Date | null;
+  expiresAt: Date;
+  userActive: boolean;
+  identityId: string | null;
+  identityStatus: string | null;
+  identityExpiresAt: Date | null;
+}
+
+const IDENTITY_STOPS: Record<string, string> = {
+  PROPOSED: "identity not yet active",
+  SUSPENDED: "identity suspended",
+  EXPIRED: "identity expired",
+  REVOKED: "identity revoked",
+  RETIRED: "identity retired",
+};
+
 /**
- * Resolves an `Authorization: Bearer wrt_…` header to the token's actor.
- * Expired, revoked and deactivated-owner tokens are all simply "not valid", and
- * so is a token whose inventory record Warrant shows as anything but active
- * (suspended by hand, in bulk or by the overdue-review sweep; expired; retired).
- * A token acts only within its identity's live grants on the Warrant API: once
- * its WRITE grant ends it can only read, once its READ grant ends too, nothing.
+ * Why a token does not authenticate, or null while it does. The one rule that
+ * authenticateApiToken applies and the Admin page's token lists show, so a
+ * token shown as active is one that works. Expired, revoked and
+ * deactivated-owner tokens are all simply "not valid", and so is a token whose
+ * inventory record Warrant shows as anything but active (suspended by hand, in
+ * bulk or by the overdue-review sweep; expired, even before the expiry job
+ * runs; retired).
+ */
+export function apiTokenStopReason(token: ApiTokenLife, now: Date): string | null {
+  if (token.revokedAt) return "revoked";
+  if (token.expiresAt <= now) return "expired";
+  if (!token.userActive) return "owner deactivated";
+  // Tokens made before tokens were inventoried have no record to consult.
+  if (token.identityId === null) return null;
+  if (token.identityStatus !== "ACTIVE") return IDENTITY_STOPS[token.identityStatus ?? ""] ?? "identity not active";
+  if (!token.identityExpiresAt || token.identityExpiresAt <= now) return "identity expired";
+  return null;
+}
+
+/** How the Admin page names a token's state: "Active", "Revoked", "Expired" or "Stopped: <why>". */
+export function apiTokenStateLabel(token: ApiTokenLife, now: Date): string {
+  const reason = apiTokenStopReason(token, now);
+  if (reason === null) return "Active";
+  if (reason === "revoked") return "Revoked";
+  if (reason === "expired") return "Expired";
+  return `Stopped: ${reason}`;
+}
+
+/**
+ * Resolves an `Authorization: Bearer wrt_…` header to the token's actor,
+ * refusing every token apiTokenStopReason stops. A token acts only within its
+ * identity's live grants on the Warrant API: once its WRITE grant ends it can
+ * only read, once its READ grant ends too, nothing.
  */
 export async function authenticateApiToken(authorization: string | null, db: Db = prisma): Promise<Actor> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match?.[1]) throw unauthenticated();
   const [token] = await findTokenByHash(db, hashApiToken(match[1]));
   const now = new Date();
-  if (!token || token.revokedAt || token.expiresAt <= now || !token.userActive) throw unauthenticated();
-  const inventoried = token.identityId !== null;
-  if (inventoried && (token.identityStatus !== "ACTIVE" || !token.identityExpiresAt || token.identityExpiresAt <= now)) throw unauthenticated();
-  const scopes = inventoried
+  if (!token || apiTokenStopReason(token, now) !== null) throw unauthenticated();
+  const scopes = token.identityId !== null
     ? token.scopes.filter((scope) => (scope === "READ" ? token.mayRead : token.mayWrite))
     : token.scopes;
   // Last-used is informative; a write per request is not needed, once a minute is enough.

@@ -5,7 +5,8 @@ import { env, isSsoConfigured, ssoPolicy } from "@/lib/env";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { adapter } from "@/lib/auth/adapter";
 import { authRouteHandler } from "@/lib/auth/route-handler";
-import { decideSsoSignIn, normalizeEmail } from "@/lib/auth/sso-admission";
+import { decideSsoSignIn } from "@/lib/auth/sso-admission";
+import { normalizeEmail } from "@/lib/users/email";
 import type { Role } from "@/lib/db/generated/enums";
 
 // Auth.js with database sessions (one row per session in PostgreSQL, so

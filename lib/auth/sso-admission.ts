@@ -1,4 +1,5 @@
 import type { DbOrTx } from "@/lib/db/client";
+import { findUserByEmail, normalizeEmail } from "@/lib/users/email";
 
 // Who may sign in with SSO, and as whom. Decided before Auth.js writes
 // anything (its signIn callback), and checked again where it links accounts.
@@ -10,7 +11,7 @@ import type { DbOrTx } from "@/lib/db/client";
 //   yet: an unverified claim, or a second subject claiming a linked person's
 //   address, is how one account takes over another.
 // - Otherwise a new person is created, if SSO_NEW_USERS allows it.
-// Emails are compared case-insensitively everywhere.
+// Emails are compared case-insensitively everywhere (lib/users/email.ts).
 
 export type SsoNewUsers = "open" | "preregistered" | "domains";
 
@@ -35,17 +36,8 @@ export type SsoDecision =
   | { outcome: "create"; email: string }
   | { outcome: "refused"; reason: SsoRefusal };
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 export function isEmailVerified(claim: unknown): boolean {
   return claim === true || claim === "true";
-}
-
-/** The person with this email, ignoring case (rows created before emails were normalised may differ in case). */
-export function findUserByEmail(db: DbOrTx, email: string) {
-  return db.user.findFirst({ where: { email: { equals: normalizeEmail(email), mode: "insensitive" } }, orderBy: { createdAt: "asc" } });
 }
 
 export async function decideSsoSignIn(db: DbOrTx, claims: SsoClaims, policy: SsoPolicy): Promise<SsoDecision> {

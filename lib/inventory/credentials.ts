@@ -1,5 +1,5 @@
 import { defineMutation } from "@/lib/auth/mutation";
-import type { Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { createCredentialInput, credentialIdInput, rotateCredentialInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
@@ -85,3 +85,13 @@ export const revokeCredential = defineMutation({
     return credential;
   },
 });
+
+/** One credential with the identity it belongs to; every reader of the inventory may see it. */
+export async function findCredential(db: Db, credentialId: string) {
+  const credential = await db.credential.findUnique({
+    where: { id: credentialId },
+    include: { identity: { select: { id: true, name: true, environment: true, status: true } } },
+  });
+  if (!credential) throw notFound("That credential");
+  return credential;
+}

@@ -9,6 +9,7 @@ import { rateLimits } from "@/lib/rate-limit";
 import { createIdentityInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { CsvSyntaxError, parseCsvObjects } from "./csv-parse";
 import { applyIdentityCreate, applyIdentityUpdate } from "./identities";
+import { findUsersByEmails, normalizeEmail } from "@/lib/users/email";
 
 // CSV import of identities, all or nothing. Every row is validated and run
 // through the same create/update logic as the forms and the API, inside one
@@ -68,16 +69,16 @@ async function loadLookups(tx: Tx, rows: { values: Record<string, string> }[]): 
   const emails = new Set<string>();
   const teamNames = new Set<string>();
   for (const { values } of rows) {
-    if (values.ownerEmail) emails.add(values.ownerEmail.toLowerCase());
-    if (values.backupOwnerEmail) emails.add(values.backupOwnerEmail.toLowerCase());
+    if (values.ownerEmail) emails.add(values.ownerEmail);
+    if (values.backupOwnerEmail) emails.add(values.backupOwnerEmail);
     if (values.team) teamNames.add(values.team);
   }
   const [users, teams] = await Promise.all([
-    tx.user.findMany({ where: { email: { in: [...emails] } }, select: { id: true, email: true, active: true } }),
+    findUsersByEmails(tx, emails),
     tx.team.findMany({ where: { name: { in: [...teamNames] } }, select: { id: true, name: true } }),
   ]);
   return {
-    users: new Map(users.map((user) => [user.email, { id: user.id, active: user.active }])),
+    users,
     teams: new Map(teams.map((team) => [team.name, team.id])),
   };
 }
@@ -86,7 +87,7 @@ async function loadLookups(tx: Tx, rows: { values: Record<string, string> }[]): 
 function toIdentityInput(values: Record<string, string>, lookups: Lookups) {
   const errors: Record<string, string> = {};
   const userId = (column: "ownerEmail" | "backupOwnerEmail") => {
-    const email = values[column]?.toLowerCase();
+    const email = values[column] ? normalizeEmail(values[column]) : undefined;
     if (!email) return undefined;
     const user = lookups.users.get(email);
     if (!user) errors[column] = `no Warrant user has the email ${email}`;

@@ -1,7 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
 import type { AuditEntry } from "@/lib/audit/record";
-import type { Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { createGrantInput, grantIdInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
@@ -83,3 +83,13 @@ export const revokeGrant = defineMutation({
     return result.grant;
   },
 });
+
+/** One grant with its system and identity; every reader of the inventory may see it. */
+export async function findGrant(db: Db, grantId: string) {
+  const grant = await db.grant.findUnique({
+    where: { id: grantId },
+    include: { system: true, identity: { select: { id: true, name: true, environment: true, status: true } } },
+  });
+  if (!grant) throw notFound("That grant");
+  return grant;
+}

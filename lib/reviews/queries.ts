@@ -4,6 +4,7 @@ import { findPageAfter } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
 import { ReviewStatus } from "@/lib/db/generated/enums";
 import { queryFlag } from "@/lib/validation/query-params";
+import { notFound } from "@/lib/errors";
 
 // Reading reviews: for the identity page, the owner's task list, the security
 // leads' overdue list and the API.
@@ -25,6 +26,13 @@ export function openReviewsOwedBy(userId: string): Prisma.ReviewWhereInput {
 
 export function overdueReviews(now: Date): Prisma.ReviewWhereInput {
   return { status: "OPEN", dueAt: { lt: now } };
+}
+
+/** One review with its people; every reader of the inventory may see it. */
+export async function findReview(db: Db, reviewId: string) {
+  const review = await db.review.findUnique({ where: { id: reviewId }, include: reviewInclude });
+  if (!review) throw notFound("That review");
+  return review;
 }
 
 export async function findReviews(db: Db, where: Prisma.ReviewWhereInput, limit: number) {

@@ -31,6 +31,21 @@ describe("Strict-Transport-Security", () => {
   });
 });
 
+describe("Content-Security-Policy", () => {
+  const sso = { OIDC_ISSUER: "https://login.example.com/realms/acme", OIDC_CLIENT_ID: "warrant", OIDC_CLIENT_SECRET: "s3cret-for-tests" };
+  afterEach(() => {
+    for (const key of Object.keys(sso)) delete process.env[key];
+  });
+
+  it("lets the sign-in form post on to the SSO provider named in the configuration, and no other", async () => {
+    const without = await pageResponse("http://localhost:3000", "/sign-in");
+    expect(without.headers.get("content-security-policy")).toContain("form-action 'self';");
+    Object.assign(process.env, sso);
+    const withSso = await pageResponse("http://localhost:3000", "/sign-in");
+    expect(withSso.headers.get("content-security-policy")).toContain("form-action 'self' https://login.example.com;");
+  });
+});
+
 describe("which requests the proxy handles", () => {
   // Next's own matcher logic, fed the proxy's exported config.
   async function handled(url: string) {

@@ -4,6 +4,7 @@ import { createUserInput, setUserRolesInput, userIdInput } from "@/lib/validatio
 import type { Tx } from "@/lib/db/client";
 import { retireTokenIdentity } from "@/lib/auth/api-tokens";
 import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
+import { findUserByEmail, normalizeEmail } from "./email";
 
 async function findUserOrThrow(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
@@ -18,10 +19,11 @@ export const createUser = defineMutation({
   permission: "users:manage",
   input: createUserInput,
   async run({ tx, audit }, input) {
-    const existing = await tx.user.findUnique({ where: { email: input.email } });
-    if (existing) throw new AppError("conflict", `A user with the email ${input.email} already exists.`, { email: "is already in use" });
-    const user = await tx.user.create({ data: input });
-    await audit({ action: "user.created", targetType: "user", targetId: user.id, data: input });
+    const email = normalizeEmail(input.email);
+    const existing = await findUserByEmail(tx, email);
+    if (existing) throw new AppError("conflict", `A user with the email ${existing.email} already exists.`, { email: "is already in use" });
+    const user = await tx.user.create({ data: { ...input, email } });
+    await audit({ action: "user.created", targetType: "user", targetId: user.id, data: { ...input, email } });
     return user;
   },
 });

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { apiTokenStateLabel } from "@/lib/auth/api-tokens";
 
 export async function listUsers(db: Db) {
   return db.user.findMany({
@@ -7,25 +8,36 @@ export async function listUsers(db: Db) {
   });
 }
 
-/** Never selects the hash: the page only needs what identifies a token. */
-export async function listApiTokensOf(db: Db, userId: string) {
-  return db.apiToken.findMany({
-    where: { userId },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, scopes: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdAt: true },
-  });
+const tokenListSelect = {
+  id: true, name: true, prefix: true, scopes: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdAt: true, identityId: true,
+  user: { select: { email: true, active: true } },
+  identity: { select: { status: true, expiresAt: true } },
+} as const;
+
+/** Each listed token with its state, by the rule authentication applies (apiTokenStopReason). */
+function withState<T extends { revokedAt: Date | null; expiresAt: Date; identityId: string | null; user: { active: boolean }; identity: { status: string; expiresAt: Date } | null }>(tokens: T[]) {
+  const now = new Date();
+  return tokens.map(({ identity, ...token }) => ({
+    ...token,
+    state: apiTokenStateLabel(
+      { ...token, userActive: token.user.active, identityStatus: identity?.status ?? null, identityExpiresAt: identity?.expiresAt ?? null },
+      now,
+    ),
+  }));
 }
 
-/** Every live token, newest first, with its owner: for admins and security leads, who may revoke any of them. */
+/** Never selects the hash: the page only needs what identifies a token. */
+export async function listApiTokensOf(db: Db, userId: string) {
+  return withState(await db.apiToken.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, select: tokenListSelect }));
+}
+
+/**
+ * Every unrevoked, unexpired token, newest first, with its owner: for admins
+ * and security leads, who may revoke any of them. Tokens stopped by their
+ * identity stay listed (reactivating the identity would start them again).
+ */
 export async function listLiveApiTokens(db: Db) {
-  return db.apiToken.findMany({
-    where: { revokedAt: null, expiresAt: { gt: new Date() } },
-    orderBy: { createdAt: "desc" },
-    select: {
-      id: true, name: true, prefix: true, scopes: true, expiresAt: true, lastUsedAt: true, identityId: true,
-      user: { select: { email: true } },
-    },
-  });
+  return withState(await db.apiToken.findMany({ where: { revokedAt: null, expiresAt: { gt: new Date() } }, orderBy: { createdAt: "desc" }, select: tokenListSelect }));
 }
 
 export const PEOPLE_SEARCH_LIMIT = 20;

@@ -21,6 +21,11 @@ import {
 
 export const metadata = { title: "Admin" };
 
+/** A token's state as authentication decides it (lib/auth/api-tokens.ts apiTokenStateLabel). */
+function TokenState({ state }: { state: string }) {
+  return <Badge tone={state === "Active" ? "green" : state.startsWith("Stopped") ? "amber" : "neutral"}>{state}</Badge>;
+}
+
 export default async function AdminPage() {
   const actor = await requireActor();
   const mayManageUsers = can(actor, "users:manage");
@@ -92,6 +97,7 @@ export default async function AdminPage() {
                     <th scope="col" className="px-3 py-2 font-medium">Scopes</th>
                     <th scope="col" className="px-3 py-2 font-medium">Expires</th>
                     <th scope="col" className="px-3 py-2 font-medium">Last used</th>
+                    <th scope="col" className="px-3 py-2 font-medium">State</th>
                     <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
                   </TableHead>
                 <tbody className="divide-y divide-slate-100">
@@ -102,8 +108,9 @@ export default async function AdminPage() {
                       <td className="px-3 py-1.5 text-xs">{token.scopes.join(", ").toLowerCase()}</td>
                       <td className="px-3 py-1.5"><LocalTime iso={token.expiresAt.toISOString()} /></td>
                       <td className="px-3 py-1.5">{token.lastUsedAt ? <LocalTime iso={token.lastUsedAt.toISOString()} /> : "never"}</td>
+                      <td className="px-3 py-1.5"><TokenState state={token.state} /></td>
                       <td className="px-3 py-1.5">
-                        {token.revokedAt ? <Badge>Revoked</Badge> : <RevokeApiTokenButton tokenId={token.id} name={token.name} action={revokeApiTokenAction} />}
+                        {token.revokedAt ? null : <RevokeApiTokenButton tokenId={token.id} name={token.name} action={revokeApiTokenAction} />}
                       </td>
                     </tr>
                   ))}
@@ -117,7 +124,7 @@ export default async function AdminPage() {
       {mayRevokeAnyToken ? (
         <section aria-labelledby="all-tokens-heading" className="mt-8 space-y-3">
           <h2 id="all-tokens-heading" className="text-sm font-semibold text-slate-700">Everyone&apos;s API tokens</h2>
-          <p className="text-xs text-slate-600">Live tokens of every person. Revoking one stops it at once and retires its identity in the inventory; suspending that identity stops it too.</p>
+          <p className="text-xs text-slate-600">Unrevoked, unexpired tokens of every person. Revoking one stops it for good and retires its identity in the inventory; suspending that identity stops it until the identity is reactivated.</p>
           {everyonesTokens.length > 0 ? (
             <TableFrame>
               <TableHead>
@@ -127,6 +134,7 @@ export default async function AdminPage() {
                 <th scope="col" className="px-3 py-2 font-medium">Scopes</th>
                 <th scope="col" className="px-3 py-2 font-medium">Expires</th>
                 <th scope="col" className="px-3 py-2 font-medium">Last used</th>
+                <th scope="col" className="px-3 py-2 font-medium">State</th>
                 <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
               </TableHead>
               <tbody className="divide-y divide-slate-100">
@@ -138,6 +146,7 @@ export default async function AdminPage() {
                     <td className="px-3 py-1.5 text-xs">{token.scopes.join(", ").toLowerCase()}</td>
                     <td className="px-3 py-1.5"><LocalTime iso={token.expiresAt.toISOString()} /></td>
                     <td className="px-3 py-1.5">{token.lastUsedAt ? <LocalTime iso={token.lastUsedAt.toISOString()} /> : "never"}</td>
+                    <td className="px-3 py-1.5"><TokenState state={token.state} /></td>
                     <td className="px-3 py-1.5"><RevokeApiTokenButton tokenId={token.id} name={`${token.name} of ${token.user.email}`} action={revokeApiTokenAction} /></td>
                   </tr>
                 ))}

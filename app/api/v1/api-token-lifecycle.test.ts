@@ -9,6 +9,7 @@ import { reactivateIdentity, retireIdentity, suspendIdentity } from "@/lib/inven
 import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { suspendOverdueIdentities } from "@/lib/reviews/overdue";
 import { apiAs } from "@/lib/testing/api-client";
+import { listApiTokensOf, listLiveApiTokens } from "@/lib/users/queries";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
 
 // Each API token is inventoried as an identity with grants on the Warrant API.
@@ -149,5 +150,49 @@ describe("creating tokens", () => {
   it("works for a signed-in person and for the CLI", async () => {
     expect((await executeMutation(createApiToken, owner.actor, { name: "mine", scopes: ["READ"], expiresInDays: 5 })).secret).toMatch(/^wrt_/);
     expect((await executeMutation(createApiToken, systemActor, { userEmail: owner.user.email, name: "cli", scopes: ["READ"], expiresInDays: 5 })).secret).toMatch(/^wrt_/);
+  });
+});
+
+describe("the Admin page's token lists", () => {
+  // What the owner ("Your API tokens") and admins ("Everyone's API tokens")
+  // see must be what authentication decides: a token shown as active works,
+  // one that fails says why.
+  async function listedState(tokenId: string) {
+    const mine = (await listApiTokensOf(prisma, owner.user.id)).find((token) => token.id === tokenId);
+    const everyones = (await listLiveApiTokens(prisma)).find((token) => token.id === tokenId);
+    expect(everyones?.state, "the admins' list agrees with the owner's").toBe(mine?.state);
+    return mine?.state;
+  }
+
+  it("shows a working token as active", async () => {
+    const { secret, tokenId } = await issue();
+    expect(await listedState(tokenId)).toBe("Active");
+    expect((await apiAs(secret).get("me")).status).toBe(200);
+  });
+
+  it("shows why a token whose identity was suspended, retired or has expired stops, and that it works again once reactivated", async () => {
+    const suspended = await issue();
+    await executeMutation(suspendIdentity, lead, { identityId: suspended.identityId, reason: "looks odd" });
+    expect(await listedState(suspended.tokenId)).toBe("Stopped: identity suspended");
+    expect((await apiAs(suspended.secret).get("me")).status).toBe(401);
+    await executeMutation(reactivateIdentity, lead, { identityId: suspended.identityId });
+    expect(await listedState(suspended.tokenId)).toBe("Active");
+
+    const retired = await issue();
+    await executeMutation(retireIdentity, owner.actor, { identityId: retired.identityId, reason: "no longer used" });
+    expect(await listedState(retired.tokenId)).toMatch(/^Stopped: identity (retired|revoked)$/);
+    expect((await apiAs(retired.secret).get("me")).status).toBe(401);
+
+    const expired = await issue();
+    await prisma.aiIdentity.update({ where: { id: expired.identityId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await listedState(expired.tokenId)).toBe("Stopped: identity expired");
+    expect((await apiAs(expired.secret).get("me")).status).toBe(401);
+  });
+
+  it("shows a revoked token as revoked in its owner's list and leaves it out of the admins' list of live tokens", async () => {
+    const { tokenId } = await issue();
+    await executeMutation(revokeApiToken, lead, { tokenId });
+    expect((await listApiTokensOf(prisma, owner.user.id)).find((token) => token.id === tokenId)?.state).toBe("Revoked");
+    expect((await listLiveApiTokens(prisma)).some((token) => token.id === tokenId)).toBe(false);
   });
 });

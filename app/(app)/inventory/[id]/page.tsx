@@ -20,6 +20,7 @@ import { findIdentity, identityPermissions, listSystemOptions, loadIdentityDetai
 import { ENVIRONMENT_LABELS, KIND_LABELS, PERMISSION_LABELS } from "@/lib/inventory/labels";
 import { findIdentityReviews } from "@/lib/reviews/queries";
 import { mayAttestReview } from "@/lib/reviews/reviews";
+import { readPageParams } from "@/lib/validation/page-params";
 import {
   createCredentialAction,
   createGrantAction,
@@ -33,7 +34,7 @@ import {
 import { attestReviewAction, openReviewAction } from "@/app/(app)/tasks/actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
-  const identity = await findIdentity(prisma, (await params).id);
+  const identity = await findIdentity(prisma, (await readPageParams(params)).id);
   return { title: identity?.name ?? "Identity not found" };
 }
 
@@ -43,7 +44,7 @@ function grantLabel(grant: { permission: keyof typeof PERMISSION_LABELS; system:
 
 export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePermission("inventory:read");
-  const { id } = await params;
+  const { id } = await readPageParams(params);
   const identity = await loadIdentityDetail(prisma, id);
   if (!identity) notFound();
   const may = identityPermissions(actor, identity);

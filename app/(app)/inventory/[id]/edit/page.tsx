@@ -4,6 +4,7 @@ import { EditIdentityForm } from "@/components/inventory/identity-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
+import { readPageParams } from "@/lib/validation/page-params";
 import { findIdentity, identityFormValues, identityPermissions, listOwnerCandidates, listTeams } from "@/lib/inventory/identity-detail";
 import { updateIdentityAction } from "../actions";
 
@@ -11,7 +12,7 @@ export const metadata = { title: "Edit identity" };
 
 export default async function EditIdentityPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePermission("inventory:read");
-  const { id } = await params;
+  const { id } = await readPageParams(params);
   const identity = await findIdentity(prisma, id);
   if (!identity) notFound();
   // Only its owner, backup owner, security leads and admins edit it; anyone else gets a 403.
