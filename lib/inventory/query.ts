@@ -1,15 +1,13 @@
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/lib/db/client";
-import { findAllInPages, findPageAfter } from "@/lib/db/cursor-page";
+import { findAllInPages, findPageAfter, type CursorArgs } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
 import { queryFlag } from "@/lib/validation/query-params";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
-import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
-import { DAY_MS } from "@/lib/time";
-import { LIVE_STATUSES, reviewOverdueWhere } from "./lifecycle";
+import { inventoryCountSql, inventoryIdsSql, type IdsArgs } from "./query-sql";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
@@ -105,44 +103,10 @@ export function parseInventoryQuery(params: SearchParamsInput): InventoryQuery {
   return result.data;
 }
 
-/** The Prisma filter for a query. `now` is a parameter so tests can pin time. */
-export function inventoryWhere(query: InventoryQuery, now = new Date()): Prisma.AiIdentityWhereInput {
-  const and: Prisma.AiIdentityWhereInput[] = [];
-  if (query.status) and.push({ status: { in: query.status } });
-  if (query.kind) and.push({ kind: { in: query.kind } });
-  if (query.environment) and.push({ environment: { in: query.environment } });
-  if (query.autonomy) and.push({ autonomy: { in: query.autonomy } });
-  if (query.risk) and.push({ riskTier: { in: query.risk } });
-  if (query.ownerId) and.push({ ownerId: query.ownerId });
-  if (query.teamId) and.push({ teamId: query.teamId });
-  if (query.orphaned !== undefined) and.push(query.orphaned ? { orphanedAt: { not: null } } : { orphanedAt: null });
-  if (query.reviewOverdue) and.push(reviewOverdueWhere(now));
-  if (query.expiresWithinDays !== undefined) {
-    and.push({ status: { in: LIVE_STATUSES }, expiresAt: { gte: now, lt: new Date(now.getTime() + query.expiresWithinDays * DAY_MS) } });
-  }
-  if (query.longLivedCredential !== undefined) {
-    const longLived: Prisma.CredentialWhereInput = {
-      status: "ACTIVE",
-      type: { notIn: SHORT_LIVED_CREDENTIAL_TYPES },
-      OR: [{ expiresAt: null }, { issuedAt: { lt: new Date(now.getTime() - LONG_LIVED_AFTER_DAYS * DAY_MS) } }],
-    };
-    and.push(query.longLivedCredential ? { credentials: { some: longLived } } : { credentials: { none: longLived } });
-  }
-  if (query.credentialAge) {
-    // "Has an active credential issued within this age range."
-    const [minDays, maxDays] = CREDENTIAL_AGE_BUCKETS[query.credentialAge];
-    const issuedAt: Prisma.DateTimeFilter = { lte: new Date(now.getTime() - minDays * DAY_MS) };
-    if (maxDays !== null) issuedAt.gt = new Date(now.getTime() - maxDays * DAY_MS);
-    and.push({ credentials: { some: { status: "ACTIVE", issuedAt } } });
-  }
-  if (query.q) {
-    const contains = { contains: query.q, mode: "insensitive" as const };
-    and.push({ OR: [{ name: contains }, { vendor: contains }, { product: contains }, { model: contains }, { purpose: contains }] });
-  }
-  return and.length > 0 ? { AND: and } : {};
-}
-
-/** Sort by the chosen column, then by id so paging is stable when values tie. */
+/**
+ * The query's order as Prisma's orderBy, for rows fetched by id (the export of
+ * selected rows); the same order as the SQL in query-sql.ts.
+ */
 export function inventoryOrderBy(query: InventoryQuery): Prisma.AiIdentityOrderByWithRelationInput[] {
   const dir = query.dir;
   const primary: Prisma.AiIdentityOrderByWithRelationInput =
@@ -194,27 +158,46 @@ export function countLimitFor(query: InventoryQuery): number {
   return query.q ? SEARCH_COUNT_LIMIT : EXACT_COUNT_LIMIT;
 }
 
-/** One page for the browser table (numbered pages, with the total up to countLimitFor(query)). */
-export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = countLimitFor(query)) {
-  const where = inventoryWhere(query, now);
-  // Page by id first, then load the page's rows with their owners and team:
-  // joining the relations before the offset would join every skipped row too.
-  const [pageIds, counted] = await Promise.all([
-    db.aiIdentity.findMany({ where, orderBy: inventoryOrderBy(query), skip: (page - 1) * pageSize, take: pageSize, select: { id: true } }),
-    db.aiIdentity.count({ where, take: countLimit + 1 }),
-  ]);
-  const ids = pageIds.map((row) => row.id);
+/** The ids the query selects, in its order (see query-sql.ts for why this is SQL). */
+async function findIdentityIds(db: DbOrTx, query: InventoryQuery, now: Date, args: IdsArgs): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>(inventoryIdsSql(query, now, args));
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The rows for these ids, in this order. Loading by id is one query shape
+ * whatever the filters were, so Prisma compiles it once.
+ */
+async function loadRows(db: DbOrTx, ids: string[]): Promise<InventoryRow[]> {
+  if (ids.length === 0) return [];
   const loaded = await db.aiIdentity.findMany({ where: { id: { in: ids } }, select: inventoryRowSelect });
   const byId = new Map(loaded.map((row) => [row.id, row]));
-  const rows = ids.flatMap((id) => byId.get(id) ?? []);
-  const totalIsExact = counted <= countLimit;
-  const total = Math.min(counted, countLimit);
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** How many identities match (exactly; the dashboard's numbers). */
+export async function countIdentities(db: DbOrTx, query: InventoryQuery, now = new Date()): Promise<number> {
+  const [row] = await db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now));
+  return row!.count;
+}
+
+/** One page for the browser table (numbered pages, with the total up to countLimit). */
+export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = countLimitFor(query)) {
+  // Page by id first, then load the page's rows with their owners and team:
+  // joining the relations before the offset would join every skipped row too.
+  const [ids, [counted]] = await Promise.all([
+    findIdentityIds(db, query, now, { take: pageSize, skip: (page - 1) * pageSize }),
+    db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now, countLimit + 1)),
+  ]);
+  const rows = await loadRows(db, ids);
+  const totalIsExact = counted!.count <= countLimit;
+  const total = Math.min(counted!.count, countLimit);
   return { rows, total, totalIsExact, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
-/** Prisma's findMany arguments for a query, less the paging. */
-function identityPageArgs(query: InventoryQuery, now: Date) {
-  return { where: inventoryWhere(query, now), orderBy: inventoryOrderBy(query), select: inventoryRowSelect };
+/** One cursor page's rows: the ids in SQL, then the rows by id. */
+async function fetchAfter(db: DbOrTx, query: InventoryQuery, now: Date, args: CursorArgs): Promise<InventoryRow[]> {
+  return loadRows(db, await findIdentityIds(db, query, now, { take: args.take, cursor: args.cursor?.id }));
 }
 
 /**
@@ -226,12 +209,12 @@ export async function findIdentitiesAfter(db: DbOrTx, query: InventoryQuery, cur
   return findPageAfter(
     cursor,
     limit,
-    (page) => db.aiIdentity.findMany({ ...identityPageArgs(query, now), ...page }),
+    (page) => fetchAfter(db, query, now, page),
     async (id) => (await db.aiIdentity.count({ where: { id } })) > 0,
   );
 }
 
 /** Every matching row, in batches, for exports: memory stays flat however large the inventory. */
 export async function* streamIdentities(db: DbOrTx, query: InventoryQuery, batchSize = 1000, now = new Date()): AsyncGenerator<InventoryRow> {
-  for await (const rows of findAllInPages(batchSize, (page) => db.aiIdentity.findMany({ ...identityPageArgs(query, now), ...page }))) yield* rows;
+  for await (const rows of findAllInPages(batchSize, (page) => fetchAfter(db, query, now, page))) yield* rows;
 }
