@@ -148,9 +148,8 @@ export type InventoryRow = Prisma.AiIdentityGetPayload<{ select: typeof inventor
 export const EXACT_COUNT_LIMIT = 10_000;
 /**
  * A search counts to a lower limit. Counting every match of a common word was
- * the slowest part of the inventory page (Prisma counts in id order, which
- * the trigram indexes cannot serve), and a search with over a thousand matches
- * gets refined rather than paged through. Pages past the count still load.
+ * the slowest part of the inventory page, and a search with over a thousand
+ * matches gets refined rather than paged through. Pages past the count still load.
  */
 export const SEARCH_COUNT_LIMIT = 1_000;
 
