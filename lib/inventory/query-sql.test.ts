@@ -4,7 +4,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { Autonomy, CredentialType, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import { DAY_MS } from "@/lib/time";
 import { filterCombinations, seededRandom } from "../../scripts/bench-combinations";
-import { countIdentities, CREDENTIAL_AGE_BUCKETS, findIdentitiesAfter, findIdentitiesPage, inventoryOrderBy, parseInventoryQuery, SORTABLE_COLUMNS, streamIdentities, type InventoryQuery } from "./query";
+import { countIdentities, CREDENTIAL_AGE_BUCKETS, findIdentitiesAfter, findIdentitiesPage, inventoryOrderBy, inventoryRowSelect, parseInventoryQuery, SORTABLE_COLUMNS, streamIdentities, type InventoryQuery } from "./query";
 
 // The inventory's list moved from Prisma's findMany to hand-written SQL
 // (query-sql.ts). This checks, against a real database, that hundreds of
@@ -83,6 +83,8 @@ beforeAll(async () => {
         riskTier: pick(Object.values(RiskTier)),
         ownerId: `scale-user-${1 + Math.floor(random() * SPACE.owners)}`,
         teamId: random() < 0.25 ? null : `scale-team-${1 + Math.floor(random() * SPACE.teams)}`,
+        backupOwnerId: random() < 0.3 ? `scale-user-${1 + Math.floor(random() * SPACE.owners)}` : null,
+        externalId: random() < 0.2 ? `ext-${g}` : null,
         // Whole days apart in a small range, so dates tie too.
         expiresAt: at(Math.floor(random() * 120) - 20),
         nextReviewAt: at(Math.floor(random() * 60) - 30),
@@ -125,7 +127,9 @@ describe("the SQL inventory query", () => {
     const query = parseInventoryQuery(new URLSearchParams(text));
     const expected = await previousIds(query);
     const page = await findIdentitiesPage(prisma, query, 1, 1000, NOW);
-    expect(page.rows.map((row) => row.id)).toEqual(expected);
+    // Whole rows, people and team included, exactly as Prisma returned them.
+    const previousRows = await prisma.aiIdentity.findMany({ where: previousPrismaWhere(query, NOW), orderBy: inventoryOrderBy(query), select: inventoryRowSelect });
+    expect(page.rows).toEqual(previousRows);
     expect(page.total).toBe(expected.length);
     expect(await countIdentities(prisma, query, NOW)).toBe(expected.length);
     // Offsets land in the same place.

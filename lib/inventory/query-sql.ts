@@ -131,6 +131,54 @@ export function inventoryIdsSql(query: InventoryQuery, now: Date, args: IdsArgs)
     ORDER BY ${sort.value} ${direction}, i."id" ${direction} LIMIT ${args.take}${offset}`;
 }
 
+/** An inventory row as the SQL below returns it: the identity's columns, then its people and team flattened. */
+export interface FlatInventoryRow {
+  id: string;
+  name: string;
+  kind: string;
+  vendor: string | null;
+  product: string | null;
+  model: string | null;
+  purpose: string;
+  environment: string;
+  autonomy: string;
+  status: string;
+  riskTier: string;
+  expiresAt: Date;
+  nextReviewAt: Date;
+  orphanedAt: Date | null;
+  externalId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  ownerId: string;
+  ownerName: string | null;
+  ownerEmail: string;
+  backupOwnerId: string | null;
+  backupOwnerName: string | null;
+  backupOwnerEmail: string | null;
+  teamId: string | null;
+  teamName: string | null;
+}
+
+/**
+ * One page of rows with their owner, backup owner and team, in the query's
+ * order. The page's ids are chosen first and only they are joined: joining
+ * before the offset would join every skipped row too.
+ */
+export function inventoryRowsSql(query: InventoryQuery, now: Date, args: IdsArgs): Prisma.Sql {
+  const direction = Prisma.raw(query.dir === "asc" ? "ASC" : "DESC");
+  return sql`SELECT i."id", i."name", i."kind"::text, i."vendor", i."product", i."model", i."purpose", i."environment"::text,
+      i."autonomy"::text, i."status"::text, i."riskTier"::text, i."expiresAt", i."nextReviewAt", i."orphanedAt", i."externalId",
+      i."createdAt", i."updatedAt", o."id" AS "ownerId", o."name" AS "ownerName", o."email" AS "ownerEmail",
+      b."id" AS "backupOwnerId", b."name" AS "backupOwnerName", b."email" AS "backupOwnerEmail", t."id" AS "teamId", t."name" AS "teamName"
+    FROM (${inventoryIdsSql(query, now, args)}) page
+    JOIN "AiIdentity" i ON i."id" = page."id"
+    JOIN "User" o ON o."id" = i."ownerId"
+    LEFT JOIN "User" b ON b."id" = i."backupOwnerId"
+    LEFT JOIN "Team" t ON t."id" = i."teamId"
+    ORDER BY ${sortSql(query.sort).value} ${direction}, i."id" ${direction}`;
+}
+
 /** How many identities match, counting no further than `limit` when given. */
 export function inventoryCountSql(query: InventoryQuery, now: Date, limit?: number): Prisma.Sql {
   const conditions = inventoryConditionsSql(query, now);

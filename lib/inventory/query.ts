@@ -7,7 +7,7 @@ import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
 import { queryFlag } from "@/lib/validation/query-params";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
-import { inventoryCountSql, inventoryIdsSql, type IdsArgs } from "./query-sql";
+import { inventoryCountSql, inventoryRowsSql, type FlatInventoryRow, type IdsArgs } from "./query-sql";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
@@ -157,21 +157,33 @@ export function countLimitFor(query: InventoryQuery): number {
   return query.q ? SEARCH_COUNT_LIMIT : EXACT_COUNT_LIMIT;
 }
 
-/** The ids the query selects, in its order (see query-sql.ts for why this is SQL). */
-async function findIdentityIds(db: DbOrTx, query: InventoryQuery, now: Date, args: IdsArgs): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>(inventoryIdsSql(query, now, args));
-  return rows.map((row) => row.id);
-}
-
-/**
- * The rows for these ids, in this order. Loading by id is one query shape
- * whatever the filters were, so Prisma compiles it once.
- */
-async function loadRows(db: DbOrTx, ids: string[]): Promise<InventoryRow[]> {
-  if (ids.length === 0) return [];
-  const loaded = await db.aiIdentity.findMany({ where: { id: { in: ids } }, select: inventoryRowSelect });
-  const byId = new Map(loaded.map((row) => [row.id, row]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+/** One page of rows, in the query's order, in one SQL statement (see query-sql.ts for why). */
+async function findRows(db: DbOrTx, query: InventoryQuery, now: Date, args: IdsArgs): Promise<InventoryRow[]> {
+  const rows = await db.$queryRaw<FlatInventoryRow[]>(inventoryRowsSql(query, now, args));
+  return rows.map(
+    (row): InventoryRow => ({
+      id: row.id,
+      name: row.name,
+      kind: row.kind as InventoryRow["kind"],
+      vendor: row.vendor,
+      product: row.product,
+      model: row.model,
+      purpose: row.purpose,
+      environment: row.environment as InventoryRow["environment"],
+      autonomy: row.autonomy as InventoryRow["autonomy"],
+      status: row.status as InventoryRow["status"],
+      riskTier: row.riskTier as InventoryRow["riskTier"],
+      expiresAt: row.expiresAt,
+      nextReviewAt: row.nextReviewAt,
+      orphanedAt: row.orphanedAt,
+      externalId: row.externalId,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      owner: { id: row.ownerId, name: row.ownerName, email: row.ownerEmail },
+      backupOwner: row.backupOwnerId ? { id: row.backupOwnerId, name: row.backupOwnerName, email: row.backupOwnerEmail! } : null,
+      team: row.teamId ? { id: row.teamId, name: row.teamName! } : null,
+    }),
+  );
 }
 
 /** How many identities match (exactly; the dashboard's numbers). */
@@ -182,21 +194,18 @@ export async function countIdentities(db: DbOrTx, query: InventoryQuery, now = n
 
 /** One page for the browser table (numbered pages, with the total up to countLimit). */
 export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = countLimitFor(query)) {
-  // Page by id first, then load the page's rows with their owners and team:
-  // joining the relations before the offset would join every skipped row too.
-  const [ids, [counted]] = await Promise.all([
-    findIdentityIds(db, query, now, { take: pageSize, skip: (page - 1) * pageSize }),
+  const [rows, [counted]] = await Promise.all([
+    findRows(db, query, now, { take: pageSize, skip: (page - 1) * pageSize }),
     db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now, countLimit + 1)),
   ]);
-  const rows = await loadRows(db, ids);
   const totalIsExact = counted!.count <= countLimit;
   const total = Math.min(counted!.count, countLimit);
   return { rows, total, totalIsExact, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
-/** One cursor page's rows: the ids in SQL, then the rows by id. */
-async function fetchAfter(db: DbOrTx, query: InventoryQuery, now: Date, args: CursorArgs): Promise<InventoryRow[]> {
-  return loadRows(db, await findIdentityIds(db, query, now, { take: args.take, cursor: args.cursor?.id }));
+/** One cursor page's rows. */
+function fetchAfter(db: DbOrTx, query: InventoryQuery, now: Date, args: CursorArgs): Promise<InventoryRow[]> {
+  return findRows(db, query, now, { take: args.take, cursor: args.cursor?.id });
 }
 
 /**
