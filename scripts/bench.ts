@@ -3,8 +3,16 @@
 // under .data/bench (or BENCH_DATABASE_URL), loads the large inventory once,
 // starts the built app with `next start` on port 3200, and times real HTTP
 // requests: the inventory page (signed in) and the list API (bearer token)
-// across filters, sorts and deep pages, the review lists, then a CSV export of every row while
-// watching the server's memory.
+// across filters, sorts and deep pages, the review lists, a few hundred
+// randomised filter combinations (one client, then four at once), then a CSV
+// export of every row while watching the server's memory.
+//
+// `--runs N` repeats all of it N times, each against a freshly started server
+// (every run is cold: one request per scenario warms it, no more), and prints
+// the runs side by side; `--json FILE` writes every number for a note to
+// tabulate; `--only fixed|random|export` (repeatable) measures a part.
+// The machine's load average is printed with each run: on a shared machine it
+// says how far to trust the numbers.
 
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,10 +22,31 @@ import { parseEnv } from "../lib/env";
 import { prepareDatabase } from "../lib/db/prepare";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
 import { spawnNext } from "./next-command";
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { filterCombinations } from "./bench-combinations";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 15);
+/** The seed of the randomised combinations: change it and runs stop being comparable. */
+const COMBINATION_SEED = 8;
+
+const options = parseArgs({
+  options: {
+    runs: { type: "string", default: "1" },
+    json: { type: "string" },
+    only: { type: "string", multiple: true },
+    combinations: { type: "string", default: "300" },
+  },
+}).values;
+const RUNS = Number(options.runs);
+const COMBINATIONS = Number(options.combinations);
+const PARTS = new Set(options.only ?? ["fixed", "random", "export"]);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
+if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
+for (const part of PARTS) if (!["fixed", "random", "export"].includes(part)) throw new Error(`--only takes fixed, random or export, not ${part}`);
 
 const SCENARIOS: { name: string; query: string }[] = [
   { name: "first page, sort by name", query: "" },
@@ -44,6 +73,7 @@ function summary(samples: number[]) {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
+const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
 
 async function timed(url: string, headers: Record<string, string>): Promise<{ ms: number; status: number; bytes: number }> {
   const started = performance.now();
@@ -70,6 +100,76 @@ async function waitForServer(): Promise<void> {
   throw new Error("the app did not start");
 }
 
+interface Request {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** One line of the results: a scenario's samples summarised. */
+interface Result {
+  group: string;
+  name: string;
+  requests: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** Every status seen, with how often: a 500 is not a fast answer. */
+  statuses: Record<string, number>;
+}
+
+/**
+ * Times `requests` with `clients` of them in flight at once, after one
+ * warm-up request (`warmUp`) so that the server's first-ever request for the
+ * route is not counted.
+ */
+async function measure(group: string, name: string, warmUp: Request, requests: Request[], clients: number): Promise<{ result: Result; samples: number[] }> {
+  await timed(warmUp.url, warmUp.headers);
+  const samples: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++]!;
+        const result = await timed(request.url, request.headers);
+        samples.push(result.ms);
+        statuses[result.status] = (statuses[result.status] ?? 0) + 1;
+      }
+    }),
+  );
+  const result = { group, name, requests: samples.length, ...summary(samples), statuses };
+  const statusText = Object.entries(statuses).map(([status, count]) => (Object.keys(statuses).length > 1 ? `${status}×${count}` : status)).join(" ");
+  console.log(`  ${name.padEnd(46)} ${fmt(result.p50)} ${fmt(result.p95)} ${fmt(result.max)}   ${statusText}`);
+  return { result, samples };
+}
+
+function printHeader(title: string) {
+  console.log(`\n${title}`);
+  console.log(`  ${"scenario".padEnd(46)}      p50         p95         max   status`);
+}
+
+interface Run {
+  run: number;
+  loadBefore: string;
+  loadAfter: string;
+  results: Result[];
+  export?: { seconds: number; mib: number; status: number; rssBeforeMb: number; rssAfterMb: number; peakMb: number };
+}
+
+/** The runs side by side: p50 / p95 of each scenario in each run. */
+function printSideBySide(runs: Run[]) {
+  console.log(`\n${runs.length} runs side by side (p50 / p95, ms); load average (1, 5, 15 min) at each run's start:`);
+  console.log(`  ${"".padEnd(60)} ${runs.map((run) => `run ${run.run} (${run.loadBefore})`.padEnd(24)).join(" ")}`);
+  for (const [index, result] of runs[0]!.results.entries()) {
+    const cells = runs.map((run) => {
+      const same = run.results[index]!;
+      return `${same.p50.toFixed(0).padStart(6)} / ${same.p95.toFixed(0).padStart(6)}`.padEnd(24);
+    });
+    console.log(`  ${`${result.group}: ${result.name}`.slice(0, 60).padEnd(60)} ${cells.join(" ")}`);
+  }
+  if (runs[0]!.export) console.log(`  ${"CSV export of every identity (s)".padEnd(60)} ${runs.map((run) => `${run.export!.seconds.toFixed(2)}`.padEnd(24)).join(" ")}`);
+}
+
 async function main() {
   const config = parseEnv({
     ...process.env,
@@ -78,11 +178,18 @@ async function main() {
     WARRANT_EMBEDDED_PG_PORT: "54360",
   });
   const database = await prepareDatabase(config, console.log);
-  const { prisma } = await import("../lib/db/client");
+  const { prisma, createPrismaClient } = await import("../lib/db/client");
   const { seedLargeInventory } = await import("../lib/demo/seed-large");
   let server: ChildProcess | undefined;
+  const stopServer = async () => {
+    if (!server || server.exitCode !== null) return;
+    const exited = new Promise((resolve) => server!.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;
+  };
   try {
-    await seedLargeInventory(prisma, console.log);
+    const owner = createPrismaClient(database.ownerUrl);
+    await seedLargeInventory(prisma, console.log, undefined, owner).finally(() => owner.$disconnect());
     const identities = await prisma.aiIdentity.count();
     console.log(`Database: ${identities} identities, ${await prisma.credential.count()} credentials, ${await prisma.grant.count()} grants, ${await prisma.system.count()} systems.`);
 
@@ -94,7 +201,7 @@ async function main() {
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
     const token = await executeMutation(createApiToken, { kind: "system", label: "bench" }, { userEmail: email, name: `bench ${Date.now()}`, scopes: ["READ"], expiresInDays: 1 });
     const sessionToken = randomBytes(32).toString("base64url");
-    await prisma.session.create({ data: { sessionToken, userId: user.id, expires: new Date(Date.now() + 3_600_000) } });
+    await prisma.session.create({ data: { sessionToken, userId: user.id, expires: new Date(Date.now() + 6 * 3_600_000) } });
     const pageHeaders = { cookie: `authjs.session-token=${sessionToken}` };
     const apiHeaders = { authorization: `Bearer ${token.secret}` };
 
@@ -108,16 +215,10 @@ async function main() {
       console.log("Building the app…");
       if ((await buildApp()) !== 0) throw new Error("build failed");
     }
-    server = spawnNext(["start", "-p", String(PORT)], {
-      env: { ...process.env, DATABASE_URL: database.url, AUTH_SECRET: randomBytes(33).toString("base64"), AUTH_URL: BASE, WARRANT_DEMO: "0", NODE_ENV: "production" },
-      stdio: "ignore",
-    });
-    await waitForServer();
 
     const pageScenarios = [...SCENARIOS, { name: "deep page (page 900 of 100)", query: "page=900&pageSize=100" }];
     const apiScenarios = [...SCENARIOS, { name: "deep cursor (after row 90,000)", query: `cursor=${deep.id}` }];
-
-    const groups: { title: string; requests: { name: string; url: string; headers: Record<string, string> }[] }[] = [
+    const fixedGroups: { title: string; requests: (Request & { name: string })[] }[] = [
       {
         title: "Inventory page (GET /inventory, signed in)",
         requests: pageScenarios.map((scenario) => ({ name: scenario.name, url: `${BASE}/inventory?${scenario.query}`, headers: pageHeaders })),
@@ -135,34 +236,78 @@ async function main() {
         ],
       },
     ];
-    for (const group of groups) {
-      console.log(`\n${group.title}, ${REPEAT} requests per scenario after one warm-up:`);
-      console.log(`  ${"scenario".padEnd(44)}      p50         p95         max   status`);
-      const all: number[] = [];
-      for (const request of group.requests) {
-        await timed(request.url, request.headers);
-        const samples: number[] = [];
-        let status = 0;
-        for (let i = 0; i < REPEAT; i += 1) {
-          const result = await timed(request.url, request.headers);
-          samples.push(result.ms);
-          status = result.status;
+
+    // Four disjoint slices of combinations, so no scenario repeats a URL another one asked.
+    const combinations = filterCombinations(4 * COMBINATIONS, COMBINATION_SEED);
+    const slice = (index: number) => combinations.slice(index * COMBINATIONS, (index + 1) * COMBINATIONS);
+    const randomScenarios: { name: string; clients: number; combos: string[]; to: (query: string) => Request }[] = [
+      { name: "list API, 1 client", clients: 1, combos: slice(0), to: (query: string) => ({ url: `${BASE}/api/v1/identities?limit=100&${query}`, headers: apiHeaders }) },
+      { name: "list API, 4 clients", clients: 4, combos: slice(1), to: (query: string) => ({ url: `${BASE}/api/v1/identities?limit=100&${query}`, headers: apiHeaders }) },
+      { name: "inventory page, 1 client", clients: 1, combos: slice(2), to: (query: string) => ({ url: `${BASE}/inventory?${query}`, headers: pageHeaders }) },
+      { name: "inventory page, 4 clients", clients: 4, combos: slice(3), to: (query: string) => ({ url: `${BASE}/inventory?${query}`, headers: pageHeaders }) },
+    ];
+
+    const runs: Run[] = [];
+    for (let number = 1; number <= RUNS; number += 1) {
+      const run: Run = { run: number, loadBefore: load(), loadAfter: "", results: [] };
+      console.log(`\n=== Run ${number} of ${RUNS}: a freshly started server; load average ${run.loadBefore} ===`);
+      // Rate limits off: the bench is one token and one person asking far faster than any real client.
+      server = spawnNext(["start", "-p", String(PORT)], {
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          AUTH_SECRET: randomBytes(33).toString("base64"),
+          AUTH_URL: BASE,
+          WARRANT_DEMO: "0",
+          NODE_ENV: "production",
+          WARRANT_RATE_LIMIT_API: "0",
+          WARRANT_RATE_LIMIT_EXPORT: "0",
+        },
+        stdio: "ignore",
+      });
+      await waitForServer();
+
+      if (PARTS.has("fixed")) {
+        for (const group of fixedGroups) {
+          printHeader(`${group.title}, ${REPEAT} requests per scenario after one warm-up:`);
+          const all: number[] = [];
+          for (const request of group.requests) {
+            const { result, samples } = await measure(group.title, request.name, request, Array(REPEAT).fill(request), 1);
+            run.results.push(result);
+            all.push(...samples);
+          }
+          const overall = summary(all);
+          console.log(`  ${"ALL".padEnd(46)} ${fmt(overall.p50)} ${fmt(overall.p95)} ${fmt(overall.max)}`);
         }
-        all.push(...samples);
-        const { p50, p95, max } = summary(samples);
-        console.log(`  ${request.name.padEnd(44)} ${fmt(p50)} ${fmt(p95)} ${fmt(max)}   ${status}`);
       }
-      const overall = summary(all);
-      console.log(`  ${"ALL".padEnd(44)} ${fmt(overall.p50)} ${fmt(overall.p95)} ${fmt(overall.max)}`);
+      if (PARTS.has("random")) {
+        printHeader(`Random filter combinations (2–5 filters, a sort and a direction, seed ${COMBINATION_SEED}), ${COMBINATIONS} distinct ones per scenario, each asked once, after one warm-up:`);
+        for (const scenario of randomScenarios) {
+          const warmUp = scenario.to("");
+          run.results.push((await measure("Random combinations", scenario.name, warmUp, scenario.combos.map(scenario.to), scenario.clients)).result);
+        }
+      }
+      if (PARTS.has("export")) {
+        const before = memoryOf(server.pid!);
+        const exportRun = await timed(`${BASE}/inventory/export`, pageHeaders);
+        const after = memoryOf(server.pid!);
+        run.export = { seconds: exportRun.ms / 1000, mib: exportRun.bytes / 1_048_576, status: exportRun.status, rssBeforeMb: before.rssMb, rssAfterMb: after.rssMb, peakMb: after.peakMb };
+        console.log(`\nCSV export of every identity (GET /inventory/export): ${run.export.seconds.toFixed(2)} s, ${run.export.mib.toFixed(1)} MiB, status ${exportRun.status}`);
+        console.log(`  server memory: RSS ${before.rssMb.toFixed(0)} MiB before, ${after.rssMb.toFixed(0)} MiB after; peak ${before.peakMb.toFixed(0)} → ${after.peakMb.toFixed(0)} MiB`);
+      }
+      await stopServer();
+      run.loadAfter = load();
+      console.log(`Load average at the end of run ${number}: ${run.loadAfter}`);
+      runs.push(run);
     }
 
-    const before = memoryOf(server.pid!);
-    const exportRun = await timed(`${BASE}/inventory/export`, pageHeaders);
-    const after = memoryOf(server.pid!);
-    console.log(`\nCSV export of every identity (GET /inventory/export): ${(exportRun.ms / 1000).toFixed(2)} s, ${(exportRun.bytes / 1_048_576).toFixed(1)} MiB, status ${exportRun.status}`);
-    console.log(`  server memory: RSS ${before.rssMb.toFixed(0)} MiB before, ${after.rssMb.toFixed(0)} MiB after; peak ${before.peakMb.toFixed(0)} → ${after.peakMb.toFixed(0)} MiB`);
+    if (runs.length > 1) printSideBySide(runs);
+    if (options.json) {
+      writeFileSync(options.json, `${JSON.stringify({ at: new Date().toISOString(), repeat: REPEAT, combinations: COMBINATIONS, seed: COMBINATION_SEED, runs }, null, 2)}\n`);
+      console.log(`\nWrote ${options.json}.`);
+    }
   } finally {
-    server?.kill("SIGTERM");
+    await stopServer();
     await prisma.$disconnect();
     await database.stop();
   }

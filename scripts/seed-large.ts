@@ -6,11 +6,13 @@ import { prepareDatabase } from "../lib/db/prepare";
 
 const database = await prepareDatabase(parseEnv(), console.log);
 const { seedLargeInventory } = await import("../lib/demo/seed-large");
-const { prisma } = await import("../lib/db/client");
+const { prisma, createPrismaClient } = await import("../lib/db/client");
+const owner = createPrismaClient(database.ownerUrl);
 try {
-  const loaded = await seedLargeInventory(prisma, console.log);
+  const loaded = await seedLargeInventory(prisma, console.log, undefined, owner);
   if (!loaded) console.log("The large inventory is already loaded.");
 } finally {
   await prisma.$disconnect();
+  await owner.$disconnect();
   await database.stop();
 }

@@ -13,6 +13,8 @@ import type { Env } from "@/lib/env";
 export interface PreparedDatabase {
   /** The app role's connection (what the app, the worker and the CLI use). */
   url: string;
+  /** The owner role's connection (migrations and maintenance such as VACUUM). */
+  ownerUrl: string;
   embedded: boolean;
   migrationsApplied: string[];
   /** Why the audit log is not protected from the app role (it owns the tables, or is a superuser); empty when it is. */
@@ -64,5 +66,5 @@ export async function prepareDatabase(config: Env, log: (message: string) => voi
         "would go unnoticed. Set it to an Ed25519 key (see README \"Audit checkpoints\").",
     );
   }
-  return { url, embedded: !config.DATABASE_URL, migrationsApplied: applied, auditLogExposure: problems, stop };
+  return { url, ownerUrl, embedded: !config.DATABASE_URL, migrationsApplied: applied, auditLogExposure: problems, stop };
 }

@@ -108,8 +108,17 @@ const statements = (LARGE: InventorySize) => [
    WHERE i."id" LIKE 'scale-identity-%' AND i."status" IN ('PROPOSED', 'ACTIVE', 'SUSPENDED') AND right(i."id", 1) IN ('0', '3', '6')`,
 ];
 
-/** Loads the large inventory unless it is already there. Returns whether it loaded anything. */
-export async function seedLargeInventory(db: Db, log: (message: string) => void = () => undefined, size: InventorySize = LARGE): Promise<boolean> {
+/**
+ * Loads the large inventory unless it is already there. Returns whether it loaded anything.
+ * `ownerDb` connects as the tables' owner: only the owner may VACUUM them (the app role's VACUUM is
+ * skipped with a warning), so without it the planner waits for autovacuum's statistics.
+ */
+export async function seedLargeInventory(
+  db: Db,
+  log: (message: string) => void = () => undefined,
+  size: InventorySize = LARGE,
+  ownerDb: Db = db,
+): Promise<boolean> {
   if (await db.aiIdentity.findUnique({ where: { id: "scale-identity-1" } })) return false;
   const started = Date.now();
   await db.$transaction(
@@ -124,6 +133,6 @@ export async function seedLargeInventory(db: Db, log: (message: string) => void 
   log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   // What autovacuum would do shortly after a bulk load: statistics for the
   // planner and a visibility map, so index scans need not visit every heap page.
-  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User", "Review"]) await db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
+  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User", "Review"]) await ownerDb.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
   return true;
 }

@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import { KIND_LABELS, RISK_LABELS, STATUS_LABELS } from "./labels";
-import { CREDENTIAL_AGE_BUCKETS, inventoryWhere, parseInventoryQuery, type CredentialAgeBucket } from "./query";
+import { countIdentities, CREDENTIAL_AGE_BUCKETS, parseInventoryQuery, type CredentialAgeBucket } from "./query";
 
 // Every number on the dashboard is defined by the inventory link it opens:
 // the count is computed from that link's own query string with the same
@@ -22,8 +22,7 @@ export function inventoryHref(query: string): string {
 }
 
 async function countFor(db: Db, label: string, query: string, now: Date): Promise<LinkedCount> {
-  const where = inventoryWhere(parseInventoryQuery(new URLSearchParams(query)), now);
-  return { label, query, count: await db.aiIdentity.count({ where }) };
+  return { label, query, count: await countIdentities(db, parseInventoryQuery(new URLSearchParams(query)), now) };
 }
 
 export interface Dashboard {

@@ -1,5 +1,5 @@
 import type { IdentityStatus } from "@/lib/db/generated/enums";
-import type { Prisma } from "@/lib/db/generated/client";
+import { Prisma } from "@/lib/db/generated/client";
 
 /**
  * Identities still in service. Reviews, "overdue" and reminders concern only
@@ -16,7 +16,7 @@ export function isReviewOverdue(identity: { status: IdentityStatus; nextReviewAt
   return LIVE_STATUSES.includes(identity.status) && identity.nextReviewAt.getTime() < now.getTime();
 }
 
-/** The same rule as a Prisma filter, for queries. */
-export function reviewOverdueWhere(now: Date) {
-  return { status: { in: LIVE_STATUSES }, nextReviewAt: { lt: now } } satisfies Prisma.AiIdentityWhereInput;
+/** The same rule as an SQL condition on the inventory query's identity alias `i` (see query-sql.ts). */
+export function reviewOverdueSql(now: Date): Prisma.Sql {
+  return Prisma.sql`i."status" = ANY(CAST(${LIVE_STATUSES} AS "IdentityStatus"[])) AND i."nextReviewAt" < ${now}`;
 }

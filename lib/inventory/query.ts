@@ -1,16 +1,14 @@
 import { z } from "zod";
 import { screenParameters } from "@/lib/validation/raw-input";
 import type { Db, DbOrTx } from "@/lib/db/client";
-import { findAllInPages, findPageAfter } from "@/lib/db/cursor-page";
+import { findAllInPages, findPageAfter, type CursorArgs } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
 import { queryFlag } from "@/lib/validation/query-params";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
-import { LONG_LIVED_AFTER_DAYS, SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
-import { DAY_MS } from "@/lib/time";
-import { LIVE_STATUSES, reviewOverdueWhere } from "./lifecycle";
+import { inventoryCountSql, inventoryRowsSql, type FlatInventoryRow, type IdsArgs } from "./query-sql";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
@@ -110,44 +108,10 @@ export function parseInventoryQuery(params: SearchParamsInput): InventoryQuery {
   return result.data;
 }
 
-/** The Prisma filter for a query. `now` is a parameter so tests can pin time. */
-export function inventoryWhere(query: InventoryQuery, now = new Date()): Prisma.AiIdentityWhereInput {
-  const and: Prisma.AiIdentityWhereInput[] = [];
-  if (query.status) and.push({ status: { in: query.status } });
-  if (query.kind) and.push({ kind: { in: query.kind } });
-  if (query.environment) and.push({ environment: { in: query.environment } });
-  if (query.autonomy) and.push({ autonomy: { in: query.autonomy } });
-  if (query.risk) and.push({ riskTier: { in: query.risk } });
-  if (query.ownerId) and.push({ ownerId: query.ownerId });
-  if (query.teamId) and.push({ teamId: query.teamId });
-  if (query.orphaned !== undefined) and.push(query.orphaned ? { orphanedAt: { not: null } } : { orphanedAt: null });
-  if (query.reviewOverdue) and.push(reviewOverdueWhere(now));
-  if (query.expiresWithinDays !== undefined) {
-    and.push({ status: { in: LIVE_STATUSES }, expiresAt: { gte: now, lt: new Date(now.getTime() + query.expiresWithinDays * DAY_MS) } });
-  }
-  if (query.longLivedCredential !== undefined) {
-    const longLived: Prisma.CredentialWhereInput = {
-      status: "ACTIVE",
-      type: { notIn: SHORT_LIVED_CREDENTIAL_TYPES },
-      OR: [{ expiresAt: null }, { issuedAt: { lt: new Date(now.getTime() - LONG_LIVED_AFTER_DAYS * DAY_MS) } }],
-    };
-    and.push(query.longLivedCredential ? { credentials: { some: longLived } } : { credentials: { none: longLived } });
-  }
-  if (query.credentialAge) {
-    // "Has an active credential issued within this age range."
-    const [minDays, maxDays] = CREDENTIAL_AGE_BUCKETS[query.credentialAge];
-    const issuedAt: Prisma.DateTimeFilter = { lte: new Date(now.getTime() - minDays * DAY_MS) };
-    if (maxDays !== null) issuedAt.gt = new Date(now.getTime() - maxDays * DAY_MS);
-    and.push({ credentials: { some: { status: "ACTIVE", issuedAt } } });
-  }
-  if (query.q) {
-    const contains = { contains: query.q, mode: "insensitive" as const };
-    and.push({ OR: [{ name: contains }, { vendor: contains }, { product: contains }, { model: contains }, { purpose: contains }] });
-  }
-  return and.length > 0 ? { AND: and } : {};
-}
-
-/** Sort by the chosen column, then by id so paging is stable when values tie. */
+/**
+ * The query's order as Prisma's orderBy, for rows fetched by id (the export of
+ * selected rows); the same order as the SQL in query-sql.ts.
+ */
 export function inventoryOrderBy(query: InventoryQuery): Prisma.AiIdentityOrderByWithRelationInput[] {
   const dir = query.dir;
   const primary: Prisma.AiIdentityOrderByWithRelationInput =
@@ -189,9 +153,8 @@ export type InventoryRow = Prisma.AiIdentityGetPayload<{ select: typeof inventor
 export const EXACT_COUNT_LIMIT = 10_000;
 /**
  * A search counts to a lower limit. Counting every match of a common word was
- * the slowest part of the inventory page (Prisma counts in id order, which
- * the trigram indexes cannot serve), and a search with over a thousand matches
- * gets refined rather than paged through. Pages past the count still load.
+ * the slowest part of the inventory page, and a search with over a thousand
+ * matches gets refined rather than paged through. Pages past the count still load.
  */
 export const SEARCH_COUNT_LIMIT = 1_000;
 
@@ -199,27 +162,55 @@ export function countLimitFor(query: InventoryQuery): number {
   return query.q ? SEARCH_COUNT_LIMIT : EXACT_COUNT_LIMIT;
 }
 
-/** One page for the browser table (numbered pages, with the total up to countLimitFor(query)). */
+/** One page of rows, in the query's order, in one SQL statement (see query-sql.ts for why). */
+async function findRows(db: DbOrTx, query: InventoryQuery, now: Date, args: IdsArgs): Promise<InventoryRow[]> {
+  const rows = await db.$queryRaw<FlatInventoryRow[]>(inventoryRowsSql(query, now, args));
+  return rows.map(
+    (row): InventoryRow => ({
+      id: row.id,
+      name: row.name,
+      kind: row.kind as InventoryRow["kind"],
+      vendor: row.vendor,
+      product: row.product,
+      model: row.model,
+      purpose: row.purpose,
+      environment: row.environment as InventoryRow["environment"],
+      autonomy: row.autonomy as InventoryRow["autonomy"],
+      status: row.status as InventoryRow["status"],
+      riskTier: row.riskTier as InventoryRow["riskTier"],
+      expiresAt: row.expiresAt,
+      nextReviewAt: row.nextReviewAt,
+      orphanedAt: row.orphanedAt,
+      externalId: row.externalId,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      owner: { id: row.ownerId, name: row.ownerName, email: row.ownerEmail },
+      backupOwner: row.backupOwnerId ? { id: row.backupOwnerId, name: row.backupOwnerName, email: row.backupOwnerEmail! } : null,
+      team: row.teamId ? { id: row.teamId, name: row.teamName! } : null,
+    }),
+  );
+}
+
+/** How many identities match (exactly; the dashboard's numbers). */
+export async function countIdentities(db: DbOrTx, query: InventoryQuery, now = new Date()): Promise<number> {
+  const [row] = await db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now));
+  return row!.count;
+}
+
+/** One page for the browser table (numbered pages, with the total up to countLimit). */
 export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = countLimitFor(query)) {
-  const where = inventoryWhere(query, now);
-  // Page by id first, then load the page's rows with their owners and team:
-  // joining the relations before the offset would join every skipped row too.
-  const [pageIds, counted] = await Promise.all([
-    db.aiIdentity.findMany({ where, orderBy: inventoryOrderBy(query), skip: (page - 1) * pageSize, take: pageSize, select: { id: true } }),
-    db.aiIdentity.count({ where, take: countLimit + 1 }),
+  const [rows, [counted]] = await Promise.all([
+    findRows(db, query, now, { take: pageSize, skip: (page - 1) * pageSize }),
+    db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now, countLimit + 1)),
   ]);
-  const ids = pageIds.map((row) => row.id);
-  const loaded = await db.aiIdentity.findMany({ where: { id: { in: ids } }, select: inventoryRowSelect });
-  const byId = new Map(loaded.map((row) => [row.id, row]));
-  const rows = ids.flatMap((id) => byId.get(id) ?? []);
-  const totalIsExact = counted <= countLimit;
-  const total = Math.min(counted, countLimit);
+  const totalIsExact = counted!.count <= countLimit;
+  const total = Math.min(counted!.count, countLimit);
   return { rows, total, totalIsExact, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
-/** Prisma's findMany arguments for a query, less the paging. */
-function identityPageArgs(query: InventoryQuery, now: Date) {
-  return { where: inventoryWhere(query, now), orderBy: inventoryOrderBy(query), select: inventoryRowSelect };
+/** One cursor page's rows. */
+function fetchAfter(db: DbOrTx, query: InventoryQuery, now: Date, args: CursorArgs): Promise<InventoryRow[]> {
+  return findRows(db, query, now, { take: args.take, cursor: args.cursor?.id });
 }
 
 /**
@@ -231,12 +222,12 @@ export async function findIdentitiesAfter(db: DbOrTx, query: InventoryQuery, cur
   return findPageAfter(
     cursor,
     limit,
-    (page) => db.aiIdentity.findMany({ ...identityPageArgs(query, now), ...page }),
+    (page) => fetchAfter(db, query, now, page),
     async (id) => (await db.aiIdentity.count({ where: { id } })) > 0,
   );
 }
 
 /** Every matching row, in batches, for exports: memory stays flat however large the inventory. */
 export async function* streamIdentities(db: DbOrTx, query: InventoryQuery, batchSize = 1000, now = new Date()): AsyncGenerator<InventoryRow> {
-  for await (const rows of findAllInPages(batchSize, (page) => db.aiIdentity.findMany({ ...identityPageArgs(query, now), ...page }))) yield* rows;
+  for await (const rows of findAllInPages(batchSize, (page) => fetchAfter(db, query, now, page))) yield* rows;
 }
