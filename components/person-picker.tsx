@@ -102,7 +102,12 @@ export function PersonPicker({
       />
       <input type="hidden" name={name} value={chosen?.id ?? ""} />
       {open && options.length > 0 ? (
-        <ul id={listId} role="listbox" aria-label={label} className="absolute z-20 mt-1 max-h-64 w-full min-w-64 overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm shadow-md">
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label={label}
+          className="absolute z-20 mt-1 max-h-64 w-full min-w-64 overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm shadow-md"
+        >
           {options.map((person, index) => (
             <li
               key={person.id}

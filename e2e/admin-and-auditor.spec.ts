@@ -63,9 +63,14 @@ test("an owner creates an API token, sees it once, and can revoke it", async ({ 
 
   // Suspending the token's inventory record stops it, and the list says so.
   const auth = { authorization: `Bearer ${secret}` };
-  const found = await page.request.get(`/api/v1/identities?q=${encodeURIComponent(`api-token ${secret!.slice(0, 10)}`)}`, { headers: auth });
+  const found = await page.request.get(`/api/v1/identities?q=${encodeURIComponent(`api-token ${secret!.slice(0, 10)}`)}`, {
+    headers: auth,
+  });
   const [identity] = ((await found.json()) as { data: { id: string }[] }).data;
-  const suspended = await page.request.post(`/api/v1/identities/${identity!.id}/suspend`, { headers: auth, data: { reason: "pausing the script" } });
+  const suspended = await page.request.post(`/api/v1/identities/${identity!.id}/suspend`, {
+    headers: auth,
+    data: { reason: "pausing the script" },
+  });
   expect(suspended.status()).toBe(200);
   expect((await page.request.get("/api/v1/me", { headers: auth })).status()).toBe(401);
   await page.reload();

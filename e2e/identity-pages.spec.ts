@@ -42,7 +42,9 @@ async function expectNothingToChange(page: Page) {
 test.describe.serial("an identity's page", () => {
   let identityUrl = "";
 
-  test("an owner registers a coding agent, gives it a grant and a credential, and sees its risk with reasons and its timeline", async ({ page }) => {
+  test("an owner registers a coding agent, gives it a grant and a credential, and sees its risk with reasons and its timeline", async ({
+    page,
+  }) => {
     await signInAs(page, "Olivia Owner");
     await page.goto("/inventory/new");
     const form = page.getByRole("form", { name: "Register an identity" });
@@ -216,7 +218,9 @@ test("a GitHub token pasted as a credential's label is refused with the field na
   await expect(status.getByRole("button")).toHaveText(["Retire"]);
   await expect(page.getByTestId("timeline-event").first()).toContainText("Status active → suspended. Reason: moving to a JIT flow");
   await expect(page.getByTestId("timeline-event").nth(1)).toContainText("Revoked credential “mcp PAT”");
-  await expect(page.getByTestId("timeline-event").nth(2)).toContainText("Rotated a credential: fingerprint SHA256:e2e0paste → SHA256:e2e0rotated");
+  await expect(page.getByTestId("timeline-event").nth(2)).toContainText(
+    "Rotated a credential: fingerprint SHA256:e2e0paste → SHA256:e2e0rotated",
+  );
 });
 
 test("a system a member registers counts as restricted until a security lead confirms the sensitivity they proposed", async ({ page }) => {
@@ -228,7 +232,9 @@ test("a system a member registers counts as restricted until a security lead con
   await register.getByLabel("Environment", { exact: true }).selectOption({ label: "Prod" });
   await register.getByLabel("Sensitivity", { exact: true }).selectOption({ label: "Public" });
   await register.getByRole("button", { name: "Register system" }).click();
-  await expect(register.getByRole("status")).toHaveText("Registered e2e-proposed-cache. It counts as restricted until a security lead confirms its sensitivity.");
+  await expect(register.getByRole("status")).toHaveText(
+    "Registered e2e-proposed-cache. It counts as restricted until a security lead confirms its sensitivity.",
+  );
   const row = () => page.getByTestId("system-row").filter({ hasText: "e2e-proposed-cache" });
   await expect(row()).toContainText("Restricted");
   await expect(row().getByTestId("awaiting-confirmation")).toHaveText("Awaiting confirmation: proposed public");

@@ -138,7 +138,9 @@ test("a security lead reassigns an orphaned identity from the table, and it leav
   await page.goto("/inventory?orphaned=1");
   const [orphan] = await shownNames(page);
   expect(orphan).toBeTruthy();
-  await identityTable(page).getByRole("checkbox", { name: `Select ${orphan}` }).check();
+  await identityTable(page)
+    .getByRole("checkbox", { name: `Select ${orphan}` })
+    .check();
   const selection = page.getByRole("region", { name: "Selected rows" });
   await expect(selection).toContainText("1 identity selected");
   const assign = selection.getByRole("form", { name: "Assign an owner to the selected identities" });

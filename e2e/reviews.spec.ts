@@ -15,8 +15,12 @@ function identityTable(page: Page) {
 test("a security lead opens a review of selected identities; the owner attests from My tasks and reduces access", async ({ page }) => {
   await signInAs(page, "Sam Lead");
   await page.goto("/inventory");
-  await identityTable(page).getByRole("checkbox", { name: `Select ${REVIEWED}` }).check();
-  await identityTable(page).getByRole("checkbox", { name: `Select ${ALSO_REVIEWED}` }).check();
+  await identityTable(page)
+    .getByRole("checkbox", { name: `Select ${REVIEWED}` })
+    .check();
+  await identityTable(page)
+    .getByRole("checkbox", { name: `Select ${ALSO_REVIEWED}` })
+    .check();
   const selection = page.getByRole("region", { name: "Selected rows" });
   await selection.getByRole("button", { name: "Open a review…" }).click();
   const open = selection.getByRole("form", { name: "Open a review of the selected identities" });
@@ -37,7 +41,8 @@ test("a security lead opens a review of selected identities; the owner attests f
   await expect(page.getByRole("heading", { name: REVIEWED, level: 1 })).toBeVisible();
   await expect(page.getByText("Reason: Q4 access review", { exact: true })).toBeVisible();
   const form = page.getByRole("form", { name: "Attest this review" });
-  const answer = (question: string, choice: "Yes" | "No") => form.getByRole("group", { name: question }).getByRole("radio", { name: choice, exact: true }).check();
+  const answer = (question: string, choice: "Yes" | "No") =>
+    form.getByRole("group", { name: question }).getByRole("radio", { name: choice, exact: true }).check();
   await answer("Is this identity still needed?", "Yes");
   await answer("Is its purpose unchanged?", "Yes");
   await answer("Is its access still the least it needs?", "No");
@@ -47,7 +52,9 @@ test("a security lead opens a review of selected identities; the owner attests f
   // Access that is more than needed cannot simply be kept; the refusal names the fields and keeps the answers.
   await expect(form.getByText("outcome: must be REDUCE or RETIRE when its access is more than it needs", { exact: true })).toBeVisible();
   await expect(form.getByText("comment: is required when an answer is no or the outcome is not KEEP", { exact: true })).toBeVisible();
-  await expect(form.getByRole("group", { name: "Is its access still the least it needs?" }).getByRole("radio", { name: "No", exact: true })).toBeChecked();
+  await expect(
+    form.getByRole("group", { name: "Is its access still the least it needs?" }).getByRole("radio", { name: "No", exact: true }),
+  ).toBeChecked();
   await expect(form.getByRole("group", { name: "Outcome" })).toHaveAccessibleDescription(/must be REDUCE or RETIRE/);
 
   await form.getByRole("group", { name: "Outcome" }).getByRole("radio", { name: "Reduce access" }).check();
@@ -71,7 +78,9 @@ test("a security lead opens a review of selected identities; the owner attests f
   await expect(page.getByRole("list", { name: "Reviews awaiting your attestation" }).getByRole("link", { name: REVIEWED })).toHaveCount(0);
 });
 
-test("security leads see overdue reviews and open one from an identity page; an auditor sees reviews and cannot act on them", async ({ page }) => {
+test("security leads see overdue reviews and open one from an identity page; an auditor sees reviews and cannot act on them", async ({
+  page,
+}) => {
   await signInAs(page, "Sam Lead");
   await page.goto("/tasks");
   const overdue = page.getByRole("list", { name: "Overdue reviews" });
@@ -86,7 +95,9 @@ test("security leads see overdue reviews and open one from an identity page; an 
   const open = page.getByRole("form", { name: "Open a review" });
   await open.getByLabel("Reason", { exact: true }).fill("new GitHub App permissions");
   await open.getByRole("button", { name: "Open a review" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Opened a review" })).toHaveText("Opened a review. Its owner finds it in My tasks.");
+  await expect(page.getByRole("status").filter({ hasText: "Opened a review" })).toHaveText(
+    "Opened a review. Its owner finds it in My tasks.",
+  );
   await expect(page.getByText("Review open", { exact: true })).toBeVisible();
   await expect(page.getByText("Reason: new GitHub App permissions", { exact: true })).toBeVisible();
   await expect(page.getByRole("form", { name: "Open a review" })).toHaveCount(0);

@@ -45,7 +45,9 @@ test("a security lead filters to prod, high risk, review overdue, opens an ident
   await form.getByRole("button", { name: "Save changes" }).click();
 
   await expect(page.getByTestId("identity-owner")).toContainText("Omar Owner omar.owner@example.com");
-  await expect(page.getByText(/Owner reassigned from Olivia Owner <olivia.owner@example.com> to Omar Owner <omar.owner@example.com>/)).toBeVisible();
+  await expect(
+    page.getByText(/Owner reassigned from Olivia Owner <olivia.owner@example.com> to Omar Owner <omar.owner@example.com>/),
+  ).toBeVisible();
 
   // The owner filter finds it under its new owner.
   await page.getByRole("link", { name: "Inventory", exact: true }).click();

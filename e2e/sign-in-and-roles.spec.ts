@@ -32,7 +32,12 @@ for (const { name, badge } of ROLE_CASES) {
     // the exact link-to-count agreement is checked below.
     for (const status of ["ACTIVE", "SUSPENDED", "EXPIRED", "RETIRED", "PROPOSED"]) {
       const seeded = DEMO_IDENTITIES.filter((identity) => identity.status === status).length;
-      const shown = Number(await page.getByTestId(`status-count-${status}`).innerText().then((text) => text.replace(/\D/g, "")));
+      const shown = Number(
+        await page
+          .getByTestId(`status-count-${status}`)
+          .innerText()
+          .then((text) => text.replace(/\D/g, "")),
+      );
       expect(shown, status).toBeGreaterThanOrEqual(seeded);
     }
     // Which links each role is offered is checked in every-page.spec.ts.

@@ -89,7 +89,6 @@ test("SSO links a pre-registered person only on a verified email, once, then by 
   await expect(admin.getByRole("row").filter({ hasText: "auth.account_linked" }).first()).toContainText("pat.prereg@example.com");
 });
 
-
 test("completing SSO while signed in as someone else does not link the provider's subject to them", async ({ browser }) => {
   const context = await browser.newContext({ baseURL: APP_URL });
   const sso = await context.newPage();

@@ -29,7 +29,9 @@ describe("parseEnv", () => {
   });
 
   it("needs DATABASE_URL (the app role) beside MIGRATION_DATABASE_URL, and a real Ed25519 key to sign checkpoints", () => {
-    expect(problems({ MIGRATION_DATABASE_URL: "postgresql://owner@db/warrant" })[0]).toMatch(/^DATABASE_URL is required when MIGRATION_DATABASE_URL is set/);
+    expect(problems({ MIGRATION_DATABASE_URL: "postgresql://owner@db/warrant" })[0]).toMatch(
+      /^DATABASE_URL is required when MIGRATION_DATABASE_URL is set/,
+    );
     expect(problems({ WARRANT_AUDIT_SIGNING_KEY: "not-a-key" })[0]).toMatch(/^WARRANT_AUDIT_SIGNING_KEY must be an Ed25519 private key/);
     const pem = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
     expect(parseEnv({ WARRANT_AUDIT_SIGNING_KEY: pem }).WARRANT_AUDIT_SIGNING_KEY).toBe(pem);
@@ -67,10 +69,15 @@ describe("parseEnv", () => {
 
   it("takes SSO_NEW_USERS with its domains, and names what is missing or malformed", () => {
     expect(parseEnv({}).SSO_NEW_USERS).toBe("open");
-    expect(parseEnv({ SSO_NEW_USERS: "domains", SSO_EMAIL_DOMAINS: " Example.com, @example.org " }).SSO_EMAIL_DOMAINS).toEqual(["example.com", "example.org"]);
+    expect(parseEnv({ SSO_NEW_USERS: "domains", SSO_EMAIL_DOMAINS: " Example.com, @example.org " }).SSO_EMAIL_DOMAINS).toEqual([
+      "example.com",
+      "example.org",
+    ]);
     expect(problems({ SSO_NEW_USERS: "domains" })[0]).toMatch(/^SSO_EMAIL_DOMAINS is required when SSO_NEW_USERS is "domains"/);
     expect(problems({ SSO_NEW_USERS: "invite" })[0]).toMatch(/^SSO_NEW_USERS must be "open", "preregistered" or "domains"/);
-    expect(problems({ SSO_NEW_USERS: "domains", SSO_EMAIL_DOMAINS: "example.com,not a domain" })[0]).toMatch(/^SSO_EMAIL_DOMAINS\.1 must be a comma-separated list of domains/);
+    expect(problems({ SSO_NEW_USERS: "domains", SSO_EMAIL_DOMAINS: "example.com,not a domain" })[0]).toMatch(
+      /^SSO_EMAIL_DOMAINS\.1 must be a comma-separated list of domains/,
+    );
   });
 
   it("takes HOST as an address and refuses anything else", () => {
@@ -79,7 +86,6 @@ describe("parseEnv", () => {
     expect(problems({ HOST: "0.0.0.0; rm -rf /" })[0]).toMatch(/^HOST must be a host name or IP address/);
   });
 });
-
 
 describe("where the environment is read", () => {
   // Everything Next serves outside lib/ (pages, route handlers, components and

@@ -5,9 +5,7 @@ import { z } from "zod";
 // script validates them before anything else runs, so a missing or malformed
 // value stops the app with a message naming it and saying what to set.
 
-const flag = z
-  .enum(["1", "0", "true", "false"], { message: 'use "1" or "0"' })
-  .transform((value) => value === "1" || value === "true");
+const flag = z.enum(["1", "0", "true", "false"], { message: 'use "1" or "0"' }).transform((value) => value === "1" || value === "true");
 
 const postgresUrl = z
   .string()
@@ -54,12 +52,11 @@ const schema = z
     // Ed25519 private key that signs audit checkpoints (PKCS#8, PEM or base64 DER); the embedded install keeps its own in secrets.json.
     WARRANT_AUDIT_SIGNING_KEY: z
       .string()
-      .refine(isEd25519PrivateKey, { message: "must be an Ed25519 private key in PKCS#8 form, PEM or base64 DER (see README: audit checkpoints)" })
+      .refine(isEd25519PrivateKey, {
+        message: "must be an Ed25519 private key in PKCS#8 form, PEM or base64 DER (see README: audit checkpoints)",
+      })
       .optional(),
-    AUTH_SECRET: z
-      .string()
-      .min(32, { message: "must be at least 32 characters (try: openssl rand -base64 33)" })
-      .optional(),
+    AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters (try: openssl rand -base64 33)" }).optional(),
     AUTH_URL: z.string().url({ message: "must be the app's public URL, e.g. https://warrant.example.com" }).optional(),
     AUTH_TRUST_HOST: flag.optional(),
     PORT: port.default(3000),
@@ -89,9 +86,21 @@ const schema = z
     WARRANT_RATE_LIMIT_IMPORT: perMinute.default(30),
     WARRANT_RATE_LIMIT_EXPORT: perMinute.default(30),
     // CSV exports each hold a connection (from a pool of WARRANT_EXPORTS_MAX) while the client reads.
-    WARRANT_EXPORTS_MAX: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(4),
-    WARRANT_EXPORTS_PER_PERSON: z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).default(2),
-    WARRANT_EXPORT_STALL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int({ message: "must be a whole number of seconds" }).min(1, { message: "must be at least 1 second" }).default(60),
+    WARRANT_EXPORTS_MAX: z.coerce
+      .number({ message: "must be a number" })
+      .int({ message: "must be a whole number" })
+      .min(1, { message: "must be at least 1" })
+      .default(4),
+    WARRANT_EXPORTS_PER_PERSON: z.coerce
+      .number({ message: "must be a number" })
+      .int({ message: "must be a whole number" })
+      .min(1, { message: "must be at least 1" })
+      .default(2),
+    WARRANT_EXPORT_STALL_SECONDS: z.coerce
+      .number({ message: "must be a number of seconds" })
+      .int({ message: "must be a whole number of seconds" })
+      .min(1, { message: "must be at least 1 second" })
+      .default(60),
     // Who may get a Warrant account by signing in with SSO for the first time:
     // anyone the IdP lets in, only people an admin registered beforehand, or only
     // verified addresses in SSO_EMAIL_DOMAINS.
@@ -100,15 +109,28 @@ const schema = z
       .default("open"),
     SSO_EMAIL_DOMAINS: z
       .string()
-      .transform((value) => value.split(",").map((domain) => domain.trim().toLowerCase().replace(/^@/, "")).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(",")
+          .map((domain) => domain.trim().toLowerCase().replace(/^@/, ""))
+          .filter(Boolean),
+      )
       .pipe(
-        z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, { message: "must be a comma-separated list of domains, e.g. example.com,example.org" })),
+        z.array(
+          z
+            .string()
+            .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, { message: "must be a comma-separated list of domains, e.g. example.com,example.org" }),
+        ),
       )
       .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required when MIGRATION_DATABASE_URL is set (it is the app's own role)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: "is required when MIGRATION_DATABASE_URL is set (it is the app's own role)",
+      });
     }
     const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
     const set = oidc.filter((key) => env[key] !== undefined);
@@ -142,14 +164,10 @@ export class ConfigError extends Error {
 /** Parses the environment; throws ConfigError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings are treated as unset: `FOO= npm start` should not count as a value.
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
   }
   return result.data;
 }

@@ -4,14 +4,7 @@ import { z } from "zod";
 // on. Anything else is a bug: logged in full, answered with a generic message.
 
 export type ErrorCode =
-  | "bad_request"
-  | "unauthenticated"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "validation_failed"
-  | "payload_too_large"
-  | "rate_limited";
+  "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "validation_failed" | "payload_too_large" | "rate_limited";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,

@@ -23,7 +23,11 @@ describe("GET /api/health with the database unreachable", () => {
     const text = await response.text();
 
     expect(response.status).toBe(503);
-    expect(JSON.parse(text)).toEqual({ status: "degraded", app: { status: "ok", version: expect.any(String) }, database: { status: "unreachable" } });
+    expect(JSON.parse(text)).toEqual({
+      status: "degraded",
+      app: { status: "ok", version: expect.any(String) },
+      database: { status: "unreachable" },
+    });
     expect(text).not.toMatch(/warrant_probe_leak|password|authentication|127\.0\.0\.1|localhost/i);
     expect(logged).toHaveBeenCalled();
     expect(logged.mock.calls.flat().map(String).join(" ")).toMatch(/warrant_probe_leak/);

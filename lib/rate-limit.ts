@@ -65,7 +65,10 @@ export function createRateLimiter(what: string, perMinute: () => number): RateLi
       if (bucket.tokens < 1) {
         const retryAfterSeconds = Math.max(1, Math.ceil(((1 - bucket.tokens) * WINDOW_MS) / limit / 1000));
         buckets.set(key, bucket);
-        throw new RateLimitedError(`Too many ${what}: at most ${limit} a minute. Try again in ${retryAfterSeconds} seconds.`, retryAfterSeconds);
+        throw new RateLimitedError(
+          `Too many ${what}: at most ${limit} a minute. Try again in ${retryAfterSeconds} seconds.`,
+          retryAfterSeconds,
+        );
       }
       bucket.tokens -= 1;
       buckets.set(key, bucket);

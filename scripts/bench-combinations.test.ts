@@ -6,7 +6,21 @@ import { filterCombinations } from "./bench-combinations";
 // the same questions every time, and only meaningful if those are valid,
 // distinct and as varied as the issue describes.
 
-const FILTERS = ["status", "kind", "environment", "autonomy", "risk", "ownerId", "teamId", "reviewOverdue", "orphaned", "longLivedCredential", "credentialAge", "expiresWithinDays", "q"];
+const FILTERS = [
+  "status",
+  "kind",
+  "environment",
+  "autonomy",
+  "risk",
+  "ownerId",
+  "teamId",
+  "reviewOverdue",
+  "orphaned",
+  "longLivedCredential",
+  "credentialAge",
+  "expiresWithinDays",
+  "q",
+];
 
 describe("filterCombinations", () => {
   it("draws the same distinct combinations for the same seed, and others for another seed", () => {

@@ -43,7 +43,10 @@ function someOf(values: readonly string[]): Pick {
   return (random) => {
     const first = oneOf(values, random);
     if (random() < 0.6) return first;
-    const second = oneOf(values.filter((value) => value !== first), random);
+    const second = oneOf(
+      values.filter((value) => value !== first),
+      random,
+    );
     return `${first},${second}`;
   };
 }

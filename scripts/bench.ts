@@ -46,7 +46,8 @@ const COMBINATIONS = Number(options.combinations);
 const PARTS = new Set(options.only ?? ["fixed", "random", "export"]);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
-for (const part of PARTS) if (!["fixed", "random", "export"].includes(part)) throw new Error(`--only takes fixed, random or export, not ${part}`);
+for (const part of PARTS)
+  if (!["fixed", "random", "export"].includes(part)) throw new Error(`--only takes fixed, random or export, not ${part}`);
 
 const SCENARIOS: { name: string; query: string }[] = [
   { name: "first page, sort by name", query: "" },
@@ -73,7 +74,10 @@ function summary(samples: number[]) {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
-const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
 
 async function timed(url: string, headers: Record<string, string>): Promise<{ ms: number; status: number; bytes: number }> {
   const started = performance.now();
@@ -122,7 +126,13 @@ interface Result {
  * warm-up request (`warmUp`) so that the server's first-ever request for the
  * route is not counted.
  */
-async function measure(group: string, name: string, warmUp: Request, requests: Request[], clients: number): Promise<{ result: Result; samples: number[] }> {
+async function measure(
+  group: string,
+  name: string,
+  warmUp: Request,
+  requests: Request[],
+  clients: number,
+): Promise<{ result: Result; samples: number[] }> {
   await timed(warmUp.url, warmUp.headers);
   const samples: number[] = [];
   const statuses: Record<string, number> = {};
@@ -138,7 +148,9 @@ async function measure(group: string, name: string, warmUp: Request, requests: R
     }),
   );
   const result = { group, name, requests: samples.length, ...summary(samples), statuses };
-  const statusText = Object.entries(statuses).map(([status, count]) => (Object.keys(statuses).length > 1 ? `${status}×${count}` : status)).join(" ");
+  const statusText = Object.entries(statuses)
+    .map(([status, count]) => (Object.keys(statuses).length > 1 ? `${status}×${count}` : status))
+    .join(" ");
   console.log(`  ${name.padEnd(46)} ${fmt(result.p50)} ${fmt(result.p95)} ${fmt(result.max)}   ${statusText}`);
   return { result, samples };
 }
@@ -167,7 +179,10 @@ function printSideBySide(runs: Run[]) {
     });
     console.log(`  ${`${result.group}: ${result.name}`.slice(0, 60).padEnd(60)} ${cells.join(" ")}`);
   }
-  if (runs[0]!.export) console.log(`  ${"CSV export of every identity (s)".padEnd(60)} ${runs.map((run) => `${run.export!.seconds.toFixed(2)}`.padEnd(24)).join(" ")}`);
+  if (runs[0]!.export)
+    console.log(
+      `  ${"CSV export of every identity (s)".padEnd(60)} ${runs.map((run) => `${run.export!.seconds.toFixed(2)}`.padEnd(24)).join(" ")}`,
+    );
 }
 
 async function main() {
@@ -191,7 +206,9 @@ async function main() {
     const owner = createPrismaClient(database.ownerUrl);
     await seedLargeInventory(prisma, console.log, undefined, owner).finally(() => owner.$disconnect());
     const identities = await prisma.aiIdentity.count();
-    console.log(`Database: ${identities} identities, ${await prisma.credential.count()} credentials, ${await prisma.grant.count()} grants, ${await prisma.system.count()} systems.`);
+    console.log(
+      `Database: ${identities} identities, ${await prisma.credential.count()} credentials, ${await prisma.grant.count()} grants, ${await prisma.system.count()} systems.`,
+    );
 
     // A security lead who can see everything, signed in two ways: a session cookie and an API token.
     const { executeMutation } = await import("../lib/auth/mutation");
@@ -199,7 +216,11 @@ async function main() {
     const email = "bench.lead@scale.example.com";
     await prisma.user.upsert({ where: { email }, create: { email, name: "Bench Lead", roles: ["SECURITY_LEAD"] }, update: {} });
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    const token = await executeMutation(createApiToken, { kind: "system", label: "bench" }, { userEmail: email, name: `bench ${Date.now()}`, scopes: ["READ"], expiresInDays: 1 });
+    const token = await executeMutation(
+      createApiToken,
+      { kind: "system", label: "bench" },
+      { userEmail: email, name: `bench ${Date.now()}`, scopes: ["READ"], expiresInDays: 1 },
+    );
     const sessionToken = randomBytes(32).toString("base64url");
     await prisma.session.create({ data: { sessionToken, userId: user.id, expires: new Date(Date.now() + 6 * 3_600_000) } });
     const pageHeaders = { cookie: `authjs.session-token=${sessionToken}` };
@@ -209,7 +230,11 @@ async function main() {
     const overdueReviews = await prisma.review.count({ where: { status: "OPEN", dueAt: { lt: new Date() } } });
 
     // The cursor for a deep API page: the row 90,000 places into the default order.
-    const deep = await prisma.aiIdentity.findFirstOrThrow({ orderBy: [{ name: "asc" }, { id: "asc" }], skip: 90_000, select: { id: true } });
+    const deep = await prisma.aiIdentity.findFirstOrThrow({
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      skip: 90_000,
+      select: { id: true },
+    });
 
     if (!(await buildIsCurrent())) {
       console.log("Building the app…");
@@ -221,11 +246,19 @@ async function main() {
     const fixedGroups: { title: string; requests: (Request & { name: string })[] }[] = [
       {
         title: "Inventory page (GET /inventory, signed in)",
-        requests: pageScenarios.map((scenario) => ({ name: scenario.name, url: `${BASE}/inventory?${scenario.query}`, headers: pageHeaders })),
+        requests: pageScenarios.map((scenario) => ({
+          name: scenario.name,
+          url: `${BASE}/inventory?${scenario.query}`,
+          headers: pageHeaders,
+        })),
       },
       {
         title: "List API (GET /api/v1/identities?limit=100)",
-        requests: apiScenarios.map((scenario) => ({ name: scenario.name, url: `${BASE}/api/v1/identities?limit=100&${scenario.query}`, headers: apiHeaders })),
+        requests: apiScenarios.map((scenario) => ({
+          name: scenario.name,
+          url: `${BASE}/api/v1/identities?limit=100&${scenario.query}`,
+          headers: apiHeaders,
+        })),
       },
       {
         title: `Reviews (${openReviews} open, ${overdueReviews} overdue)`,
@@ -241,10 +274,30 @@ async function main() {
     const combinations = filterCombinations(4 * COMBINATIONS, COMBINATION_SEED);
     const slice = (index: number) => combinations.slice(index * COMBINATIONS, (index + 1) * COMBINATIONS);
     const randomScenarios: { name: string; clients: number; combos: string[]; to: (query: string) => Request }[] = [
-      { name: "list API, 1 client", clients: 1, combos: slice(0), to: (query: string) => ({ url: `${BASE}/api/v1/identities?limit=100&${query}`, headers: apiHeaders }) },
-      { name: "list API, 4 clients", clients: 4, combos: slice(1), to: (query: string) => ({ url: `${BASE}/api/v1/identities?limit=100&${query}`, headers: apiHeaders }) },
-      { name: "inventory page, 1 client", clients: 1, combos: slice(2), to: (query: string) => ({ url: `${BASE}/inventory?${query}`, headers: pageHeaders }) },
-      { name: "inventory page, 4 clients", clients: 4, combos: slice(3), to: (query: string) => ({ url: `${BASE}/inventory?${query}`, headers: pageHeaders }) },
+      {
+        name: "list API, 1 client",
+        clients: 1,
+        combos: slice(0),
+        to: (query: string) => ({ url: `${BASE}/api/v1/identities?limit=100&${query}`, headers: apiHeaders }),
+      },
+      {
+        name: "list API, 4 clients",
+        clients: 4,
+        combos: slice(1),
+        to: (query: string) => ({ url: `${BASE}/api/v1/identities?limit=100&${query}`, headers: apiHeaders }),
+      },
+      {
+        name: "inventory page, 1 client",
+        clients: 1,
+        combos: slice(2),
+        to: (query: string) => ({ url: `${BASE}/inventory?${query}`, headers: pageHeaders }),
+      },
+      {
+        name: "inventory page, 4 clients",
+        clients: 4,
+        combos: slice(3),
+        to: (query: string) => ({ url: `${BASE}/inventory?${query}`, headers: pageHeaders }),
+      },
     ];
 
     const runs: Run[] = [];
@@ -281,19 +334,34 @@ async function main() {
         }
       }
       if (PARTS.has("random")) {
-        printHeader(`Random filter combinations (2–5 filters, a sort and a direction, seed ${COMBINATION_SEED}), ${COMBINATIONS} distinct ones per scenario, each asked once, after one warm-up:`);
+        printHeader(
+          `Random filter combinations (2–5 filters, a sort and a direction, seed ${COMBINATION_SEED}), ${COMBINATIONS} distinct ones per scenario, each asked once, after one warm-up:`,
+        );
         for (const scenario of randomScenarios) {
           const warmUp = scenario.to("");
-          run.results.push((await measure("Random combinations", scenario.name, warmUp, scenario.combos.map(scenario.to), scenario.clients)).result);
+          run.results.push(
+            (await measure("Random combinations", scenario.name, warmUp, scenario.combos.map(scenario.to), scenario.clients)).result,
+          );
         }
       }
       if (PARTS.has("export")) {
         const before = memoryOf(server.pid!);
         const exportRun = await timed(`${BASE}/inventory/export`, pageHeaders);
         const after = memoryOf(server.pid!);
-        run.export = { seconds: exportRun.ms / 1000, mib: exportRun.bytes / 1_048_576, status: exportRun.status, rssBeforeMb: before.rssMb, rssAfterMb: after.rssMb, peakMb: after.peakMb };
-        console.log(`\nCSV export of every identity (GET /inventory/export): ${run.export.seconds.toFixed(2)} s, ${run.export.mib.toFixed(1)} MiB, status ${exportRun.status}`);
-        console.log(`  server memory: RSS ${before.rssMb.toFixed(0)} MiB before, ${after.rssMb.toFixed(0)} MiB after; peak ${before.peakMb.toFixed(0)} → ${after.peakMb.toFixed(0)} MiB`);
+        run.export = {
+          seconds: exportRun.ms / 1000,
+          mib: exportRun.bytes / 1_048_576,
+          status: exportRun.status,
+          rssBeforeMb: before.rssMb,
+          rssAfterMb: after.rssMb,
+          peakMb: after.peakMb,
+        };
+        console.log(
+          `\nCSV export of every identity (GET /inventory/export): ${run.export.seconds.toFixed(2)} s, ${run.export.mib.toFixed(1)} MiB, status ${exportRun.status}`,
+        );
+        console.log(
+          `  server memory: RSS ${before.rssMb.toFixed(0)} MiB before, ${after.rssMb.toFixed(0)} MiB after; peak ${before.peakMb.toFixed(0)} → ${after.peakMb.toFixed(0)} MiB`,
+        );
       }
       await stopServer();
       run.loadAfter = load();
@@ -303,7 +371,10 @@ async function main() {
 
     if (runs.length > 1) printSideBySide(runs);
     if (options.json) {
-      writeFileSync(options.json, `${JSON.stringify({ at: new Date().toISOString(), repeat: REPEAT, combinations: COMBINATIONS, seed: COMBINATION_SEED, runs }, null, 2)}\n`);
+      writeFileSync(
+        options.json,
+        `${JSON.stringify({ at: new Date().toISOString(), repeat: REPEAT, combinations: COMBINATIONS, seed: COMBINATION_SEED, runs }, null, 2)}\n`,
+      );
       console.log(`\nWrote ${options.json}.`);
     }
   } finally {

@@ -7,7 +7,10 @@ const run = promisify(execFile);
 /** Runs `npm start`'s script with the given environment; it must stop before touching any database. */
 async function start(env: Record<string, string>) {
   try {
-    await run("npx", ["tsx", "scripts/start.ts"], { env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 20_000 });
+    await run("npx", ["tsx", "scripts/start.ts"], {
+      env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      timeout: 20_000,
+    });
     return { code: 0, stderr: "" };
   } catch (error) {
     const failed = error as { code: number; stderr: string };
@@ -54,4 +57,3 @@ describe("npm start in demo mode", () => {
     }
   });
 });
-

@@ -74,7 +74,9 @@ async function main() {
   // In demo mode only this machine may connect unless the operator chose a HOST.
   const host = config.HOST ?? (demo ? "127.0.0.1" : undefined);
   if (demo && config.HOST && !isLoopbackHost(config.HOST)) {
-    log(`WARNING: demo mode on HOST=${config.HOST}: anyone who can reach port ${config.PORT} can sign in as any demo user, the admin included.`);
+    log(
+      `WARNING: demo mode on HOST=${config.HOST}: anyone who can reach port ${config.PORT} can sign in as any demo user, the admin included.`,
+    );
   }
   const listen = ["-p", String(config.PORT), ...(host ? ["-H", host] : [])];
   // The web server signs nothing: only the worker (and the CLI) need the audit signing key.

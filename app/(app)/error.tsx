@@ -15,7 +15,16 @@ export default function AppError({ error, reset }: { error: Error & { digest?: s
     <>
       <PageHeader title="Something went wrong" />
       <EmptyState title="This page could not be shown">
-        <p>Nothing was changed by showing it. Try again; if it keeps failing, tell your Warrant administrator{error.digest ? <> and quote <code>{error.digest}</code></> : null}.</p>
+        <p>
+          Nothing was changed by showing it. Try again; if it keeps failing, tell your Warrant administrator
+          {error.digest ? (
+            <>
+              {" "}
+              and quote <code>{error.digest}</code>
+            </>
+          ) : null}
+          .
+        </p>
         <p className="mt-3 flex items-center justify-center gap-3">
           <Button type="button" onClick={reset}>
             Try again

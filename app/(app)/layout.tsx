@@ -22,7 +22,15 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             {actor.label}
           </span>
           <span className="flex gap-1" data-testid="current-roles">
-            {actor.roles.length === 0 ? <Badge>Owner</Badge> : actor.roles.map((role) => <Badge key={role} tone="blue">{ROLE_LABELS[role]}</Badge>)}
+            {actor.roles.length === 0 ? (
+              <Badge>Owner</Badge>
+            ) : (
+              actor.roles.map((role) => (
+                <Badge key={role} tone="blue">
+                  {ROLE_LABELS[role]}
+                </Badge>
+              ))
+            )}
           </span>
           <form action={signOutAction}>
             <button type="submit" className="text-slate-600 underline-offset-2 hover:underline">

@@ -23,7 +23,10 @@ export default async function DashboardPage() {
 
   return (
     <>
-      <PageHeader title="Dashboard" description="Every AI tool that can authenticate or act in your systems, at a glance. Every number opens the identities it counts." />
+      <PageHeader
+        title="Dashboard"
+        description="Every AI tool that can authenticate or act in your systems, at a glance. Every number opens the identities it counts."
+      />
 
       <section aria-labelledby="by-status" className="mb-6">
         <h2 id="by-status" className="mb-2 text-sm font-semibold text-slate-700">
@@ -35,7 +38,11 @@ export default async function DashboardPage() {
         <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
           {dashboard.byStatus.map((item) => (
             <li key={item.status}>
-              <Link href={inventoryHref(item.query)} data-testid={`status-count-${item.status}`} className="block rounded-md border border-slate-200 bg-white p-3 hover:border-slate-400">
+              <Link
+                href={inventoryHref(item.query)}
+                data-testid={`status-count-${item.status}`}
+                className="block rounded-md border border-slate-200 bg-white p-3 hover:border-slate-400"
+              >
                 <IdentityStatusBadge status={item.status} />
                 <span className="mt-1 block text-2xl font-semibold tabular-nums">{item.count}</span>
               </Link>
@@ -45,13 +52,21 @@ export default async function DashboardPage() {
       </section>
 
       <section aria-labelledby="attention" className="mb-6">
-        <h2 id="attention" className="mb-2 text-sm font-semibold text-slate-700">Needs attention</h2>
+        <h2 id="attention" className="mb-2 text-sm font-semibold text-slate-700">
+          Needs attention
+        </h2>
         <ul className="grid grid-cols-2 gap-2 lg:grid-cols-5">
           {dashboard.attention.map(({ key, item }) => (
             <li key={key}>
-              <Link href={inventoryHref(item.query)} data-testid={`attention-${key}`} className="block rounded-md border border-slate-200 bg-white p-3 hover:border-slate-400">
+              <Link
+                href={inventoryHref(item.query)}
+                data-testid={`attention-${key}`}
+                className="block rounded-md border border-slate-200 bg-white p-3 hover:border-slate-400"
+              >
                 <span className="block text-xs text-slate-600">{item.label}</span>
-                <span className={`mt-1 block text-2xl font-semibold tabular-nums ${item.count > 0 ? "text-amber-700" : ""}`}>{item.count}</span>
+                <span className={`mt-1 block text-2xl font-semibold tabular-nums ${item.count > 0 ? "text-amber-700" : ""}`}>
+                  {item.count}
+                </span>
               </Link>
             </li>
           ))}
@@ -62,39 +77,77 @@ export default async function DashboardPage() {
         <ChartPanel title="Risk tier (identities in use)" items={dashboard.byRisk} testId="risk">
           <LinkedBarChart
             title="Risk tier"
-            bars={dashboard.byRisk.map((item) => ({ label: item.label, count: item.count, href: inventoryHref(item.query), color: RISK_COLORS[item.tier] }))}
+            bars={dashboard.byRisk.map((item) => ({
+              label: item.label,
+              count: item.count,
+              href: inventoryHref(item.query),
+              color: RISK_COLORS[item.tier],
+            }))}
           />
         </ChartPanel>
-        <ChartPanel title="Credential age (identities with an active credential of that age)" items={dashboard.credentialAge} testId="credential-age">
+        <ChartPanel
+          title="Credential age (identities with an active credential of that age)"
+          items={dashboard.credentialAge}
+          testId="credential-age"
+        >
           <LinkedBarChart
             title="Credential age"
-            bars={dashboard.credentialAge.map((item, index) => ({ label: item.label, count: item.count, href: inventoryHref(item.query), color: AGE_COLORS[index]! }))}
+            bars={dashboard.credentialAge.map((item, index) => ({
+              label: item.label,
+              count: item.count,
+              href: inventoryHref(item.query),
+              color: AGE_COLORS[index]!,
+            }))}
           />
         </ChartPanel>
       </div>
 
       <section aria-labelledby="kind-env" className="mt-4 rounded-md border border-slate-200 bg-white p-3">
-        <h2 id="kind-env" className="mb-2 text-sm font-semibold text-slate-700">Identities in use by kind and environment</h2>
+        <h2 id="kind-env" className="mb-2 text-sm font-semibold text-slate-700">
+          Identities in use by kind and environment
+        </h2>
         <StackedBarChart
           title="Identities by kind and environment"
           series={ENVIRONMENT_SERIES}
-          rows={dashboard.byKindAndEnvironment.map((row) => ({ label: row.label, ...Object.fromEntries(row.cells.map((cell) => [cell.environment, cell.count])) }))}
-          hrefFor={Object.fromEntries(dashboard.byKindAndEnvironment.map((row) => [row.label, Object.fromEntries(row.cells.map((cell) => [cell.environment, inventoryHref(cell.query)]))]))}
+          rows={dashboard.byKindAndEnvironment.map((row) => ({
+            label: row.label,
+            ...Object.fromEntries(row.cells.map((cell) => [cell.environment, cell.count])),
+          }))}
+          hrefFor={Object.fromEntries(
+            dashboard.byKindAndEnvironment.map((row) => [
+              row.label,
+              Object.fromEntries(row.cells.map((cell) => [cell.environment, inventoryHref(cell.query)])),
+            ]),
+          )}
         />
         <table className="mt-3 w-full text-left text-sm" data-testid="kind-env-table">
           <thead className="text-xs text-slate-600">
             <tr>
-              <th scope="col" className="py-1 font-medium">Kind</th>
-              {ENVIRONMENT_SERIES.map((serie) => <th key={serie.key} scope="col" className="py-1 font-medium">{serie.label}</th>)}
+              <th scope="col" className="py-1 font-medium">
+                Kind
+              </th>
+              {ENVIRONMENT_SERIES.map((serie) => (
+                <th key={serie.key} scope="col" className="py-1 font-medium">
+                  {serie.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {dashboard.byKindAndEnvironment.map((row) => (
               <tr key={row.kind}>
-                <th scope="row" className="py-1 font-normal">{row.label}</th>
+                <th scope="row" className="py-1 font-normal">
+                  {row.label}
+                </th>
                 {row.cells.map((cell) => (
                   <td key={cell.environment} className="py-1 tabular-nums">
-                    <Link href={inventoryHref(cell.query)} className="text-sky-700 hover:underline" aria-label={`${cell.label}: ${cell.count}`}>{cell.count}</Link>
+                    <Link
+                      href={inventoryHref(cell.query)}
+                      className="text-sky-700 hover:underline"
+                      aria-label={`${cell.label}: ${cell.count}`}
+                    >
+                      {cell.count}
+                    </Link>
                   </td>
                 ))}
               </tr>
@@ -106,7 +159,17 @@ export default async function DashboardPage() {
   );
 }
 
-function ChartPanel({ title, items, testId, children }: { title: string; items: LinkedCount[]; testId: string; children: React.ReactNode }) {
+function ChartPanel({
+  title,
+  items,
+  testId,
+  children,
+}: {
+  title: string;
+  items: LinkedCount[];
+  testId: string;
+  children: React.ReactNode;
+}) {
   return (
     <section className="rounded-md border border-slate-200 bg-white p-3" aria-label={title}>
       <h2 className="mb-2 text-sm font-semibold text-slate-700">{title}</h2>

@@ -39,7 +39,9 @@ export function CreateApiTokenForm({ action }: { action: Action }) {
         </fieldset>
       </div>
       <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>Create token</Button>
+        <Button type="submit" disabled={pending}>
+          Create token
+        </Button>
         <FormMessage state={state} />
       </div>
       {secret ? (
@@ -56,7 +58,9 @@ export function RevokeApiTokenButton({ tokenId, name, action }: { tokenId: strin
   return (
     <form action={formAction} className="flex items-center gap-2" aria-label={`Revoke ${name}`}>
       <input type="hidden" name="tokenId" value={tokenId} />
-      <Button type="submit" variant="danger" disabled={pending}>Revoke</Button>
+      <Button type="submit" variant="danger" disabled={pending}>
+        Revoke
+      </Button>
       <FormMessage state={state} />
     </form>
   );

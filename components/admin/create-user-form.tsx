@@ -16,7 +16,9 @@ export function CreateUserForm({ action }: { action: Action }) {
   return (
     <form action={formAction} className="space-y-2 rounded-md border border-slate-200 bg-white p-3" aria-label="Add a user">
       <h3 className="text-sm font-semibold">Add a user</h3>
-      <p className="text-xs text-slate-600">People who sign in with SSO are added automatically. Add someone here to give them roles before their first sign-in.</p>
+      <p className="text-xs text-slate-600">
+        People who sign in with SSO are added automatically. Add someone here to give them roles before their first sign-in.
+      </p>
       <div className="grid grid-cols-2 gap-2">
         <label className="text-xs font-medium text-slate-700">
           Email
@@ -39,7 +41,9 @@ export function CreateUserForm({ action }: { action: Action }) {
       </fieldset>
       <FieldError state={state} name="roles" />
       <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>Add user</Button>
+        <Button type="submit" disabled={pending}>
+          Add user
+        </Button>
         <FormMessage state={state} />
       </div>
     </form>

@@ -19,13 +19,21 @@ export function UserRoleForm({ userId, email, roles, action }: { userId: string;
           <input type="checkbox" name="roles" value={role} defaultChecked={roles.includes(role)} /> {ROLE_LABELS[role]}
         </label>
       ))}
-      <Button type="submit" variant="secondary" disabled={pending}>Save roles</Button>
+      <Button type="submit" variant="secondary" disabled={pending}>
+        Save roles
+      </Button>
       <FormMessage state={state} />
     </form>
   );
 }
 
-export function UserActiveToggle({ userId, email, active, deactivate, reactivate }: {
+export function UserActiveToggle({
+  userId,
+  email,
+  active,
+  deactivate,
+  reactivate,
+}: {
   userId: string;
   email: string;
   active: boolean;
@@ -36,7 +44,9 @@ export function UserActiveToggle({ userId, email, active, deactivate, reactivate
   return (
     <form action={formAction} className="flex items-center gap-2" aria-label={`${active ? "Deactivate" : "Reactivate"} ${email}`}>
       <input type="hidden" name="userId" value={userId} />
-      <Button type="submit" variant={active ? "danger" : "secondary"} disabled={pending}>{active ? "Deactivate" : "Reactivate"}</Button>
+      <Button type="submit" variant={active ? "danger" : "secondary"} disabled={pending}>
+        {active ? "Deactivate" : "Reactivate"}
+      </Button>
       <FormMessage state={state} />
     </form>
   );

@@ -24,7 +24,13 @@ export function LinkedBarChart({ bars, title }: { bars: LinkedBar[]; title: stri
           <XAxis dataKey="label" tick={{ fontSize: 11, fill: "#475569" }} interval={0} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#475569" }} />
           <Tooltip cursor={{ fill: "#f1f5f9" }} />
-          <Bar dataKey="count" name="Identities" isAnimationActive={false} cursor="pointer" onClick={(entry) => router.push((entry.payload as LinkedBar).href)}>
+          <Bar
+            dataKey="count"
+            name="Identities"
+            isAnimationActive={false}
+            cursor="pointer"
+            onClick={(entry) => router.push((entry.payload as LinkedBar).href)}
+          >
             {bars.map((bar) => (
               <Cell key={bar.label} fill={bar.color} />
             ))}

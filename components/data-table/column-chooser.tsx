@@ -12,7 +12,11 @@ const noSubscription = () => () => undefined;
  * until the page is interactive; a click before that would be undone.
  */
 export function ColumnChooser<Row extends RowData>({ table }: { table: Pick<Table<DataTableFeatures, Row>, "getAllLeafColumns"> }) {
-  const interactive = useSyncExternalStore(noSubscription, () => true, () => false);
+  const interactive = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const columns = table.getAllLeafColumns().filter((column) => column.getCanHide());
   const hiddenCount = columns.filter((column) => !column.getIsVisible()).length;
   return (

@@ -52,7 +52,12 @@ export interface DataTableProps<Row extends RowData> {
 }
 
 function parseHidden(value: string | null): ColumnVisibilityState {
-  return Object.fromEntries((value ?? "").split(",").filter(Boolean).map((id) => [id, false]));
+  return Object.fromEntries(
+    (value ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((id) => [id, false]),
+  );
 }
 
 export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
@@ -128,7 +133,10 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     },
     onColumnVisibilityChange: (updater: Updater<ColumnVisibilityState>) => {
       const next = functionalUpdate(updater, columnVisibility);
-      const hidden = Object.entries(next).filter(([, visible]) => visible === false).map(([id]) => id).join(",");
+      const hidden = Object.entries(next)
+        .filter(([, visible]) => visible === false)
+        .map(([id]) => id)
+        .join(",");
       // visibilityParam keeps tracking the URL: it catches up when the router
       // reports the new address, so this render does not undo the change.
       setColumnVisibility(next);
@@ -146,7 +154,11 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
         <ColumnChooser table={table} />
       </div>
       {selectionActions && selectedIds.length > 0 ? (
-        <div role="region" aria-label="Selected rows" className="flex flex-wrap items-center gap-3 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm">
+        <div
+          role="region"
+          aria-label="Selected rows"
+          className="flex flex-wrap items-center gap-3 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm"
+        >
           <span className="font-medium text-sky-900">
             {selectedIds.length} {selectedIds.length === 1 ? props.noun.one : props.noun.many} selected
           </span>
@@ -176,7 +188,9 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
                           title={`Sort by ${label}`}
                         >
                           <table.FlexRender header={header} />
-                          <span aria-hidden="true" className="text-slate-400">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}</span>
+                          <span aria-hidden="true" className="text-slate-400">
+                            {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                          </span>
                         </button>
                       ) : (
                         <table.FlexRender header={header} />
@@ -189,7 +203,12 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
           </thead>
           <tbody className="divide-y divide-slate-100">
             {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} data-row-id={row.id} data-selected={(selectable && row.getIsSelected()) || undefined} className="data-selected:bg-sky-50">
+              <tr
+                key={row.id}
+                data-row-id={row.id}
+                data-selected={(selectable && row.getIsSelected()) || undefined}
+                className="data-selected:bg-sky-50"
+              >
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id} className={`px-2 py-1.5 align-top first:pl-3 ${cell.column.columnDef.meta?.cellClassName ?? ""}`}>
                     <table.FlexRender cell={cell} />
@@ -199,9 +218,19 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
             ))}
           </tbody>
         </table>
-        {data.length === 0 ? <div className="p-6 text-center text-sm text-slate-600">{props.empty ?? `No ${props.noun.many} match.`}</div> : null}
+        {data.length === 0 ? (
+          <div className="p-6 text-center text-sm text-slate-600">{props.empty ?? `No ${props.noun.many} match.`}</div>
+        ) : null}
       </div>
-      <Pager table={table} page={page} pageSize={pageSize} pageSizes={props.pageSizes} rowCount={rowCount} rowCountIsExact={props.rowCountIsExact ?? true} noun={props.noun} />
+      <Pager
+        table={table}
+        page={page}
+        pageSize={pageSize}
+        pageSizes={props.pageSizes}
+        rowCount={rowCount}
+        rowCountIsExact={props.rowCountIsExact ?? true}
+        noun={props.noun}
+      />
     </div>
   );
 }

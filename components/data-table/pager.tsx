@@ -44,14 +44,36 @@ export function Pager<Row extends RowData>({
             className="rounded border border-slate-300 bg-white px-1.5 py-1 text-sm"
           >
             {pageSizes.map((size) => (
-              <option key={size} value={size}>{size}</option>
+              <option key={size} value={size}>
+                {size}
+              </option>
             ))}
           </select>
         </label>
-        <Button type="button" variant="secondary" onClick={() => table.firstPage()} disabled={!table.getCanPreviousPage()} aria-label="First page">«</Button>
-        <Button type="button" variant="secondary" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>Previous</Button>
-        <Button type="button" variant="secondary" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()}>Next</Button>
-        <Button type="button" variant="secondary" onClick={() => table.lastPage()} disabled={!table.getCanNextPage()} aria-label="Last page">»</Button>
+        <Button
+          type="button"
+          variant="secondary"
+          onClick={() => table.firstPage()}
+          disabled={!table.getCanPreviousPage()}
+          aria-label="First page"
+        >
+          «
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>
+          Previous
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()}>
+          Next
+        </Button>
+        <Button
+          type="button"
+          variant="secondary"
+          onClick={() => table.lastPage()}
+          disabled={!table.getCanNextPage()}
+          aria-label="Last page"
+        >
+          »
+        </Button>
       </div>
     </nav>
   );

@@ -9,7 +9,10 @@ export function SelectAllCheckbox<Row extends RowData>({
   table,
   noun,
 }: {
-  table: Pick<Table<DataTableFeatures, Row>, "getIsAllPageRowsSelected" | "getIsSomePageRowsSelected" | "getToggleAllPageRowsSelectedHandler">;
+  table: Pick<
+    Table<DataTableFeatures, Row>,
+    "getIsAllPageRowsSelected" | "getIsSomePageRowsSelected" | "getToggleAllPageRowsSelectedHandler"
+  >;
   noun: string;
 }) {
   const ref = useRef<HTMLInputElement>(null);
@@ -19,6 +22,12 @@ export function SelectAllCheckbox<Row extends RowData>({
     if (ref.current) ref.current.indeterminate = some && !all;
   }, [some, all]);
   return (
-    <input ref={ref} type="checkbox" aria-label={`Select all ${noun} on this page`} checked={all} onChange={table.getToggleAllPageRowsSelectedHandler()} />
+    <input
+      ref={ref}
+      type="checkbox"
+      aria-label={`Select all ${noun} on this page`}
+      checked={all}
+      onChange={table.getToggleAllPageRowsSelectedHandler()}
+    />
   );
 }

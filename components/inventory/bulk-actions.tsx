@@ -41,28 +41,53 @@ export function BulkActions({
           <input type="hidden" name="action" value="assign_owner" />
           {ids}
           <PersonPicker name="ownerId" label="New owner" assignable required className="w-64" />
-          <Button type="submit" variant="secondary" disabled={pending}>Assign owner</Button>
+          <Button type="submit" variant="secondary" disabled={pending}>
+            Assign owner
+          </Button>
         </form>
       ) : null}
       {canWrite ? (
         confirming === "open_review" ? (
-          <form action={openReviewAction} aria-label="Open a review of the selected identities" className="flex flex-wrap items-center gap-2">
+          <form
+            action={openReviewAction}
+            aria-label="Open a review of the selected identities"
+            className="flex flex-wrap items-center gap-2"
+          >
             <input type="hidden" name="action" value="open_review" />
             {ids}
             <label className="flex items-center gap-1 text-xs text-slate-700">
               Due
-              <input type="date" name="dueAt" className="rounded border border-slate-300 px-1.5 py-0.5 text-sm" aria-describedby="bulk-review-due-hint" />
+              <input
+                type="date"
+                name="dueAt"
+                className="rounded border border-slate-300 px-1.5 py-0.5 text-sm"
+                aria-describedby="bulk-review-due-hint"
+              />
             </label>
-            <span id="bulk-review-due-hint" className="sr-only">Leave empty for {DEFAULT_REVIEW_WINDOW_DAYS} days from today</span>
+            <span id="bulk-review-due-hint" className="sr-only">
+              Leave empty for {DEFAULT_REVIEW_WINDOW_DAYS} days from today
+            </span>
             <label className="flex items-center gap-1 text-xs text-slate-700">
               Reason
-              <input type="text" name="reason" maxLength={500} className="w-56 rounded border border-slate-300 px-1.5 py-0.5 text-sm" placeholder="e.g. quarterly access review" />
+              <input
+                type="text"
+                name="reason"
+                maxLength={500}
+                className="w-56 rounded border border-slate-300 px-1.5 py-0.5 text-sm"
+                placeholder="e.g. quarterly access review"
+              />
             </label>
-            <Button type="submit" disabled={pending}>Open review of {count}</Button>
-            <Button type="button" variant="secondary" onClick={() => setConfirming(null)}>Cancel</Button>
+            <Button type="submit" disabled={pending}>
+              Open review of {count}
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setConfirming(null)}>
+              Cancel
+            </Button>
           </form>
         ) : (
-          <Button type="button" variant="secondary" onClick={() => setConfirming("open_review")}>Open a review…</Button>
+          <Button type="button" variant="secondary" onClick={() => setConfirming("open_review")}>
+            Open a review…
+          </Button>
         )
       ) : null}
       {canWrite ? (
@@ -71,11 +96,17 @@ export function BulkActions({
             <input type="hidden" name="action" value="suspend" />
             {ids}
             <span className="text-xs text-slate-700">Suspend {count}?</span>
-            <Button type="submit" variant="danger" disabled={pending}>Confirm suspend</Button>
-            <Button type="button" variant="secondary" onClick={() => setConfirming(null)}>Cancel</Button>
+            <Button type="submit" variant="danger" disabled={pending}>
+              Confirm suspend
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setConfirming(null)}>
+              Cancel
+            </Button>
           </form>
         ) : (
-          <Button type="button" variant="danger" onClick={() => setConfirming("suspend")}>Suspend…</Button>
+          <Button type="button" variant="danger" onClick={() => setConfirming("suspend")}>
+            Suspend…
+          </Button>
         )
       ) : null}
       <a href={exportHref} download className="text-sm text-sky-700 hover:underline">

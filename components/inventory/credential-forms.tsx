@@ -16,21 +16,73 @@ export function AddCredentialForm({ identityId, action }: { identityId: string; 
   const form = useMutationForm(action, { dates: { issuedAt: "start", expiresAt: "end", lastUsedAt: "start" } });
   const { state, value } = form;
   return (
-    <form key={form.formKey} action={form.formAction} aria-label="Record a credential" className="space-y-2 rounded-md border border-slate-200 bg-white p-3">
+    <form
+      key={form.formKey}
+      action={form.formAction}
+      aria-label="Record a credential"
+      className="space-y-2 rounded-md border border-slate-200 bg-white p-3"
+    >
       <h3 className="text-sm font-semibold">Record a credential</h3>
       <input type="hidden" name="identityId" value={identityId} />
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-4">
-        <SelectField label="Type" name="type" state={state} defaultValue={value("type")} options={optionsOf(CREDENTIAL_TYPE_LABELS)} emptyOption="Choose…" required />
-        <TextField label="Label" name="label" state={state} defaultValue={value("label")} required hint="What people call it, e.g. release PAT" />
-        <TextField label="Fingerprint" name="fingerprint" state={state} defaultValue={value("fingerprint")} required hint={SECRET_HINT} className="sm:col-span-2" />
+        <SelectField
+          label="Type"
+          name="type"
+          state={state}
+          defaultValue={value("type")}
+          options={optionsOf(CREDENTIAL_TYPE_LABELS)}
+          emptyOption="Choose…"
+          required
+        />
+        <TextField
+          label="Label"
+          name="label"
+          state={state}
+          defaultValue={value("label")}
+          required
+          hint="What people call it, e.g. release PAT"
+        />
+        <TextField
+          label="Fingerprint"
+          name="fingerprint"
+          state={state}
+          defaultValue={value("fingerprint")}
+          required
+          hint={SECRET_HINT}
+          className="sm:col-span-2"
+        />
         <TextField label="Issued" name="issuedAt" type="date" state={state} defaultValue={value("issuedAt")} required />
-        <TextField label="Expires" name="expiresAt" type="date" state={state} defaultValue={value("expiresAt")} hint="Empty means it never expires (long-lived)" />
+        <TextField
+          label="Expires"
+          name="expiresAt"
+          type="date"
+          state={state}
+          defaultValue={value("expiresAt")}
+          hint="Empty means it never expires (long-lived)"
+        />
         <TextField label="Last used" name="lastUsedAt" type="date" state={state} defaultValue={value("lastUsedAt")} />
-        <TextField label="Rotation period (days)" name="rotationPeriodDays" type="number" min={1} max={3650} state={state} defaultValue={value("rotationPeriodDays")} />
-        <TextField label="Vault path" name="vaultPath" state={state} defaultValue={value("vaultPath")} hint="Where the secret lives, e.g. secret/agents/release" className="sm:col-span-2" />
+        <TextField
+          label="Rotation period (days)"
+          name="rotationPeriodDays"
+          type="number"
+          min={1}
+          max={3650}
+          state={state}
+          defaultValue={value("rotationPeriodDays")}
+        />
+        <TextField
+          label="Vault path"
+          name="vaultPath"
+          state={state}
+          defaultValue={value("vaultPath")}
+          hint="Where the secret lives, e.g. secret/agents/release"
+          className="sm:col-span-2"
+        />
       </div>
       <div className="flex items-center gap-3">
-        <Button type="submit" disabled={form.pending}>Record credential</Button>
+        <Button type="submit" disabled={form.pending}>
+          Record credential
+        </Button>
         <FormMessage state={state} />
       </div>
     </form>
@@ -45,7 +97,9 @@ export function RotateCredentialForm({ credentialId, label, action }: { credenti
       <input type="hidden" name="credentialId" value={credentialId} />
       <TextField label="New fingerprint" name="fingerprint" state={state} defaultValue={value("fingerprint")} className="w-48" />
       <TextField label="New expiry" name="expiresAt" type="date" state={state} defaultValue={value("expiresAt")} className="w-36" />
-      <Button type="submit" variant="secondary" disabled={form.pending}>Rotate</Button>
+      <Button type="submit" variant="secondary" disabled={form.pending}>
+        Rotate
+      </Button>
       <FormMessage state={state} />
     </form>
   );
@@ -56,7 +110,9 @@ export function RevokeCredentialButton({ credentialId, label, action }: { creden
   return (
     <form key={form.formKey} action={form.formAction} aria-label={`Revoke ${label}`} className="flex items-center gap-2">
       <input type="hidden" name="credentialId" value={credentialId} />
-      <Button type="submit" variant="danger" disabled={form.pending}>Revoke</Button>
+      <Button type="submit" variant="danger" disabled={form.pending}>
+        Revoke
+      </Button>
       {form.state.status === "error" ? <FormMessage state={form.state} /> : null}
     </form>
   );

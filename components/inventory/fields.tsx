@@ -30,7 +30,15 @@ interface ControlProps {
   "aria-describedby"?: string;
 }
 
-function FieldFrame({ label, name, state, hint, required, className = "", children }: FieldProps & { children: (control: ControlProps) => ReactNode }) {
+function FieldFrame({
+  label,
+  name,
+  state,
+  hint,
+  required,
+  className = "",
+  children,
+}: FieldProps & { children: (control: ControlProps) => ReactNode }) {
   const id = useId();
   const invalid = state.status === "error" && Boolean(state.fields?.[name]);
   const describedBy = [hint ? `${id}-hint` : "", invalid ? `${id}-error` : ""].filter(Boolean).join(" ");
@@ -48,7 +56,12 @@ function FieldFrame({ label, name, state, hint, required, className = "", childr
         {label}
       </label>
       {/* Outside the label, so the field's name stays exactly its label; aria-required says it to screen readers. */}
-      {required ? <span aria-hidden="true" className="text-red-700"> *</span> : null}
+      {required ? (
+        <span aria-hidden="true" className="text-red-700">
+          {" "}
+          *
+        </span>
+      ) : null}
       {children(control)}
       {hint ? (
         <p id={`${id}-hint`} className="mt-0.5 text-slate-500">
@@ -79,7 +92,16 @@ export function TextField({
   );
 }
 
-export function TextAreaField({ label, name, state, hint, required, className, defaultValue, rows = 3 }: FieldProps & { defaultValue?: string; rows?: number }) {
+export function TextAreaField({
+  label,
+  name,
+  state,
+  hint,
+  required,
+  className,
+  defaultValue,
+  rows = 3,
+}: FieldProps & { defaultValue?: string; rows?: number }) {
   return (
     <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
       {(control) => <textarea {...control} rows={rows} defaultValue={defaultValue} />}

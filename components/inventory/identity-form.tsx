@@ -76,27 +76,66 @@ function IdentityFields({
       {identityId ? <input type="hidden" name="identityId" value={identityId} /> : null}
       <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold text-slate-800">What it is</legend>
-        <TextField label="Name" name="name" state={state} defaultValue={value("name")} required hint="Unique within its environment, e.g. claude-code-release-agent" />
-        <SelectField label="Kind" name="kind" state={state} defaultValue={value("kind")} options={optionsOf(KIND_LABELS)} required emptyOption={mode === "create" ? "Choose…" : undefined} />
+        <TextField
+          label="Name"
+          name="name"
+          state={state}
+          defaultValue={value("name")}
+          required
+          hint="Unique within its environment, e.g. claude-code-release-agent"
+        />
+        <SelectField
+          label="Kind"
+          name="kind"
+          state={state}
+          defaultValue={value("kind")}
+          options={optionsOf(KIND_LABELS)}
+          required
+          emptyOption={mode === "create" ? "Choose…" : undefined}
+        />
         <TextField label="Vendor" name="vendor" state={state} defaultValue={value("vendor")} hint="e.g. Anthropic, GitHub" />
         <TextField label="Product" name="product" state={state} defaultValue={value("product")} hint="e.g. Claude Code, Copilot" />
         <TextField label="Model" name="model" state={state} defaultValue={value("model")} />
-        <TextField label="External id" name="externalId" state={state} defaultValue={value("externalId")} hint="Its id in another inventory, if any" />
+        <TextField
+          label="External id"
+          name="externalId"
+          state={state}
+          defaultValue={value("externalId")}
+          hint="Its id in another inventory, if any"
+        />
         <TextAreaField label="Purpose" name="purpose" state={state} defaultValue={value("purpose")} required className="sm:col-span-2" />
       </fieldset>
 
       <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold text-slate-800">Where and how it acts</legend>
         {mode === "create" ? (
-          <SelectField label="Environment" name="environment" state={state} defaultValue={value("environment")} options={optionsOf(ENVIRONMENT_LABELS)} required emptyOption="Choose…" hint="One identity per environment" />
+          <SelectField
+            label="Environment"
+            name="environment"
+            state={state}
+            defaultValue={value("environment")}
+            options={optionsOf(ENVIRONMENT_LABELS)}
+            required
+            emptyOption="Choose…"
+            hint="One identity per environment"
+          />
         ) : (
           <div className="text-xs">
             <span className="font-medium text-slate-700">Environment</span>
-            <p className="mt-1 text-sm">{ENVIRONMENT_LABELS[value("environment") as keyof typeof ENVIRONMENT_LABELS] ?? value("environment")}</p>
+            <p className="mt-1 text-sm">
+              {ENVIRONMENT_LABELS[value("environment") as keyof typeof ENVIRONMENT_LABELS] ?? value("environment")}
+            </p>
             <p className="mt-0.5 text-slate-500">Fixed at registration: another environment is another identity.</p>
           </div>
         )}
-        <SelectField label="Autonomy" name="autonomy" state={state} defaultValue={value("autonomy") || "SUGGEST"} options={optionsOf(AUTONOMY_LABELS)} hint="Suggest: a person applies it. Autonomous: acts without one." />
+        <SelectField
+          label="Autonomy"
+          name="autonomy"
+          state={state}
+          defaultValue={value("autonomy") || "SUGGEST"}
+          options={optionsOf(AUTONOMY_LABELS)}
+          hint="Suggest: a person applies it. Autonomous: acts without one."
+        />
       </fieldset>
 
       <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
@@ -107,12 +146,28 @@ function IdentityFields({
           <div className="text-xs">
             <span className="font-medium text-slate-700">Owner</span>
             <input type="hidden" name="ownerId" value={value("ownerId")} />
-            <p className="mt-1 text-sm" data-testid="fixed-owner">{ownerLabel}</p>
+            <p className="mt-1 text-sm" data-testid="fixed-owner">
+              {ownerLabel}
+            </p>
             <p className="mt-0.5 text-slate-500">You own what you register; a security lead can register for someone else.</p>
           </div>
         )}
-        <SelectField label="Backup owner" name="backupOwnerId" state={state} defaultValue={value("backupOwnerId")} options={personOptions} emptyOption="None" />
-        <SelectField label="Team" name="teamId" state={state} defaultValue={value("teamId")} options={teams.map((team): [string, string] => [team.id, team.name])} emptyOption="None" />
+        <SelectField
+          label="Backup owner"
+          name="backupOwnerId"
+          state={state}
+          defaultValue={value("backupOwnerId")}
+          options={personOptions}
+          emptyOption="None"
+        />
+        <SelectField
+          label="Team"
+          name="teamId"
+          state={state}
+          defaultValue={value("teamId")}
+          options={teams.map((team): [string, string] => [team.id, team.name])}
+          emptyOption="None"
+        />
       </fieldset>
 
       <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
@@ -135,7 +190,11 @@ function IdentityFields({
           max={365}
           state={state}
           defaultValue={value("reviewCadenceDays") || "90"}
-          hint={mode === "edit" ? "Changing it schedules the next review that many days from today." : "The first review is due that many days from today."}
+          hint={
+            mode === "edit"
+              ? "Changing it schedules the next review that many days from today."
+              : "The first review is due that many days from today."
+          }
         />
       </fieldset>
 

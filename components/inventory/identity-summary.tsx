@@ -35,7 +35,11 @@ export function IdentitySummary({ identity }: { identity: IdentityDetail }) {
   return (
     <>
       {identity.orphanedAt ? (
-        <div role="note" data-testid="orphaned-banner" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <div
+          role="note"
+          data-testid="orphaned-banner"
+          className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
           <strong className="font-semibold">Orphaned</strong> since <LocalTime iso={identity.orphanedAt.toISOString()} />: its owner was
           deactivated. Reassign an owner so someone answers for it.
         </div>
@@ -52,13 +56,19 @@ export function IdentitySummary({ identity }: { identity: IdentityDetail }) {
             ))}
           </ul>
         ) : (
-          <p className="mt-2 text-sm text-slate-600">Nothing raises it: no sensitive reach, no risky autonomy, no neglected credentials, review on time.</p>
+          <p className="mt-2 text-sm text-slate-600">
+            Nothing raises it: no sensitive reach, no risky autonomy, no neglected credentials, review on time.
+          </p>
         )}
-        <p className="mt-2 text-xs text-slate-500">Computed from what it can reach, its permissions and autonomy, its credentials and its review date.</p>
+        <p className="mt-2 text-xs text-slate-500">
+          Computed from what it can reach, its permissions and autonomy, its credentials and its review date.
+        </p>
       </section>
 
       <section aria-labelledby="facts-heading" className="mb-6">
-        <h2 id="facts-heading" className="sr-only">Details</h2>
+        <h2 id="facts-heading" className="sr-only">
+          Details
+        </h2>
         <dl className="grid grid-cols-1 gap-x-6 gap-y-3 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-2 lg:grid-cols-3">
           <Item term="Status" testId="identity-status">
             <IdentityStatusBadge status={identity.status} />

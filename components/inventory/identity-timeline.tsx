@@ -3,7 +3,15 @@ import { LocalTime } from "@/components/local-time";
 import type { IdentityDetail } from "@/lib/inventory/identity-detail";
 
 /** The identity's audit events, newest first, each in a sentence. */
-export function IdentityTimeline({ events, truncated, auditLogLink }: { events: IdentityDetail["timeline"]; truncated: boolean; auditLogLink: boolean }) {
+export function IdentityTimeline({
+  events,
+  truncated,
+  auditLogLink,
+}: {
+  events: IdentityDetail["timeline"];
+  truncated: boolean;
+  auditLogLink: boolean;
+}) {
   if (events.length === 0) return <p className="text-sm text-slate-600">No recorded events yet.</p>;
   return (
     <>
@@ -24,7 +32,15 @@ export function IdentityTimeline({ events, truncated, auditLogLink }: { events: 
       </ol>
       {truncated ? (
         <p className="mt-2 text-xs text-slate-600">
-          Older events are in the {auditLogLink ? <Link href="/audit" className="text-sky-700 hover:underline">audit log</Link> : "audit log"}.
+          Older events are in the{" "}
+          {auditLogLink ? (
+            <Link href="/audit" className="text-sky-700 hover:underline">
+              audit log
+            </Link>
+          ) : (
+            "audit log"
+          )}
+          .
         </p>
       ) : null}
     </>

@@ -72,31 +72,43 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
 
       {rows.length > 0 ? (
         <TableFrame label="Rows in the file">
-            <TableHead>
-                <th scope="col" className="px-3 py-2 font-medium">Line</th>
-                <th scope="col" className="px-3 py-2 font-medium">Name</th>
-                <th scope="col" className="px-3 py-2 font-medium">Environment</th>
-                <th scope="col" className="px-3 py-2 font-medium">Result</th>
-                <th scope="col" className="px-3 py-2 font-medium">Problems</th>
-              </TableHead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((row) => (
-                <tr key={row.line} data-testid={`import-line-${row.line}`}>
-                  <td className="px-3 py-1.5 tabular-nums">{row.line}</td>
-                  <td className="px-3 py-1.5">{row.name}</td>
-                  <td className="px-3 py-1.5">{row.environment}</td>
-                  <td className="px-3 py-1.5"><Badge tone={ACTION_TONE[row.action]}>{row.action}</Badge></td>
-                  <td className="px-3 py-1.5 text-red-700">
-                    {Object.entries(row.errors ?? {}).map(([column, message]) => (
-                      <div key={column}>
-                        <span className="font-mono text-xs">{column}</span>: {message}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </TableFrame>
+          <TableHead>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Line
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Environment
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Result
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Problems
+            </th>
+          </TableHead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((row) => (
+              <tr key={row.line} data-testid={`import-line-${row.line}`}>
+                <td className="px-3 py-1.5 tabular-nums">{row.line}</td>
+                <td className="px-3 py-1.5">{row.name}</td>
+                <td className="px-3 py-1.5">{row.environment}</td>
+                <td className="px-3 py-1.5">
+                  <Badge tone={ACTION_TONE[row.action]}>{row.action}</Badge>
+                </td>
+                <td className="px-3 py-1.5 text-red-700">
+                  {Object.entries(row.errors ?? {}).map(([column, message]) => (
+                    <div key={column}>
+                      <span className="font-mono text-xs">{column}</span>: {message}
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableFrame>
       ) : null}
     </div>
   );

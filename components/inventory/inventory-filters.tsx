@@ -16,7 +16,11 @@ import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS, RISK_LABELS, STATUS_L
 const MULTI = [
   { name: "status", label: "Status", options: Object.values(IdentityStatus).map((value) => ({ value, label: STATUS_LABELS[value] })) },
   { name: "kind", label: "Kind", options: Object.values(IdentityKind).map((value) => ({ value, label: KIND_LABELS[value] })) },
-  { name: "environment", label: "Environment", options: Object.values(Environment).map((value) => ({ value, label: ENVIRONMENT_LABELS[value] })) },
+  {
+    name: "environment",
+    label: "Environment",
+    options: Object.values(Environment).map((value) => ({ value, label: ENVIRONMENT_LABELS[value] })),
+  },
   { name: "risk", label: "Risk tier", options: Object.values(RiskTier).map((value) => ({ value, label: RISK_LABELS[value] })) },
   { name: "autonomy", label: "Autonomy", options: Object.values(Autonomy).map((value) => ({ value, label: AUTONOMY_LABELS[value] })) },
 ] as const;
@@ -52,7 +56,10 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
     const params = new URLSearchParams(searchParams.toString());
     for (const name of [...FORM_PARAMS, "page"]) params.delete(name);
     for (const name of FORM_PARAMS) {
-      const values = form.getAll(name).map((value) => String(value).trim()).filter(Boolean);
+      const values = form
+        .getAll(name)
+        .map((value) => String(value).trim())
+        .filter(Boolean);
       if (values.length > 0) params.set(name, values.join(","));
     }
     navigate(params);
@@ -73,14 +80,32 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
   };
 
   return (
-    <form method="get" action="/inventory" onSubmit={apply} aria-label="Filters" className="space-y-2 rounded-md border border-slate-200 bg-white p-3">
+    <form
+      method="get"
+      action="/inventory"
+      onSubmit={apply}
+      aria-label="Filters"
+      className="space-y-2 rounded-md border border-slate-200 bg-white p-3"
+    >
       <div className="grid grid-cols-2 gap-2 md:grid-cols-4 xl:grid-cols-6">
         <label className="col-span-2 text-xs font-medium text-slate-700">
           Search
-          <input type="search" name="q" defaultValue={query.q ?? ""} placeholder="Name, vendor, product, model or purpose" className={inputClass} />
+          <input
+            type="search"
+            name="q"
+            defaultValue={query.q ?? ""}
+            placeholder="Name, vendor, product, model or purpose"
+            className={inputClass}
+          />
         </label>
         {MULTI.map((filter) => (
-          <MultiSelect key={filter.name} name={filter.name} label={filter.label} options={filter.options} selected={selected[filter.name] ?? []} />
+          <MultiSelect
+            key={filter.name}
+            name={filter.name}
+            label={filter.label}
+            options={filter.options}
+            selected={selected[filter.name] ?? []}
+          />
         ))}
         <PersonPicker name="ownerId" label="Owner" initial={owner} placeholder="Anyone" />
         <label className="text-xs font-medium text-slate-700">
@@ -88,13 +113,23 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
           <select name="teamId" defaultValue={query.teamId ?? ""} className={inputClass}>
             <option value="">Any team</option>
             {teams.map((team) => (
-              <option key={team.id} value={team.id}>{team.label}</option>
+              <option key={team.id} value={team.id}>
+                {team.label}
+              </option>
             ))}
           </select>
         </label>
         <label className="text-xs font-medium text-slate-700">
           Expires within (days)
-          <input type="number" name="expiresWithinDays" min={0} max={3650} step={1} defaultValue={query.expiresWithinDays ?? ""} className={inputClass} />
+          <input
+            type="number"
+            name="expiresWithinDays"
+            min={0}
+            max={3650}
+            step={1}
+            defaultValue={query.expiresWithinDays ?? ""}
+            className={inputClass}
+          />
         </label>
       </div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
@@ -104,7 +139,9 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
           </label>
         ))}
         <div className="ml-auto flex gap-2">
-          <Button type="button" variant="secondary" onClick={clear}>Clear filters</Button>
+          <Button type="button" variant="secondary" onClick={clear}>
+            Clear filters
+          </Button>
           <Button type="submit">Apply filters</Button>
         </div>
       </div>
@@ -113,7 +150,17 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
 }
 
 /** A compact multi-select: a disclosure of checkboxes whose summary shows what is chosen. */
-function MultiSelect({ name, label, options, selected }: { name: string; label: string; options: readonly { value: string; label: string }[]; selected: readonly string[] }) {
+function MultiSelect({
+  name,
+  label,
+  options,
+  selected,
+}: {
+  name: string;
+  label: string;
+  options: readonly { value: string; label: string }[];
+  selected: readonly string[];
+}) {
   const [checked, setChecked] = useState<readonly string[]>(selected);
   const chosen = options.filter((option) => checked.includes(option.value)).map((option) => option.label);
   function toggle(value: string, on: boolean) {

@@ -32,14 +32,49 @@ const COLUMNS: DataTableColumn<InventoryTableRow>[] = column.columns([
       </Link>
     ),
   }),
-  column.accessor("kind", { id: "kind", header: "Kind", meta: { label: "Kind", cellClassName: "whitespace-nowrap" }, cell: ({ row }) => KIND_LABELS[row.original.kind] }),
-  column.accessor("environment", { id: "environment", header: "Environment", meta: { label: "Environment" }, cell: ({ row }) => ENVIRONMENT_LABELS[row.original.environment] }),
-  column.accessor("status", { id: "status", header: "Status", meta: { label: "Status", cellClassName: "whitespace-nowrap" }, cell: ({ row }) => <IdentityStatusBadge status={row.original.status} /> }),
-  column.accessor("riskTier", { id: "riskTier", header: "Risk", meta: { label: "Risk tier", cellClassName: "whitespace-nowrap" }, cell: ({ row }) => <RiskTierBadge tier={row.original.riskTier} /> }),
+  column.accessor("kind", {
+    id: "kind",
+    header: "Kind",
+    meta: { label: "Kind", cellClassName: "whitespace-nowrap" },
+    cell: ({ row }) => KIND_LABELS[row.original.kind],
+  }),
+  column.accessor("environment", {
+    id: "environment",
+    header: "Environment",
+    meta: { label: "Environment" },
+    cell: ({ row }) => ENVIRONMENT_LABELS[row.original.environment],
+  }),
+  column.accessor("status", {
+    id: "status",
+    header: "Status",
+    meta: { label: "Status", cellClassName: "whitespace-nowrap" },
+    cell: ({ row }) => <IdentityStatusBadge status={row.original.status} />,
+  }),
+  column.accessor("riskTier", {
+    id: "riskTier",
+    header: "Risk",
+    meta: { label: "Risk tier", cellClassName: "whitespace-nowrap" },
+    cell: ({ row }) => <RiskTierBadge tier={row.original.riskTier} />,
+  }),
   column.accessor("ownerName", { id: "owner", header: "Owner", meta: { label: "Owner", cellClassName: "whitespace-nowrap" } }),
-  column.accessor("teamName", { id: "team", header: "Team", meta: { label: "Team", cellClassName: "whitespace-nowrap" }, cell: ({ row }) => row.original.teamName ?? "—" }),
-  column.accessor("autonomy", { id: "autonomy", header: "Autonomy", meta: { label: "Autonomy" }, cell: ({ row }) => AUTONOMY_LABELS[row.original.autonomy] }),
-  column.accessor("expiresAt", { id: "expiresAt", header: "Expires", meta: { label: "Expires", cellClassName: "whitespace-nowrap" }, cell: ({ row }) => <LocalTime iso={row.original.expiresAt} /> }),
+  column.accessor("teamName", {
+    id: "team",
+    header: "Team",
+    meta: { label: "Team", cellClassName: "whitespace-nowrap" },
+    cell: ({ row }) => row.original.teamName ?? "—",
+  }),
+  column.accessor("autonomy", {
+    id: "autonomy",
+    header: "Autonomy",
+    meta: { label: "Autonomy" },
+    cell: ({ row }) => AUTONOMY_LABELS[row.original.autonomy],
+  }),
+  column.accessor("expiresAt", {
+    id: "expiresAt",
+    header: "Expires",
+    meta: { label: "Expires", cellClassName: "whitespace-nowrap" },
+    cell: ({ row }) => <LocalTime iso={row.original.expiresAt} />,
+  }),
   column.accessor("nextReviewAt", {
     id: "nextReviewAt",
     header: "Next review",
@@ -123,8 +158,13 @@ export function InventoryTable({
         noun={NOUN}
         empty="No identities match these filters."
         toolbar={
-          <a href={exportQuery ? `/inventory/export?${exportQuery}` : "/inventory/export"} download className="text-sm text-sky-700 hover:underline">
-            Export this view as CSV ({totalIsExact ? "" : "more than "}{total.toLocaleString("en-US")} {total === 1 ? "identity" : "identities"})
+          <a
+            href={exportQuery ? `/inventory/export?${exportQuery}` : "/inventory/export"}
+            download
+            className="text-sm text-sky-700 hover:underline"
+          >
+            Export this view as CSV ({totalIsExact ? "" : "more than "}
+            {total.toLocaleString("en-US")} {total === 1 ? "identity" : "identities"})
           </a>
         }
         selectionActions={(selectedIds) => (

@@ -41,7 +41,10 @@ export function SavedViewsMenu({
           <ul aria-label="Saved views" className="divide-y divide-slate-100">
             {views.map((view) => (
               <li key={view.id} className="flex items-center gap-2 py-1">
-                <Link href={view.query ? `/inventory?${view.query}` : "/inventory"} className="min-w-0 flex-1 truncate text-sky-700 hover:underline">
+                <Link
+                  href={view.query ? `/inventory?${view.query}` : "/inventory"}
+                  className="min-w-0 flex-1 truncate text-sky-700 hover:underline"
+                >
                   {view.name}
                 </Link>
                 {view.shared ? <Badge tone="violet">Shared</Badge> : null}
@@ -64,7 +67,13 @@ export function SavedViewsMenu({
             <input type="hidden" name="query" value={searchParams.toString()} />
             <label className="block text-xs font-medium text-slate-700">
               Name of this view
-              <input name="name" required maxLength={80} className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 text-sm" aria-describedby="name-error" />
+              <input
+                name="name"
+                required
+                maxLength={80}
+                className="mt-0.5 block w-full rounded border border-slate-300 px-2 py-1 text-sm"
+                aria-describedby="name-error"
+              />
               <FieldError state={saveState} name="name" />
             </label>
             {canShare ? (
@@ -75,7 +84,9 @@ export function SavedViewsMenu({
             <FieldError state={saveState} name="shared" />
             <FieldError state={saveState} name="query" />
             <div className="flex items-center gap-3">
-              <Button type="submit" disabled={saving}>Save view</Button>
+              <Button type="submit" disabled={saving}>
+                Save view
+              </Button>
               <FormMessage state={saveState} />
             </div>
           </form>

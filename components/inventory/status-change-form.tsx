@@ -14,7 +14,15 @@ const BUTTONS: Record<StatusChange, { label: string; variant: "secondary" | "dan
 };
 
 /** One reason, one button per status change the viewer may make; the pressed button picks the action. */
-export function StatusChangeForm({ identityId, changes, actions }: { identityId: string; changes: StatusChange[]; actions: Record<StatusChange, ServerAction> }) {
+export function StatusChangeForm({
+  identityId,
+  changes,
+  actions,
+}: {
+  identityId: string;
+  changes: StatusChange[];
+  actions: Record<StatusChange, ServerAction>;
+}) {
   const form = useMutationForm(async (previous: ActionState, formData: FormData) => {
     const change = formData.get("change") as StatusChange | null;
     formData.delete("change");
@@ -23,16 +31,30 @@ export function StatusChangeForm({ identityId, changes, actions }: { identityId:
   });
   const { state, value } = form;
   return (
-    <form key={form.formKey} action={form.formAction} aria-label="Change status" className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3">
+    <form
+      key={form.formKey}
+      action={form.formAction}
+      aria-label="Change status"
+      className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3"
+    >
       <input type="hidden" name="identityId" value={identityId} />
-      <TextField label="Reason" name="reason" state={state} defaultValue={value("reason")} hint="Recorded in the audit log" className="w-80" />
+      <TextField
+        label="Reason"
+        name="reason"
+        state={state}
+        defaultValue={value("reason")}
+        hint="Recorded in the audit log"
+        className="w-80"
+      />
       {changes.map((change) => (
         <Button key={change} type="submit" name="change" value={change} variant={BUTTONS[change].variant} disabled={form.pending}>
           {BUTTONS[change].label}
         </Button>
       ))}
       <FormMessage state={state} />
-      <p className="w-full text-xs text-slate-500">Retiring revokes every grant and credential. Nothing is deleted: the record and its history stay.</p>
+      <p className="w-full text-xs text-slate-500">
+        Retiring revokes every grant and credential. Nothing is deleted: the record and its history stay.
+      </p>
     </form>
   );
 }

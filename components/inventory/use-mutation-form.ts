@@ -62,7 +62,11 @@ const noSubscription = () => () => {};
 
 /** False during server rendering and hydration, true afterwards: for values that depend on the viewer's zone. */
 export function useInBrowser(): boolean {
-  return useSyncExternalStore(noSubscription, () => true, () => false);
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 }
 
 function entriesOf(formData: FormData): [string, string][] {

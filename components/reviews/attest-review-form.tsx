@@ -34,7 +34,10 @@ function RadioGroup({
     <fieldset className="text-sm" aria-invalid={invalid || undefined} aria-describedby={invalid ? `${name}-error` : undefined}>
       <legend className="text-xs font-medium text-slate-700">
         {legend}
-        <span aria-hidden="true" className="text-red-700"> *</span>
+        <span aria-hidden="true" className="text-red-700">
+          {" "}
+          *
+        </span>
       </legend>
       <div className="mt-0.5 flex flex-wrap gap-x-4 gap-y-1">
         {options.map((option) => (
@@ -66,7 +69,12 @@ export function AttestReviewForm({
   const { state, value, values } = form;
   const ticked = new Set(values("grantIds"));
   return (
-    <form key={form.formKey} action={form.formAction} aria-label="Attest this review" className="space-y-3 rounded-md border border-slate-200 bg-white p-3">
+    <form
+      key={form.formKey}
+      action={form.formAction}
+      aria-label="Attest this review"
+      className="space-y-3 rounded-md border border-slate-200 bg-white p-3"
+    >
       <h3 className="text-sm font-semibold">Your attestation</h3>
       <input type="hidden" name="reviewId" value={reviewId} />
       {REVIEW_QUESTIONS.map((question) => (
@@ -93,10 +101,7 @@ export function AttestReviewForm({
           hint: OUTCOME_HINTS[outcome],
         }))}
       />
-      <fieldset
-        className="text-sm"
-        aria-describedby={state.status === "error" && state.fields?.grantIds ? "grantIds-error" : undefined}
-      >
+      <fieldset className="text-sm" aria-describedby={state.status === "error" && state.fields?.grantIds ? "grantIds-error" : undefined}>
         <legend className="text-xs font-medium text-slate-700">Grants to end (with “Reduce access”)</legend>
         {grants.length === 0 ? (
           <p className="text-xs text-slate-500">It holds no live grants.</p>
@@ -120,7 +125,9 @@ export function AttestReviewForm({
         hint="Required when an answer is no or the outcome is not keep. Auditors read it."
       />
       <div className="flex items-center gap-3">
-        <Button type="submit" disabled={form.pending}>Submit attestation</Button>
+        <Button type="submit" disabled={form.pending}>
+          Submit attestation
+        </Button>
         <FormMessage state={state} />
       </div>
     </form>

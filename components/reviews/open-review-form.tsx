@@ -13,11 +13,32 @@ export function OpenReviewForm({ identityId, action }: { identityId: string; act
   const form = useMutationForm(action, { dates: { dueAt: "end" }, onSuccess: (result) => flash(result.message) });
   const { state, value } = form;
   return (
-    <form key={form.formKey} action={form.formAction} aria-label="Open a review" className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3">
+    <form
+      key={form.formKey}
+      action={form.formAction}
+      aria-label="Open a review"
+      className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3"
+    >
       <input type="hidden" name="identityId" value={identityId} />
-      <TextField label="Due" name="dueAt" type="date" state={state} defaultValue={value("dueAt")} hint={`Empty: ${DEFAULT_REVIEW_WINDOW_DAYS} days from today`} />
-      <TextField label="Reason" name="reason" state={state} defaultValue={value("reason")} hint="Shown to the owner and recorded in the audit log" className="w-80" />
-      <Button type="submit" variant="secondary" disabled={form.pending}>Open a review</Button>
+      <TextField
+        label="Due"
+        name="dueAt"
+        type="date"
+        state={state}
+        defaultValue={value("dueAt")}
+        hint={`Empty: ${DEFAULT_REVIEW_WINDOW_DAYS} days from today`}
+      />
+      <TextField
+        label="Reason"
+        name="reason"
+        state={state}
+        defaultValue={value("reason")}
+        hint="Shown to the owner and recorded in the audit log"
+        className="w-80"
+      />
+      <Button type="submit" variant="secondary" disabled={form.pending}>
+        Open a review
+      </Button>
       <FormMessage state={state} />
     </form>
   );

@@ -23,8 +23,8 @@ export function OpenReviewSummary({ review, now }: { review: ReviewWithPeople; n
   return (
     <div className="rounded-md border border-slate-200 bg-white p-3 text-sm">
       <p>
-        <Badge tone={overdue ? "red" : "blue"}>{overdue ? "Review overdue" : "Review open"}</Badge>{" "}
-        due <LocalTime iso={review.dueAt.toISOString()} />, {REVIEW_TRIGGER_LABELS[review.trigger]}
+        <Badge tone={overdue ? "red" : "blue"}>{overdue ? "Review overdue" : "Review open"}</Badge> due{" "}
+        <LocalTime iso={review.dueAt.toISOString()} />, {REVIEW_TRIGGER_LABELS[review.trigger]}
         {review.openedBy ? ` by ${personName(review.openedBy)}` : ""} on <LocalTime iso={review.openedAt.toISOString()} />.
       </p>
       {review.reason ? <p className="mt-1 text-slate-700">Reason: {review.reason}</p> : null}
@@ -38,20 +38,38 @@ export function ReviewHistory({ reviews }: { reviews: ReviewWithPeople[] }) {
   return (
     <TableFrame label="Past reviews">
       <TableHead>
-        <th scope="col" className="px-3 py-2">Opened</th>
-        <th scope="col" className="px-3 py-2">Closed</th>
-        <th scope="col" className="px-3 py-2">Result</th>
-        <th scope="col" className="px-3 py-2">Attested by</th>
-        <th scope="col" className="px-3 py-2">Answers</th>
-        <th scope="col" className="px-3 py-2">Comment</th>
+        <th scope="col" className="px-3 py-2">
+          Opened
+        </th>
+        <th scope="col" className="px-3 py-2">
+          Closed
+        </th>
+        <th scope="col" className="px-3 py-2">
+          Result
+        </th>
+        <th scope="col" className="px-3 py-2">
+          Attested by
+        </th>
+        <th scope="col" className="px-3 py-2">
+          Answers
+        </th>
+        <th scope="col" className="px-3 py-2">
+          Comment
+        </th>
       </TableHead>
       <tbody className="divide-y divide-slate-100">
         {reviews.map((review) => (
           <tr key={review.id}>
-            <td className="whitespace-nowrap px-3 py-2"><LocalTime iso={review.openedAt.toISOString()} /></td>
+            <td className="whitespace-nowrap px-3 py-2">
+              <LocalTime iso={review.openedAt.toISOString()} />
+            </td>
             <td className="whitespace-nowrap px-3 py-2">{review.closedAt ? <LocalTime iso={review.closedAt.toISOString()} /> : "—"}</td>
             <td className="px-3 py-2">
-              {review.outcome ? <Badge tone={OUTCOME_TONE[review.outcome]}>{REVIEW_OUTCOME_LABELS[review.outcome]}</Badge> : <Badge>{REVIEW_STATUS_LABELS[review.status]}</Badge>}
+              {review.outcome ? (
+                <Badge tone={OUTCOME_TONE[review.outcome]}>{REVIEW_OUTCOME_LABELS[review.outcome]}</Badge>
+              ) : (
+                <Badge>{REVIEW_STATUS_LABELS[review.status]}</Badge>
+              )}
             </td>
             <td className="px-3 py-2">{review.attestedBy ? personName(review.attestedBy) : "—"}</td>
             <td className="px-3 py-2 text-xs">{review.status === "COMPLETED" ? noAnswers(review) : "—"}</td>

@@ -137,7 +137,10 @@ export const cursorPageQuery = z.object({
       .max(MAX_API_PAGE_SIZE, { message: `must be at most ${MAX_API_PAGE_SIZE}` })
       .default(DEFAULT_PAGE_LIMIT),
   ),
-  cursor: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().min(1).max(200, { message: "is not a cursor from this list" }).optional()),
+  cursor: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.string().trim().min(1).max(200, { message: "is not a cursor from this list" }).optional(),
+  ),
 });
 
 /**
@@ -155,10 +158,13 @@ export function withPathParams(fields: Record<string, string>) {
 /** Serializes BigInt (audit sequence numbers) as strings. */
 function json(data: unknown, status = 200): Response {
   return withApiHeaders(
-    new Response(JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)), {
-      status,
-      headers: { "content-type": "application/json" },
-    }),
+    new Response(
+      JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),
+      {
+        status,
+        headers: { "content-type": "application/json" },
+      },
+    ),
   );
 }
 

@@ -23,7 +23,9 @@ async function responses(authUrl: string) {
   const { user } = await createTestUser(["AUDITOR"]);
   const token = await createTestToken(user.email, ["READ"]);
   const get = (handlers: Record<string, Handler>, url: string, params: Record<string, string | string[]> = {}, authorization?: string) =>
-    handlers.GET!(new Request(`${authUrl}${url}`, { headers: authorization ? { authorization } : {} }), { params: Promise.resolve(params) });
+    handlers.GET!(new Request(`${authUrl}${url}`, { headers: authorization ? { authorization } : {} }), {
+      params: Promise.resolve(params),
+    });
   // Sign-in goes through Auth.js's handlers; a redirect built by Response.redirect has immutable headers.
   const [{ withRateLimit }, { rateLimits }] = await Promise.all([import("@/lib/api/handler"), import("@/lib/rate-limit")]);
   const signIn = withRateLimit(rateLimits.signIn, async () => Response.redirect(`${authUrl}/sign-in`, 302));

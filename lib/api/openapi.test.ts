@@ -69,7 +69,11 @@ describe("GET /api/v1/openapi.json", () => {
       for (const method of HTTP_METHODS) if (typeof handlers[method] === "function") fromFiles.push(`${method} ${apiPathOf(file)}`);
     }
     expect(fromFiles.length).toBeGreaterThanOrEqual(28);
-    expect(operations().map((entry) => entry.key).sort()).toEqual(fromFiles.sort());
+    expect(
+      operations()
+        .map((entry) => entry.key)
+        .sort(),
+    ).toEqual(fromFiles.sort());
   });
 
   it("has no DELETE: nothing in Warrant is hard-deleted", () => {
@@ -95,14 +99,19 @@ describe("GET /api/v1/openapi.json", () => {
     expect(patch.requestBody.content["application/json"].schema.properties).not.toHaveProperty("environment");
     for (const { key, apiPath, op } of operations()) {
       const templated = [...apiPath.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
-      const declared = (op.parameters as Json[]).filter((p) => p.in === "path").map((p) => p.name).sort();
+      const declared = (op.parameters as Json[])
+        .filter((p) => p.in === "path")
+        .map((p) => p.name)
+        .sort();
       expect(declared, key).toEqual(templated);
     }
   });
 
   it("documents the inventory list's filters and paging as query parameters", () => {
     const params = Object.fromEntries((doc.paths["/identities"].get.parameters as Json[]).map((p) => [p.name, p]));
-    expect(Object.keys(params)).toEqual(expect.arrayContaining(["q", "status", "kind", "environment", "risk", "ownerId", "sort", "dir", "limit", "cursor"]));
+    expect(Object.keys(params)).toEqual(
+      expect.arrayContaining(["q", "status", "kind", "environment", "risk", "ownerId", "sort", "dir", "limit", "cursor"]),
+    );
     expect(params.limit.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 500, default: 100 });
     expect(params.status.schema.items.enum).toContain("ACTIVE");
   });
@@ -135,7 +144,14 @@ describe("the document agrees with the handlers", () => {
   it("each create endpoint, sent {}, reports every documented required field and only documented fields", async () => {
     const creates = operations().filter((entry) => entry.method === "post" && !entry.apiPath.includes("{") && entry.op.requestBody);
     // POST /api-tokens documents no body: API tokens cannot create tokens (403 whatever they send).
-    expect(creates.map((entry) => entry.apiPath).sort()).toEqual(["/credentials", "/grants", "/identities", "/reviews", "/systems", "/users"]);
+    expect(creates.map((entry) => entry.apiPath).sort()).toEqual([
+      "/credentials",
+      "/grants",
+      "/identities",
+      "/reviews",
+      "/systems",
+      "/users",
+    ]);
     for (const { apiPath, op } of creates) {
       const { POST } = (await import(path.join(API_DIR, apiPath, "route.ts"))) as { POST: Handler };
       const response = await POST(

@@ -60,7 +60,14 @@ interface RouteDetails {
 function mutationRoute(method: Method, path: string, mutation: AnyMutation, details: RouteDetails): ApiRoute {
   // A call no token may make documents no body: there is nothing a token could send.
   if (mutation.refusedToApiTokens) {
-    return { method, path, operationId: mutation.name, permission: mutation.permission, refusedToApiTokens: mutation.refusedToApiTokens, ...details };
+    return {
+      method,
+      path,
+      operationId: mutation.name,
+      permission: mutation.permission,
+      refusedToApiTokens: mutation.refusedToApiTokens,
+      ...details,
+    };
   }
   return { method, path, operationId: mutation.name, permission: mutation.permission, body: mutation.input, ...details };
 }
@@ -156,7 +163,8 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "One identity with its grants (and their systems), credentials and risk",
     tag: "identities",
     pathParams: byId("identityId"),
-    response: "What the identity page shows: the identity, `owner`, `backupOwner`, `team`, `grants[].system`, `credentials`, `riskTier`, `riskReasons` and its `timeline` of audit events.",
+    response:
+      "What the identity page shows: the identity, `owner`, `backupOwner`, `team`, `grants[].system`, `credentials`, `riskTier`, `riskReasons` and its `timeline` of audit events.",
   }),
   mutationRoute("PATCH", "/identities/{id}", updateIdentity, {
     summary: "Edit an identity (owner, backup owner, security leads and admins)",
@@ -197,7 +205,8 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "Register a system identities can reach",
     tag: "systems",
     status: 201,
-    response: "The new system. Registered by someone who is not a security lead or admin, a sensitivity below restricted is kept as `proposedSensitivity` and `sensitivity` is RESTRICTED until a lead confirms.",
+    response:
+      "The new system. Registered by someone who is not a security lead or admin, a sensitivity below restricted is kept as `proposedSensitivity` and `sensitivity` is RESTRICTED until a lead confirms.",
     conflict: "A system with that name already exists in the environment.",
   }),
   queryRoute("/systems/{id}", "systems.get", "inventory:read", {
@@ -214,7 +223,8 @@ export const API_ROUTES: ApiRoute[] = [
     conflict: "Another system in that environment has that name.",
   }),
   mutationRoute("POST", "/systems/{id}/confirm-sensitivity", confirmSystemSensitivity, {
-    summary: "Decide the sensitivity a member proposed when registering the system (security leads and admins); re-rates every identity reaching it",
+    summary:
+      "Decide the sensitivity a member proposed when registering the system (security leads and admins); re-rates every identity reaching it",
     tag: "systems",
     pathParams: byId("systemId"),
     response: "The system, with `proposedSensitivity` null.",
@@ -273,7 +283,8 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "List reviews, soonest due first",
     tag: "reviews",
     query: [reviewListQuery, cursorPageQuery],
-    response: "`{ data: [...], nextCursor }`; each review with its `identity` (and owner), `openedBy` and `attestedBy`. `mine=1`: reviews of identities you own or back up.",
+    response:
+      "`{ data: [...], nextCursor }`; each review with its `identity` (and owner), `openedBy` and `attestedBy`. `mine=1`: reviews of identities you own or back up.",
   }),
   mutationRoute("POST", "/reviews", openReview, {
     summary: "Open a review of an identity: its owner attests by `dueAt` (default 14 days)",
@@ -329,7 +340,10 @@ const errorBody = z.object({
   error: z.object({
     code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
     message: z.string().describe("A sentence a person can act on."),
-    fields: z.record(z.string(), z.string()).optional().describe('Field (dotted path) → what is wrong with it, e.g. { "expiresAt": "must be in the future" }.'),
+    fields: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Field (dotted path) → what is wrong with it, e.g. { "expiresAt": "must be in the future" }.'),
   }),
 });
 
@@ -341,7 +355,8 @@ const ERROR_RESPONSES = {
   NotFound: ERROR_CODES.not_found,
   ValidationFailed: ERROR_CODES.validation_failed,
   PayloadTooLarge: ERROR_CODES.payload_too_large,
-  RateLimited: "Too many requests from this token (or, without a valid token, from this address); the Retry-After header says how many seconds to wait.",
+  RateLimited:
+    "Too many requests from this token (or, without a valid token, from this address); the Retry-After header says how many seconds to wait.",
 };
 
 const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
@@ -372,7 +387,11 @@ function queryParameters(schemas: z.ZodObject[]) {
         schema: propertySchema,
         ...(isList ? { style: "form", explode: true } : {}),
         ...(description || isList
-          ? { description: [description, isList ? "Repeat the parameter or separate values with commas; any value matches." : undefined].filter(Boolean).join(" ") }
+          ? {
+              description: [description, isList ? "Repeat the parameter or separate values with commas; any value matches." : undefined]
+                .filter(Boolean)
+                .join(" "),
+            }
           : {}),
       };
     });
@@ -410,8 +429,11 @@ function operation(route: ApiRoute) {
     ...(route.refusedToApiTokens
       ? { description: route.refusedToApiTokens, "x-permission": route.permission }
       : route.permission
-      ? { description: `Needs the \`${route.permission}\` permission; an API token needs the ${scope} scope.`, "x-permission": route.permission }
-      : { description: "Public: no token needed.", security: [] }),
+        ? {
+            description: `Needs the \`${route.permission}\` permission; an API token needs the ${scope} scope.`,
+            "x-permission": route.permission,
+          }
+        : { description: "Public: no token needed.", security: [] }),
     parameters: [
       ...Object.entries(route.pathParams ?? {}).map(([name, field]) => ({
         name,
@@ -422,11 +444,24 @@ function operation(route: ApiRoute) {
       })),
       ...queryParameters(route.query ?? []),
       ...(route.method !== "GET" && route.permission
-        ? [{ name: "dryRun", in: "query", required: false, schema: { type: "string", enum: ["1"] }, description: "1 = validate, authorize and run the change, answer with its result, then roll it back." }]
+        ? [
+            {
+              name: "dryRun",
+              in: "query",
+              required: false,
+              schema: { type: "string", enum: ["1"] },
+              description: "1 = validate, authorize and run the change, answer with its result, then roll it back.",
+            },
+          ]
         : []),
     ],
     ...(hasBody
-      ? { requestBody: { required: ((body.required as string[] | undefined) ?? []).length > 0, content: { "application/json": { schema: body } } } }
+      ? {
+          requestBody: {
+            required: ((body.required as string[] | undefined) ?? []).length > 0,
+            content: { "application/json": { schema: body } },
+          },
+        }
       : {}),
     responses,
   };
@@ -454,10 +489,17 @@ function buildDocument() {
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "wrt_…", description: "A Warrant API token, scoped read, write or agent." },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "wrt_…",
+          description: "A Warrant API token, scoped read, write or agent.",
+        },
       },
       schemas: { Error: toJsonSchema(errorBody) },
-      responses: Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: errorContent }])),
+      responses: Object.fromEntries(
+        Object.entries(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: errorContent }]),
+      ),
     },
   };
 }

@@ -13,7 +13,9 @@ const actor = { type: "SYSTEM" as const, id: null, label: "test" };
 
 async function writeEvents(count: number) {
   for (let i = 0; i < count; i += 1) {
-    await prisma.$transaction((tx) => recordAuditEvent(tx, actor, { action: "test.event", targetType: "thing", targetId: `t${i}`, data: { i, note: "x" } }));
+    await prisma.$transaction((tx) =>
+      recordAuditEvent(tx, actor, { action: "test.event", targetType: "thing", targetId: `t${i}`, data: { i, note: "x" } }),
+    );
   }
 }
 
@@ -32,7 +34,9 @@ async function cliAuditVerify() {
   try {
     // A signing key, so verify also checks checkpoints (none here) instead of refusing to vouch for the tail.
     const key = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
-    const { stdout } = await run("npx", ["tsx", "lib/cli/main.ts", "audit:verify"], { env: { ...process.env, WARRANT_AUDIT_SIGNING_KEY: key } });
+    const { stdout } = await run("npx", ["tsx", "lib/cli/main.ts", "audit:verify"], {
+      env: { ...process.env, WARRANT_AUDIT_SIGNING_KEY: key },
+    });
     return { code: 0, output: stdout };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -61,7 +65,11 @@ describe("audit chain", () => {
   });
 
   it("stays one chain when many transactions write at once", async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => prisma.$transaction((tx) => recordAuditEvent(tx, actor, { action: "test.concurrent", data: { i } }))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        prisma.$transaction((tx) => recordAuditEvent(tx, actor, { action: "test.concurrent", data: { i } })),
+      ),
+    );
     const result = await verifyAuditChain(prisma);
     expect(result.ok).toBe(true);
     expect(await prisma.auditEvent.count()).toBe(result.events);

@@ -11,7 +11,6 @@ import { findJob } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/job";
 import { recordAuditEvent } from "./record";
 
-
 // Issue 7, item 8: the chain head is checkpointed outside the audit table,
 // signed with Ed25519, so `audit:verify` notices when the newest events are
 // deleted (a shorter chain is still a valid chain).
@@ -61,7 +60,9 @@ const checkpointJob = () => runJob(findJob("audit.checkpoint")!, prisma);
 describe("audit checkpoints", () => {
   beforeEach(async () => {
     await asOwner(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER; TRUNCATE "AuditEvent"; ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
-    await asOwner(`ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER USER; TRUNCATE "AuditCheckpoint"; ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER USER`);
+    await asOwner(
+      `ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER USER; TRUNCATE "AuditCheckpoint"; ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER USER`,
+    );
   });
 
   it("are written when the head moved and not otherwise, each signed over seq, hash and time", async () => {
@@ -86,10 +87,14 @@ describe("audit checkpoints", () => {
     expect(clean.output).toMatch(/Checkpoints valid: 1, latest #6/);
     expect(clean.code).toBe(0);
 
-    await asOwner(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER; DELETE FROM "AuditEvent" WHERE "seq" > 4; ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
+    await asOwner(
+      `ALTER TABLE "AuditEvent" DISABLE TRIGGER USER; DELETE FROM "AuditEvent" WHERE "seq" > 4; ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`,
+    );
     const cut = await cli(["audit:verify"]);
     expect(cut.code).toBe(2);
-    expect(cut.output).toMatch(/event #6, recorded by the checkpoint of .*, is missing: the log now ends at #4, so the newest events were deleted/);
+    expect(cut.output).toMatch(
+      /event #6, recorded by the checkpoint of .*, is missing: the log now ends at #4, so the newest events were deleted/,
+    );
   }, 120_000);
 
   it("are refused when their signature does not match, or when checked with another public key", async () => {

@@ -22,12 +22,16 @@ export interface Checkpoint {
 
 /** The exact bytes signed: one line per field, so a verifier in any language can rebuild them. */
 export function checkpointMessage(checkpoint: Pick<Checkpoint, "seq" | "hash" | "createdAt">): Buffer {
-  return Buffer.from(`warrant-audit-checkpoint\nseq=${checkpoint.seq}\nhash=${checkpoint.hash}\ntime=${checkpoint.createdAt.toISOString()}\n`);
+  return Buffer.from(
+    `warrant-audit-checkpoint\nseq=${checkpoint.seq}\nhash=${checkpoint.hash}\ntime=${checkpoint.createdAt.toISOString()}\n`,
+  );
 }
 
 /** Hex SHA-256 of the public key's SPKI DER bytes. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ format: "der", type: "spki" })).digest("hex");
+  return createHash("sha256")
+    .update(publicKey.export({ format: "der", type: "spki" }))
+    .digest("hex");
 }
 
 /** The configured signing key (WARRANT_AUDIT_SIGNING_KEY, or the embedded install's own), if any. */
@@ -58,9 +62,14 @@ export async function writeCheckpoint(db: Db, privateKey: KeyObject): Promise<Ch
   if (!head) return { written: false, reason: "the audit log is empty" };
   if (last && last.seq === head.seq) return { written: false, reason: `the head has not moved since checkpoint #${last.seq}` };
   const segment = await verifyAuditChain(db, last ? { seq: last.seq, hash: last.hash } : undefined);
-  if (!segment.ok) throw new Error(`Not signing a broken audit chain: event #${segment.brokenAtSeq}: ${segment.reason}. Run \`npm run cli -- audit:verify\`.`);
+  if (!segment.ok)
+    throw new Error(
+      `Not signing a broken audit chain: event #${segment.brokenAtSeq}: ${segment.reason}. Run \`npm run cli -- audit:verify\`.`,
+    );
   if (segment.headSeq === null || (last && segment.headSeq < last.seq)) {
-    throw new Error(`Not signing: the audit log ends before checkpoint #${last?.seq} (the newest events were deleted). Run \`npm run cli -- audit:verify\`.`);
+    throw new Error(
+      `Not signing: the audit log ends before checkpoint #${last?.seq} (the newest events were deleted). Run \`npm run cli -- audit:verify\`.`,
+    );
   }
   const content = { seq: segment.headSeq, hash: segment.headHash, createdAt: new Date() };
   const checkpoint: Checkpoint = {
@@ -71,15 +80,15 @@ export async function writeCheckpoint(db: Db, privateKey: KeyObject): Promise<Ch
   try {
     await db.auditCheckpoint.create({ data: checkpoint });
   } catch (error) {
-    if ((error as { code?: unknown }).code === "P2002") return { written: false, reason: `another run checkpointed #${checkpoint.seq} at the same time` };
+    if ((error as { code?: unknown }).code === "P2002")
+      return { written: false, reason: `another run checkpointed #${checkpoint.seq} at the same time` };
     throw error;
   }
   return { written: true, checkpoint };
 }
 
 export type CheckpointVerification =
-  | { ok: true; checkpoints: number; latest: Checkpoint | null }
-  | { ok: false; checkpoints: number; seq: bigint; reason: string };
+  { ok: true; checkpoints: number; latest: Checkpoint | null } | { ok: false; checkpoints: number; seq: bigint; reason: string };
 
 const BATCH = 1000;
 
@@ -96,15 +105,28 @@ export async function verifyCheckpoints(db: Db, publicKey: KeyObject, headSeq: b
   let after = -1n;
   for (;;) {
     const batch = await db.auditCheckpoint.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: BATCH });
-    const events = await db.auditEvent.findMany({ where: { seq: { in: batch.map((checkpoint) => checkpoint.seq) } }, select: { seq: true, hash: true } });
+    const events = await db.auditEvent.findMany({
+      where: { seq: { in: batch.map((checkpoint) => checkpoint.seq) } },
+      select: { seq: true, hash: true },
+    });
     const hashes = new Map(events.map((event) => [event.seq, event.hash]));
     for (const checkpoint of batch) {
       const at = checkpoint.createdAt.toISOString();
       if (checkpoint.keyId !== keyId) {
-        return { ok: false, checkpoints: checked, seq: checkpoint.seq, reason: `the checkpoint of ${at} was signed by another key (${checkpoint.keyId.slice(0, 16)}…), not ${keyId.slice(0, 16)}…` };
+        return {
+          ok: false,
+          checkpoints: checked,
+          seq: checkpoint.seq,
+          reason: `the checkpoint of ${at} was signed by another key (${checkpoint.keyId.slice(0, 16)}…), not ${keyId.slice(0, 16)}…`,
+        };
       }
       if (!verify(null, checkpointMessage(checkpoint), publicKey, Buffer.from(checkpoint.signature, "base64"))) {
-        return { ok: false, checkpoints: checked, seq: checkpoint.seq, reason: `the checkpoint of ${at} has an invalid signature (it was forged or altered)` };
+        return {
+          ok: false,
+          checkpoints: checked,
+          seq: checkpoint.seq,
+          reason: `the checkpoint of ${at} has an invalid signature (it was forged or altered)`,
+        };
       }
       const hash = hashes.get(checkpoint.seq);
       if (hash === undefined) {
@@ -117,7 +139,12 @@ export async function verifyCheckpoints(db: Db, publicKey: KeyObject, headSeq: b
         };
       }
       if (hash !== checkpoint.hash) {
-        return { ok: false, checkpoints: checked, seq: checkpoint.seq, reason: `event #${checkpoint.seq} no longer has the hash the checkpoint of ${at} recorded (the log was rewritten)` };
+        return {
+          ok: false,
+          checkpoints: checked,
+          seq: checkpoint.seq,
+          reason: `event #${checkpoint.seq} no longer has the hash the checkpoint of ${at} recorded (the log was rewritten)`,
+        };
       }
       checked += 1;
       latest = checkpoint;

@@ -10,9 +10,7 @@ import type { z } from "zod";
 // claims about who it is are never trusted.
 
 export type ActionState<Output = unknown> =
-  | { status: "idle" }
-  | { status: "ok"; message: string; result?: Output }
-  | { status: "error"; message: string; fields?: FieldErrors };
+  { status: "idle" } | { status: "ok"; message: string; result?: Output } | { status: "error"; message: string; fields?: FieldErrors };
 
 export const idleState: ActionState = { status: "idle" };
 

@@ -20,7 +20,9 @@ export const adapter: Adapter = {
 
   async createUser({ name, email, emailVerified, image }) {
     return prisma.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { name: name ?? null, email: normalizeEmail(email), emailVerified, image: image ?? null } });
+      const user = await tx.user.create({
+        data: { name: name ?? null, email: normalizeEmail(email), emailVerified, image: image ?? null },
+      });
       await recordAuditEvent(
         tx,
         { type: "USER", id: user.id, label: user.email },

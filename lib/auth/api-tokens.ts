@@ -52,7 +52,13 @@ async function inventoryApiToken(
         ].map((grant) => ({ ...grant, expiresAt: token.expiresAt })),
       },
       credentials: {
-        create: { type: "API_KEY", label: token.name, fingerprint: `sha256:${token.tokenHash.slice(0, 16)}`, issuedAt: new Date(), expiresAt: token.expiresAt },
+        create: {
+          type: "API_KEY",
+          label: token.name,
+          fingerprint: `sha256:${token.tokenHash.slice(0, 16)}`,
+          issuedAt: new Date(),
+          expiresAt: token.expiresAt,
+        },
       },
     },
   });
@@ -233,9 +239,8 @@ export async function authenticateApiToken(authorization: string | null, db: Db 
   const [token] = await findTokenByHash(db, hashApiToken(match[1]));
   const now = new Date();
   if (!token || apiTokenStopReason(token, now) !== null) throw unauthenticated();
-  const scopes = token.identityId !== null
-    ? token.scopes.filter((scope) => (scope === "READ" ? token.mayRead : token.mayWrite))
-    : token.scopes;
+  const scopes =
+    token.identityId !== null ? token.scopes.filter((scope) => (scope === "READ" ? token.mayRead : token.mayWrite)) : token.scopes;
   // Last-used is informative; a write per request is not needed, once a minute is enough.
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });

@@ -67,7 +67,12 @@ function config(): NextAuthConfig {
         // if their IdP still lets them in); see lib/auth/sso-admission.ts.
         const decision = await decideSsoSignIn(
           prisma,
-          { provider: account.provider, subject: account.providerAccountId, email: profile?.email ?? user.email, emailVerified: profile?.email_verified },
+          {
+            provider: account.provider,
+            subject: account.providerAccountId,
+            email: profile?.email ?? user.email,
+            emailVerified: profile?.email_verified,
+          },
           ssoPolicy(),
         );
         return decision.outcome === "refused" ? `/sign-in?error=${decision.reason}` : true;
@@ -85,7 +90,11 @@ function config(): NextAuthConfig {
         const userId = "session" in message ? message.session?.userId : undefined;
         if (!userId) return;
         await prisma.$transaction((tx) =>
-          recordAuditEvent(tx, { type: "USER", id: userId, label: userId }, { action: "auth.signed_out", targetType: "user", targetId: userId }),
+          recordAuditEvent(
+            tx,
+            { type: "USER", id: userId, label: userId },
+            { action: "auth.signed_out", targetType: "user", targetId: userId },
+          ),
         );
       },
       async signIn({ user, account }) {
@@ -93,7 +102,12 @@ function config(): NextAuthConfig {
           recordAuditEvent(
             tx,
             { type: "USER", id: user.id ?? null, label: user.email ?? "unknown" },
-            { action: "auth.signed_in", targetType: "user", targetId: user.id ?? undefined, data: { method: account?.provider ?? "unknown" } },
+            {
+              action: "auth.signed_in",
+              targetType: "user",
+              targetId: user.id ?? undefined,
+              data: { method: account?.provider ?? "unknown" },
+            },
           ),
         );
       },

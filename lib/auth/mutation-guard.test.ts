@@ -33,7 +33,14 @@ describe("every mutation", () => {
     auditor = (await createTestUser(["AUDITOR"])).actor;
     const { user } = await createTestUser(["AUDITOR"]);
     // Even a token that claims write scope cannot exceed an auditor's roles.
-    tokenOfAuditor = { kind: "api_token", tokenId: "t", userId: user.id, label: "auditor token", roles: ["AUDITOR"], scopes: ["READ", "WRITE", "AGENT"] };
+    tokenOfAuditor = {
+      kind: "api_token",
+      tokenId: "t",
+      userId: user.id,
+      label: "auditor token",
+      roles: ["AUDITOR"],
+      scopes: ["READ", "WRITE", "AGENT"],
+    };
   });
 
   it("is listed in lib/mutations.ts, so the walks below cover it", async () => {

@@ -45,4 +45,3 @@ function withoutSessionCookies(cookie: string | null): string {
     .filter((part) => !/^\s*(__Secure-)?authjs\.session-token(\.\d+)?=/.test(part))
     .join(";");
 }
-

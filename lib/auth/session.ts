@@ -6,7 +6,6 @@ import type { Actor } from "./actor";
 import { can } from "./actor";
 import type { Permission } from "./permissions";
 
-
 /** The signed-in person as an Actor, or null. Cached per request. */
 export const getSessionActor = cache(async (): Promise<Extract<Actor, { kind: "user" }> | null> => {
   const session = await auth();

@@ -25,7 +25,12 @@ Commands:
 `;
 
 function list(value: string | undefined): string[] {
-  return value ? value.split(",").map((item) => item.trim().toUpperCase()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(",")
+        .map((item) => item.trim().toUpperCase())
+        .filter(Boolean)
+    : [];
 }
 
 async function run(command: string, argument: string | undefined, options: Record<string, string | undefined>): Promise<number> {
@@ -76,19 +81,25 @@ async function run(command: string, argument: string | undefined, options: Recor
         ? parsePublicKey(existsSync(given) ? readFileSync(given, "utf8") : given)
         : signingKey && createPublicKey(signingKey);
       if (!publicKey) {
-        console.error("Checkpoints NOT checked: no key (set WARRANT_AUDIT_SIGNING_KEY, or pass --public-key), so deleting the newest events would not show.");
+        console.error(
+          "Checkpoints NOT checked: no key (set WARRANT_AUDIT_SIGNING_KEY, or pass --public-key), so deleting the newest events would not show.",
+        );
         return 3;
       }
       const checkpoints = await verifyCheckpoints(prisma, publicKey, result.headSeq);
       if (!checkpoints.ok) {
-        console.error(`Audit checkpoints FAILED at #${checkpoints.seq}: ${checkpoints.reason}. ${checkpoints.checkpoints} checkpoints before it verified.`);
+        console.error(
+          `Audit checkpoints FAILED at #${checkpoints.seq}: ${checkpoints.reason}. ${checkpoints.checkpoints} checkpoints before it verified.`,
+        );
         return 2;
       }
       if (!checkpoints.latest) {
         console.log("No checkpoint yet (the audit.checkpoint job writes one every 10 minutes): the newest events are not yet covered.");
       } else {
         const { seq, createdAt } = checkpoints.latest;
-        console.log(`Checkpoints valid: ${checkpoints.checkpoints}, latest #${seq} at ${createdAt.toISOString()}; ${result.events - Number(seq)} events since.`);
+        console.log(
+          `Checkpoints valid: ${checkpoints.checkpoints}, latest #${seq} at ${createdAt.toISOString()}; ${result.events - Number(seq)} events since.`,
+        );
       }
       return 0;
     }
@@ -118,7 +129,9 @@ async function run(command: string, argument: string | undefined, options: Recor
       const boss = createBoss(process.env.DATABASE_URL!);
       for (const job of JOBS) {
         const [next] = boss.previewSchedule(job.cron, { tz: "UTC", count: 1 });
-        console.log(`${job.name.padEnd(24)} ${`${job.cron} UTC`.padEnd(20)} next ${next?.toISOString() ?? "-"}\n${"".padEnd(25)}${job.why}`);
+        console.log(
+          `${job.name.padEnd(24)} ${`${job.cron} UTC`.padEnd(20)} next ${next?.toISOString() ?? "-"}\n${"".padEnd(25)}${job.why}`,
+        );
       }
       return 0;
     }

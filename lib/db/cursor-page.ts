@@ -45,7 +45,10 @@ export async function findPageAfter<Row extends { id: string }>(
 }
 
 /** Every row, page by page, so memory stays flat however many there are. */
-export async function* findAllInPages<Row extends { id: string }>(pageSize: number, fetch: (args: CursorArgs) => Promise<Row[]>): AsyncGenerator<Row[]> {
+export async function* findAllInPages<Row extends { id: string }>(
+  pageSize: number,
+  fetch: (args: CursorArgs) => Promise<Row[]>,
+): AsyncGenerator<Row[]> {
   let cursor: string | undefined;
   for (;;) {
     const { rows, nextCursor } = await findPageAfter(cursor, pageSize, fetch);

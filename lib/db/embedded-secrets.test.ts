@@ -10,7 +10,6 @@ import { testDataDir } from "@/lib/testing/test-database";
 import { startEmbeddedDatabase } from "./embedded";
 import { ensureLocalSecrets, localSecretsFile } from "./local-secrets";
 
-
 // Issue 7, item 9: the embedded PostgreSQL's password is generated per
 // installation into secrets.json (0600, checked on every start), and a server
 // on the port is used only when it is this installation's own.
@@ -93,17 +92,21 @@ describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
   it("is not reused when the server on the port is another installation's (it refuses our password)", async () => {
     const dir = await scratchDir("warrant-other-");
     const { POSTGRES_PASSWORD } = await ensureLocalSecrets(dir);
-    await expect(startEmbeddedDatabase({ dataDir: path.join(dir, "postgres"), port: harnessPort!, password: POSTGRES_PASSWORD })).rejects.toThrow(
-      new RegExp(`Port ${harnessPort} is taken by a server that is not this installation's embedded PostgreSQL.*does not accept this installation's password.*WARRANT_EMBEDDED_PG_PORT`),
+    await expect(
+      startEmbeddedDatabase({ dataDir: path.join(dir, "postgres"), port: harnessPort!, password: POSTGRES_PASSWORD }),
+    ).rejects.toThrow(
+      new RegExp(
+        `Port ${harnessPort} is taken by a server that is not this installation's embedded PostgreSQL.*does not accept this installation's password.*WARRANT_EMBEDDED_PG_PORT`,
+      ),
     );
   });
 
   it("is not reused when the server accepts our password but serves another data directory", async () => {
     const { POSTGRES_PASSWORD } = await ensureLocalSecrets(testDataDir(harnessPort!));
     const elsewhere = await scratchDir("warrant-other-");
-    await expect(startEmbeddedDatabase({ dataDir: path.join(elsewhere, "postgres"), port: harnessPort!, password: POSTGRES_PASSWORD })).rejects.toThrow(
-      /serves the data directory .*test-\d+\/postgres/,
-    );
+    await expect(
+      startEmbeddedDatabase({ dataDir: path.join(elsewhere, "postgres"), port: harnessPort!, password: POSTGRES_PASSWORD }),
+    ).rejects.toThrow(/serves the data directory .*test-\d+\/postgres/);
   });
 
   it("starts a new server with the generated password, and the old built-in one no longer opens it", async () => {

@@ -224,7 +224,9 @@ export async function startEmbeddedDatabase(options: {
     // A data directory made before per-installation passwords still has the old one.
     if ((await probeServer(options.port, dataDir, options.password, log)).state !== "ours") {
       await server.stop();
-      throw new Error(`The embedded PostgreSQL in ${dataDir} does not accept this installation's password (secrets.json). Restore that file from the backup it was made with.`);
+      throw new Error(
+        `The embedded PostgreSQL in ${dataDir} does not accept this installation's password (secrets.json). Restore that file from the backup it was made with.`,
+      );
     }
   }
 
@@ -240,7 +242,9 @@ export async function startEmbeddedDatabase(options: {
       await withClient(superuserUrl("postgres"), async (client) => {
         const found = await client.query("select 1 from pg_roles where rolname = $1", [name]);
         const verb = found.rowCount === 0 ? "CREATE" : "ALTER";
-        await client.query(`${verb} ROLE ${client.escapeIdentifier(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`);
+        await client.query(
+          `${verb} ROLE ${client.escapeIdentifier(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`,
+        );
       });
     },
     async stop() {

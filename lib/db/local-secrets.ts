@@ -44,10 +44,15 @@ export function localSecretsFile(dataDir: string): string {
  */
 async function checkFile(file: string): Promise<void> {
   const info = await lstat(file);
-  if (!info.isFile()) throw new LocalSecretsError(`${file} is not a regular file (a symbolic link or a directory); Warrant keeps its secrets in a plain file there.`);
+  if (!info.isFile())
+    throw new LocalSecretsError(
+      `${file} is not a regular file (a symbolic link or a directory); Warrant keeps its secrets in a plain file there.`,
+    );
   const uid = process.getuid?.();
   if (uid !== undefined && info.uid !== uid) {
-    throw new LocalSecretsError(`${file} belongs to user id ${info.uid}, not to the user running Warrant (${uid}). Run Warrant as its owner, or give it to this user: chown ${uid} ${file}`);
+    throw new LocalSecretsError(
+      `${file} belongs to user id ${info.uid}, not to the user running Warrant (${uid}). Run Warrant as its owner, or give it to this user: chown ${uid} ${file}`,
+    );
   }
   // Windows has no such mode bits (files inherit the folder's ACL); there the check is the folder's.
   if (process.platform !== "win32" && (info.mode & 0o077) !== 0) {
@@ -72,7 +77,9 @@ export async function ensureLocalSecrets(dataDir: string): Promise<LocalSecrets>
       throw new LocalSecretsError(`${file} is not valid JSON. Restore it from a backup, or delete it to start a fresh installation.`);
     }
   }
-  const missing = (Object.keys(GENERATORS) as (keyof LocalSecrets)[]).filter((key) => typeof stored[key] !== "string" || stored[key] === "");
+  const missing = (Object.keys(GENERATORS) as (keyof LocalSecrets)[]).filter(
+    (key) => typeof stored[key] !== "string" || stored[key] === "",
+  );
   if (missing.length === 0) return stored as LocalSecrets;
   const secrets = { ...stored } as LocalSecrets;
   for (const key of missing) secrets[key] = GENERATORS[key]();

@@ -22,19 +22,35 @@ async function prismaCli(args: string[]): Promise<{ code: number; output: string
 
 describe("schema.prisma and the migrations", () => {
   it("agree: replaying the migrations gives exactly the schema (no drift)", async () => {
-    const result = await prismaCli(["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--exit-code"]);
+    const result = await prismaCli([
+      "migrate",
+      "diff",
+      "--from-migrations",
+      "prisma/migrations",
+      "--to-schema",
+      "prisma/schema.prisma",
+      "--exit-code",
+    ]);
     expect(result.output).not.toMatch(/error/i);
     expect(result.code).toBe(0);
   });
 
   it("are reported as drifted when the schema gains a field without a migration", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "warrant-drift-"));
-    const schema = (await readFile("prisma/schema.prisma", "utf8")).replace(
-      "model Team {\n",
-      "model Team {\n  driftCheck String?\n",
+    const schema = (await readFile("prisma/schema.prisma", "utf8")).replace("model Team {\n", "model Team {\n  driftCheck String?\n");
+    await writeFile(
+      path.join(dir, "schema.prisma"),
+      schema.replace('output       = "../lib/db/generated"', `output = "${path.join(dir, "generated")}"`),
     );
-    await writeFile(path.join(dir, "schema.prisma"), schema.replace('output       = "../lib/db/generated"', `output = "${path.join(dir, "generated")}"`));
-    const result = await prismaCli(["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", path.join(dir, "schema.prisma"), "--exit-code"]);
+    const result = await prismaCli([
+      "migrate",
+      "diff",
+      "--from-migrations",
+      "prisma/migrations",
+      "--to-schema",
+      path.join(dir, "schema.prisma"),
+      "--exit-code",
+    ]);
     expect(result.code).toBe(2);
   });
 });
@@ -47,7 +63,9 @@ describe("applyMigrations", () => {
   }
 
   it("records what it applied in Prisma's own table, so `prisma migrate status` agrees", async () => {
-    const rows = await prisma.$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`;
+    const rows = await prisma.$queryRaw<
+      { migration_name: string }[]
+    >`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`;
     expect(rows.map((row) => row.migration_name)).toContain("20261125180000_init");
     const status = await prismaCli(["migrate", "status"]);
     expect(status.output).toContain("Database schema is up to date");
@@ -64,11 +82,16 @@ describe("applyMigrations", () => {
   it("rolls a failing migration back whole and records nothing", async () => {
     const dir = await copyOfMigrations();
     await mkdir(path.join(dir, "29990101000000_broken"));
-    await writeFile(path.join(dir, "29990101000000_broken", "migration.sql"), `CREATE TABLE "HalfDone" (id int);\nSELECT * FROM "NoSuchTable";\n`);
+    await writeFile(
+      path.join(dir, "29990101000000_broken", "migration.sql"),
+      `CREATE TABLE "HalfDone" (id int);\nSELECT * FROM "NoSuchTable";\n`,
+    );
     await expect(applyMigrations(process.env.DATABASE_URL!, dir)).rejects.toThrow(/29990101000000_broken failed and was rolled back/);
     const tables = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_tables WHERE tablename = 'HalfDone'`;
     expect(tables[0]!.n).toBe(0n);
-    const recorded = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`;
+    const recorded = await prisma.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`;
     expect(recorded[0]!.n).toBe(0n);
   });
 });

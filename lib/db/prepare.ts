@@ -63,7 +63,7 @@ export async function prepareDatabase(config: Env, log: (message: string) => voi
   if (config.DATABASE_URL && !config.WARRANT_AUDIT_SIGNING_KEY) {
     log(
       "WARNING: WARRANT_AUDIT_SIGNING_KEY is not set, so no audit checkpoints are written and deleting the newest audit events " +
-        "would go unnoticed. Set it to an Ed25519 key (see README \"Audit checkpoints\").",
+        'would go unnoticed. Set it to an Ed25519 key (see README "Audit checkpoints").',
     );
   }
   return { url, ownerUrl, embedded: !config.DATABASE_URL, migrationsApplied: applied, auditLogExposure: problems, stop };

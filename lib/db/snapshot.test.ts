@@ -30,7 +30,15 @@ async function exportWhileEditing(rows: AsyncIterable<{ name: string }>, suffix:
 let ownerId: string;
 async function createIdentity(name: string) {
   await prisma.aiIdentity.create({
-    data: { name, kind: "CI_BOT", purpose: "snapshot test", environment: "DEV", ownerId, expiresAt: new Date(Date.now() + 30 * DAY_MS), nextReviewAt: new Date(Date.now() + 30 * DAY_MS) },
+    data: {
+      name,
+      kind: "CI_BOT",
+      purpose: "snapshot test",
+      environment: "DEV",
+      ownerId,
+      expiresAt: new Date(Date.now() + 30 * DAY_MS),
+      nextReviewAt: new Date(Date.now() + 30 * DAY_MS),
+    },
   });
 }
 
@@ -41,7 +49,10 @@ beforeAll(async () => {
 describe("readInSnapshot", () => {
   it("gives a streamed export one consistent view: a row renamed mid-export appears once, as it was, and new rows not at all", async () => {
     for (const letter of ["a", "b", "c", "d"]) await createIdentity(`snapshot-${letter}-1`);
-    const names = await exportWhileEditing(readInSnapshot(prisma, (tx) => streamIdentities(tx, query, 2)), "-1");
+    const names = await exportWhileEditing(
+      readInSnapshot(prisma, (tx) => streamIdentities(tx, query, 2)),
+      "-1",
+    );
     expect(names).toEqual(["snapshot-a-1", "snapshot-b-1", "snapshot-c-1", "snapshot-d-1"]);
   });
 

@@ -15,7 +15,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const DIRECT_QUERY = /\b(?:prisma|db|tx)\s*\.\s*(?:\$(?:queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)\b|[a-z]\w*\s*\.\s*(?:find|create|update|upsert|delete|count|aggregate|groupBy)\w*\s*\()/;
+const DIRECT_QUERY =
+  /\b(?:prisma|db|tx)\s*\.\s*(?:\$(?:queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)\b|[a-z]\w*\s*\.\s*(?:find|create|update|upsert|delete|count|aggregate|groupBy)\w*\s*\()/;
 
 describe("app/", () => {
   it("makes no Prisma query itself", () => {

@@ -133,6 +133,7 @@ export async function seedLargeInventory(
   log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   // What autovacuum would do shortly after a bulk load: statistics for the
   // planner and a visibility map, so index scans need not visit every heap page.
-  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User", "Review"]) await ownerDb.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
+  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User", "Review"])
+    await ownerDb.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
   return true;
 }

@@ -32,7 +32,9 @@ describe("seedDemoDataOnce", () => {
 
 describe("demo reviews", () => {
   it("are open for exactly the identities in service whose review date is within the notice period", async () => {
-    const due = DEMO_IDENTITIES.filter((identity) => LIVE_STATUSES.includes(identity.status) && identity.nextReviewInDays <= REVIEW_NOTICE_DAYS);
+    const due = DEMO_IDENTITIES.filter(
+      (identity) => LIVE_STATUSES.includes(identity.status) && identity.nextReviewInDays <= REVIEW_NOTICE_DAYS,
+    );
     expect(due.length).toBeGreaterThan(0);
     const open = await prisma.review.findMany({ where: { status: "OPEN" }, include: { identity: true } });
     expect(open.map((review) => review.identity.name).sort()).toEqual(due.map((identity) => identity.name).sort());
@@ -42,7 +44,10 @@ describe("demo reviews", () => {
   it("include past attestations by the owners, so identity pages show a history", async () => {
     const withHistory = DEMO_IDENTITIES.filter((identity) => identity.pastReview);
     expect(withHistory.length).toBeGreaterThan(0);
-    const done = await prisma.review.findMany({ where: { status: "COMPLETED" }, include: { identity: { include: { owner: true } }, attestedBy: true } });
+    const done = await prisma.review.findMany({
+      where: { status: "COMPLETED" },
+      include: { identity: { include: { owner: true } }, attestedBy: true },
+    });
     expect(done.map((review) => review.identity.name).sort()).toEqual(withHistory.map((identity) => identity.name).sort());
     for (const review of done) expect(review.attestedBy?.email).toBe(review.identity.owner.email);
   });

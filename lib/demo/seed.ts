@@ -34,18 +34,48 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; team: str
 ];
 
 const SYSTEMS: { name: string; kind: SystemKind; environment: Environment; sensitivity: Sensitivity; description: string }[] = [
-  { name: "github.com/acme/payments-api", kind: "REPOSITORY", environment: "PROD", sensitivity: "CONFIDENTIAL", description: "Payments service source" },
+  {
+    name: "github.com/acme/payments-api",
+    kind: "REPOSITORY",
+    environment: "PROD",
+    sensitivity: "CONFIDENTIAL",
+    description: "Payments service source",
+  },
   { name: "github.com/acme/web", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL", description: "Customer web app source" },
   { name: "github.com/acme/docs", kind: "REPOSITORY", environment: "DEV", sensitivity: "PUBLIC", description: "Public documentation" },
-  { name: "aws-prod-payments", kind: "CLOUD_ACCOUNT", environment: "PROD", sensitivity: "RESTRICTED", description: "Production AWS account for payments" },
-  { name: "aws-staging", kind: "CLOUD_ACCOUNT", environment: "STAGING", sensitivity: "CONFIDENTIAL", description: "Shared staging account" },
+  {
+    name: "aws-prod-payments",
+    kind: "CLOUD_ACCOUNT",
+    environment: "PROD",
+    sensitivity: "RESTRICTED",
+    description: "Production AWS account for payments",
+  },
+  {
+    name: "aws-staging",
+    kind: "CLOUD_ACCOUNT",
+    environment: "STAGING",
+    sensitivity: "CONFIDENTIAL",
+    description: "Shared staging account",
+  },
   { name: "GitHub Actions", kind: "CI_CD", environment: "PROD", sensitivity: "CONFIDENTIAL", description: "CI/CD pipelines" },
   { name: "Jira", kind: "TICKETING", environment: "PROD", sensitivity: "INTERNAL", description: "Issue tracking" },
   { name: "Slack", kind: "MESSAGING", environment: "PROD", sensitivity: "INTERNAL", description: "Company chat" },
-  { name: "Vault", kind: "SECRET_STORE", environment: "PROD", sensitivity: "RESTRICTED", description: "HashiCorp Vault, production secrets" },
+  {
+    name: "Vault",
+    kind: "SECRET_STORE",
+    environment: "PROD",
+    sensitivity: "RESTRICTED",
+    description: "HashiCorp Vault, production secrets",
+  },
   { name: "payments-db", kind: "DATABASE", environment: "PROD", sensitivity: "RESTRICTED", description: "Payments PostgreSQL" },
   { name: "k8s-prod", kind: "DEPLOY_TARGET", environment: "PROD", sensitivity: "RESTRICTED", description: "Production Kubernetes cluster" },
-  { name: "internal-billing-api", kind: "INTERNAL_API", environment: "STAGING", sensitivity: "CONFIDENTIAL", description: "Billing API (staging)" },
+  {
+    name: "internal-billing-api",
+    kind: "INTERNAL_API",
+    environment: "STAGING",
+    sensitivity: "CONFIDENTIAL",
+    description: "Billing API (staging)",
+  },
 ];
 
 interface DemoIdentity {
@@ -64,95 +94,240 @@ interface DemoIdentity {
   expiresInDays: number;
   nextReviewInDays: number;
   grants: { system: string; permission: Permission; mode?: "STANDING" | "JUST_IN_TIME" }[];
-  credentials: { type: CredentialType; label: string; ageDays: number; expiresInDays?: number; rotationPeriodDays?: number; lastUsedDaysAgo?: number; vaultPath?: string }[];
+  credentials: {
+    type: CredentialType;
+    label: string;
+    ageDays: number;
+    expiresInDays?: number;
+    rotationPeriodDays?: number;
+    lastUsedDaysAgo?: number;
+    vaultPath?: string;
+  }[];
   /** A review its owner attested before (the demo's history; its audit trail is the one demo.seeded event). */
   pastReview?: { attestedDaysAgo: number; outcome: "KEEP" | "REDUCE"; comment?: string; permissionsMinimal?: boolean };
 }
 
 export const DEMO_IDENTITIES: DemoIdentity[] = [
   {
-    name: "copilot-payments-ide", kind: "IDE_ASSISTANT", vendor: "GitHub", product: "Copilot", model: "gpt-5",
-    purpose: "Code completion for the payments team in their IDEs", environment: "DEV", autonomy: "SUGGEST", status: "ACTIVE",
-    owner: "olivia.owner@example.com", backupOwner: "omar.owner@example.com", team: "Payments", expiresInDays: 200, nextReviewInDays: 40,
+    name: "copilot-payments-ide",
+    kind: "IDE_ASSISTANT",
+    vendor: "GitHub",
+    product: "Copilot",
+    model: "gpt-5",
+    purpose: "Code completion for the payments team in their IDEs",
+    environment: "DEV",
+    autonomy: "SUGGEST",
+    status: "ACTIVE",
+    owner: "olivia.owner@example.com",
+    backupOwner: "omar.owner@example.com",
+    team: "Payments",
+    expiresInDays: 200,
+    nextReviewInDays: 40,
     grants: [{ system: "github.com/acme/web", permission: "READ" }],
-    credentials: [{ type: "OAUTH_TOKEN", label: "Copilot org seat token", ageDays: 30, expiresInDays: 60, rotationPeriodDays: 90, lastUsedDaysAgo: 0 }],
+    credentials: [
+      { type: "OAUTH_TOKEN", label: "Copilot org seat token", ageDays: 30, expiresInDays: 60, rotationPeriodDays: 90, lastUsedDaysAgo: 0 },
+    ],
     pastReview: { attestedDaysAgo: 50, outcome: "KEEP" },
   },
   {
-    name: "claude-code-release-agent", kind: "CODING_AGENT", vendor: "Anthropic", product: "Claude Code", model: "claude-opus",
-    purpose: "Prepares release branches and changelogs for payments-api", environment: "PROD", autonomy: "EXECUTE", status: "ACTIVE",
-    owner: "olivia.owner@example.com", team: "Payments", expiresInDays: 90, nextReviewInDays: -12,
+    name: "claude-code-release-agent",
+    kind: "CODING_AGENT",
+    vendor: "Anthropic",
+    product: "Claude Code",
+    model: "claude-opus",
+    purpose: "Prepares release branches and changelogs for payments-api",
+    environment: "PROD",
+    autonomy: "EXECUTE",
+    status: "ACTIVE",
+    owner: "olivia.owner@example.com",
+    team: "Payments",
+    expiresInDays: 90,
+    nextReviewInDays: -12,
     grants: [
       { system: "github.com/acme/payments-api", permission: "READ" },
       { system: "github.com/acme/payments-api", permission: "WRITE" },
       { system: "k8s-prod", permission: "DEPLOY" },
     ],
-    credentials: [{ type: "PAT", label: "GitHub fine-grained PAT", ageDays: 400, rotationPeriodDays: 90, lastUsedDaysAgo: 1, vaultPath: "secret/agents/claude-release" }],
+    credentials: [
+      {
+        type: "PAT",
+        label: "GitHub fine-grained PAT",
+        ageDays: 400,
+        rotationPeriodDays: 90,
+        lastUsedDaysAgo: 1,
+        vaultPath: "secret/agents/claude-release",
+      },
+    ],
   },
   {
-    name: "renovate-bot", kind: "CI_BOT", vendor: "Mend", product: "Renovate",
-    purpose: "Opens dependency update pull requests", environment: "PROD", autonomy: "DRAFT", status: "ACTIVE",
-    owner: "omar.owner@example.com", team: "Developer Experience", expiresInDays: 300, nextReviewInDays: 60,
+    name: "renovate-bot",
+    kind: "CI_BOT",
+    vendor: "Mend",
+    product: "Renovate",
+    purpose: "Opens dependency update pull requests",
+    environment: "PROD",
+    autonomy: "DRAFT",
+    status: "ACTIVE",
+    owner: "omar.owner@example.com",
+    team: "Developer Experience",
+    expiresInDays: 300,
+    nextReviewInDays: 60,
     grants: [
       { system: "github.com/acme/web", permission: "WRITE" },
       { system: "github.com/acme/payments-api", permission: "WRITE" },
     ],
     credentials: [{ type: "GITHUB_APP", label: "renovate GitHub App", ageDays: 120, rotationPeriodDays: 365, lastUsedDaysAgo: 0 }],
-    pastReview: { attestedDaysAgo: 30, outcome: "REDUCE", permissionsMinimal: false, comment: "Dropped write on the docs repo; it only updates web and payments-api." },
+    pastReview: {
+      attestedDaysAgo: 30,
+      outcome: "REDUCE",
+      permissionsMinimal: false,
+      comment: "Dropped write on the docs repo; it only updates web and payments-api.",
+    },
   },
   {
-    name: "github-mcp-server", kind: "MCP_SERVER", vendor: "GitHub", product: "GitHub MCP Server",
-    purpose: "Lets IDE agents read issues and pull requests", environment: "DEV", autonomy: "SUGGEST", status: "ACTIVE",
-    owner: "omar.owner@example.com", backupOwner: "alex.approver@example.com", team: "Developer Experience", expiresInDays: 150, nextReviewInDays: 20,
-    grants: [{ system: "github.com/acme/web", permission: "READ" }, { system: "github.com/acme/docs", permission: "READ" }],
+    name: "github-mcp-server",
+    kind: "MCP_SERVER",
+    vendor: "GitHub",
+    product: "GitHub MCP Server",
+    purpose: "Lets IDE agents read issues and pull requests",
+    environment: "DEV",
+    autonomy: "SUGGEST",
+    status: "ACTIVE",
+    owner: "omar.owner@example.com",
+    backupOwner: "alex.approver@example.com",
+    team: "Developer Experience",
+    expiresInDays: 150,
+    nextReviewInDays: 20,
+    grants: [
+      { system: "github.com/acme/web", permission: "READ" },
+      { system: "github.com/acme/docs", permission: "READ" },
+    ],
     credentials: [{ type: "PAT", label: "read-only PAT", ageDays: 45, expiresInDays: 45, rotationPeriodDays: 90, lastUsedDaysAgo: 2 }],
   },
   {
-    name: "postgres-mcp-payments", kind: "MCP_SERVER", vendor: "Community", product: "postgres-mcp",
-    purpose: "Answers schema questions for the payments team", environment: "PROD", autonomy: "EXECUTE", status: "SUSPENDED",
-    owner: "olivia.owner@example.com", team: "Payments", expiresInDays: 30, nextReviewInDays: -40,
+    name: "postgres-mcp-payments",
+    kind: "MCP_SERVER",
+    vendor: "Community",
+    product: "postgres-mcp",
+    purpose: "Answers schema questions for the payments team",
+    environment: "PROD",
+    autonomy: "EXECUTE",
+    status: "SUSPENDED",
+    owner: "olivia.owner@example.com",
+    team: "Payments",
+    expiresInDays: 30,
+    nextReviewInDays: -40,
     grants: [{ system: "payments-db", permission: "READ" }],
     credentials: [{ type: "API_KEY", label: "db read replica user", ageDays: 500, lastUsedDaysAgo: 90 }],
   },
   {
-    name: "slack-triage-bot", kind: "CHAT_INTEGRATION", vendor: "Acme", product: "Triage bot", model: "gpt-5-mini",
-    purpose: "Summarises incident channels into Jira tickets", environment: "PROD", autonomy: "DRAFT", status: "ACTIVE",
-    owner: "former.engineer@example.com", team: "Payments", expiresInDays: 60, nextReviewInDays: -5,
-    grants: [{ system: "Slack", permission: "READ" }, { system: "Jira", permission: "WRITE" }],
+    name: "slack-triage-bot",
+    kind: "CHAT_INTEGRATION",
+    vendor: "Acme",
+    product: "Triage bot",
+    model: "gpt-5-mini",
+    purpose: "Summarises incident channels into Jira tickets",
+    environment: "PROD",
+    autonomy: "DRAFT",
+    status: "ACTIVE",
+    owner: "former.engineer@example.com",
+    team: "Payments",
+    expiresInDays: 60,
+    nextReviewInDays: -5,
+    grants: [
+      { system: "Slack", permission: "READ" },
+      { system: "Jira", permission: "WRITE" },
+    ],
     credentials: [{ type: "OAUTH_TOKEN", label: "Slack bot token", ageDays: 200, rotationPeriodDays: 180, lastUsedDaysAgo: 0 }],
   },
   {
-    name: "cursor-web-team", kind: "IDE_ASSISTANT", vendor: "Anysphere", product: "Cursor", model: "claude-sonnet",
-    purpose: "Agentic editing for the web team", environment: "DEV", autonomy: "DRAFT", status: "ACTIVE",
-    owner: "omar.owner@example.com", team: "Developer Experience", expiresInDays: 10, nextReviewInDays: 80,
-    grants: [{ system: "github.com/acme/web", permission: "READ" }, { system: "github.com/acme/web", permission: "WRITE" }],
-    credentials: [{ type: "API_KEY", label: "Cursor team key", ageDays: 20, expiresInDays: 70, rotationPeriodDays: 90, lastUsedDaysAgo: 0 }],
+    name: "cursor-web-team",
+    kind: "IDE_ASSISTANT",
+    vendor: "Anysphere",
+    product: "Cursor",
+    model: "claude-sonnet",
+    purpose: "Agentic editing for the web team",
+    environment: "DEV",
+    autonomy: "DRAFT",
+    status: "ACTIVE",
+    owner: "omar.owner@example.com",
+    team: "Developer Experience",
+    expiresInDays: 10,
+    nextReviewInDays: 80,
+    grants: [
+      { system: "github.com/acme/web", permission: "READ" },
+      { system: "github.com/acme/web", permission: "WRITE" },
+    ],
+    credentials: [
+      { type: "API_KEY", label: "Cursor team key", ageDays: 20, expiresInDays: 70, rotationPeriodDays: 90, lastUsedDaysAgo: 0 },
+    ],
   },
   {
-    name: "infra-autopilot", kind: "CODING_AGENT", vendor: "Acme", product: "In-house agent", model: "claude-opus",
-    purpose: "Proposes Terraform changes for staging", environment: "STAGING", autonomy: "AUTONOMOUS", status: "PROPOSED",
-    owner: "alex.approver@example.com", team: "Platform", expiresInDays: 45, nextReviewInDays: 30,
+    name: "infra-autopilot",
+    kind: "CODING_AGENT",
+    vendor: "Acme",
+    product: "In-house agent",
+    model: "claude-opus",
+    purpose: "Proposes Terraform changes for staging",
+    environment: "STAGING",
+    autonomy: "AUTONOMOUS",
+    status: "PROPOSED",
+    owner: "alex.approver@example.com",
+    team: "Platform",
+    expiresInDays: 45,
+    nextReviewInDays: 30,
     grants: [{ system: "aws-staging", permission: "ADMIN" }],
     credentials: [{ type: "CLOUD_ROLE", label: "staging terraform role", ageDays: 5, rotationPeriodDays: 30 }],
   },
   {
-    name: "ci-security-scanner", kind: "CI_BOT", vendor: "Acme", product: "Scanner",
-    purpose: "Runs dependency and secret scans in CI", environment: "PROD", autonomy: "EXECUTE", status: "ACTIVE",
-    owner: "sam.lead@example.com", team: "Security", expiresInDays: 250, nextReviewInDays: 70,
-    grants: [{ system: "GitHub Actions", permission: "READ" }, { system: "Vault", permission: "READ", mode: "JUST_IN_TIME" }],
+    name: "ci-security-scanner",
+    kind: "CI_BOT",
+    vendor: "Acme",
+    product: "Scanner",
+    purpose: "Runs dependency and secret scans in CI",
+    environment: "PROD",
+    autonomy: "EXECUTE",
+    status: "ACTIVE",
+    owner: "sam.lead@example.com",
+    team: "Security",
+    expiresInDays: 250,
+    nextReviewInDays: 70,
+    grants: [
+      { system: "GitHub Actions", permission: "READ" },
+      { system: "Vault", permission: "READ", mode: "JUST_IN_TIME" },
+    ],
     credentials: [{ type: "JIT_TOKEN", label: "per-run OIDC token", ageDays: 0, lastUsedDaysAgo: 0 }],
   },
   {
-    name: "docs-writer-plugin", kind: "PLUGIN", vendor: "Acme", product: "Docs plugin", model: "gpt-5-mini",
-    purpose: "Drafts public documentation from merged pull requests", environment: "DEV", autonomy: "DRAFT", status: "RETIRED",
-    owner: "omar.owner@example.com", team: "Developer Experience", expiresInDays: -20, nextReviewInDays: -50,
+    name: "docs-writer-plugin",
+    kind: "PLUGIN",
+    vendor: "Acme",
+    product: "Docs plugin",
+    model: "gpt-5-mini",
+    purpose: "Drafts public documentation from merged pull requests",
+    environment: "DEV",
+    autonomy: "DRAFT",
+    status: "RETIRED",
+    owner: "omar.owner@example.com",
+    team: "Developer Experience",
+    expiresInDays: -20,
+    nextReviewInDays: -50,
     grants: [],
     credentials: [],
   },
   {
-    name: "legacy-deploy-bot", kind: "CI_BOT", vendor: "Acme", product: "deploy.sh",
-    purpose: "Old deploy pipeline kept for the billing API", environment: "STAGING", autonomy: "AUTONOMOUS", status: "EXPIRED",
-    owner: "alex.approver@example.com", team: "Platform", expiresInDays: -3, nextReviewInDays: -100,
+    name: "legacy-deploy-bot",
+    kind: "CI_BOT",
+    vendor: "Acme",
+    product: "deploy.sh",
+    purpose: "Old deploy pipeline kept for the billing API",
+    environment: "STAGING",
+    autonomy: "AUTONOMOUS",
+    status: "EXPIRED",
+    owner: "alex.approver@example.com",
+    team: "Platform",
+    expiresInDays: -3,
+    nextReviewInDays: -100,
     grants: [{ system: "internal-billing-api", permission: "DEPLOY" }],
     credentials: [{ type: "SSH_KEY", label: "deploy key", ageDays: 900, lastUsedDaysAgo: 200 }],
   },
@@ -258,16 +433,19 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
  * already has users of its own). Returns whether it loaded anything.
  */
 export async function seedDemoDataOnce(db: Db): Promise<boolean> {
-  const seeded = await db.$transaction(async (tx) => {
-    // Two replicas starting together must not both seed.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('warrant.demo_seed'))`;
-    const marker = await tx.setting.findUnique({ where: { key: SEEDED_KEY } });
-    if (marker || (await tx.user.count()) > 0) return false;
-    const counts = await seedDemoData(tx);
-    await tx.setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
-    await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "demo seed" }, { action: "demo.seeded", data: counts });
-    return true;
-  }, { timeout: 60_000 });
+  const seeded = await db.$transaction(
+    async (tx) => {
+      // Two replicas starting together must not both seed.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('warrant.demo_seed'))`;
+      const marker = await tx.setting.findUnique({ where: { key: SEEDED_KEY } });
+      if (marker || (await tx.user.count()) > 0) return false;
+      const counts = await seedDemoData(tx);
+      await tx.setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
+      await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "demo seed" }, { action: "demo.seeded", data: counts });
+      return true;
+    },
+    { timeout: 60_000 },
+  );
   // The reviews the scheduler would open for the demo's due identities, opened now so the
   // demo starts as it would look a day later (and so the first job run finds nothing new).
   if (seeded) await openDueReviews(db, { kind: "system", label: "demo seed" });

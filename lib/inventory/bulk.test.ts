@@ -35,7 +35,11 @@ async function identity(ownerId: string) {
 /** Everything a bulk action could change, to prove a refused one changed nothing. */
 async function snapshot(ids: string[]) {
   const [identities, auditEvents] = await Promise.all([
-    prisma.aiIdentity.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" }, select: { id: true, ownerId: true, status: true, orphanedAt: true, updatedAt: true } }),
+    prisma.aiIdentity.findMany({
+      where: { id: { in: ids } },
+      orderBy: { id: "asc" },
+      select: { id: true, ownerId: true, status: true, orphanedAt: true, updatedAt: true },
+    }),
     prisma.auditEvent.count(),
   ]);
   return { identities, auditEvents };
@@ -77,7 +81,9 @@ describe("assign owner", () => {
     const others = await identity(bob.id);
     const ids = [...own, others];
     const before = await snapshot(ids);
-    const error = await refused(executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: carol.id }));
+    const error = await refused(
+      executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: carol.id }),
+    );
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/^Nothing was changed\. bulk-\d+: You are not allowed to edit this identity/);
     expect(error.fields).toHaveProperty("identityIds");
@@ -87,7 +93,9 @@ describe("assign owner", () => {
   it("changes nothing when the new owner is deactivated, naming ownerId", async () => {
     const ids = [await identity(ann.id), await identity(ann.id)];
     const before = await snapshot(ids);
-    const error = await refused(executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: departed.id }));
+    const error = await refused(
+      executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: ids, ownerId: departed.id }),
+    );
     expect(error.status).toBe(422);
     expect(error.fields).toHaveProperty("ownerId", "must be an active user");
     expect(await snapshot(ids)).toEqual(before);
@@ -96,7 +104,9 @@ describe("assign owner", () => {
   it("changes nothing when one id does not exist", async () => {
     const ids = [await identity(ann.id)];
     const before = await snapshot(ids);
-    const error = await refused(executeMutation(bulkUpdateIdentities, lead, { action: "assign_owner", identityIds: [...ids, "no-such-id"], ownerId: carol.id }));
+    const error = await refused(
+      executeMutation(bulkUpdateIdentities, lead, { action: "assign_owner", identityIds: [...ids, "no-such-id"], ownerId: carol.id }),
+    );
     expect(error.status).toBe(404);
     expect(await snapshot(ids)).toEqual(before);
   });
@@ -105,7 +115,11 @@ describe("assign owner", () => {
     const mine = await identity(ann.id);
     const backedUp = await identity(bob.id);
     await executeMutation(updateIdentity, lead, { identityId: backedUp, backupOwnerId: ann.id });
-    const result = await executeMutation(bulkUpdateIdentities, ann.actor, { action: "assign_owner", identityIds: [mine, backedUp], ownerId: bob.id });
+    const result = await executeMutation(bulkUpdateIdentities, ann.actor, {
+      action: "assign_owner",
+      identityIds: [mine, backedUp],
+      ownerId: bob.id,
+    });
     expect(result).toMatchObject({ changed: expect.arrayContaining([expect.any(String)]), unchanged: [expect.stringMatching(/^bulk-/)] });
     expect(result.changed).toHaveLength(1);
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: mine } })).ownerId).toBe(bob.id);

@@ -40,7 +40,8 @@ export const bulkUpdateIdentitiesInput = z
     dueAt: optionalDate,
   })
   .superRefine((value, ctx) => {
-    if (value.action === "assign_owner" && !value.ownerId) ctx.addIssue({ code: "custom", path: ["ownerId"], message: "is required to assign an owner" });
+    if (value.action === "assign_owner" && !value.ownerId)
+      ctx.addIssue({ code: "custom", path: ["ownerId"], message: "is required to assign an owner" });
     if (value.action === "open_review") checkReviewDueDate(value.dueAt, ctx);
   }, ALONGSIDE_FIELD_ERRORS);
 
@@ -50,7 +51,10 @@ type BulkInput = z.output<typeof bulkUpdateIdentitiesInput>;
 function refuseAll(error: unknown, label: string): never {
   const known = toAppError(error);
   if (!known) throw error;
-  throw new AppError(known.code, `Nothing was changed. ${label}: ${known.message}`, { ...known.fields, identityIds: `${label}: ${known.message}` });
+  throw new AppError(known.code, `Nothing was changed. ${label}: ${known.message}`, {
+    ...known.fields,
+    identityIds: `${label}: ${known.message}`,
+  });
 }
 
 /** Applies the action to one identity; returns its audit entry, or null when it already was as asked. */
@@ -96,7 +100,11 @@ export const bulkUpdateIdentities = defineMutation({
       }
     }
     if (changed.length === 0) {
-      const state = { assign_owner: "already have that owner", suspend: "are already suspended", open_review: "already have an open review" }[input.action];
+      const state = {
+        assign_owner: "already have that owner",
+        suspend: "are already suspended",
+        open_review: "already have an open review",
+      }[input.action];
       throw new AppError("conflict", `Nothing was changed: the selected identities ${state}.`);
     }
     return { action: input.action, changed, unchanged };

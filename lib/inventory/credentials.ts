@@ -22,7 +22,13 @@ export const createCredential = defineMutation({
       action: "credential.created",
       targetType: "identity",
       targetId: identity.id,
-      data: { credentialId: credential.id, type: credential.type, label: credential.label, fingerprint: credential.fingerprint, riskTier: risk.tier },
+      data: {
+        credentialId: credential.id,
+        type: credential.type,
+        label: credential.label,
+        fingerprint: credential.fingerprint,
+        riskTier: risk.tier,
+      },
     });
     return credential;
   },
@@ -52,7 +58,9 @@ export const rotateCredential = defineMutation({
     assertMayManageIdentity(actor, identity, "rotate this identity's credentials");
     if (found.status !== "ACTIVE") throw new AppError("conflict", "A revoked credential cannot be rotated; record a new one.");
     if (input.fingerprint === found.fingerprint) {
-      throw new AppError("validation_failed", "A rotated credential has a new fingerprint.", { fingerprint: "must differ from the current fingerprint" });
+      throw new AppError("validation_failed", "A rotated credential has a new fingerprint.", {
+        fingerprint: "must differ from the current fingerprint",
+      });
     }
     const rotatedAt = input.rotatedAt ?? new Date();
     const credential = await tx.credential.update({
@@ -81,7 +89,12 @@ export const revokeCredential = defineMutation({
     if (found.status === "REVOKED") throw new AppError("conflict", "That credential is already revoked.");
     const credential = await tx.credential.update({ where: { id: credentialId }, data: { status: "REVOKED", revokedAt: new Date() } });
     const risk = await recomputeRisk(tx, identity.id);
-    await audit({ action: "credential.revoked", targetType: "identity", targetId: identity.id, data: { credentialId, label: found.label, riskTier: risk.tier } });
+    await audit({
+      action: "credential.revoked",
+      targetType: "identity",
+      targetId: identity.id,
+      data: { credentialId, label: found.label, riskTier: risk.tier },
+    });
     return credential;
   },
 });

@@ -57,9 +57,16 @@ describe("CSV import", () => {
   it("creates every row, audited, and computes risk", async () => {
     const result = await run(lead, good);
     expect(result).toMatchObject({ created: 2, failed: 0 });
-    const agent = await prisma.aiIdentity.findUniqueOrThrow({ where: { externalId: "ext-1" }, include: { owner: true, backupOwner: true, team: true } });
+    const agent = await prisma.aiIdentity.findUniqueOrThrow({
+      where: { externalId: "ext-1" },
+      include: { owner: true, backupOwner: true, team: true },
+    });
     expect(agent).toMatchObject({ name: "import-agent", environment: "PROD", autonomy: "EXECUTE", purpose: "Ships releases, carefully" });
-    expect([agent.owner.email, agent.backupOwner?.email, agent.team?.name]).toEqual(["owner@example.com", "backup@example.com", "Payments"]);
+    expect([agent.owner.email, agent.backupOwner?.email, agent.team?.name]).toEqual([
+      "owner@example.com",
+      "backup@example.com",
+      "Payments",
+    ]);
     const bot = await prisma.aiIdentity.findFirstOrThrow({ where: { name: "import-bot" } });
     expect(bot).toMatchObject({ kind: "CI_BOT", environment: "DEV", purpose: 'Runs "lint"' });
     expect(await prisma.auditEvent.count({ where: { action: "identity.created", targetId: { in: [agent.id, bot.id] } } })).toBe(2);
@@ -119,9 +126,14 @@ describe("CSV import", () => {
   });
 
   it("refuses repeated rows, missing columns and broken CSV", async () => {
-    const repeated = await refusal(lead, csv(`,twice,PLUGIN,DEV,owner@example.com,,,,,,x,${future}`, `,twice,PLUGIN,DEV,owner@example.com,,,,,,x,${future}`));
+    const repeated = await refusal(
+      lead,
+      csv(`,twice,PLUGIN,DEV,owner@example.com,,,,,,x,${future}`, `,twice,PLUGIN,DEV,owner@example.com,,,,,,x,${future}`),
+    );
     expect(repeated.fields).toEqual({ "line 3.name": "repeats line 2" });
-    expect((await refusal(lead, "name,kind\nx,PLUGIN\n")).fields).toEqual({ csv: "is missing the columns environment, ownerEmail, purpose, expiresAt" });
+    expect((await refusal(lead, "name,kind\nx,PLUGIN\n")).fields).toEqual({
+      csv: "is missing the columns environment, ownerEmail, purpose, expiresAt",
+    });
     expect((await refusal(lead, `${HEADER}\n"unclosed`)).fields?.csv).toMatch(/^CSV line 2: a quoted field is not closed/);
   });
 
@@ -133,7 +145,8 @@ describe("CSV import", () => {
   });
 
   it("reads back an exported file", async () => {
-    const exported = `id,externalId,name,kind,environment,status,riskTier,ownerEmail,ownerName,backupOwnerEmail,team,autonomy,vendor,product,model,purpose,expiresAt,nextReviewAt,orphanedAt,createdAt,updatedAt\r\n` +
+    const exported =
+      `id,externalId,name,kind,environment,status,riskTier,ownerEmail,ownerName,backupOwnerEmail,team,autonomy,vendor,product,model,purpose,expiresAt,nextReviewAt,orphanedAt,createdAt,updatedAt\r\n` +
       `x1,,round-trip,OTHER,STAGING,ACTIVE,LOW,owner@example.com,Owner,,,SUGGEST,,,,'=not a formula,${future}T00:00:00.000Z,,,,\r\n`;
     const result = await run(systemActor, exported);
     expect(result.created).toBe(1);

@@ -20,7 +20,16 @@ import { findUsersByEmails, normalizeEmail } from "@/lib/users/email";
 // columns are accepted, so an exported file can be edited and imported back.
 
 export const IMPORT_REQUIRED_COLUMNS = ["name", "kind", "environment", "ownerEmail", "purpose", "expiresAt"] as const;
-export const IMPORT_OPTIONAL_COLUMNS = ["externalId", "autonomy", "backupOwnerEmail", "team", "vendor", "product", "model", "reviewCadenceDays"] as const;
+export const IMPORT_OPTIONAL_COLUMNS = [
+  "externalId",
+  "autonomy",
+  "backupOwnerEmail",
+  "team",
+  "vendor",
+  "product",
+  "model",
+  "reviewCadenceDays",
+] as const;
 const MAX_ROWS = 5000;
 
 /** Input fields that are named differently in the CSV. */
@@ -198,7 +207,10 @@ async function importRow(
   }
 
   if (existing.environment !== input.environment) {
-    return { ...result, errors: { environment: `the identity with this externalId is in ${existing.environment}; an identity's environment cannot change` } };
+    return {
+      ...result,
+      errors: { environment: `the identity with this externalId is in ${existing.environment}; an identity's environment cannot change` },
+    };
   }
   if (Object.keys(errors).length > 0) return { ...result, errors };
   const changes = changedFields(input, existing);
@@ -233,7 +245,8 @@ export const importIdentities = defineMutation({
     const missing = IMPORT_REQUIRED_COLUMNS.filter((column) => !parsed.header.includes(column));
     if (missing.length > 0) throw validationError({ csv: `is missing the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}` });
     if (parsed.rows.length === 0) throw validationError({ csv: "has a header but no rows" });
-    if (parsed.rows.length > MAX_ROWS) throw validationError({ csv: `has ${parsed.rows.length} rows; import at most ${MAX_ROWS} at a time` });
+    if (parsed.rows.length > MAX_ROWS)
+      throw validationError({ csv: `has ${parsed.rows.length} rows; import at most ${MAX_ROWS} at a time` });
 
     const lookups = await loadLookups(tx, parsed.rows);
     const seen = new Map<string, number>();
@@ -242,7 +255,13 @@ export const importIdentities = defineMutation({
     for (const row of parsed.rows) rows.push(await importRow(tx, actor, row, lookups, seen, entries));
 
     const count = (action: ImportAction) => rows.filter((row) => row.action === action).length;
-    const result: ImportResult = { rows, created: count("create"), updated: count("update"), unchanged: count("unchanged"), failed: count("error") };
+    const result: ImportResult = {
+      rows,
+      created: count("create"),
+      updated: count("update"),
+      unchanged: count("unchanged"),
+      failed: count("error"),
+    };
     if (result.failed > 0 && !dryRun) {
       // All or nothing: throwing rolls back every row already applied.
       const fields = Object.fromEntries(

@@ -10,7 +10,11 @@ describe("parseCsv", () => {
   });
 
   it("accepts LF line ends, a byte-order mark, empty fields and a missing final newline", () => {
-    expect(parseCsv("\uFEFFname,purpose\nx,\n,y")).toEqual([["name", "purpose"], ["x", ""], ["", "y"]]);
+    expect(parseCsv("\uFEFFname,purpose\nx,\n,y")).toEqual([
+      ["name", "purpose"],
+      ["x", ""],
+      ["", "y"],
+    ]);
   });
 
   it("skips blank lines", () => {

@@ -55,7 +55,12 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
       ].map(async ({ key, label, query }) => ({ key, item: await count(label, query) })),
     ),
     Promise.all(tiers.map(async (tier) => ({ tier, ...(await count(RISK_LABELS[tier], `risk=${tier}&${LIVE}`)) }))),
-    Promise.all(buckets.map(async (bucket) => ({ bucket, ...(await count(`${bucket} days`, `credentialAge=${encodeURIComponent(bucket)}&${LIVE}`)) }))),
+    Promise.all(
+      buckets.map(async (bucket) => ({
+        bucket,
+        ...(await count(`${bucket} days`, `credentialAge=${encodeURIComponent(bucket)}&${LIVE}`)),
+      })),
+    ),
     Promise.all(
       kinds.flatMap((kind) =>
         environments.map(async (environment) => ({

@@ -25,10 +25,21 @@ let counter = 0;
 async function identityExpiringIn(expiresInDays: number) {
   counter += 1;
   const identity = await executeMutation(createIdentity, owner.actor, {
-    name: `expiring-${counter}`, kind: "CI_BOT", purpose: "Builds releases", environment: "DEV", ownerId: owner.user.id, expiresAt: inDays(30).toISOString(),
+    name: `expiring-${counter}`,
+    kind: "CI_BOT",
+    purpose: "Builds releases",
+    environment: "DEV",
+    ownerId: owner.user.id,
+    expiresAt: inDays(30).toISOString(),
   });
   await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId, permission: "WRITE" });
-  await executeMutation(createCredential, owner.actor, { identityId: identity.id, type: "PAT", label: "pat", fingerprint: `kid-exp-${counter}`, issuedAt: inDays(-1).toISOString() });
+  await executeMutation(createCredential, owner.actor, {
+    identityId: identity.id,
+    type: "PAT",
+    label: "pat",
+    fingerprint: `kid-exp-${counter}`,
+    issuedAt: inDays(-1).toISOString(),
+  });
   await executeMutation(openReview, lead.actor, { identityId: identity.id });
   // Time passes (an expiry in the past cannot be typed in; it can only arrive).
   await prisma.aiIdentity.update({ where: { id: identity.id }, data: { expiresAt: inDays(expiresInDays) } });
@@ -38,7 +49,14 @@ async function identityExpiringIn(expiresInDays: number) {
 beforeAll(async () => {
   owner = await createTestUser([]);
   lead = await createTestUser(["SECURITY_LEAD"]);
-  systemId = (await executeMutation(createSystem, lead.actor, { name: "expiry-repo", kind: "REPOSITORY", environment: "DEV", sensitivity: "CONFIDENTIAL" })).id;
+  systemId = (
+    await executeMutation(createSystem, lead.actor, {
+      name: "expiry-repo",
+      kind: "REPOSITORY",
+      environment: "DEV",
+      sensitivity: "CONFIDENTIAL",
+    })
+  ).id;
 });
 
 describe("expiring identities", () => {
@@ -59,7 +77,10 @@ describe("expiring identities", () => {
       expect(await prisma.review.count({ where: { identityId: identity.id, status: "OPEN" } })).toBe(0);
     }
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "identity.expired", targetId: past.id } });
-    expect(event).toMatchObject({ actorType: "SYSTEM", data: { from: "ACTIVE", to: "EXPIRED", grantsEnded: 1, credentialsRevoked: 1, reviewsCancelled: 1 } });
+    expect(event).toMatchObject({
+      actorType: "SYSTEM",
+      data: { from: "ACTIVE", to: "EXPIRED", grantsEnded: 1, credentialsRevoked: 1, reviewsCancelled: 1 },
+    });
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: future.id } })).status).toBe("ACTIVE");
     expect(await prisma.grant.count({ where: { identityId: future.id, revokedAt: null } })).toBe(1);
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: retiredPast.id } })).status).toBe("RETIRED");
@@ -70,13 +91,17 @@ describe("expiring identities", () => {
   });
 
   it("is done by Warrant only", async () => {
-    expect((await refused(() => executeMutation(expireDueIdentitiesBatch, lead.actor, { now: new Date(), limit: 10 }))).code).toBe("forbidden");
+    expect((await refused(() => executeMutation(expireDueIdentitiesBatch, lead.actor, { now: new Date(), limit: 10 }))).code).toBe(
+      "forbidden",
+    );
   });
 
   it("an expired identity comes back only through a security lead, after its expiry is extended, and with no access", async () => {
     const identity = await identityExpiringIn(-1);
     await expireDueIdentities(prisma, systemActor);
-    expect((await refused(() => executeMutation(reactivateIdentity, lead.actor, { identityId: identity.id }))).message).toMatch(/extend the expiry first/);
+    expect((await refused(() => executeMutation(reactivateIdentity, lead.actor, { identityId: identity.id }))).message).toMatch(
+      /extend the expiry first/,
+    );
     await executeMutation(updateIdentity, lead.actor, { identityId: identity.id, expiresAt: inDays(60).toISOString() });
     expect((await refused(() => executeMutation(reactivateIdentity, owner.actor, { identityId: identity.id }))).code).toBe("forbidden");
     const back = await executeMutation(reactivateIdentity, lead.actor, { identityId: identity.id });

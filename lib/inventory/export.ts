@@ -30,7 +30,10 @@ function takeExportPlace(userId: string): () => void {
     );
   }
   if (running.total >= max) {
-    throw new RateLimitedError(`${running.total} exports are running, the most this server runs at once. Try again in ${RETRY_AFTER_SECONDS} seconds.`, RETRY_AFTER_SECONDS);
+    throw new RateLimitedError(
+      `${running.total} exports are running, the most this server runs at once. Try again in ${RETRY_AFTER_SECONDS} seconds.`,
+      RETRY_AFTER_SECONDS,
+    );
   }
   running.total += 1;
   running.byPerson.set(userId, mine + 1);
@@ -50,7 +53,10 @@ async function* fromArray<T>(rows: T[]) {
 }
 
 /** The export as a CSV stream for `actor` (who may read the inventory); throws 429s and 422s. */
-export async function openInventoryExport(actor: Extract<Actor, { userId: string }>, searchParams: URLSearchParams): Promise<ReadableStream<Uint8Array>> {
+export async function openInventoryExport(
+  actor: Extract<Actor, { userId: string }>,
+  searchParams: URLSearchParams,
+): Promise<ReadableStream<Uint8Array>> {
   rateLimits.export.take(actor.userId);
   const params = new URLSearchParams(searchParams);
   const ids = params.getAll("id");
@@ -60,7 +66,8 @@ export async function openInventoryExport(actor: Extract<Actor, { userId: string
   try {
     const { WARRANT_EXPORTS_MAX, WARRANT_EXPORT_STALL_SECONDS } = env();
     const db = exportPrisma(WARRANT_EXPORTS_MAX);
-    const rows = ids.length > 0 ? fromArray(await findIdentitiesByIds(db, ids, query)) : readInSnapshot(db, (tx) => streamIdentities(tx, query));
+    const rows =
+      ids.length > 0 ? fromArray(await findIdentitiesByIds(db, ids, query)) : readInSnapshot(db, (tx) => streamIdentities(tx, query));
     return inventoryCsvStream(rows, { stallTimeoutMs: WARRANT_EXPORT_STALL_SECONDS * 1000, onEnd: release });
   } catch (error) {
     release();

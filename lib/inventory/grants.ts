@@ -29,7 +29,9 @@ export const createGrant = defineMutation({
       where: { identityId: input.identityId, systemId: input.systemId, permission: input.permission, revokedAt: null },
     });
     if (existing) {
-      throw new AppError("conflict", `${identity.name} already has ${input.permission.toLowerCase()} on ${system.name}.`, { permission: "is already granted" });
+      throw new AppError("conflict", `${identity.name} already has ${input.permission.toLowerCase()} on ${system.name}.`, {
+        permission: "is already granted",
+      });
     }
     const grant = await tx.grant.create({ data: input });
     const risk = await recomputeRisk(tx, identity.id);
@@ -37,7 +39,15 @@ export const createGrant = defineMutation({
       action: "grant.created",
       targetType: "identity",
       targetId: identity.id,
-      data: { grantId: grant.id, system: system.name, systemId: system.id, permission: grant.permission, mode: grant.mode, expiresAt: grant.expiresAt, riskTier: risk.tier },
+      data: {
+        grantId: grant.id,
+        system: system.name,
+        systemId: system.id,
+        permission: grant.permission,
+        mode: grant.mode,
+        expiresAt: grant.expiresAt,
+        riskTier: risk.tier,
+      },
     });
     return grant;
   },
@@ -52,7 +62,9 @@ export async function applyGrantRevoke(tx: Tx, actor: Actor, grantId: string, ex
   const owner = await tx.grant.findUnique({ where: { id: grantId }, select: { identityId: true } });
   // Inside a review the grant ids are a field of the attestation, so the error names it.
   if (expectedIdentityId && owner?.identityId !== expectedIdentityId) {
-    throw new AppError("validation_failed", "That grant is not one of this identity's grants.", { grantIds: `${grantId} is not a grant of this identity` });
+    throw new AppError("validation_failed", "That grant is not one of this identity's grants.", {
+      grantIds: `${grantId} is not a grant of this identity`,
+    });
   }
   if (!owner) throw notFound("That grant");
   // Lock, then read: a grant read before the lock may have been revoked by
@@ -60,7 +72,12 @@ export async function applyGrantRevoke(tx: Tx, actor: Actor, grantId: string, ex
   const identity = await lockIdentity(tx, owner.identityId);
   const found = await tx.grant.findUniqueOrThrow({ where: { id: grantId }, include: { system: true } });
   assertMayManageIdentity(actor, identity, "change this identity's access");
-  if (found.revokedAt) throw new AppError("conflict", "That grant is already revoked.", expectedIdentityId ? { grantIds: "includes a grant that is already revoked" } : undefined);
+  if (found.revokedAt)
+    throw new AppError(
+      "conflict",
+      "That grant is already revoked.",
+      expectedIdentityId ? { grantIds: "includes a grant that is already revoked" } : undefined,
+    );
   const grant = await tx.grant.update({ where: { id: grantId }, data: { revokedAt: new Date() } });
   const risk = await recomputeRisk(tx, identity.id);
   const audit: AuditEntry = {

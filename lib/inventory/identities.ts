@@ -11,13 +11,18 @@ import { actorUserId, assertMayManageIdentity, isInventoryManager, lockIdentity 
 import { recomputeRisk } from "./recompute-risk";
 import { DAY_MS } from "@/lib/time";
 
-
 async function assertActiveUser(tx: Tx, userId: string, field: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
   if (!user) throw new AppError("validation_failed", `The ${field} does not exist.`, { [field]: "must be an existing user" });
-  if (!user.active) throw new AppError("validation_failed", `${user.email} is deactivated and cannot own identities.`, { [field]: "must be an active user" });
+  if (!user.active)
+    throw new AppError("validation_failed", `${user.email} is deactivated and cannot own identities.`, {
+      [field]: "must be an active user",
+    });
   // An auditor changes nothing, so could never look after an identity it owned.
-  if (user.roles.includes("AUDITOR")) throw new AppError("validation_failed", `${user.email} is an auditor and cannot own identities.`, { [field]: "must not be an auditor" });
+  if (user.roles.includes("AUDITOR"))
+    throw new AppError("validation_failed", `${user.email} is an auditor and cannot own identities.`, {
+      [field]: "must not be an auditor",
+    });
 }
 
 async function assertTeamExists(tx: Tx, teamId: string) {
@@ -29,7 +34,9 @@ async function assertTeamExists(tx: Tx, teamId: string) {
 async function assertNameFree(tx: Tx, name: string, environment: string, exceptId?: string) {
   const clash = await tx.aiIdentity.findUnique({ where: { name_environment: { name, environment: environment as never } } });
   if (clash && clash.id !== exceptId) {
-    throw new AppError("conflict", `An identity named ${name} already exists in ${environment}.`, { name: `is already used in ${environment}` });
+    throw new AppError("conflict", `An identity named ${name} already exists in ${environment}.`, {
+      name: `is already used in ${environment}`,
+    });
   }
 }
 
@@ -42,9 +49,13 @@ async function assertNameFree(tx: Tx, name: string, environment: string, exceptI
 export async function applyIdentityCreate(tx: Tx, actor: Actor, input: z.output<typeof createIdentityInput>) {
   const userId = actorUserId(actor);
   if (!isInventoryManager(actor) && input.ownerId !== userId && input.backupOwnerId !== userId) {
-    throw new AppError("forbidden", "You can register identities you own or back up; ask a security lead to register one for someone else.", {
-      ownerId: "must be you (or make yourself the backup owner)",
-    });
+    throw new AppError(
+      "forbidden",
+      "You can register identities you own or back up; ask a security lead to register one for someone else.",
+      {
+        ownerId: "must be you (or make yourself the backup owner)",
+      },
+    );
   }
   await assertActiveUser(tx, input.ownerId, "ownerId");
   if (input.backupOwnerId) await assertActiveUser(tx, input.backupOwnerId, "backupOwnerId");
@@ -64,7 +75,12 @@ export async function applyIdentityCreate(tx: Tx, actor: Actor, input: z.output<
     },
   });
   const risk = await recomputeRisk(tx, identity.id);
-  const audit: AuditEntry = { action: "identity.created", targetType: "identity", targetId: identity.id, data: { ...input, riskTier: risk.tier } };
+  const audit: AuditEntry = {
+    action: "identity.created",
+    targetType: "identity",
+    targetId: identity.id,
+    data: { ...input, riskTier: risk.tier },
+  };
   return { identity: { ...identity, riskTier: risk.tier, riskReasons: risk.reasons }, audit };
 }
 
@@ -96,7 +112,9 @@ export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ..
   const ownerId = changes.ownerId ?? before.ownerId;
   const backupOwnerId = changes.backupOwnerId !== undefined ? changes.backupOwnerId : before.backupOwnerId;
   if (backupOwnerId === ownerId) {
-    throw new AppError("validation_failed", "The backup owner must be someone other than the owner.", { backupOwnerId: "must be someone other than the owner" });
+    throw new AppError("validation_failed", "The backup owner must be someone other than the owner.", {
+      backupOwnerId: "must be someone other than the owner",
+    });
   }
   if (changes.teamId) await assertTeamExists(tx, changes.teamId);
   if (changes.name) await assertNameFree(tx, changes.name, before.environment, identityId);
@@ -146,13 +164,19 @@ export const updateIdentity = defineMutation({
  */
 export async function endAccess(tx: Tx, identityId: string, now: Date) {
   const grants = await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
-  const credentials = await tx.credential.updateMany({ where: { identityId, status: "ACTIVE" }, data: { status: "REVOKED", revokedAt: now } });
+  const credentials = await tx.credential.updateMany({
+    where: { identityId, status: "ACTIVE" },
+    data: { status: "REVOKED", revokedAt: now },
+  });
   const reviewsCancelled = await cancelOpenReviews(tx, identityId, now);
   return { grantsEnded: grants.count, credentialsRevoked: credentials.count, reviewsCancelled };
 }
 
 /** Which status changes exist, from which statuses, and whether only security leads and admins may make them. */
-export const TRANSITIONS: Record<"suspend" | "reactivate" | "retire", { from: IdentityStatus[]; to: IdentityStatus; managersOnly: boolean }> = {
+export const TRANSITIONS: Record<
+  "suspend" | "reactivate" | "retire",
+  { from: IdentityStatus[]; to: IdentityStatus; managersOnly: boolean }
+> = {
   suspend: { from: ["PROPOSED", "ACTIVE"], to: "SUSPENDED", managersOnly: false },
   // An expired identity comes back only through a security lead, once its expiry is extended, and with no access:
   // its grants and credentials ended when it expired.
@@ -180,7 +204,10 @@ export async function applyIdentityTransition(
   }
   assertMayManageIdentity(actor, before, `${verb} this identity`);
   if (!transition.from.includes(before.status)) {
-    throw new AppError("conflict", `${before.name} is ${before.status.toLowerCase()} and cannot be ${transition.to.toLowerCase()} from there.`);
+    throw new AppError(
+      "conflict",
+      `${before.name} is ${before.status.toLowerCase()} and cannot be ${transition.to.toLowerCase()} from there.`,
+    );
   }
   if (verb === "reactivate" && before.expiresAt <= new Date()) {
     throw new AppError("conflict", `${before.name} has passed its expiry date; extend the expiry first.`);

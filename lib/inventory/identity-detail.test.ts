@@ -41,8 +41,18 @@ beforeAll(async () => {
   auditor = await named("audrey@example.com", "Audrey Auditor", ["AUDITOR"]);
   bystander = await named("bea@example.com", "Bea Bystander");
   teamId = (await prisma.team.create({ data: { name: "Payments" } })).id;
-  k8s = await executeMutation(createSystem, systemActor, { name: "k8s-prod", kind: "DEPLOY_TARGET", environment: "PROD", sensitivity: "RESTRICTED" });
-  repo = await executeMutation(createSystem, systemActor, { name: "github.com/acme/web", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" });
+  k8s = await executeMutation(createSystem, systemActor, {
+    name: "k8s-prod",
+    kind: "DEPLOY_TARGET",
+    environment: "PROD",
+    sensitivity: "RESTRICTED",
+  });
+  repo = await executeMutation(createSystem, systemActor, {
+    name: "github.com/acme/web",
+    kind: "REPOSITORY",
+    environment: "DEV",
+    sensitivity: "INTERNAL",
+  });
 
   const identity = await executeMutation(createIdentity, olivia.actor, {
     name: "release-agent",
@@ -112,7 +122,13 @@ describe("loadIdentityDetail", () => {
 
   it("lists grants with their system and whether each is still live, and credentials with their age", async () => {
     const detail = (await loadIdentityDetail(prisma, identityId))!;
-    const grants = detail.grants.map((grant) => ({ system: grant.system.name, sensitivity: grant.system.sensitivity, permission: grant.permission, live: grant.live, revoked: grant.revokedAt !== null }));
+    const grants = detail.grants.map((grant) => ({
+      system: grant.system.name,
+      sensitivity: grant.system.sensitivity,
+      permission: grant.permission,
+      live: grant.live,
+      revoked: grant.revokedAt !== null,
+    }));
     expect(grants).toEqual(
       expect.arrayContaining([
         { system: "k8s-prod", sensitivity: "RESTRICTED", permission: "DEPLOY", live: true, revoked: false },
@@ -121,7 +137,14 @@ describe("loadIdentityDetail", () => {
     );
     expect(grants).toHaveLength(2);
     expect(detail.credentials).toHaveLength(1);
-    expect(detail.credentials[0]).toMatchObject({ label: "release PAT", fingerprint: "SHA256:abcd", ageDays: 10, rotationPeriodDays: 30, vaultPath: "secret/agents/release", status: "ACTIVE" });
+    expect(detail.credentials[0]).toMatchObject({
+      label: "release PAT",
+      fingerprint: "SHA256:abcd",
+      ageDays: 10,
+      rotationPeriodDays: 30,
+      vaultPath: "secret/agents/release",
+      status: "ACTIVE",
+    });
   });
 
   it("tells overdue reviews and passed expiries from the moment it is asked about", async () => {
@@ -131,7 +154,7 @@ describe("loadIdentityDetail", () => {
     expect(later.credentials[0]!.ageDays).toBe(110);
   });
 
-  it("agrees with the inventory's \"review overdue\" filter and table for a retired identity whose review date has passed", async () => {
+  it('agrees with the inventory\'s "review overdue" filter and table for a retired identity whose review date has passed', async () => {
     const retired = await executeMutation(createIdentity, olivia.actor, {
       name: "retired-overdue-agent",
       kind: "CODING_AGENT",
@@ -143,7 +166,13 @@ describe("loadIdentityDetail", () => {
     await executeMutation(retireIdentity, olivia.actor, { identityId: retired.id, reason: "replaced" });
     const later = inDays(100);
     const page = (await loadIdentityDetail(prisma, retired.id, later))!;
-    const listed = await findIdentitiesAfter(prisma, parseInventoryQuery({ reviewOverdue: "1", q: "retired-overdue-agent" }), undefined, 10, later);
+    const listed = await findIdentitiesAfter(
+      prisma,
+      parseInventoryQuery({ reviewOverdue: "1", q: "retired-overdue-agent" }),
+      undefined,
+      10,
+      later,
+    );
     const row = (await findIdentitiesAfter(prisma, parseInventoryQuery({ q: "retired-overdue-agent" }), undefined, 10, later)).rows[0]!;
     expect(listed.rows.map((found) => found.id)).toEqual([]);
     expect(toInventoryTableRow(row, later).reviewOverdue).toBe(false);
@@ -164,14 +193,20 @@ describe("loadIdentityDetail", () => {
     const seqs = detail.timeline.map((event) => BigInt(event.seq));
     expect([...seqs].sort((a, b) => (a < b ? 1 : -1))).toEqual(seqs);
     const [suspended, reassigned, credential, revoked, , deploy, created] = detail.timeline;
-    expect(suspended).toMatchObject({ actorLabel: "sam@example.com", actorType: "user", summary: "Status active → suspended. Reason: checking a deploy" });
+    expect(suspended).toMatchObject({
+      actorLabel: "sam@example.com",
+      actorType: "user",
+      summary: "Status active → suspended. Reason: checking a deploy",
+    });
     expect(reassigned!.summary).toBe(
       "Owner reassigned from Olivia Owner <olivia@example.com> to Omar Owner <omar@example.com>; also changed backup owner → Olivia Owner <olivia@example.com>; risk now Critical",
     );
     expect(credential!.summary).toBe("Recorded Personal access token “release PAT” (fingerprint SHA256:abcd); risk now Critical");
     expect(revoked!.summary).toBe("Revoked read on github.com/acme/web; risk now Critical");
     expect(deploy!.summary).toBe("Granted deploy on k8s-prod (standing); risk now Critical");
-    expect(created!.summary).toMatch(/^Registered coding agent in prod, owner Olivia Owner <olivia@example.com>, backup owner Omar Owner <omar@example.com>, autonomy suggest, expires \d{4}-\d{2}-\d{2}; risk now Low$/);
+    expect(created!.summary).toMatch(
+      /^Registered coding agent in prod, owner Olivia Owner <olivia@example.com>, backup owner Omar Owner <omar@example.com>, autonomy suggest, expires \d{4}-\d{2}-\d{2}; risk now Low$/,
+    );
     expect(created!.actorLabel).toBe("olivia@example.com");
     expect(detail.timelineTruncated).toBe(false);
   });
@@ -181,19 +216,42 @@ describe("loadIdentityDetail", () => {
     const tokenIdentity = await prisma.aiIdentity.findFirstOrThrow({ where: { product: "API token", ownerId: olivia.user.id } });
     const detail = (await loadIdentityDetail(prisma, tokenIdentity.id))!;
     expect(detail.apiToken).toMatchObject({ name: "test token" });
-    expect(detail.timeline.map((event) => event.summary)).toEqual([expect.stringMatching(/^API token “test token” created with scopes read, expires /)]);
+    expect(detail.timeline.map((event) => event.summary)).toEqual([
+      expect.stringMatching(/^API token “test token” created with scopes read, expires /),
+    ]);
   });
 });
 
 describe("identityPermissions", () => {
-  const active = () => ({ ownerId: olivia.user.id, backupOwnerId: omar.user.id, status: "ACTIVE" as IdentityStatus, expiresAt: inDays(30) });
+  const active = () => ({
+    ownerId: olivia.user.id,
+    backupOwnerId: omar.user.id,
+    status: "ACTIVE" as IdentityStatus,
+    expiresAt: inDays(30),
+  });
 
   it("gives the owner, the backup owner and security leads the forms; auditors and bystanders none", () => {
     for (const who of [olivia, omar, sam]) {
-      expect(identityPermissions(who.actor, active())).toMatchObject({ edit: true, addGrant: true, manageGrants: true, addCredential: true, manageCredentials: true, openReview: true, statusChanges: ["suspend", "retire"] });
+      expect(identityPermissions(who.actor, active())).toMatchObject({
+        edit: true,
+        addGrant: true,
+        manageGrants: true,
+        addCredential: true,
+        manageCredentials: true,
+        openReview: true,
+        statusChanges: ["suspend", "retire"],
+      });
     }
     for (const who of [auditor, bystander]) {
-      expect(identityPermissions(who.actor, active())).toEqual({ edit: false, addGrant: false, manageGrants: false, addCredential: false, manageCredentials: false, openReview: false, statusChanges: [] });
+      expect(identityPermissions(who.actor, active())).toEqual({
+        edit: false,
+        addGrant: false,
+        manageGrants: false,
+        addCredential: false,
+        manageCredentials: false,
+        openReview: false,
+        statusChanges: [],
+      });
     }
   });
 
@@ -231,7 +289,12 @@ describe("identityPermissions", () => {
             if (!(error instanceof AppError)) throw error;
             accepted = false;
           }
-          expect({ status, change, actor: who.actor.label, offered }).toEqual({ status, change, actor: who.actor.label, offered: accepted });
+          expect({ status, change, actor: who.actor.label, offered }).toEqual({
+            status,
+            change,
+            actor: who.actor.label,
+            offered: accepted,
+          });
         }
       }
     }
@@ -252,10 +315,27 @@ describe("listOwnerCandidates", () => {
 
 describe("listSystemsWithReach", () => {
   it("counts identities (not grants) with a live grant, leaving out revoked, expired and retired access", async () => {
-    const system = await executeMutation(createSystem, systemActor, { name: "reach-test", kind: "DATABASE", environment: "PROD", sensitivity: "CONFIDENTIAL" });
-    const unused = await executeMutation(createSystem, systemActor, { name: "unused", kind: "DATABASE", environment: "PROD", sensitivity: "PUBLIC" });
+    const system = await executeMutation(createSystem, systemActor, {
+      name: "reach-test",
+      kind: "DATABASE",
+      environment: "PROD",
+      sensitivity: "CONFIDENTIAL",
+    });
+    const unused = await executeMutation(createSystem, systemActor, {
+      name: "unused",
+      kind: "DATABASE",
+      environment: "PROD",
+      sensitivity: "PUBLIC",
+    });
     const register = (name: string) =>
-      executeMutation(createIdentity, olivia.actor, { name, kind: "OTHER", purpose: "reach", environment: "DEV", ownerId: olivia.user.id, expiresAt: inDays(30).toISOString() });
+      executeMutation(createIdentity, olivia.actor, {
+        name,
+        kind: "OTHER",
+        purpose: "reach",
+        environment: "DEV",
+        ownerId: olivia.user.id,
+        expiresAt: inDays(30).toISOString(),
+      });
     const both = await register("reads-and-writes");
     await executeMutation(createGrant, olivia.actor, { identityId: both.id, systemId: system.id, permission: "READ" });
     await executeMutation(createGrant, olivia.actor, { identityId: both.id, systemId: system.id, permission: "WRITE" });
@@ -279,9 +359,13 @@ describe("summarizeEvent", () => {
   const names = { users: new Map<string, string>(), teams: new Map<string, string>() };
 
   it("describes a just-in-time grant with its end, and events it does not know as field: value", () => {
-    expect(summarizeEvent("grant.created", { system: "Vault", permission: "READ", mode: "JUST_IN_TIME", expiresAt: "2027-01-02T10:00:00.000Z", riskTier: "HIGH" }, names)).toBe(
-      "Granted read on Vault (just-in-time, until 2027-01-02); risk now High",
-    );
+    expect(
+      summarizeEvent(
+        "grant.created",
+        { system: "Vault", permission: "READ", mode: "JUST_IN_TIME", expiresAt: "2027-01-02T10:00:00.000Z", riskTier: "HIGH" },
+        names,
+      ),
+    ).toBe("Granted read on Vault (just-in-time, until 2027-01-02); risk now High");
     expect(summarizeEvent("approval.decided", { outcome: "keep", note: "still needed" }, names)).toBe("outcome: keep; note: still needed");
     expect(summarizeEvent("identity.updated", { changed: {} }, names)).toBe("Saved without changes");
   });

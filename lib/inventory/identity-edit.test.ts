@@ -5,13 +5,22 @@ import { createTestUser, systemActor } from "@/lib/testing/factories";
 import { createIdentity, updateIdentity } from "./identities";
 
 describe("editing an identity", () => {
-  it("clears an optional field emptied in a form (\"\") or set to null over the API, and leaves the rest alone", async () => {
+  it('clears an optional field emptied in a form ("") or set to null over the API, and leaves the rest alone', async () => {
     const { user: owner } = await createTestUser();
     const { user: backup } = await createTestUser();
     const team = await prisma.team.create({ data: { name: "Clearing" } });
     const created = await executeMutation(createIdentity, systemActor, {
-      name: "clear-me", kind: "PLUGIN", purpose: "test", environment: "DEV", ownerId: owner.id, backupOwnerId: backup.id,
-      teamId: team.id, vendor: "Acme", model: "m1", expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), autonomy: "DRAFT",
+      name: "clear-me",
+      kind: "PLUGIN",
+      purpose: "test",
+      environment: "DEV",
+      ownerId: owner.id,
+      backupOwnerId: backup.id,
+      teamId: team.id,
+      vendor: "Acme",
+      model: "m1",
+      expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      autonomy: "DRAFT",
     });
 
     await executeMutation(updateIdentity, systemActor, { identityId: created.id, backupOwnerId: "", vendor: null });

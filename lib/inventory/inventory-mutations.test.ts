@@ -62,16 +62,32 @@ beforeAll(async () => {
   owner = await createTestUser([], { email: "olivia@example.com" });
   colleague = await createTestUser([], { email: "omar@example.com" });
   lead = await createTestUser(["SECURITY_LEAD"], { email: "sam@example.com" });
-  restrictedProd = await executeMutation(createSystem, systemActor, { name: "k8s-prod", kind: "DEPLOY_TARGET", environment: "PROD", sensitivity: "RESTRICTED" });
-  internalRepo = await executeMutation(createSystem, systemActor, { name: "github.com/acme/web", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" });
+  restrictedProd = await executeMutation(createSystem, systemActor, {
+    name: "k8s-prod",
+    kind: "DEPLOY_TARGET",
+    environment: "PROD",
+    sensitivity: "RESTRICTED",
+  });
+  internalRepo = await executeMutation(createSystem, systemActor, {
+    name: "github.com/acme/web",
+    kind: "REPOSITORY",
+    environment: "DEV",
+    sensitivity: "INTERNAL",
+  });
 });
 
 describe("registering an identity", () => {
   it("refuses one without an owner, a purpose or an expiry, naming each field, and writes nothing", async () => {
     const before = await inventoryCounts();
-    const error = await refused(() => executeMutation(createIdentity, lead.actor, { name: "nameless-purpose", kind: "CODING_AGENT", environment: "PROD" }));
+    const error = await refused(() =>
+      executeMutation(createIdentity, lead.actor, { name: "nameless-purpose", kind: "CODING_AGENT", environment: "PROD" }),
+    );
     expect(error.status).toBe(422);
-    expect(error.fields).toMatchObject({ ownerId: "is required", purpose: "is required", expiresAt: expect.stringContaining("must be a date") });
+    expect(error.fields).toMatchObject({
+      ownerId: "is required",
+      purpose: "is required",
+      expiresAt: expect.stringContaining("must be a date"),
+    });
     expect(error.message).toContain("purpose: is required");
     expect(await inventoryCounts()).toEqual(before);
   });
@@ -89,7 +105,13 @@ describe("registering an identity", () => {
     expect(stored).toMatchObject({ name: "release-agent", status: "ACTIVE", ownerId: owner.user.id, reviewCadenceDays: 90 });
     expect(stored.nextReviewAt.getTime()).toBeGreaterThan(Date.now() + 89 * DAY_MS);
     const event = await latestEvent();
-    expect(event).toMatchObject({ action: "identity.created", targetType: "identity", targetId: identity.id, actorId: owner.user.id, actorLabel: "olivia@example.com" });
+    expect(event).toMatchObject({
+      action: "identity.created",
+      targetType: "identity",
+      targetId: identity.id,
+      actorId: owner.user.id,
+      actorLabel: "olivia@example.com",
+    });
   });
 
   it("refuses a second identity with the same name in the same environment (409), but allows it in another", async () => {
@@ -130,7 +152,9 @@ describe("grants", () => {
   it("keeps read, write, deploy and admin as separate grants: none implies another", async () => {
     const identity = await registerAsOwner();
     await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "WRITE" });
-    expect(await prisma.grant.findMany({ where: { identityId: identity.id }, select: { permission: true } })).toEqual([{ permission: "WRITE" }]);
+    expect(await prisma.grant.findMany({ where: { identityId: identity.id }, select: { permission: true } })).toEqual([
+      { permission: "WRITE" },
+    ]);
 
     for (const permission of ["READ", "DEPLOY", "ADMIN"]) {
       await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission });
@@ -141,16 +165,26 @@ describe("grants", () => {
 
   it("refuses a duplicate live grant (409) and allows it again once revoked", async () => {
     const identity = await registerAsOwner();
-    const grant = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" });
+    const grant = await executeMutation(createGrant, owner.actor, {
+      identityId: identity.id,
+      systemId: internalRepo.id,
+      permission: "READ",
+    });
     const before = await inventoryCounts();
-    const duplicate = await refused(() => executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" }));
+    const duplicate = await refused(() =>
+      executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" }),
+    );
     expect(duplicate.status).toBe(409);
     expect(duplicate.fields).toEqual({ permission: "is already granted" });
     expect(await inventoryCounts()).toEqual(before);
 
     await executeMutation(revokeGrant, owner.actor, { grantId: grant.id });
     expect((await latestEvent()).action).toBe("grant.revoked");
-    const again = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" });
+    const again = await executeMutation(createGrant, owner.actor, {
+      identityId: identity.id,
+      systemId: internalRepo.id,
+      permission: "READ",
+    });
     expect(again.id).not.toBe(grant.id);
     const twice = await refused(() => executeMutation(revokeGrant, owner.actor, { grantId: grant.id }));
     expect(twice.status).toBe(409);
@@ -159,23 +193,43 @@ describe("grants", () => {
   it("requires an expiry for a just-in-time grant", async () => {
     const identity = await registerAsOwner();
     const error = await refused(() =>
-      executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "WRITE", mode: "JUST_IN_TIME", expiresAt: "" }),
+      executeMutation(createGrant, owner.actor, {
+        identityId: identity.id,
+        systemId: internalRepo.id,
+        permission: "WRITE",
+        mode: "JUST_IN_TIME",
+        expiresAt: "",
+      }),
     );
     expect(error.status).toBe(422);
     expect(error.fields).toEqual({ expiresAt: "is required for a just-in-time grant" });
 
-    const grant = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "WRITE", mode: "JUST_IN_TIME", expiresAt: inDays(1) });
+    const grant = await executeMutation(createGrant, owner.actor, {
+      identityId: identity.id,
+      systemId: internalRepo.id,
+      permission: "WRITE",
+      mode: "JUST_IN_TIME",
+      expiresAt: inDays(1),
+    });
     expect(grant.mode).toBe("JUST_IN_TIME");
   });
 
   it("recomputes risk: deploy on a restricted production system is critical, and revoking it lowers it again", async () => {
     const identity = await registerAsOwner();
     expect(identity.riskTier).toBe("LOW");
-    const grant = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: restrictedProd.id, permission: "DEPLOY" });
+    const grant = await executeMutation(createGrant, owner.actor, {
+      identityId: identity.id,
+      systemId: restrictedProd.id,
+      permission: "DEPLOY",
+    });
     const rated = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     expect(rated.riskTier).toBe("CRITICAL");
     expect(rated.riskReasons).toEqual(["deploy on k8s-prod (production, restricted)"]);
-    expect(await latestEvent()).toMatchObject({ action: "grant.created", targetId: identity.id, data: expect.objectContaining({ permission: "DEPLOY", system: "k8s-prod", riskTier: "CRITICAL" }) });
+    expect(await latestEvent()).toMatchObject({
+      action: "grant.created",
+      targetId: identity.id,
+      data: expect.objectContaining({ permission: "DEPLOY", system: "k8s-prod", riskTier: "CRITICAL" }),
+    });
 
     await executeMutation(revokeGrant, owner.actor, { grantId: grant.id });
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).riskTier).toBe("LOW");
@@ -185,7 +239,9 @@ describe("grants", () => {
   it("lets only the owner, backup owner, security leads and admins change access", async () => {
     const identity = await registerAsOwner();
     const before = await inventoryCounts();
-    const error = await refused(() => executeMutation(createGrant, colleague.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" }));
+    const error = await refused(() =>
+      executeMutation(createGrant, colleague.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" }),
+    );
     expect(error.status).toBe(403);
     expect(await inventoryCounts()).toEqual(before);
     await executeMutation(createGrant, lead.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" });
@@ -197,7 +253,14 @@ describe("credentials", () => {
     const identity = await registerAsOwner();
     const before = await inventoryCounts();
     for (const field of ["fingerprint", "label"]) {
-      const input = { identityId: identity.id, type: "PAT", label: "release PAT", fingerprint: "SHA256:abc123", issuedAt: inDays(-1), [field]: GITHUB_TOKEN_SHAPED };
+      const input = {
+        identityId: identity.id,
+        type: "PAT",
+        label: "release PAT",
+        fingerprint: "SHA256:abc123",
+        issuedAt: inDays(-1),
+        [field]: GITHUB_TOKEN_SHAPED,
+      };
       const error = await refused(() => executeMutation(createCredential, owner.actor, input));
       expect(error.status).toBe(422);
       expect(Object.keys(error.fields ?? {})).toEqual([field]);
@@ -225,7 +288,11 @@ describe("credentials", () => {
     const rated = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     expect(rated.riskTier).toBe("MEDIUM");
     expect(rated.riskReasons).toEqual(["long-lived API key 3 days old, no expiry"]);
-    expect(await latestEvent()).toMatchObject({ action: "credential.created", targetId: identity.id, data: expect.objectContaining({ label: "deploy key", fingerprint: "SHA256:0f1e2d3c" }) });
+    expect(await latestEvent()).toMatchObject({
+      action: "credential.created",
+      targetId: identity.id,
+      data: expect.objectContaining({ label: "deploy key", fingerprint: "SHA256:0f1e2d3c" }),
+    });
   });
 
   it("rotates only to a new fingerprint, and revokes once", async () => {
@@ -238,23 +305,37 @@ describe("credentials", () => {
       issuedAt: inDays(-100),
       expiresAt: inDays(30),
     });
-    const same = await refused(() => executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: "SHA256:aaaa" }));
+    const same = await refused(() =>
+      executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: "SHA256:aaaa" }),
+    );
     expect(same.status).toBe(422);
     expect(same.fields).toEqual({ fingerprint: "must differ from the current fingerprint" });
-    const secret = await refused(() => executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: GITHUB_TOKEN_SHAPED }));
+    const secret = await refused(() =>
+      executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: GITHUB_TOKEN_SHAPED }),
+    );
     expect(Object.keys(secret.fields ?? {})).toEqual(["fingerprint"]);
 
-    const rotated = await executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: "SHA256:bbbb", expiresAt: inDays(60) });
+    const rotated = await executeMutation(rotateCredential, owner.actor, {
+      credentialId: credential.id,
+      fingerprint: "SHA256:bbbb",
+      expiresAt: inDays(60),
+    });
     expect(rotated.fingerprint).toBe("SHA256:bbbb");
     expect(rotated.lastRotatedAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
-    expect(await latestEvent()).toMatchObject({ action: "credential.rotated", data: expect.objectContaining({ from: "SHA256:aaaa", to: "SHA256:bbbb" }) });
+    expect(await latestEvent()).toMatchObject({
+      action: "credential.rotated",
+      data: expect.objectContaining({ from: "SHA256:aaaa", to: "SHA256:bbbb" }),
+    });
 
     const revoked = await executeMutation(revokeCredential, owner.actor, { credentialId: credential.id });
     expect(revoked.status).toBe("REVOKED");
     expect(revoked.revokedAt).not.toBeNull();
     expect((await latestEvent()).action).toBe("credential.revoked");
     expect((await refused(() => executeMutation(revokeCredential, owner.actor, { credentialId: credential.id }))).status).toBe(409);
-    expect((await refused(() => executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: "SHA256:cccc" }))).status).toBe(409);
+    expect(
+      (await refused(() => executeMutation(rotateCredential, owner.actor, { credentialId: credential.id, fingerprint: "SHA256:cccc" })))
+        .status,
+    ).toBe(409);
   });
 });
 
@@ -269,18 +350,33 @@ describe("two people acting on the same row at the same moment", () => {
   }
 
   async function credentialFor(identityId: string) {
-    return executeMutation(createCredential, owner.actor, { identityId, type: "PAT", label: "race PAT", fingerprint: "SHA256:race1", issuedAt: inDays(-1), expiresAt: inDays(30) });
+    return executeMutation(createCredential, owner.actor, {
+      identityId,
+      type: "PAT",
+      label: "race PAT",
+      fingerprint: "SHA256:race1",
+      issuedAt: inDays(-1),
+      expiresAt: inDays(30),
+    });
   }
 
   it("revokes a credential once", async () => {
     const identity = await registerAsOwner();
     const credential = await credentialFor(identity.id);
-    await raceTwice(() => executeMutation(revokeCredential, owner.actor, { credentialId: credential.id }), "credential.revoked", identity.id);
+    await raceTwice(
+      () => executeMutation(revokeCredential, owner.actor, { credentialId: credential.id }),
+      "credential.revoked",
+      identity.id,
+    );
   });
 
   it("revokes a grant once", async () => {
     const identity = await registerAsOwner();
-    const grant = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" });
+    const grant = await executeMutation(createGrant, owner.actor, {
+      identityId: identity.id,
+      systemId: internalRepo.id,
+      permission: "READ",
+    });
     await raceTwice(() => executeMutation(revokeGrant, owner.actor, { grantId: grant.id }), "grant.revoked", identity.id);
   });
 
@@ -295,7 +391,10 @@ describe("two people acting on the same row at the same moment", () => {
     expect(stored.status).toBe("REVOKED");
     // Either the rotation ran first (and the revoke after it), or it saw the revoke and was refused.
     if (results[1].status === "rejected") expect((results[1].reason as { status?: number }).status).toBe(409);
-    const events = await prisma.auditEvent.findMany({ where: { targetId: identity.id, action: { in: ["credential.rotated", "credential.revoked"] } }, orderBy: { seq: "asc" } });
+    const events = await prisma.auditEvent.findMany({
+      where: { targetId: identity.id, action: { in: ["credential.rotated", "credential.revoked"] } },
+      orderBy: { seq: "asc" },
+    });
     expect(events.at(-1)?.action).toBe("credential.revoked");
   });
 });
@@ -305,7 +404,10 @@ describe("suspend, reactivate and retire", () => {
     const identity = await registerAsOwner();
     await executeMutation(suspendIdentity, owner.actor, { identityId: identity.id, reason: "investigating odd pushes" });
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).status).toBe("SUSPENDED");
-    expect(await latestEvent()).toMatchObject({ action: "identity.suspended", data: { from: "ACTIVE", to: "SUSPENDED", reason: "investigating odd pushes" } });
+    expect(await latestEvent()).toMatchObject({
+      action: "identity.suspended",
+      data: { from: "ACTIVE", to: "SUSPENDED", reason: "investigating odd pushes" },
+    });
 
     const ownerTries = await refused(() => executeMutation(reactivateIdentity, owner.actor, { identityId: identity.id }));
     expect(ownerTries.status).toBe(403);
@@ -318,7 +420,13 @@ describe("suspend, reactivate and retire", () => {
     const identity = await registerAsOwner();
     await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: restrictedProd.id, permission: "DEPLOY" });
     await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "READ" });
-    await executeMutation(createCredential, owner.actor, { identityId: identity.id, type: "SSH_KEY", label: "deploy key", fingerprint: "SHA256:dddd", issuedAt: inDays(-1) });
+    await executeMutation(createCredential, owner.actor, {
+      identityId: identity.id,
+      type: "SSH_KEY",
+      label: "deploy key",
+      fingerprint: "SHA256:dddd",
+      issuedAt: inDays(-1),
+    });
 
     await executeMutation(retireIdentity, owner.actor, { identityId: identity.id, reason: "replaced by a JIT flow" });
     const retired = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id }, include: { grants: true, credentials: true } });
@@ -328,12 +436,25 @@ describe("suspend, reactivate and retire", () => {
     expect(retired.credentials).toHaveLength(1);
     expect(retired.credentials[0]).toMatchObject({ status: "REVOKED" });
     expect(retired.riskTier).toBe("LOW");
-    expect(await latestEvent()).toMatchObject({ action: "identity.retired", data: { from: "ACTIVE", to: "RETIRED", reason: "replaced by a JIT flow" } });
+    expect(await latestEvent()).toMatchObject({
+      action: "identity.retired",
+      data: { from: "ACTIVE", to: "RETIRED", reason: "replaced by a JIT flow" },
+    });
 
     expect((await refused(() => executeMutation(retireIdentity, owner.actor, { identityId: identity.id }))).status).toBe(409);
-    expect((await refused(() => executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "WRITE" }))).status).toBe(409);
+    expect(
+      (
+        await refused(() =>
+          executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: internalRepo.id, permission: "WRITE" }),
+        )
+      ).status,
+    ).toBe(409);
     // There is no way to delete an identity, a grant or a credential at all.
-    expect(allMutations.map((mutation) => mutation.name).filter((name) => /^(identities|grants|credentials)\..*(delete|destroy|remove)/i.test(name))).toEqual([]);
+    expect(
+      allMutations
+        .map((mutation) => mutation.name)
+        .filter((name) => /^(identities|grants|credentials)\..*(delete|destroy|remove)/i.test(name)),
+    ).toEqual([]);
   });
 });
 
@@ -345,7 +466,9 @@ describe("editing and reassigning", () => {
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).orphanedAt).not.toBeNull();
 
     const gone = await createTestUser([], { email: "gone@example.com", active: false });
-    const toDeactivated = await refused(() => executeMutation(updateIdentity, lead.actor, { identityId: identity.id, ownerId: gone.user.id }));
+    const toDeactivated = await refused(() =>
+      executeMutation(updateIdentity, lead.actor, { identityId: identity.id, ownerId: gone.user.id }),
+    );
     expect(toDeactivated.status).toBe(422);
     expect(toDeactivated.fields).toEqual({ ownerId: "must be an active user" });
 
@@ -361,7 +484,9 @@ describe("editing and reassigning", () => {
 
   it("refuses a backup owner who is the owner, naming the field", async () => {
     const identity = await registerAsOwner();
-    const error = await refused(() => executeMutation(updateIdentity, owner.actor, { identityId: identity.id, backupOwnerId: owner.user.id }));
+    const error = await refused(() =>
+      executeMutation(updateIdentity, owner.actor, { identityId: identity.id, backupOwnerId: owner.user.id }),
+    );
     expect(error.status).toBe(422);
     expect(error.fields).toEqual({ backupOwnerId: "must be someone other than the owner" });
   });
@@ -376,7 +501,14 @@ describe("editing and reassigning", () => {
 
   it("records only what changed", async () => {
     const identity = await registerAsOwner({ model: "gpt-5" });
-    await executeMutation(updateIdentity, owner.actor, { identityId: identity.id, model: "claude-opus", purpose: "Prepares release branches" });
-    expect(await latestEvent()).toMatchObject({ action: "identity.updated", data: expect.objectContaining({ changed: { model: "claude-opus" } }) });
+    await executeMutation(updateIdentity, owner.actor, {
+      identityId: identity.id,
+      model: "claude-opus",
+      purpose: "Prepares release branches",
+    });
+    expect(await latestEvent()).toMatchObject({
+      action: "identity.updated",
+      data: expect.objectContaining({ changed: { model: "claude-opus" } }),
+    });
   });
 });

@@ -26,13 +26,19 @@ describe("inventory order comes from indexes", () => {
   // "team" is left: its LEFT JOIN (identities without a team) keeps the planner from walking teams by name.
   const indexed = SORTABLE_COLUMNS.filter((column) => column !== "team");
 
-  it.each(indexed.flatMap((sort) => [`sort=${sort}&dir=asc`, `sort=${sort}&dir=desc`]))("%s reads an index in order", async (queryString) => {
-    const plan = await planOf(queryString);
-    expect(plan, plan).not.toMatch(fullSort);
-  });
+  it.each(indexed.flatMap((sort) => [`sort=${sort}&dir=asc`, `sort=${sort}&dir=desc`]))(
+    "%s reads an index in order",
+    async (queryString) => {
+      const plan = await planOf(queryString);
+      expect(plan, plan).not.toMatch(fullSort);
+    },
+  );
 
-  it.each(["sort=kind&dir=desc", "sort=updatedAt", "sort=owner&dir=desc"])("%s after a cursor reads an index in order", async (queryString) => {
-    const plan = await planOf(queryString, "any-id");
-    expect(plan, plan).not.toMatch(fullSort);
-  });
+  it.each(["sort=kind&dir=desc", "sort=updatedAt", "sort=owner&dir=desc"])(
+    "%s after a cursor reads an index in order",
+    async (queryString) => {
+      const plan = await planOf(queryString, "any-id");
+      expect(plan, plan).not.toMatch(fullSort);
+    },
+  );
 });

@@ -4,7 +4,18 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { Autonomy, CredentialType, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import { DAY_MS } from "@/lib/time";
 import { filterCombinations, seededRandom } from "../../scripts/bench-combinations";
-import { countIdentities, CREDENTIAL_AGE_BUCKETS, findIdentitiesAfter, findIdentitiesPage, inventoryOrderBy, inventoryRowSelect, parseInventoryQuery, SORTABLE_COLUMNS, streamIdentities, type InventoryQuery } from "./query";
+import {
+  countIdentities,
+  CREDENTIAL_AGE_BUCKETS,
+  findIdentitiesAfter,
+  findIdentitiesPage,
+  inventoryOrderBy,
+  inventoryRowSelect,
+  parseInventoryQuery,
+  SORTABLE_COLUMNS,
+  streamIdentities,
+  type InventoryQuery,
+} from "./query";
 
 // The inventory's list moved from Prisma's findMany to hand-written SQL
 // (query-sql.ts). This checks, against a real database, that hundreds of
@@ -28,7 +39,8 @@ function previousPrismaWhere(query: InventoryQuery, now: Date): Prisma.AiIdentit
   if (query.teamId) and.push({ teamId: query.teamId });
   if (query.orphaned !== undefined) and.push(query.orphaned ? { orphanedAt: { not: null } } : { orphanedAt: null });
   if (query.reviewOverdue) and.push({ status: { in: live }, nextReviewAt: { lt: now } });
-  if (query.expiresWithinDays !== undefined) and.push({ status: { in: live }, expiresAt: { gte: now, lt: new Date(now.getTime() + query.expiresWithinDays * DAY_MS) } });
+  if (query.expiresWithinDays !== undefined)
+    and.push({ status: { in: live }, expiresAt: { gte: now, lt: new Date(now.getTime() + query.expiresWithinDays * DAY_MS) } });
   if (query.longLivedCredential !== undefined) {
     const longLived: Prisma.CredentialWhereInput = {
       status: "ACTIVE",
@@ -51,7 +63,11 @@ function previousPrismaWhere(query: InventoryQuery, now: Date): Prisma.AiIdentit
 }
 
 async function previousIds(query: InventoryQuery): Promise<string[]> {
-  const rows = await prisma.aiIdentity.findMany({ where: previousPrismaWhere(query, NOW), orderBy: inventoryOrderBy(query), select: { id: true } });
+  const rows = await prisma.aiIdentity.findMany({
+    where: previousPrismaWhere(query, NOW),
+    orderBy: inventoryOrderBy(query),
+    select: { id: true },
+  });
   return rows.map((row) => row.id);
 }
 
@@ -61,7 +77,8 @@ const IDENTITIES = 90;
 beforeAll(async () => {
   // Owners named so that sorting by owner has ties (two "Sam"s) and a person with no name at all.
   const ownerNames = ["Sam", "Sam", null, "Alex"];
-  for (let n = 1; n <= SPACE.owners; n += 1) await prisma.user.create({ data: { id: `scale-user-${n}`, email: `owner${n}@example.com`, name: ownerNames[n - 1] } });
+  for (let n = 1; n <= SPACE.owners; n += 1)
+    await prisma.user.create({ data: { id: `scale-user-${n}`, email: `owner${n}@example.com`, name: ownerNames[n - 1] } });
   for (let n = 1; n <= SPACE.teams; n += 1) await prisma.team.create({ data: { id: `scale-team-${n}`, name: `Team ${4 - n}` } });
   const random = seededRandom(42);
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
@@ -107,18 +124,34 @@ beforeAll(async () => {
 /** Every single filter and sort, then hundreds of random combinations of two to five filters. */
 const COMBINATIONS = [
   ...SORTABLE_COLUMNS.flatMap((sort) => [`sort=${sort}&dir=asc`, `sort=${sort}&dir=desc`]),
-  "status=ACTIVE", "kind=CI_BOT,OTHER", "environment=PROD", "autonomy=AUTONOMOUS", "risk=HIGH,CRITICAL",
-  "ownerId=scale-user-3", "teamId=scale-team-2", "reviewOverdue=1", "orphaned=1", "orphaned=0",
-  "longLivedCredential=1", "longLivedCredential=0", "expiresWithinDays=30", "expiresWithinDays=0",
+  "status=ACTIVE",
+  "kind=CI_BOT,OTHER",
+  "environment=PROD",
+  "autonomy=AUTONOMOUS",
+  "risk=HIGH,CRITICAL",
+  "ownerId=scale-user-3",
+  "teamId=scale-team-2",
+  "reviewOverdue=1",
+  "orphaned=1",
+  "orphaned=0",
+  "longLivedCredential=1",
+  "longLivedCredential=0",
+  "expiresWithinDays=30",
+  "expiresWithinDays=0",
   ...Object.keys(CREDENTIAL_AGE_BUCKETS).map((bucket) => `credentialAge=${encodeURIComponent(bucket)}`),
   // Not "q=_": Prisma's contains left _ and % as wildcards, so "_" matched every row (see the last test).
-  "q=CLAUDE", "q=deploys", "q=100%25", "q=nothing",
+  "q=CLAUDE",
+  "q=deploys",
+  "q=100%25",
+  "q=nothing",
   ...filterCombinations(300, 7, SPACE),
 ];
 
 describe("the SQL inventory query", () => {
   it("has enough matches to compare: most combinations select some rows, some select none", async () => {
-    const sizes = await Promise.all(COMBINATIONS.map(async (text) => (await previousIds(parseInventoryQuery(new URLSearchParams(text)))).length));
+    const sizes = await Promise.all(
+      COMBINATIONS.map(async (text) => (await previousIds(parseInventoryQuery(new URLSearchParams(text)))).length),
+    );
     expect(sizes.filter((size) => size > 0).length).toBeGreaterThan(COMBINATIONS.length / 3);
     expect(sizes).toContain(0);
   });
@@ -128,7 +161,11 @@ describe("the SQL inventory query", () => {
     const expected = await previousIds(query);
     const page = await findIdentitiesPage(prisma, query, 1, 1000, NOW);
     // Whole rows, people and team included, exactly as Prisma returned them.
-    const previousRows = await prisma.aiIdentity.findMany({ where: previousPrismaWhere(query, NOW), orderBy: inventoryOrderBy(query), select: inventoryRowSelect });
+    const previousRows = await prisma.aiIdentity.findMany({
+      where: previousPrismaWhere(query, NOW),
+      orderBy: inventoryOrderBy(query),
+      select: inventoryRowSelect,
+    });
     expect(page.rows).toEqual(previousRows);
     expect(page.total).toBe(expected.length);
     expect(await countIdentities(prisma, query, NOW)).toBe(expected.length);
@@ -137,22 +174,25 @@ describe("the SQL inventory query", () => {
     expect(second.rows.map((row) => row.id)).toEqual(expected.slice(7, 14));
   });
 
-  it.each(COMBINATIONS.filter((_, index) => index % 3 === 0))("%s: cursor pages and the export's stream visit the same rows in the same order", async (text) => {
-    const query = parseInventoryQuery(new URLSearchParams(text));
-    const expected = await previousIds(query);
-    const visited: string[] = [];
-    let cursor: string | undefined;
-    for (let guard = 0; guard < 100; guard += 1) {
-      const page = await findIdentitiesAfter(prisma, query, cursor, 4, NOW);
-      visited.push(...page.rows.map((row) => row.id));
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-    expect(visited).toEqual(expected);
-    const streamed: string[] = [];
-    for await (const row of streamIdentities(prisma, query, 5, NOW)) streamed.push(row.id);
-    expect(streamed).toEqual(expected);
-  });
+  it.each(COMBINATIONS.filter((_, index) => index % 3 === 0))(
+    "%s: cursor pages and the export's stream visit the same rows in the same order",
+    async (text) => {
+      const query = parseInventoryQuery(new URLSearchParams(text));
+      const expected = await previousIds(query);
+      const visited: string[] = [];
+      let cursor: string | undefined;
+      for (let guard = 0; guard < 100; guard += 1) {
+        const page = await findIdentitiesAfter(prisma, query, cursor, 4, NOW);
+        visited.push(...page.rows.map((row) => row.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(visited).toEqual(expected);
+      const streamed: string[] = [];
+      for await (const row of streamIdentities(prisma, query, 5, NOW)) streamed.push(row.id);
+      expect(streamed).toEqual(expected);
+    },
+  );
 
   it("a cursor row that no longer matches the filter still marks the place (owner and team sorts, nulls included)", async () => {
     for (const sort of ["owner", "team", "name"]) {
@@ -164,7 +204,10 @@ describe("the SQL inventory query", () => {
         for (const [position, id] of all.entries()) {
           const after = all.slice(position + 1);
           const page = await findIdentitiesAfter(prisma, query, id, 1000, NOW);
-          expect(page.rows.map((row) => row.id), `${sort} ${dir} after ${id}`).toEqual(expected.filter((row) => after.includes(row)));
+          expect(
+            page.rows.map((row) => row.id),
+            `${sort} ${dir} after ${id}`,
+          ).toEqual(expected.filter((row) => after.includes(row)));
         }
       }
     }

@@ -72,7 +72,9 @@ export function inventoryConditionsSql(query: InventoryQuery, now: Date): Prisma
   }
   if (query.q) {
     const pattern = containsPattern(query.q);
-    and.push(sql`(i."name" ILIKE ${pattern} OR i."vendor" ILIKE ${pattern} OR i."product" ILIKE ${pattern} OR i."model" ILIKE ${pattern} OR i."purpose" ILIKE ${pattern})`);
+    and.push(
+      sql`(i."name" ILIKE ${pattern} OR i."vendor" ILIKE ${pattern} OR i."product" ILIKE ${pattern} OR i."model" ILIKE ${pattern} OR i."purpose" ILIKE ${pattern})`,
+    );
   }
   return and.length > 0 ? join(and, " AND ") : sql`TRUE`;
 }

@@ -1,8 +1,24 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import type { Autonomy, CredentialStatus, CredentialType, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
+import type {
+  Autonomy,
+  CredentialStatus,
+  CredentialType,
+  Environment,
+  IdentityKind,
+  IdentityStatus,
+  RiskTier,
+} from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
-import { countLimitFor, EXACT_COUNT_LIMIT, findIdentitiesAfter, findIdentitiesPage, parseInventoryQuery, SEARCH_COUNT_LIMIT, streamIdentities } from "./query";
+import {
+  countLimitFor,
+  EXACT_COUNT_LIMIT,
+  findIdentitiesAfter,
+  findIdentitiesPage,
+  parseInventoryQuery,
+  SEARCH_COUNT_LIMIT,
+  streamIdentities,
+} from "./query";
 import { parseInventoryView } from "./view";
 
 // The inventory query over a small, deliberate inventory: each filter is
@@ -31,20 +47,148 @@ interface Fixture {
 }
 
 const FIXTURES: Fixture[] = [
-  { name: "alpha-ide", kind: "IDE_ASSISTANT", environment: "DEV", status: "ACTIVE", autonomy: "SUGGEST", riskTier: "LOW", owner: "ann", team: "t1", expiresInDays: 200, reviewInDays: 30, vendor: "GitHub", credentials: [{ type: "OAUTH_TOKEN", ageDays: 10, expiresInDays: 30 }] },
+  {
+    name: "alpha-ide",
+    kind: "IDE_ASSISTANT",
+    environment: "DEV",
+    status: "ACTIVE",
+    autonomy: "SUGGEST",
+    riskTier: "LOW",
+    owner: "ann",
+    team: "t1",
+    expiresInDays: 200,
+    reviewInDays: 30,
+    vendor: "GitHub",
+    credentials: [{ type: "OAUTH_TOKEN", ageDays: 10, expiresInDays: 30 }],
+  },
   // An old PAT (issued 400 days ago) is long-lived even though it has an expiry.
-  { name: "bravo-agent", kind: "CODING_AGENT", environment: "PROD", status: "ACTIVE", autonomy: "EXECUTE", riskTier: "CRITICAL", owner: "ann", team: "t1", expiresInDays: 90, reviewInDays: -10, vendor: "Anthropic", credentials: [{ type: "PAT", ageDays: 400, expiresInDays: 30 }] },
+  {
+    name: "bravo-agent",
+    kind: "CODING_AGENT",
+    environment: "PROD",
+    status: "ACTIVE",
+    autonomy: "EXECUTE",
+    riskTier: "CRITICAL",
+    owner: "ann",
+    team: "t1",
+    expiresInDays: 90,
+    reviewInDays: -10,
+    vendor: "Anthropic",
+    credentials: [{ type: "PAT", ageDays: 400, expiresInDays: 30 }],
+  },
   // A new key without an expiry is long-lived.
-  { name: "charlie-bot", kind: "CI_BOT", environment: "PROD", status: "SUSPENDED", autonomy: "DRAFT", riskTier: "HIGH", owner: "bob", team: "t2", expiresInDays: 20, reviewInDays: -40, vendor: "Mend", credentials: [{ type: "API_KEY", ageDays: 5 }] },
+  {
+    name: "charlie-bot",
+    kind: "CI_BOT",
+    environment: "PROD",
+    status: "SUSPENDED",
+    autonomy: "DRAFT",
+    riskTier: "HIGH",
+    owner: "bob",
+    team: "t2",
+    expiresInDays: 20,
+    reviewInDays: -40,
+    vendor: "Mend",
+    credentials: [{ type: "API_KEY", ageDays: 5 }],
+  },
   // A cloud role is short-lived by construction, however old.
-  { name: "delta-mcp", kind: "MCP_SERVER", environment: "STAGING", status: "PROPOSED", autonomy: "AUTONOMOUS", riskTier: "MEDIUM", owner: "bob", team: null, expiresInDays: 5, reviewInDays: 10, credentials: [{ type: "CLOUD_ROLE", ageDays: 500 }] },
+  {
+    name: "delta-mcp",
+    kind: "MCP_SERVER",
+    environment: "STAGING",
+    status: "PROPOSED",
+    autonomy: "AUTONOMOUS",
+    riskTier: "MEDIUM",
+    owner: "bob",
+    team: null,
+    expiresInDays: 5,
+    reviewInDays: 10,
+    credentials: [{ type: "CLOUD_ROLE", ageDays: 500 }],
+  },
   // Retired and expired identities are never "overdue" or "expiring".
-  { name: "echo-retired", kind: "PLUGIN", environment: "DEV", status: "RETIRED", autonomy: "DRAFT", riskTier: "LOW", owner: "ann", team: "t2", expiresInDays: -20, reviewInDays: -50 },
-  { name: "foxtrot-expired", kind: "CI_BOT", environment: "STAGING", status: "EXPIRED", autonomy: "AUTONOMOUS", riskTier: "HIGH", owner: "bob", team: "t1", expiresInDays: -3, reviewInDays: -100, credentials: [{ type: "SSH_KEY", ageDays: 900, status: "REVOKED" }] },
-  { name: "golf-orphan", kind: "CHAT_INTEGRATION", environment: "PROD", status: "ACTIVE", autonomy: "DRAFT", riskTier: "MEDIUM", owner: "bob", team: "t2", expiresInDays: 60, reviewInDays: -5, orphaned: true, vendor: "Acme", purpose: "Summarises INCIDENT channels", credentials: [{ type: "OAUTH_TOKEN", ageDays: 200, expiresInDays: 100 }] },
-  { name: "hotel-jit", kind: "CI_BOT", environment: "PROD", status: "ACTIVE", autonomy: "EXECUTE", riskTier: "LOW", owner: "ann", team: "t1", expiresInDays: 250, reviewInDays: 70, credentials: [{ type: "JIT_TOKEN", ageDays: 0 }, { type: "API_KEY", ageDays: 10, status: "REVOKED" }] },
-  { name: "india-other", kind: "OTHER", environment: "DEV", status: "ACTIVE", autonomy: "SUGGEST", riskTier: "LOW", owner: "ann", team: null, expiresInDays: 31, reviewInDays: 1, vendor: "Mendix", purpose: "Internal helper" },
-  { name: "juliet-revoked", kind: "OTHER", environment: "PROD", status: "REVOKED", autonomy: "SUGGEST", riskTier: "LOW", owner: "bob", team: "t1", expiresInDays: 10, reviewInDays: -1 },
+  {
+    name: "echo-retired",
+    kind: "PLUGIN",
+    environment: "DEV",
+    status: "RETIRED",
+    autonomy: "DRAFT",
+    riskTier: "LOW",
+    owner: "ann",
+    team: "t2",
+    expiresInDays: -20,
+    reviewInDays: -50,
+  },
+  {
+    name: "foxtrot-expired",
+    kind: "CI_BOT",
+    environment: "STAGING",
+    status: "EXPIRED",
+    autonomy: "AUTONOMOUS",
+    riskTier: "HIGH",
+    owner: "bob",
+    team: "t1",
+    expiresInDays: -3,
+    reviewInDays: -100,
+    credentials: [{ type: "SSH_KEY", ageDays: 900, status: "REVOKED" }],
+  },
+  {
+    name: "golf-orphan",
+    kind: "CHAT_INTEGRATION",
+    environment: "PROD",
+    status: "ACTIVE",
+    autonomy: "DRAFT",
+    riskTier: "MEDIUM",
+    owner: "bob",
+    team: "t2",
+    expiresInDays: 60,
+    reviewInDays: -5,
+    orphaned: true,
+    vendor: "Acme",
+    purpose: "Summarises INCIDENT channels",
+    credentials: [{ type: "OAUTH_TOKEN", ageDays: 200, expiresInDays: 100 }],
+  },
+  {
+    name: "hotel-jit",
+    kind: "CI_BOT",
+    environment: "PROD",
+    status: "ACTIVE",
+    autonomy: "EXECUTE",
+    riskTier: "LOW",
+    owner: "ann",
+    team: "t1",
+    expiresInDays: 250,
+    reviewInDays: 70,
+    credentials: [
+      { type: "JIT_TOKEN", ageDays: 0 },
+      { type: "API_KEY", ageDays: 10, status: "REVOKED" },
+    ],
+  },
+  {
+    name: "india-other",
+    kind: "OTHER",
+    environment: "DEV",
+    status: "ACTIVE",
+    autonomy: "SUGGEST",
+    riskTier: "LOW",
+    owner: "ann",
+    team: null,
+    expiresInDays: 31,
+    reviewInDays: 1,
+    vendor: "Mendix",
+    purpose: "Internal helper",
+  },
+  {
+    name: "juliet-revoked",
+    kind: "OTHER",
+    environment: "PROD",
+    status: "REVOKED",
+    autonomy: "SUGGEST",
+    riskTier: "LOW",
+    owner: "bob",
+    team: "t1",
+    expiresInDays: 10,
+    reviewInDays: -1,
+  },
 ];
 const ALL = FIXTURES.map((fixture) => fixture.name).sort();
 
@@ -97,7 +241,9 @@ async function names(queryString: string): Promise<string[]> {
 
 /** The URL params an error names: the first segment of each field path, sorted. */
 function paramsNamed(error: AppError | undefined): string[] {
-  return Object.keys(error?.fields ?? {}).map((field) => field.split(".")[0]!).sort();
+  return Object.keys(error?.fields ?? {})
+    .map((field) => field.split(".")[0]!)
+    .sort();
 }
 
 function refusal(run: () => unknown): AppError {

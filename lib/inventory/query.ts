@@ -14,7 +14,6 @@ import { inventoryCountSql, inventoryRowsSql, type FlatInventoryRow, type IdsArg
 // the dashboard's links all take the same filters, search and sort, read from
 // URL search params, so a view can be shared as a link.
 
-
 export const SORTABLE_COLUMNS = [
   "name",
   "kind",
@@ -49,17 +48,29 @@ function many<T extends z.ZodType>(item: T) {
   return z.preprocess((value) => {
     if (value === undefined || value === "") return undefined;
     const list = Array.isArray(value) ? value : [value];
-    return list.flatMap((entry) => String(entry).split(",")).map((entry) => entry.trim()).filter(Boolean);
+    return list
+      .flatMap((entry) => String(entry).split(","))
+      .map((entry) => entry.trim())
+      .filter(Boolean);
   }, z.array(item).optional());
 }
 
 export const inventoryQuerySchema = z.object({
-  q: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().max(200, { message: "must be at most 200 characters" }).optional()),
-  status: many(z.enum(Object.values(IdentityStatusValues) as [IdentityStatus, ...IdentityStatus[]], { message: `must be one of ${Object.values(IdentityStatusValues).join(", ")}` })),
+  q: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.string().trim().max(200, { message: "must be at most 200 characters" }).optional(),
+  ),
+  status: many(
+    z.enum(Object.values(IdentityStatusValues) as [IdentityStatus, ...IdentityStatus[]], {
+      message: `must be one of ${Object.values(IdentityStatusValues).join(", ")}`,
+    }),
+  ),
   kind: many(identityKindSchema),
   environment: many(environmentSchema),
   autonomy: many(autonomySchema),
-  risk: many(z.enum(Object.values(RiskTier) as [RiskTier, ...RiskTier[]], { message: `must be one of ${Object.values(RiskTier).join(", ")}` })),
+  risk: many(
+    z.enum(Object.values(RiskTier) as [RiskTier, ...RiskTier[]], { message: `must be one of ${Object.values(RiskTier).join(", ")}` }),
+  ),
   ownerId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
   teamId: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
   reviewOverdue: queryFlag,
@@ -67,16 +78,29 @@ export const inventoryQuerySchema = z.object({
   longLivedCredential: queryFlag,
   credentialAge: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.enum(Object.keys(CREDENTIAL_AGE_BUCKETS) as [CredentialAgeBucket, ...CredentialAgeBucket[]], {
-      message: `must be one of ${Object.keys(CREDENTIAL_AGE_BUCKETS).join(", ")}`,
-    }).optional(),
+    z
+      .enum(Object.keys(CREDENTIAL_AGE_BUCKETS) as [CredentialAgeBucket, ...CredentialAgeBucket[]], {
+        message: `must be one of ${Object.keys(CREDENTIAL_AGE_BUCKETS).join(", ")}`,
+      })
+      .optional(),
   ),
   expiresWithinDays: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.coerce.number({ message: "must be a number of days" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(3650, { message: "must be at most 3650" }).optional(),
+    z.coerce
+      .number({ message: "must be a number of days" })
+      .int({ message: "must be a whole number" })
+      .min(0, { message: "must be 0 or more" })
+      .max(3650, { message: "must be at most 3650" })
+      .optional(),
   ),
-  sort: z.preprocess((value) => (value === "" ? undefined : value), z.enum(SORTABLE_COLUMNS, { message: `must be one of ${SORTABLE_COLUMNS.join(", ")}` }).default("name")),
-  dir: z.preprocess((value) => (value === "" ? undefined : value), z.enum(["asc", "desc"], { message: 'must be "asc" or "desc"' }).default("asc")),
+  sort: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(SORTABLE_COLUMNS, { message: `must be one of ${SORTABLE_COLUMNS.join(", ")}` }).default("name"),
+  ),
+  dir: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(["asc", "desc"], { message: 'must be "asc" or "desc"' }).default("asc"),
+  ),
 });
 
 export type InventoryQuery = z.infer<typeof inventoryQuerySchema>;
@@ -165,30 +189,28 @@ export function countLimitFor(query: InventoryQuery): number {
 /** One page of rows, in the query's order, in one SQL statement (see query-sql.ts for why). */
 async function findRows(db: DbOrTx, query: InventoryQuery, now: Date, args: IdsArgs): Promise<InventoryRow[]> {
   const rows = await db.$queryRaw<FlatInventoryRow[]>(inventoryRowsSql(query, now, args));
-  return rows.map(
-    (row): InventoryRow => ({
-      id: row.id,
-      name: row.name,
-      kind: row.kind as InventoryRow["kind"],
-      vendor: row.vendor,
-      product: row.product,
-      model: row.model,
-      purpose: row.purpose,
-      environment: row.environment as InventoryRow["environment"],
-      autonomy: row.autonomy as InventoryRow["autonomy"],
-      status: row.status as InventoryRow["status"],
-      riskTier: row.riskTier as InventoryRow["riskTier"],
-      expiresAt: row.expiresAt,
-      nextReviewAt: row.nextReviewAt,
-      orphanedAt: row.orphanedAt,
-      externalId: row.externalId,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      owner: { id: row.ownerId, name: row.ownerName, email: row.ownerEmail },
-      backupOwner: row.backupOwnerId ? { id: row.backupOwnerId, name: row.backupOwnerName, email: row.backupOwnerEmail! } : null,
-      team: row.teamId ? { id: row.teamId, name: row.teamName! } : null,
-    }),
-  );
+  return rows.map((row): InventoryRow => ({
+    id: row.id,
+    name: row.name,
+    kind: row.kind as InventoryRow["kind"],
+    vendor: row.vendor,
+    product: row.product,
+    model: row.model,
+    purpose: row.purpose,
+    environment: row.environment as InventoryRow["environment"],
+    autonomy: row.autonomy as InventoryRow["autonomy"],
+    status: row.status as InventoryRow["status"],
+    riskTier: row.riskTier as InventoryRow["riskTier"],
+    expiresAt: row.expiresAt,
+    nextReviewAt: row.nextReviewAt,
+    orphanedAt: row.orphanedAt,
+    externalId: row.externalId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    owner: { id: row.ownerId, name: row.ownerName, email: row.ownerEmail },
+    backupOwner: row.backupOwnerId ? { id: row.backupOwnerId, name: row.backupOwnerName, email: row.backupOwnerEmail! } : null,
+    team: row.teamId ? { id: row.teamId, name: row.teamName! } : null,
+  }));
 }
 
 /** How many identities match (exactly; the dashboard's numbers). */
@@ -198,7 +220,14 @@ export async function countIdentities(db: DbOrTx, query: InventoryQuery, now = n
 }
 
 /** One page for the browser table (numbered pages, with the total up to countLimit). */
-export async function findIdentitiesPage(db: Db, query: InventoryQuery, page: number, pageSize: number, now = new Date(), countLimit = countLimitFor(query)) {
+export async function findIdentitiesPage(
+  db: Db,
+  query: InventoryQuery,
+  page: number,
+  pageSize: number,
+  now = new Date(),
+  countLimit = countLimitFor(query),
+) {
   const [rows, [counted]] = await Promise.all([
     findRows(db, query, now, { take: pageSize, skip: (page - 1) * pageSize }),
     db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now, countLimit + 1)),
@@ -228,6 +257,11 @@ export async function findIdentitiesAfter(db: DbOrTx, query: InventoryQuery, cur
 }
 
 /** Every matching row, in batches, for exports: memory stays flat however large the inventory. */
-export async function* streamIdentities(db: DbOrTx, query: InventoryQuery, batchSize = 1000, now = new Date()): AsyncGenerator<InventoryRow> {
+export async function* streamIdentities(
+  db: DbOrTx,
+  query: InventoryQuery,
+  batchSize = 1000,
+  now = new Date(),
+): AsyncGenerator<InventoryRow> {
   for await (const rows of findAllInPages(batchSize, (page) => fetchAfter(db, query, now, page))) yield* rows;
 }

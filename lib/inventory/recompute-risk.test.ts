@@ -10,7 +10,15 @@ describe("recomputeAllRisk", () => {
     const day = 86_400_000;
     const make = (name: string) =>
       prisma.aiIdentity.create({
-        data: { name, kind: "PLUGIN", purpose: "test", environment: "DEV", ownerId: user.id, expiresAt: new Date(Date.now() + 90 * day), nextReviewAt: new Date(Date.now() + 30 * day) },
+        data: {
+          name,
+          kind: "PLUGIN",
+          purpose: "test",
+          environment: "DEV",
+          ownerId: user.id,
+          expiresAt: new Date(Date.now() + 90 * day),
+          nextReviewAt: new Date(Date.now() + 30 * day),
+        },
       });
     const [stale, fresh] = await Promise.all([make("time-passes"), make("still-fine")]);
     expect(await recomputeAllRisk(prisma)).toBe(0);
@@ -30,14 +38,28 @@ describe("recomputeAllRiskAndRecord", () => {
     const { user } = await createTestUser();
     const day = 86_400_000;
     const identity = await prisma.aiIdentity.create({
-      data: { name: "sweep-me", kind: "PLUGIN", purpose: "test", environment: "DEV", ownerId: user.id, expiresAt: new Date(Date.now() + 90 * day), nextReviewAt: new Date(Date.now() - 5 * day) },
+      data: {
+        name: "sweep-me",
+        kind: "PLUGIN",
+        purpose: "test",
+        environment: "DEV",
+        ownerId: user.id,
+        expiresAt: new Date(Date.now() + 90 * day),
+        nextReviewAt: new Date(Date.now() - 5 * day),
+      },
     });
     const events = await prisma.auditEvent.count();
     expect(await recomputeAllRiskAndRecord(prisma, systemActor)).toEqual({ changed: 1 });
 
     const rerated = await prisma.auditEvent.findFirstOrThrow({ where: { action: "risk.rerated", targetId: identity.id } });
-    expect(rerated).toMatchObject({ targetType: "identity", actorType: "SYSTEM", data: { from: "LOW", to: "MEDIUM", reasons: ["review overdue by 5 days"] } });
-    expect(summarizeEvent(rerated.action, rerated.data, { users: new Map(), teams: new Map() })).toBe("Risk re-rated low → medium as time passed: review overdue by 5 days");
+    expect(rerated).toMatchObject({
+      targetType: "identity",
+      actorType: "SYSTEM",
+      data: { from: "LOW", to: "MEDIUM", reasons: ["review overdue by 5 days"] },
+    });
+    expect(summarizeEvent(rerated.action, rerated.data, { users: new Map(), teams: new Map() })).toBe(
+      "Risk re-rated low → medium as time passed: review overdue by 5 days",
+    );
     const summary = await prisma.auditEvent.findFirstOrThrow({ where: { action: "risk.recomputed" }, orderBy: { seq: "desc" } });
     expect(summary.data).toEqual({ changed: 1 });
     expect(await prisma.auditEvent.count()).toBe(events + 2);

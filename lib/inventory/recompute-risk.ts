@@ -90,7 +90,12 @@ export async function recomputeAllRiskAndRecord(db: Db, actor: Actor, now = new 
   // (a reason's wording alone, such as "overdue by 4 days" instead of 3, is not an event).
   const changed = await recomputeAllRisk(db, now, undefined, async (tx, batch) => {
     for (const { identityId, from, to, reasons } of batch.tierChanges) {
-      await recordAuditEvent(tx, toAuditActor(actor), { action: "risk.rerated", targetType: "identity", targetId: identityId, data: { from, to, reasons } });
+      await recordAuditEvent(tx, toAuditActor(actor), {
+        action: "risk.rerated",
+        targetType: "identity",
+        targetId: identityId,
+        data: { from, to, reasons },
+      });
     }
   });
   await db.$transaction((tx) => recordAuditEvent(tx, toAuditActor(actor), { action: "risk.recomputed", data: { changed } }));

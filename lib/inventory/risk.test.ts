@@ -5,15 +5,45 @@ const now = new Date("2026-11-25T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
 
 function identity(overrides: Partial<RiskInput> = {}): RiskInput {
-  return { status: "ACTIVE", environment: "DEV", autonomy: "SUGGEST", nextReviewAt: daysAgo(-30), grants: [], credentials: [], ...overrides };
+  return {
+    status: "ACTIVE",
+    environment: "DEV",
+    autonomy: "SUGGEST",
+    nextReviewAt: daysAgo(-30),
+    grants: [],
+    credentials: [],
+    ...overrides,
+  };
 }
 
-function grant(permission: RiskInput["grants"][number]["permission"], sensitivity: RiskInput["grants"][number]["system"]["sensitivity"], environment: RiskInput["grants"][number]["system"]["environment"] = "DEV", extra: Partial<RiskInput["grants"][number]> = {}): RiskInput["grants"][number] {
-  return { permission, mode: "STANDING", expiresAt: null, revokedAt: null, system: { name: `${environment.toLowerCase()}-${sensitivity.toLowerCase()}`, environment, sensitivity }, ...extra };
+function grant(
+  permission: RiskInput["grants"][number]["permission"],
+  sensitivity: RiskInput["grants"][number]["system"]["sensitivity"],
+  environment: RiskInput["grants"][number]["system"]["environment"] = "DEV",
+  extra: Partial<RiskInput["grants"][number]> = {},
+): RiskInput["grants"][number] {
+  return {
+    permission,
+    mode: "STANDING",
+    expiresAt: null,
+    revokedAt: null,
+    system: { name: `${environment.toLowerCase()}-${sensitivity.toLowerCase()}`, environment, sensitivity },
+    ...extra,
+  };
 }
 
 function credential(extra: Partial<RiskInput["credentials"][number]> = {}): RiskInput["credentials"][number] {
-  return { type: "PAT", label: "pat", status: "ACTIVE", issuedAt: daysAgo(10), expiresAt: daysAgo(-20), lastUsedAt: daysAgo(1), lastRotatedAt: daysAgo(10), rotationPeriodDays: 90, ...extra };
+  return {
+    type: "PAT",
+    label: "pat",
+    status: "ACTIVE",
+    issuedAt: daysAgo(10),
+    expiresAt: daysAgo(-20),
+    lastUsedAt: daysAgo(1),
+    lastRotatedAt: daysAgo(10),
+    rotationPeriodDays: 90,
+    ...extra,
+  };
 }
 
 describe("assessRisk", () => {
@@ -39,7 +69,10 @@ describe("assessRisk", () => {
   });
 
   it("ignores revoked and expired grants", () => {
-    const gone = [grant("ADMIN", "RESTRICTED", "PROD", { revokedAt: daysAgo(1) }), grant("ADMIN", "RESTRICTED", "PROD", { expiresAt: daysAgo(1) })];
+    const gone = [
+      grant("ADMIN", "RESTRICTED", "PROD", { revokedAt: daysAgo(1) }),
+      grant("ADMIN", "RESTRICTED", "PROD", { expiresAt: daysAgo(1) }),
+    ];
     expect(assessRisk(identity({ environment: "PROD", grants: gone }), now).tier).toBe("LOW");
   });
 

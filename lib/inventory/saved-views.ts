@@ -23,9 +23,12 @@ export function toSavedViewQuery(queryString: string): string {
 
 const checkbox = z.preprocess(
   (value) => (value === undefined || value === "" ? false : value),
-  z.union([z.boolean(), z.enum(["on", "true", "1", "false", "0"]).transform((value) => value === "on" || value === "true" || value === "1")], {
-    message: "must be true or false",
-  }),
+  z.union(
+    [z.boolean(), z.enum(["on", "true", "1", "false", "0"]).transform((value) => value === "on" || value === "true" || value === "1")],
+    {
+      message: "must be true or false",
+    },
+  ),
 );
 
 export const createSavedViewInput = z.object({
@@ -61,14 +64,23 @@ export const createSavedView = defineMutation({
     } catch (error) {
       // Refuse a view that would open on an error: name the bad filter inside the query.
       const fields = error instanceof AppError ? error.fields : undefined;
-      const detail = fields ? Object.entries(fields).map(([field, message]) => `${field} ${message}`).join("; ") : "is not a valid inventory query";
+      const detail = fields
+        ? Object.entries(fields)
+            .map(([field, message]) => `${field} ${message}`)
+            .join("; ")
+        : "is not a valid inventory query";
       throw new AppError("validation_failed", `The view's filters are not valid: ${detail}.`, { query: detail });
     }
     if (await tx.savedView.findUnique({ where: { ownerId_name: { ownerId, name: input.name } } })) {
       throw new AppError("conflict", `You already have a view named ${input.name}.`, { name: "is already used by one of your views" });
     }
     const view = await tx.savedView.create({ data: { name: input.name, query, shared: input.shared, ownerId } });
-    await audit({ action: "saved_view.created", targetType: "saved_view", targetId: view.id, data: { name: view.name, query, shared: view.shared } });
+    await audit({
+      action: "saved_view.created",
+      targetType: "saved_view",
+      targetId: view.id,
+      data: { name: view.name, query, shared: view.shared },
+    });
     return view;
   },
 });

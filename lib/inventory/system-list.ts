@@ -32,7 +32,8 @@ export async function findSystemsAfter(db: Db, query: SystemListQuery, cursor: s
   return findPageAfter(
     cursor,
     limit,
-    (page) => db.system.findMany({ where: systemListWhere(query), orderBy: [{ name: "asc" }, { environment: "asc" }, { id: "asc" }], ...page }),
+    (page) =>
+      db.system.findMany({ where: systemListWhere(query), orderBy: [{ name: "asc" }, { environment: "asc" }, { id: "asc" }], ...page }),
     async (id) => (await db.system.count({ where: { id } })) > 0,
   );
 }

@@ -26,7 +26,10 @@ export const createSystem = defineMutation({
   input: createSystemInput,
   async run({ tx, actor, audit }, input) {
     const clash = await tx.system.findUnique({ where: { name_environment: { name: input.name, environment: input.environment } } });
-    if (clash) throw new AppError("conflict", `A system named ${input.name} already exists in ${input.environment}.`, { name: `is already used in ${input.environment}` });
+    if (clash)
+      throw new AppError("conflict", `A system named ${input.name} already exists in ${input.environment}.`, {
+        name: `is already used in ${input.environment}`,
+      });
     const data = { ...input, ...registeredSensitivity(actor, input.sensitivity) };
     const system = await tx.system.create({ data });
     await audit({ action: "system.created", targetType: "system", targetId: system.id, data });
@@ -64,9 +67,15 @@ export const updateSystem = defineMutation({
     const name = changes.name ?? before.name;
     const environment = changes.environment ?? before.environment;
     const clash = await tx.system.findUnique({ where: { name_environment: { name, environment } } });
-    if (clash && clash.id !== systemId) throw new AppError("conflict", `A system named ${name} already exists in ${environment}.`, { name: `is already used in ${environment}` });
+    if (clash && clash.id !== systemId)
+      throw new AppError("conflict", `A system named ${name} already exists in ${environment}.`, {
+        name: `is already used in ${environment}`,
+      });
     const settles = changes.sensitivity !== undefined && before.proposedSensitivity !== null;
-    const system = await tx.system.update({ where: { id: systemId }, data: { ...changes, ...(settles ? { proposedSensitivity: null } : {}) } });
+    const system = await tx.system.update({
+      where: { id: systemId },
+      data: { ...changes, ...(settles ? { proposedSensitivity: null } : {}) },
+    });
     const identitiesRerated = await rerateReaching(tx, systemId);
     await audit({
       action: "system.updated",
@@ -87,7 +96,8 @@ export const confirmSystemSensitivity = defineMutation({
   async run({ tx, actor, audit }, { systemId, sensitivity }) {
     if (!isInventoryManager(actor)) throw forbidden("confirm a system's sensitivity: only security leads and admins may");
     const before = await lockSystem(tx, systemId);
-    if (before.proposedSensitivity === null) throw new AppError("conflict", `${before.name} is not awaiting confirmation; edit it to change its sensitivity.`);
+    if (before.proposedSensitivity === null)
+      throw new AppError("conflict", `${before.name} is not awaiting confirmation; edit it to change its sensitivity.`);
     const system = await tx.system.update({ where: { id: systemId }, data: { sensitivity, proposedSensitivity: null } });
     const identitiesRerated = await rerateReaching(tx, systemId);
     await audit({

@@ -3,7 +3,14 @@ import type { Db } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
 import { personChoice } from "@/lib/users/queries";
 import { isReviewOverdue } from "./lifecycle";
-import { findIdentitiesPage, PAGE_SIZES, parseInventoryQuery, type InventoryQuery, type InventoryRow, type SearchParamsInput } from "./query";
+import {
+  findIdentitiesPage,
+  PAGE_SIZES,
+  parseInventoryQuery,
+  type InventoryQuery,
+  type InventoryRow,
+  type SearchParamsInput,
+} from "./query";
 
 // What the inventory page shows: the shared inventory query (filters, search,
 // sort) plus the page's own position params. A bad param does not break the
@@ -15,13 +22,19 @@ export const DEFAULT_PAGE_SIZE: PageSize = PAGE_SIZES[0];
 const positionSchema = z.object({
   page: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.coerce.number({ message: "must be a page number" }).int({ message: "must be a whole number" }).min(1, { message: "must be 1 or more" }).default(1),
+    z.coerce
+      .number({ message: "must be a page number" })
+      .int({ message: "must be a whole number" })
+      .min(1, { message: "must be 1 or more" })
+      .default(1),
   ),
   pageSize: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z.coerce
       .number({ message: `must be one of ${PAGE_SIZES.join(", ")}` })
-      .refine((size): size is PageSize => (PAGE_SIZES as readonly number[]).includes(size), { message: `must be one of ${PAGE_SIZES.join(", ")}` })
+      .refine((size): size is PageSize => (PAGE_SIZES as readonly number[]).includes(size), {
+        message: `must be one of ${PAGE_SIZES.join(", ")}`,
+      })
       .default(DEFAULT_PAGE_SIZE),
   ),
 });

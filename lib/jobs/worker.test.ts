@@ -136,8 +136,12 @@ describe("the job worker", () => {
 
     // One log line per run, naming the job and what it did.
     expect(lines.filter((line) => line.startsWith("risk.recompute"))).toEqual([
-      expect.stringMatching(new RegExp(`^risk\\.recompute done in \\d+ ms \\(job ${first}, attempt 1 of 4\\): 1 identity changed tier or reasons$`)),
-      expect.stringMatching(new RegExp(`^risk\\.recompute done in \\d+ ms \\(job ${second}, attempt 1 of 4\\): 0 identities changed tier or reasons$`)),
+      expect.stringMatching(
+        new RegExp(`^risk\\.recompute done in \\d+ ms \\(job ${first}, attempt 1 of 4\\): 1 identity changed tier or reasons$`),
+      ),
+      expect.stringMatching(
+        new RegExp(`^risk\\.recompute done in \\d+ ms \\(job ${second}, attempt 1 of 4\\): 0 identities changed tier or reasons$`),
+      ),
     ]);
   });
 
@@ -228,7 +232,12 @@ describe("the job worker", () => {
     expect(schedules[0]?.options).toMatchObject({ tz: "UTC", missed: "once" });
 
     // Queue settings follow the registry, including on an existing queue.
-    expect(await worker.boss.getQueue("risk.recompute")).toMatchObject({ policy: "stately", retryLimit: 3, heartbeatSeconds: 60, expireInSeconds: 1800 });
+    expect(await worker.boss.getQueue("risk.recompute")).toMatchObject({
+      policy: "stately",
+      retryLimit: 3,
+      heartbeatSeconds: 60,
+      expireInSeconds: 1800,
+    });
     await registerJobs(worker.boss, [{ ...riskJob, queue: { retryLimit: 5 } }]);
     expect(await worker.boss.getQueue("risk.recompute")).toMatchObject({ retryLimit: 5 });
   });
@@ -261,7 +270,11 @@ describe("pg-boss's tables", () => {
   const run = promisify(execFile);
   const diffDatabaseAgainstMigrations = async () => {
     try {
-      await run("node", ["scripts/prisma.mjs", "migrate", "diff", "--from-config-datasource", "--to-migrations", "prisma/migrations", "--exit-code"], { env: { ...process.env } });
+      await run(
+        "node",
+        ["scripts/prisma.mjs", "migrate", "diff", "--from-config-datasource", "--to-migrations", "prisma/migrations", "--exit-code"],
+        { env: { ...process.env } },
+      );
       return 0;
     } catch (error) {
       return (error as { code: number }).code;

@@ -34,7 +34,13 @@ const QUEUE_DEFAULTS = {
 export function createBoss(databaseUrl: string, options: Partial<ConstructorOptions> = {}): PgBoss {
   // The schema exists already: the migration runner creates it as the owner and
   // hands it to the app role (lib/db/roles.ts), which may not create schemas.
-  return new PgBoss({ connectionString: databaseUrl, schema: JOBS_SCHEMA, createSchema: false, instanceName: "warrant-worker", ...options });
+  return new PgBoss({
+    connectionString: databaseUrl,
+    schema: JOBS_SCHEMA,
+    createSchema: false,
+    instanceName: "warrant-worker",
+    ...options,
+  });
 }
 
 /**

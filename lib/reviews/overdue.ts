@@ -16,7 +16,11 @@ const suspendOverdueIdentitiesJob = defineBatchJob({
   description: "suspend identities whose review is overdue",
   findCandidates: (tx, now, limit) =>
     tx.review.findMany({
-      where: { status: "OPEN", dueAt: { lte: new Date(now.getTime() - REVIEW_GRACE_DAYS * DAY_MS) }, identity: { status: { in: TRANSITIONS.suspend.from } } },
+      where: {
+        status: "OPEN",
+        dueAt: { lte: new Date(now.getTime() - REVIEW_GRACE_DAYS * DAY_MS) },
+        identity: { status: { in: TRANSITIONS.suspend.from } },
+      },
       orderBy: [{ dueAt: "asc" }, { id: "asc" }],
       take: limit,
       select: { identityId: true, dueAt: true },

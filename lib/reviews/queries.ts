@@ -12,7 +12,9 @@ import { notFound } from "@/lib/errors";
 const person = { select: { id: true, name: true, email: true } } as const;
 
 export const reviewInclude = {
-  identity: { select: { id: true, name: true, environment: true, status: true, riskTier: true, ownerId: true, backupOwnerId: true, owner: person } },
+  identity: {
+    select: { id: true, name: true, environment: true, status: true, riskTier: true, ownerId: true, backupOwnerId: true, owner: person },
+  },
   openedBy: person,
   attestedBy: person,
 } satisfies Prisma.ReviewInclude;
@@ -57,7 +59,11 @@ export async function findIdentityReviews(db: Db, identityId: string, historyLim
 
 /** The API's list filters. */
 export const reviewListQuery = z.object({
-  status: z.enum(Object.values(ReviewStatus) as [ReviewStatus, ...ReviewStatus[]], { message: `must be one of ${Object.values(ReviewStatus).join(", ")}` }).optional(),
+  status: z
+    .enum(Object.values(ReviewStatus) as [ReviewStatus, ...ReviewStatus[]], {
+      message: `must be one of ${Object.values(ReviewStatus).join(", ")}`,
+    })
+    .optional(),
   identityId: z.string().trim().min(1).optional(),
   /** Only reviews the caller owes (open or not) as owner or backup owner of the identity. */
   mine: queryFlag,

@@ -69,15 +69,33 @@ beforeAll(async () => {
   backup = await createTestUser([]);
   colleague = await createTestUser([]);
   lead = await createTestUser(["SECURITY_LEAD"]);
-  repoId = (await executeMutation(createSystem, lead.actor, { name: "reviews-repo", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" })).id;
-  deployTargetId = (await executeMutation(createSystem, lead.actor, { name: "reviews-deploy", kind: "DEPLOY_TARGET", environment: "DEV", sensitivity: "CONFIDENTIAL" })).id;
+  repoId = (
+    await executeMutation(createSystem, lead.actor, {
+      name: "reviews-repo",
+      kind: "REPOSITORY",
+      environment: "DEV",
+      sensitivity: "INTERNAL",
+    })
+  ).id;
+  deployTargetId = (
+    await executeMutation(createSystem, lead.actor, {
+      name: "reviews-deploy",
+      kind: "DEPLOY_TARGET",
+      environment: "DEV",
+      sensitivity: "CONFIDENTIAL",
+    })
+  ).id;
 });
 
 describe("opening a review", () => {
   it("opens one for the owner, pulls the next review date forward to its due date and audits it; a second is refused", async () => {
     const identity = await registerIdentity();
     const due = inDays(10);
-    const review = await executeMutation(openReview, lead.actor, { identityId: identity.id, dueAt: due.toISOString(), reason: "quarterly access review" });
+    const review = await executeMutation(openReview, lead.actor, {
+      identityId: identity.id,
+      dueAt: due.toISOString(),
+      reason: "quarterly access review",
+    });
     expect(review).toMatchObject({ status: "OPEN", trigger: "MANUAL", openedById: lead.user.id, reason: "quarterly access review" });
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).nextReviewAt.toISOString()).toBe(due.toISOString());
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "review.opened", targetId: identity.id } });
@@ -92,7 +110,9 @@ describe("opening a review", () => {
 
   it("opens exactly one when several people open one at the same moment", async () => {
     const identity = await registerIdentity();
-    const results = await Promise.allSettled([lead, owner, backup, lead, owner].map((who) => executeMutation(openReview, who.actor, { identityId: identity.id })));
+    const results = await Promise.allSettled(
+      [lead, owner, backup, lead, owner].map((who) => executeMutation(openReview, who.actor, { identityId: identity.id })),
+    );
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
     for (const result of results.filter((result) => result.status === "rejected")) {
       expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
@@ -105,9 +125,13 @@ describe("opening a review", () => {
     const identity = await registerIdentity();
     const before = await snapshot();
     expect((await refused(() => executeMutation(openReview, colleague.actor, { identityId: identity.id }))).code).toBe("forbidden");
-    const past = await refused(() => executeMutation(openReview, owner.actor, { identityId: identity.id, dueAt: inDays(-1).toISOString() }));
+    const past = await refused(() =>
+      executeMutation(openReview, owner.actor, { identityId: identity.id, dueAt: inDays(-1).toISOString() }),
+    );
     expect(past.fields).toEqual({ dueAt: "must be in the future" });
-    const far = await refused(() => executeMutation(openReview, owner.actor, { identityId: identity.id, dueAt: inDays(200).toISOString() }));
+    const far = await refused(() =>
+      executeMutation(openReview, owner.actor, { identityId: identity.id, dueAt: inDays(200).toISOString() }),
+    );
     expect(far.fields).toEqual({ dueAt: "must be within 90 days" });
     expect(await snapshot()).toEqual(before);
 
@@ -120,7 +144,10 @@ describe("opening a review", () => {
     const identity = await registerIdentity();
     const review = await executeMutation(openReview, lead.actor, { identityId: identity.id });
     await executeMutation(retireIdentity, owner.actor, { identityId: identity.id, reason: "replaced" });
-    expect(await prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: "CANCELLED", closedAt: expect.any(Date) });
+    expect(await prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({
+      status: "CANCELLED",
+      closedAt: expect.any(Date),
+    });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "identity.retired", targetId: identity.id } });
     expect(event.data).toMatchObject({ reviewsCancelled: 1 });
 
@@ -141,7 +168,13 @@ describe("attesting a review", () => {
 
     const review = await executeMutation(openReview, lead.actor, { identityId: identity.id });
     const attested = await executeMutation(attestReview, owner.actor, attestation(review.id, { comment: "still used daily" }));
-    expect(attested).toMatchObject({ status: "COMPLETED", outcome: "KEEP", attestedById: owner.user.id, stillNeeded: true, comment: "still used daily" });
+    expect(attested).toMatchObject({
+      status: "COMPLETED",
+      outcome: "KEEP",
+      attestedById: owner.user.id,
+      stillNeeded: true,
+      comment: "still used daily",
+    });
 
     const after = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     expect(Math.round((after.nextReviewAt.getTime() - Date.now()) / DAY_MS)).toBe(30);
@@ -162,7 +195,10 @@ describe("attesting a review", () => {
     }
     expect(await snapshot()).toEqual(before);
     await executeMutation(attestReview, backup.actor, attestation(review.id));
-    expect(await prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: "COMPLETED", attestedById: backup.user.id });
+    expect(await prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({
+      status: "COMPLETED",
+      attestedById: backup.user.id,
+    });
 
     const twice = await refused(() => executeMutation(attestReview, owner.actor, attestation(review.id)));
     expect(twice.code).toBe("conflict");
@@ -175,10 +211,16 @@ describe("attesting a review", () => {
     const before = await snapshot();
     const cases: [Record<string, unknown>, Record<string, string>][] = [
       [{ stillNeeded: "no", outcome: "KEEP", comment: "x" }, { outcome: "must be RETIRE when the identity is no longer needed" }],
-      [{ permissionsMinimal: "no", outcome: "KEEP", comment: "x" }, { outcome: "must be REDUCE or RETIRE when its access is more than it needs" }],
+      [
+        { permissionsMinimal: "no", outcome: "KEEP", comment: "x" },
+        { outcome: "must be REDUCE or RETIRE when its access is more than it needs" },
+      ],
       [{ outcome: "REDUCE", comment: "x" }, { grantIds: "choose at least one grant to end" }],
       [{ credentialsRotated: "no" }, { comment: "is required when an answer is no or the outcome is not KEEP" }],
-      [{ stillNeeded: "maybe", outcome: "ARCHIVE" }, { stillNeeded: "answer yes or no", outcome: "must be one of KEEP, REDUCE, RETIRE" }],
+      [
+        { stillNeeded: "maybe", outcome: "ARCHIVE" },
+        { stillNeeded: "answer yes or no", outcome: "must be one of KEEP, REDUCE, RETIRE" },
+      ],
     ];
     for (const [overrides, fields] of cases) {
       const refusal = await refused(() => executeMutation(attestReview, owner.actor, attestation(review.id, overrides)));
@@ -192,21 +234,37 @@ describe("attesting a review", () => {
     const identity = await registerIdentity();
     const read = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: repoId, permission: "READ" });
     const write = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: repoId, permission: "WRITE" });
-    const deploy = await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: deployTargetId, permission: "DEPLOY" });
+    const deploy = await executeMutation(createGrant, owner.actor, {
+      identityId: identity.id,
+      systemId: deployTargetId,
+      permission: "DEPLOY",
+    });
     const otherIdentity = await registerIdentity();
     const foreign = await executeMutation(createGrant, owner.actor, { identityId: otherIdentity.id, systemId: repoId, permission: "READ" });
     const review = await executeMutation(openReview, lead.actor, { identityId: identity.id });
 
     const before = await snapshot();
     const refusal = await refused(() =>
-      executeMutation(attestReview, owner.actor, attestation(review.id, { permissionsMinimal: "no", outcome: "REDUCE", grantIds: [write.id, foreign.id], comment: "drop write" })),
+      executeMutation(
+        attestReview,
+        owner.actor,
+        attestation(review.id, { permissionsMinimal: "no", outcome: "REDUCE", grantIds: [write.id, foreign.id], comment: "drop write" }),
+      ),
     );
     expect(refusal.fields).toEqual({ grantIds: `${foreign.id} is not a grant of this identity` });
     expect(await snapshot()).toEqual(before);
 
-    await executeMutation(attestReview, owner.actor, attestation(review.id, { permissionsMinimal: "no", outcome: "REDUCE", grantIds: [write.id, deploy.id], comment: "only reads now" }));
+    await executeMutation(
+      attestReview,
+      owner.actor,
+      attestation(review.id, { permissionsMinimal: "no", outcome: "REDUCE", grantIds: [write.id, deploy.id], comment: "only reads now" }),
+    );
     const grants = await prisma.grant.findMany({ where: { identityId: identity.id } });
-    expect(Object.fromEntries(grants.map((grant) => [grant.id, grant.revokedAt !== null]))).toEqual({ [read.id]: false, [write.id]: true, [deploy.id]: true });
+    expect(Object.fromEntries(grants.map((grant) => [grant.id, grant.revokedAt !== null]))).toEqual({
+      [read.id]: false,
+      [write.id]: true,
+      [deploy.id]: true,
+    });
     const events = await prisma.auditEvent.findMany({ where: { targetId: identity.id }, orderBy: { seq: "desc" }, take: 3 });
     expect(events.map((event) => event.action).sort()).toEqual(["grant.revoked", "grant.revoked", "review.attested"]);
     expect(await prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: "COMPLETED", outcome: "REDUCE" });
@@ -215,14 +273,28 @@ describe("attesting a review", () => {
   it("retire: the identity is retired, its grants and credentials end, and the review is completed (not cancelled)", async () => {
     const identity = await registerIdentity();
     await executeMutation(createGrant, owner.actor, { identityId: identity.id, systemId: repoId, permission: "READ" });
-    await executeMutation(createCredential, owner.actor, { identityId: identity.id, type: "API_KEY", label: "key", fingerprint: "kid-review", issuedAt: inDays(-3).toISOString() });
+    await executeMutation(createCredential, owner.actor, {
+      identityId: identity.id,
+      type: "API_KEY",
+      label: "key",
+      fingerprint: "kid-review",
+      issuedAt: inDays(-3).toISOString(),
+    });
     const review = await executeMutation(openReview, lead.actor, { identityId: identity.id });
-    await executeMutation(attestReview, owner.actor, attestation(review.id, { stillNeeded: "no", outcome: "RETIRE", comment: "project ended" }));
+    await executeMutation(
+      attestReview,
+      owner.actor,
+      attestation(review.id, { stillNeeded: "no", outcome: "RETIRE", comment: "project ended" }),
+    );
 
     expect(await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).toMatchObject({ status: "RETIRED" });
     expect(await prisma.grant.count({ where: { identityId: identity.id, revokedAt: null } })).toBe(0);
     expect(await prisma.credential.count({ where: { identityId: identity.id, status: "ACTIVE" } })).toBe(0);
-    expect(await prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: "COMPLETED", outcome: "RETIRE", comment: "project ended" });
+    expect(await prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({
+      status: "COMPLETED",
+      outcome: "RETIRE",
+      comment: "project ended",
+    });
   });
 });
 
@@ -231,7 +303,11 @@ describe("the bulk action 'open a review'", () => {
     const first = await registerIdentity();
     const second = await registerIdentity();
     await executeMutation(openReview, lead.actor, { identityId: second.id });
-    const result = await executeMutation(bulkUpdateIdentities, lead.actor, { action: "open_review", identityIds: [first.id, second.id], reason: "campaign Q4" });
+    const result = await executeMutation(bulkUpdateIdentities, lead.actor, {
+      action: "open_review",
+      identityIds: [first.id, second.id],
+      reason: "campaign Q4",
+    });
     expect(result).toEqual({ action: "open_review", changed: [first.name], unchanged: [second.name] });
     expect(await prisma.review.count({ where: { identityId: first.id, status: "OPEN", reason: "campaign Q4" } })).toBe(1);
     expect(await prisma.review.count({ where: { identityId: second.id, status: "OPEN" } })).toBe(1);
@@ -239,15 +315,24 @@ describe("the bulk action 'open a review'", () => {
     // A member selecting an identity they do not own gets nothing opened at all.
     const mine = await registerIdentity();
     const theirs = await executeMutation(createIdentity, lead.actor, {
-      name: `someone-elses-${counter}`, kind: "CI_BOT", purpose: "Builds", environment: "DEV", ownerId: colleague.user.id, expiresAt: inDays(100).toISOString(),
+      name: `someone-elses-${counter}`,
+      kind: "CI_BOT",
+      purpose: "Builds",
+      environment: "DEV",
+      ownerId: colleague.user.id,
+      expiresAt: inDays(100).toISOString(),
     });
     const before = await snapshot();
-    const refusal = await refused(() => executeMutation(bulkUpdateIdentities, owner.actor, { action: "open_review", identityIds: [mine.id, theirs.id] }));
+    const refusal = await refused(() =>
+      executeMutation(bulkUpdateIdentities, owner.actor, { action: "open_review", identityIds: [mine.id, theirs.id] }),
+    );
     expect(refusal.code).toBe("forbidden");
     expect(refusal.message).toMatch(/^Nothing was changed\./);
     expect(await snapshot()).toEqual(before);
 
-    const badDue = await refused(() => executeMutation(bulkUpdateIdentities, lead.actor, { action: "open_review", identityIds: [mine.id], dueAt: inDays(-2).toISOString() }));
+    const badDue = await refused(() =>
+      executeMutation(bulkUpdateIdentities, lead.actor, { action: "open_review", identityIds: [mine.id], dueAt: inDays(-2).toISOString() }),
+    );
     expect(badDue.fields).toEqual({ dueAt: "must be in the future" });
   });
 });
@@ -270,7 +355,10 @@ describe("overdue reviews past the grace period", () => {
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: late.id } })).status).toBe("SUSPENDED");
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: withinGrace.id } })).status).toBe("ACTIVE");
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "identity.suspended", targetId: late.id } });
-    expect(event).toMatchObject({ actorType: "SYSTEM", data: { from: "ACTIVE", to: "SUSPENDED", reason: expect.stringMatching(/^Review overdue by 15 days \(grace period 14 days\)/) } });
+    expect(event).toMatchObject({
+      actorType: "SYSTEM",
+      data: { from: "ACTIVE", to: "SUSPENDED", reason: expect.stringMatching(/^Review overdue by 15 days \(grace period 14 days\)/) },
+    });
     expect((await prisma.review.findUniqueOrThrow({ where: { id: lateReview.id } })).status).toBe("OPEN");
     // The paused one was suspended by its owner and is left as it was.
     expect(await prisma.auditEvent.count({ where: { action: "identity.suspended", targetId: alreadySuspended.id } })).toBe(1);
@@ -278,7 +366,9 @@ describe("overdue reviews past the grace period", () => {
     const events = await prisma.auditEvent.count();
     expect(await suspendOverdueIdentities(prisma, systemActor)).toBe(0);
     expect(await prisma.auditEvent.count()).toBe(events);
-    expect((await refused(() => executeMutation(suspendOverdueIdentitiesBatch, lead.actor, { now: new Date(), limit: 10 }))).code).toBe("forbidden");
+    expect((await refused(() => executeMutation(suspendOverdueIdentitiesBatch, lead.actor, { now: new Date(), limit: 10 }))).code).toBe(
+      "forbidden",
+    );
 
     // The owner can still attest; a security lead then reactivates.
     await executeMutation(attestReview, owner.actor, attestation(lateReview.id));
@@ -300,7 +390,9 @@ describe("scheduled reviews", () => {
     const openBefore = await prisma.review.count({ where: { status: "OPEN" } });
 
     const opened = await openDueReviews(prisma, systemActor);
-    const scheduled = await prisma.review.findMany({ where: { trigger: "SCHEDULED", identityId: { in: [soon.id, overdue.id, later.id, retired.id] } } });
+    const scheduled = await prisma.review.findMany({
+      where: { trigger: "SCHEDULED", identityId: { in: [soon.id, overdue.id, later.id, retired.id] } },
+    });
     expect(scheduled.map((review) => review.identityId).sort()).toEqual([soon.id, overdue.id].sort());
     for (const review of scheduled) {
       const identity = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: review.identityId } });
@@ -308,7 +400,9 @@ describe("scheduled reviews", () => {
     }
     // Every identity without an open review and due within the notice period got one (others in this file may be due too).
     expect(await prisma.review.count({ where: { status: "OPEN" } })).toBe(openBefore + opened);
-    expect(await prisma.auditEvent.count({ where: { action: "review.opened", data: { path: ["trigger"], equals: "SCHEDULED" } } })).toBe(opened);
+    expect(await prisma.auditEvent.count({ where: { action: "review.opened", data: { path: ["trigger"], equals: "SCHEDULED" } } })).toBe(
+      opened,
+    );
 
     const eventsBefore = await prisma.auditEvent.count();
     expect(await openDueReviews(prisma, systemActor)).toBe(0);

@@ -43,7 +43,14 @@ export async function applyReviewOpen(tx: Tx, actor: Actor, opening: ReviewOpeni
 
   const dueAt = opening.dueAt ?? new Date(now.getTime() + DEFAULT_REVIEW_WINDOW_DAYS * DAY_MS);
   const review = await tx.review.create({
-    data: { identityId: identity.id, trigger: opening.trigger, reason: opening.reason, openedById: actorUserId(actor) ?? null, openedAt: now, dueAt },
+    data: {
+      identityId: identity.id,
+      trigger: opening.trigger,
+      reason: opening.reason,
+      openedById: actorUserId(actor) ?? null,
+      openedAt: now,
+      dueAt,
+    },
   });
   if (dueAt < identity.nextReviewAt) {
     await tx.aiIdentity.update({ where: { id: identity.id }, data: { nextReviewAt: dueAt } });
@@ -67,7 +74,10 @@ export const openReview = defineMutation({
   async run({ tx, actor, audit }, input: z.output<typeof openReviewInput>) {
     const result = await applyReviewOpen(tx, actor, { ...input, trigger: "MANUAL" });
     if (!result.review) {
-      throw new AppError("conflict", `${result.identity.name} already has an open review, due ${result.existing.dueAt.toISOString().slice(0, 10)}.`);
+      throw new AppError(
+        "conflict",
+        `${result.identity.name} already has an open review, due ${result.existing.dueAt.toISOString().slice(0, 10)}.`,
+      );
     }
     await audit(result.audit);
     return result.review;
@@ -96,7 +106,10 @@ async function applyOutcome(
   now: Date,
 ): Promise<AuditEntry[]> {
   if (input.outcome === "RETIRE") {
-    const retired = await applyIdentityTransition(tx, actor, "retire", { identityId, reason: `Review outcome: retire. ${input.comment ?? ""}`.trim() });
+    const retired = await applyIdentityTransition(tx, actor, "retire", {
+      identityId,
+      reason: `Review outcome: retire. ${input.comment ?? ""}`.trim(),
+    });
     return [retired.audit];
   }
   const entries: AuditEntry[] = [];
@@ -126,7 +139,8 @@ export const attestReview = defineMutation({
     // Re-read under the identity's lock: a concurrent attestation may have closed it meanwhile.
     const review = await tx.review.findUniqueOrThrow({ where: { id: input.reviewId } });
     assertMayAttest(actor, identity);
-    if (review.status !== "OPEN") throw new AppError("conflict", `This review of ${identity.name} is already ${review.status.toLowerCase()}.`);
+    if (review.status !== "OPEN")
+      throw new AppError("conflict", `This review of ${identity.name} is already ${review.status.toLowerCase()}.`);
 
     const now = new Date();
     const attested = await tx.review.update({

@@ -40,4 +40,3 @@ export const COMMON_SECURITY_HEADERS: { key: string; value: string }[] = [
 export function strictTransportSecurity(appUrl: string): string | undefined {
   return new URL(appUrl).protocol === "https:" ? "max-age=63072000; includeSubDomains" : undefined;
 }
-

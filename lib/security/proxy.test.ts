@@ -49,7 +49,10 @@ describe("Content-Security-Policy", () => {
 describe("which requests the proxy handles", () => {
   // Next's own matcher logic, fed the proxy's exported config.
   async function handled(url: string) {
-    const [{ config }, { unstable_doesMiddlewareMatch }] = await Promise.all([import("@/proxy"), import("next/experimental/testing/server")]);
+    const [{ config }, { unstable_doesMiddlewareMatch }] = await Promise.all([
+      import("@/proxy"),
+      import("next/experimental/testing/server"),
+    ]);
     return unstable_doesMiddlewareMatch({ config, url });
   }
 

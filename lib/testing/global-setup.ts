@@ -11,7 +11,6 @@ import { databaseUrl, TEMPLATE_DATABASE, testDataDir } from "./test-database";
 // server at TEST_DATABASE_URL) and migrates a template database that every
 // test file clones (see per-file-database.ts).
 
-
 declare module "vitest" {
   export interface ProvidedContext {
     testServerUrl: string;

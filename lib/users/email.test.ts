@@ -39,7 +39,12 @@ describe("createUser", () => {
 
 describe("other lookups by email", () => {
   it("tokens:create finds its owner whatever the case of either side", async () => {
-    const token = await executeMutation(createApiToken, systemActor, { userEmail: "GRACE.HOPPER@example.com", name: "cli", scopes: ["READ"], expiresInDays: 30 });
+    const token = await executeMutation(createApiToken, systemActor, {
+      userEmail: "GRACE.HOPPER@example.com",
+      name: "cli",
+      scopes: ["READ"],
+      expiresInDays: 30,
+    });
     expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } })).userId).toBe(legacyId);
   });
 

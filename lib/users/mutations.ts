@@ -37,7 +37,9 @@ export const setUserRoles = defineMutation({
     const before = await findUserOrThrow(tx, input.userId);
     // Keeps at least one way in: an admin cannot remove their own admin role.
     if (actor.kind !== "system" && actor.userId === input.userId && before.roles.includes("ADMIN") && !input.roles.includes("ADMIN")) {
-      throw new AppError("validation_failed", "You cannot remove your own admin role; ask another admin.", { roles: "must keep ADMIN for yourself" });
+      throw new AppError("validation_failed", "You cannot remove your own admin role; ask another admin.", {
+        roles: "must keep ADMIN for yourself",
+      });
     }
     const user = await tx.user.update({ where: { id: input.userId }, data: { roles: input.roles } });
     await audit({ action: "user.roles_changed", targetType: "user", targetId: user.id, data: { from: before.roles, to: input.roles } });

@@ -22,7 +22,9 @@ describe("searchPeople", () => {
   });
 
   it("leaves out auditors when the choice is an owner, and never offers deactivated people", async () => {
-    expect((await searchPeople(prisma, "ada", { assignable: true })).map((person) => person.label)).toEqual(["Ada Lovelace <ada.lovelace@example.com>"]);
+    expect((await searchPeople(prisma, "ada", { assignable: true })).map((person) => person.label)).toEqual([
+      "Ada Lovelace <ada.lovelace@example.com>",
+    ]);
     expect((await searchPeople(prisma, "gone")).length).toBe(0);
   });
 

@@ -9,13 +9,29 @@ export async function listUsers(db: Db) {
 }
 
 const tokenListSelect = {
-  id: true, name: true, prefix: true, scopes: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdAt: true, identityId: true,
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  createdAt: true,
+  identityId: true,
   user: { select: { email: true, active: true } },
   identity: { select: { status: true, expiresAt: true } },
 } as const;
 
 /** Each listed token with its state, by the rule authentication applies (apiTokenStopReason). */
-function withState<T extends { revokedAt: Date | null; expiresAt: Date; identityId: string | null; user: { active: boolean }; identity: { status: string; expiresAt: Date } | null }>(tokens: T[]) {
+function withState<
+  T extends {
+    revokedAt: Date | null;
+    expiresAt: Date;
+    identityId: string | null;
+    user: { active: boolean };
+    identity: { status: string; expiresAt: Date } | null;
+  },
+>(tokens: T[]) {
   const now = new Date();
   return tokens.map(({ identity, ...token }) => ({
     ...token,
@@ -37,7 +53,13 @@ export async function listApiTokensOf(db: Db, userId: string) {
  * identity stay listed (reactivating the identity would start them again).
  */
 export async function listLiveApiTokens(db: Db) {
-  return withState(await db.apiToken.findMany({ where: { revokedAt: null, expiresAt: { gt: new Date() } }, orderBy: { createdAt: "desc" }, select: tokenListSelect }));
+  return withState(
+    await db.apiToken.findMany({
+      where: { revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: "desc" },
+      select: tokenListSelect,
+    }),
+  );
 }
 
 export const PEOPLE_SEARCH_LIMIT = 20;

@@ -18,7 +18,14 @@ const past = new Date(Date.now() - 3 * DAY_MS).toISOString();
 describe("cross-field rules", () => {
   it("are reported together with field errors in an identity registration", () => {
     expect(
-      fieldErrors(createIdentityInput, { kind: "CODING_AGENT", purpose: "x", environment: "DEV", ownerId: "u1", backupOwnerId: "u1", expiresAt: past }),
+      fieldErrors(createIdentityInput, {
+        kind: "CODING_AGENT",
+        purpose: "x",
+        environment: "DEV",
+        ownerId: "u1",
+        backupOwnerId: "u1",
+        expiresAt: past,
+      }),
     ).toEqual({ name: "is required", backupOwnerId: "must be someone other than the owner", expiresAt: "must be in the future" });
   });
 
@@ -29,11 +36,21 @@ describe("cross-field rules", () => {
       expiresAt: "is required for a just-in-time grant",
     });
     const issued = new Date().toISOString();
-    expect(fieldErrors(createCredentialInput, { identityId: "i1", type: "API_KEY", fingerprint: "kid", issuedAt: issued, expiresAt: past })).toEqual({
+    expect(
+      fieldErrors(createCredentialInput, { identityId: "i1", type: "API_KEY", fingerprint: "kid", issuedAt: issued, expiresAt: past }),
+    ).toEqual({
       label: "is required",
       expiresAt: "must be after issuedAt",
     });
-    expect(fieldErrors(attestReviewInput, { reviewId: "r1", stillNeeded: "no", purposeUnchanged: "yes", permissionsMinimal: "yes", outcome: "KEEP" })).toEqual({
+    expect(
+      fieldErrors(attestReviewInput, {
+        reviewId: "r1",
+        stillNeeded: "no",
+        purposeUnchanged: "yes",
+        permissionsMinimal: "yes",
+        outcome: "KEEP",
+      }),
+    ).toEqual({
       credentialsRotated: "answer yes or no",
       outcome: "must be RETIRE when the identity is no longer needed",
       comment: "is required when an answer is no or the outcome is not KEEP",
@@ -41,7 +58,16 @@ describe("cross-field rules", () => {
   });
 
   it("do not trip over a field that failed to parse", () => {
-    expect(fieldErrors(createCredentialInput, { identityId: "i1", type: "API_KEY", label: "k", fingerprint: "kid", issuedAt: "not a date", expiresAt: past })).toEqual({
+    expect(
+      fieldErrors(createCredentialInput, {
+        identityId: "i1",
+        type: "API_KEY",
+        label: "k",
+        fingerprint: "kid",
+        issuedAt: "not a date",
+        expiresAt: past,
+      }),
+    ).toEqual({
       issuedAt: "must be a date, e.g. 2027-03-31",
     });
     expect(fieldErrors(createIdentityInput, "not an object")).toEqual({ _: expect.any(String) });

@@ -35,7 +35,9 @@ export const optionalText = (max: number) => z.preprocess(emptyToUndefined, requ
  * every problem in one answer (zod skips them by default). They then see only
  * the fields that parsed, so each rule checks the type of what it reads.
  */
-export const ALONGSIDE_FIELD_ERRORS = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+export const ALONGSIDE_FIELD_ERRORS = {
+  when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null,
+};
 
 export const isDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
 
@@ -173,8 +175,10 @@ export const createCredentialInput = z
   })
   .superRefine((value, ctx) => {
     if (!isDate(value.issuedAt)) return;
-    if (value.issuedAt.getTime() > Date.now() + 60_000) ctx.addIssue({ code: "custom", path: ["issuedAt"], message: "cannot be in the future" });
-    if (isDate(value.expiresAt) && value.expiresAt <= value.issuedAt) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after issuedAt" });
+    if (value.issuedAt.getTime() > Date.now() + 60_000)
+      ctx.addIssue({ code: "custom", path: ["issuedAt"], message: "cannot be in the future" });
+    if (isDate(value.expiresAt) && value.expiresAt <= value.issuedAt)
+      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after issuedAt" });
   }, ALONGSIDE_FIELD_ERRORS);
 
 export const credentialIdInput = z.object({ credentialId: id });

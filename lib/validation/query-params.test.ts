@@ -16,7 +16,14 @@ describe("yes/no query parameters", () => {
         const result = read(raw);
         return result.success ? Object.values(result.data).find((entry) => typeof entry === "boolean") : result.error.issues[0]!.message;
       };
-      expect([value("1"), value("true"), value("0"), value("false"), value(""), value("yes")]).toEqual([true, true, false, false, undefined, 'must be "1" or "0"']);
+      expect([value("1"), value("true"), value("0"), value("false"), value(""), value("yes")]).toEqual([
+        true,
+        true,
+        false,
+        false,
+        undefined,
+        'must be "1" or "0"',
+      ]);
     });
   }
 });

@@ -26,7 +26,9 @@ const writeStderr = (line) => {
   }
 };
 function log(level, message, extra = {}) {
-  writeStderr(JSON.stringify({ timestamp: new Date().toISOString(), level, fields: { message, ...extra }, target: "schema_engine::logger" }));
+  writeStderr(
+    JSON.stringify({ timestamp: new Date().toISOString(), level, fields: { message, ...extra }, target: "schema_engine::logger" }),
+  );
 }
 console.log = console.info = console.debug = console.warn = console.error = (...args) => log("INFO", format(...args));
 process.removeAllListeners("warning");
@@ -64,7 +66,14 @@ async function runCliCommand(command) {
     return 0;
   } catch (error) {
     const { code, message } = db.connectionErrorCode(error, url);
-    writeStderr(JSON.stringify({ timestamp: new Date().toISOString(), level: "ERROR", fields: { is_panic: false, ...(code ? { error_code: code } : {}), message }, target: "schema_engine::logger" }));
+    writeStderr(
+      JSON.stringify({
+        timestamp: new Date().toISOString(),
+        level: "ERROR",
+        fields: { is_panic: false, ...(code ? { error_code: code } : {}), message },
+        target: "schema_engine::logger",
+      }),
+    );
     return 1;
   }
 }
@@ -194,7 +203,11 @@ async function serveRpc() {
         `Database error:\n${pgError ? [pgError.message, pgError.detail && `DETAIL: ${pgError.detail}`, pgError.hint && `HINT: ${pgError.hint}`].filter(Boolean).join("\n") : message}`,
       ].join("\n\n");
     }
-    return { code: 4466, message: "An error happened. Check the data field for details.", data: { is_panic: false, message, meta: error?.meta ?? {}, ...(code ? { error_code: code } : {}) } };
+    return {
+      code: 4466,
+      message: "An error happened. Check the data field for details.",
+      data: { is_panic: false, message, meta: error?.meta ?? {}, ...(code ? { error_code: code } : {}) },
+    };
   }
 
   let queue = Promise.resolve();

@@ -133,14 +133,20 @@ export function connectionErrorCode(error, url) {
       return { code: "P1003", message: `Database \`${database}\` does not exist on the database server at \`${location}\`.` };
     case "28P01":
     case "28000":
-      return { code: "P1000", message: `Authentication failed against the database server at \`${location}\`, the provided database credentials are not valid.` };
+      return {
+        code: "P1000",
+        message: `Authentication failed against the database server at \`${location}\`, the provided database credentials are not valid.`,
+      };
     case "ECONNREFUSED":
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EHOSTUNREACH":
     case "ECONNRESET":
     case "ETIMEDOUT":
-      return { code: "P1001", message: `Can't reach database server at \`${location}\`\n\nPlease make sure your database server is running at \`${location}\`.` };
+      return {
+        code: "P1001",
+        message: `Can't reach database server at \`${location}\`\n\nPlease make sure your database server is running at \`${location}\`.`,
+      };
     default:
       return { code: undefined, message: String(error?.message ?? error) };
   }
@@ -236,7 +242,9 @@ export function createAdapterFactory({ url, shadowDatabaseUrl }) {
     connectToShadowDb: async () => {
       if (shadowDatabaseUrl) {
         if (url && sameDatabase(url, shadowDatabaseUrl)) {
-          throw new Error("The shadow database you configured appears to be the same as the main database. Please specify another shadow database.");
+          throw new Error(
+            "The shadow database you configured appears to be the same as the main database. Please specify another shadow database.",
+          );
         }
         await resetDatabase(shadowDatabaseUrl);
         return connectToShadow(shadowDatabaseUrl);
@@ -295,5 +303,10 @@ export function createOfflineAdapterFactory(connectionError, url, connectToShado
     getConnectionInfo: () => ({ schemaName: schemaOf(url), supportsRelationJoins: true }),
     dispose: async () => {},
   };
-  return { provider: "postgres", adapterName: "@prisma/adapter-pg", connect: async () => adapter, connectToShadowDb: connectToShadowDb ?? fail };
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    connect: async () => adapter,
+    connectToShadowDb: connectToShadowDb ?? fail,
+  };
 }

@@ -9,7 +9,10 @@ export default async function Page() {
   return (
     <>
       <PageHeader title="Controls" description="Warrant's controls, their automated tests, and the frameworks they map to." />
-      <EmptyState title="Not built yet">Controls such as “every active identity has an owner” will run over live data here, mapped to NIST CSF 2.0, NIST AI RMF, OWASP&apos;s agentic and NHI top tens and CSA MAESTRO.</EmptyState>
+      <EmptyState title="Not built yet">
+        Controls such as “every active identity has an owner” will run over live data here, mapped to NIST CSF 2.0, NIST AI RMF,
+        OWASP&apos;s agentic and NHI top tens and CSA MAESTRO.
+      </EmptyState>
     </>
   );
 }

@@ -9,7 +9,9 @@ export default async function Page() {
   return (
     <>
       <PageHeader title="Evidence" description="Signed evidence packages for auditors." />
-      <EmptyState title="Not built yet">Auditors will pick a period and frameworks here and download one signed package (CSV, JSON, PDF, OSCAL) that verifies offline.</EmptyState>
+      <EmptyState title="Not built yet">
+        Auditors will pick a period and frameworks here and download one signed package (CSV, JSON, PDF, OSCAL) that verifies offline.
+      </EmptyState>
     </>
   );
 }

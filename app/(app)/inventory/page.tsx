@@ -21,7 +21,11 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
   const params = await searchParams;
   const view = parseInventoryView(params);
   const now = new Date();
-  const [result, choices, savedViews] = await Promise.all([loadInventoryPage(prisma, view, now), loadInventoryChoices(prisma, view.query), listSavedViews(prisma, actor)]);
+  const [result, choices, savedViews] = await Promise.all([
+    loadInventoryPage(prisma, view, now),
+    loadInventoryChoices(prisma, view.query),
+    listSavedViews(prisma, actor),
+  ]);
   const canWrite = can(actor, "inventory:write");
   // Remount the filter form and saved views menu on every URL change, so they show the view (back button included).
   const viewKey = JSON.stringify(params);
@@ -33,7 +37,14 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
         description="Every AI identity with its owner, purpose, reach, credentials and risk."
         actions={
           <>
-            <SavedViewsMenu key={viewKey} views={savedViews} canSave={canWrite} canShare={isInventoryManager(actor)} createAction={createSavedViewAction} deleteAction={deleteSavedViewAction} />
+            <SavedViewsMenu
+              key={viewKey}
+              views={savedViews}
+              canSave={canWrite}
+              canShare={isInventoryManager(actor)}
+              createAction={createSavedViewAction}
+              deleteAction={deleteSavedViewAction}
+            />
             <InventoryLinks register={canWrite} />
           </>
         }

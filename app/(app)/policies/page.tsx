@@ -9,7 +9,9 @@ export default async function Page() {
   return (
     <>
       <PageHeader title="Policies" description="Policy-as-code (Cedar) that decides what each identity may do at run time." />
-      <EmptyState title="Not built yet">Versioned Cedar policies will be edited, tested against recorded decisions, and enabled here.</EmptyState>
+      <EmptyState title="Not built yet">
+        Versioned Cedar policies will be edited, tested against recorded decisions, and enabled here.
+      </EmptyState>
     </>
   );
 }

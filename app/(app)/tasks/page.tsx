@@ -40,7 +40,15 @@ export default async function Page() {
   return (
     <>
       <PageHeader title="My tasks" description="Reviews you owe and approvals waiting for you." />
-      {owed ? <ReviewTaskList id="owed" title="Reviews awaiting your attestation" reviews={owed} now={now} empty="Nothing to attest: no open reviews of identities you own or back up." /> : null}
+      {owed ? (
+        <ReviewTaskList
+          id="owed"
+          title="Reviews awaiting your attestation"
+          reviews={owed}
+          now={now}
+          empty="Nothing to attest: no open reviews of identities you own or back up."
+        />
+      ) : null}
       {overdue ? (
         <ReviewTaskList
           id="overdue"
@@ -64,7 +72,9 @@ export default async function Page() {
           </div>
           <p className="text-xs text-slate-600">Their owner was deactivated. Each stays here until someone is assigned as its owner.</p>
           {orphans.rows.length === 0 ? (
-            <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">No orphaned identities: every identity has an active owner.</p>
+            <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">
+              No orphaned identities: every identity has an active owner.
+            </p>
           ) : (
             <ul aria-label="Orphaned identities" className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
               {orphans.rows.map((identity) => (
@@ -87,7 +97,11 @@ export default async function Page() {
               ))}
               {orphans.total > orphans.rows.length ? (
                 <li className="px-3 py-2 text-sm text-slate-600">
-                  and {orphans.total - orphans.rows.length} more in the <Link href={`/inventory?${ORPHANED_QUERY}`} className="text-sky-700 hover:underline">inventory</Link>.
+                  and {orphans.total - orphans.rows.length} more in the{" "}
+                  <Link href={`/inventory?${ORPHANED_QUERY}`} className="text-sky-700 hover:underline">
+                    inventory
+                  </Link>
+                  .
                 </li>
               ) : null}
             </ul>
@@ -98,23 +112,35 @@ export default async function Page() {
         <section aria-labelledby="unconfirmed-heading" className="mb-6 space-y-2">
           <div className="flex items-baseline justify-between gap-3">
             <h2 id="unconfirmed-heading" className="text-sm font-semibold text-slate-700">
-              Systems awaiting confirmation <span className="font-normal text-slate-500">({unconfirmed.length}{unconfirmed.length === SYSTEMS_SHOWN ? "+" : ""})</span>
+              Systems awaiting confirmation{" "}
+              <span className="font-normal text-slate-500">
+                ({unconfirmed.length}
+                {unconfirmed.length === SYSTEMS_SHOWN ? "+" : ""})
+              </span>
             </h2>
             <Link href="/inventory/systems" className="text-sm text-sky-700 hover:underline">
               Confirm on the systems page →
             </Link>
           </div>
-          <p className="text-xs text-slate-600">Registered by members with the sensitivity they proposed. Each counts as restricted until you confirm it.</p>
+          <p className="text-xs text-slate-600">
+            Registered by members with the sensitivity they proposed. Each counts as restricted until you confirm it.
+          </p>
           {unconfirmed.length === 0 ? (
-            <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">No system awaits confirmation.</p>
+            <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">
+              No system awaits confirmation.
+            </p>
           ) : (
-            <ul aria-label="Systems awaiting confirmation" className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
+            <ul
+              aria-label="Systems awaiting confirmation"
+              className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white"
+            >
               {unconfirmed.map((system) => (
                 <li key={system.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
                   <span className="font-medium">{system.name}</span>
                   <span className="text-xs text-slate-500">{system.environment.toLowerCase()}</span>
                   <span className="text-xs text-slate-600">
-                    proposed {system.proposedSensitivity ? SENSITIVITY_LABELS[system.proposedSensitivity].toLowerCase() : ""}, registered <LocalTime iso={system.createdAt.toISOString()} />
+                    proposed {system.proposedSensitivity ? SENSITIVITY_LABELS[system.proposedSensitivity].toLowerCase() : ""}, registered{" "}
+                    <LocalTime iso={system.createdAt.toISOString()} />
                   </span>
                 </li>
               ))}

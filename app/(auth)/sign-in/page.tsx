@@ -42,13 +42,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {sso ? (
         <form action={signInWithSsoAction} className="mt-6">
           <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
-          <Button type="submit" className="w-full py-2">Sign in with {env().OIDC_DISPLAY_NAME}</Button>
+          <Button type="submit" className="w-full py-2">
+            Sign in with {env().OIDC_DISPLAY_NAME}
+          </Button>
         </form>
       ) : null}
 
       {isDemoMode() ? (
         <section aria-labelledby="demo-heading" className="mt-8">
-          <h2 id="demo-heading" className="text-sm font-semibold">Demo users</h2>
+          <h2 id="demo-heading" className="text-sm font-semibold">
+            Demo users
+          </h2>
           <p className="text-xs text-slate-600">Demo mode is on: pick anyone to see Warrant through their eyes.</p>
           <ul className="mt-2 divide-y divide-slate-200 rounded-md border border-slate-200 bg-white">
             {demoUsers.map((user) => (
@@ -59,10 +63,20 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
                   <span className="text-sm">
                     <span className="font-medium">{user.name}</span> <span className="text-slate-500">{user.email}</span>
                     <span className="ml-1 inline-flex gap-1">
-                      {user.roles.length === 0 ? <Badge>Owner</Badge> : user.roles.map((role) => <Badge key={role} tone="blue">{ROLE_LABELS[role]}</Badge>)}
+                      {user.roles.length === 0 ? (
+                        <Badge>Owner</Badge>
+                      ) : (
+                        user.roles.map((role) => (
+                          <Badge key={role} tone="blue">
+                            {ROLE_LABELS[role]}
+                          </Badge>
+                        ))
+                      )}
                     </span>
                   </span>
-                  <Button type="submit" variant="secondary" aria-label={`Sign in as ${user.name}`}>Sign in</Button>
+                  <Button type="submit" variant="secondary" aria-label={`Sign in as ${user.name}`}>
+                    Sign in
+                  </Button>
                 </form>
               </li>
             ))}

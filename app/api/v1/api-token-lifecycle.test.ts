@@ -30,7 +30,12 @@ async function issue(scopes: ("READ" | "WRITE")[] = ["READ", "WRITE"]) {
 
 /** A change a write-scoped token may make: registering a system. */
 const writeSomething = (secret: string) =>
-  apiAs(secret).post("systems", { name: `sys-${Math.random().toString(36).slice(2, 8)}`, kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" });
+  apiAs(secret).post("systems", {
+    name: `sys-${Math.random().toString(36).slice(2, 8)}`,
+    kind: "REPOSITORY",
+    environment: "DEV",
+    sensitivity: "INTERNAL",
+  });
 
 beforeAll(async () => {
   owner = await createTestUser([]);
@@ -148,8 +153,13 @@ describe("creating tokens", () => {
   });
 
   it("works for a signed-in person and for the CLI", async () => {
-    expect((await executeMutation(createApiToken, owner.actor, { name: "mine", scopes: ["READ"], expiresInDays: 5 })).secret).toMatch(/^wrt_/);
-    expect((await executeMutation(createApiToken, systemActor, { userEmail: owner.user.email, name: "cli", scopes: ["READ"], expiresInDays: 5 })).secret).toMatch(/^wrt_/);
+    expect((await executeMutation(createApiToken, owner.actor, { name: "mine", scopes: ["READ"], expiresInDays: 5 })).secret).toMatch(
+      /^wrt_/,
+    );
+    expect(
+      (await executeMutation(createApiToken, systemActor, { userEmail: owner.user.email, name: "cli", scopes: ["READ"], expiresInDays: 5 }))
+        .secret,
+    ).toMatch(/^wrt_/);
   });
 });
 

@@ -75,8 +75,18 @@ describe("every mutating API route", () => {
         if (!handler) continue;
         walked += 1;
         const before = await countRows();
-        for (const [token, status] of [[undefined, 401], ["wrt_not-a-real-token", 401], [auditorToken, 403]] as const) {
-          const { request, context } = requestFor(file, method, token, { email: "x@example.com", name: "x", roles: ["ADMIN"], scopes: ["WRITE"], expiresInDays: 1 });
+        for (const [token, status] of [
+          [undefined, 401],
+          ["wrt_not-a-real-token", 401],
+          [auditorToken, 403],
+        ] as const) {
+          const { request, context } = requestFor(file, method, token, {
+            email: "x@example.com",
+            name: "x",
+            roles: ["ADMIN"],
+            scopes: ["WRITE"],
+            expiresInDays: 1,
+          });
           const response = await handler(request, context);
           expect(response.status, `${method} ${file} with ${token ? "a token" : "no token"}`).toBe(status);
           const body = (await response.json()) as { error: { code: string; message: string } };
@@ -91,7 +101,11 @@ describe("every mutating API route", () => {
 
 describe("/api/v1/users", () => {
   it("lets an admin create a user, answering 201 with the user", async () => {
-    const { status, body } = await call("users", "POST", adminToken, { email: "New.Person@Example.com", name: "New Person", roles: ["APPROVER"] });
+    const { status, body } = await call("users", "POST", adminToken, {
+      email: "New.Person@Example.com",
+      name: "New Person",
+      roles: ["APPROVER"],
+    });
     expect(status).toBe(201);
     expect(body).toMatchObject({ email: "new.person@example.com", roles: ["APPROVER"], active: true });
     const event = await prisma.auditEvent.findFirst({ where: { action: "user.created", targetId: body.id as string } });
@@ -125,7 +139,11 @@ describe("/api/v1/users", () => {
   });
 
   it("refuses the auditor role combined with another", async () => {
-    const { status, body } = await call("users", "POST", adminToken, { email: "mixed@example.com", name: "Mixed", roles: ["AUDITOR", "ADMIN"] });
+    const { status, body } = await call("users", "POST", adminToken, {
+      email: "mixed@example.com",
+      name: "Mixed",
+      roles: ["AUDITOR", "ADMIN"],
+    });
     expect(status).toBe(422);
     expect(body.error.fields.roles).toMatch(/Auditor cannot be combined/);
   });
@@ -157,8 +175,13 @@ describe("deactivating a user", () => {
     await prisma.session.create({ data: { sessionToken: "leaver-session", userId: user.id, expires: new Date(Date.now() + 3_600_000) } });
     const identity = await prisma.aiIdentity.create({
       data: {
-        name: "leaver-agent", kind: "CODING_AGENT", purpose: "test", environment: "DEV", ownerId: user.id,
-        expiresAt: new Date(Date.now() + 86_400_000), nextReviewAt: new Date(Date.now() + 86_400_000),
+        name: "leaver-agent",
+        kind: "CODING_AGENT",
+        purpose: "test",
+        environment: "DEV",
+        ownerId: user.id,
+        expiresAt: new Date(Date.now() + 86_400_000),
+        nextReviewAt: new Date(Date.now() + 86_400_000),
       },
     });
     expect((await call("me", "GET", leaverToken)).status).toBe(200);

@@ -62,7 +62,13 @@ async function createIdentity(overrides: Body = {}, token = tokens.owner) {
 }
 
 async function createSystem(overrides: Body = {}) {
-  const { status, body } = await as(tokens.lead).post("systems", { name: unique("repo"), kind: "REPOSITORY", environment: "PROD", sensitivity: "INTERNAL", ...overrides });
+  const { status, body } = await as(tokens.lead).post("systems", {
+    name: unique("repo"),
+    kind: "REPOSITORY",
+    environment: "PROD",
+    sensitivity: "INTERNAL",
+    ...overrides,
+  });
   expect(status, JSON.stringify(body)).toBe(201);
   return body;
 }
@@ -71,7 +77,14 @@ describe("POST /api/v1/identities", () => {
   it("registers an identity for its owner (201) with its computed risk, audited as the token", async () => {
     const { status, body } = await as(tokens.owner).post("identities", identityBody({ name: "renovate-bot", autonomy: "DRAFT" }));
     expect(status).toBe(201);
-    expect(body).toMatchObject({ name: "renovate-bot", status: "ACTIVE", ownerId: users.owner.id, autonomy: "DRAFT", reviewCadenceDays: 90, riskTier: "LOW" });
+    expect(body).toMatchObject({
+      name: "renovate-bot",
+      status: "ACTIVE",
+      ownerId: users.owner.id,
+      autonomy: "DRAFT",
+      reviewCadenceDays: 90,
+      riskTier: "LOW",
+    });
     expect(Array.isArray(body.riskReasons)).toBe(true);
     const stored = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: body.id as string } });
     expect(stored.name).toBe("renovate-bot");
@@ -81,12 +94,19 @@ describe("POST /api/v1/identities", () => {
 
   it("answers 422 naming every missing or bad field, and writes nothing", async () => {
     const before = await snapshot();
-    const { status, body } = await as(tokens.owner).post("identities", { name: "", kind: "ROBOT", environment: "MOON", expiresAt: "someday" });
+    const { status, body } = await as(tokens.owner).post("identities", {
+      name: "",
+      kind: "ROBOT",
+      environment: "MOON",
+      expiresAt: "someday",
+    });
     expect(status).toBe(422);
     expect(body.error.code).toBe("validation_failed");
     expect(Object.keys(body.error.fields as object).sort()).toEqual(["environment", "expiresAt", "kind", "name", "ownerId", "purpose"]);
     expect(body.error.fields.expiresAt).toBe("must be a date, e.g. 2027-03-31");
-    expect((await as(tokens.owner).post("identities", identityBody({ expiresAt: inDays(-1) }))).body.error.fields).toEqual({ expiresAt: "must be in the future" });
+    expect((await as(tokens.owner).post("identities", identityBody({ expiresAt: inDays(-1) }))).body.error.fields).toEqual({
+      expiresAt: "must be in the future",
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -127,19 +147,37 @@ describe("GET /api/v1/identities/{id}", () => {
     const system = await createSystem({ sensitivity: "RESTRICTED", environment: "PROD" });
     expect((await as(tokens.owner).post("grants", { identityId: identity.id, systemId: system.id, permission: "WRITE" })).status).toBe(201);
     expect(
-      (await as(tokens.owner).post("credentials", { identityId: identity.id, type: "PAT", label: "deploy PAT", fingerprint: "SHA256:abc123", issuedAt: inDays(-1) })).status,
+      (
+        await as(tokens.owner).post("credentials", {
+          identityId: identity.id,
+          type: "PAT",
+          label: "deploy PAT",
+          fingerprint: "SHA256:abc123",
+          issuedAt: inDays(-1),
+        })
+      ).status,
     ).toBe(201);
 
     for (const token of [tokens.other, tokens.auditor, tokens.ownerReadOnly]) {
       const { status, body } = await as(token).get("identities/[id]", { id: identity.id as string });
       expect(status).toBe(200);
-      expect(body).toMatchObject({ id: identity.id, name: identity.name, riskTier: "CRITICAL", owner: { id: users.owner.id, email: users.owner.email } });
+      expect(body).toMatchObject({
+        id: identity.id,
+        name: identity.name,
+        riskTier: "CRITICAL",
+        owner: { id: users.owner.id, email: users.owner.email },
+      });
       expect(body.riskReasons.length).toBeGreaterThan(0);
       expect(body.grants).toHaveLength(1);
-      expect(body.grants[0]).toMatchObject({ permission: "WRITE", system: { id: system.id, name: system.name, sensitivity: "RESTRICTED", environment: "PROD" } });
+      expect(body.grants[0]).toMatchObject({
+        permission: "WRITE",
+        system: { id: system.id, name: system.name, sensitivity: "RESTRICTED", environment: "PROD" },
+      });
       expect(body.credentials).toHaveLength(1);
       expect(body.credentials[0]).toMatchObject({ type: "PAT", fingerprint: "SHA256:abc123", status: "ACTIVE" });
-      expect(body.timeline.map((event: { action: string }) => event.action)).toEqual(expect.arrayContaining(["identity.created", "grant.created", "credential.created"]));
+      expect(body.timeline.map((event: { action: string }) => event.action)).toEqual(
+        expect.arrayContaining(["identity.created", "grant.created", "credential.created"]),
+      );
     }
   });
 
@@ -155,7 +193,11 @@ describe("PATCH /api/v1/identities/{id}", () => {
   it("lets the owner, the backup owner and security leads edit; others get 403 and nothing changes", async () => {
     const identity = await createIdentity();
     const id = identity.id as string;
-    for (const [token, purpose] of [[tokens.owner, "by owner"], [tokens.backup, "by backup"], [tokens.lead, "by lead"]] as const) {
+    for (const [token, purpose] of [
+      [tokens.owner, "by owner"],
+      [tokens.backup, "by backup"],
+      [tokens.lead, "by lead"],
+    ] as const) {
       const { status, body } = await as(token).patch("identities/[id]", { purpose }, { id });
       expect(status, JSON.stringify(body)).toBe(200);
       expect(body.purpose).toBe(purpose);
@@ -171,7 +213,11 @@ describe("PATCH /api/v1/identities/{id}", () => {
   it("changes the record named in the path, whatever id the body carries", async () => {
     const mine = await createIdentity();
     const theirs = await createIdentity({ ownerId: users.other.id, backupOwnerId: undefined }, tokens.lead);
-    const { status } = await as(tokens.owner).patch("identities/[id]", { identityId: theirs.id, purpose: "redirected" }, { id: mine.id as string });
+    const { status } = await as(tokens.owner).patch(
+      "identities/[id]",
+      { identityId: theirs.id, purpose: "redirected" },
+      { id: mine.id as string },
+    );
     expect(status).toBe(200);
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: theirs.id as string } })).purpose).not.toBe("redirected");
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: mine.id as string } })).purpose).toBe("redirected");
@@ -214,7 +260,13 @@ describe("identity status changes", () => {
     const id = identity.id as string;
     const system = await createSystem();
     const grant = (await as(tokens.owner).post("grants", { identityId: id, systemId: system.id, permission: "READ" })).body;
-    await as(tokens.owner).post("credentials", { identityId: id, type: "API_KEY", label: "key", fingerprint: "kid-1", issuedAt: inDays(-1) });
+    await as(tokens.owner).post("credentials", {
+      identityId: id,
+      type: "API_KEY",
+      label: "key",
+      fingerprint: "kid-1",
+      issuedAt: inDays(-1),
+    });
 
     const suspended = await as(tokens.owner).post("identities/[id]/suspend", { reason: "investigating" }, { id });
     expect(suspended.status).toBe(200);
@@ -261,22 +313,41 @@ describe("identity status changes", () => {
 
 describe("/api/v1/systems", () => {
   it("lets any member register a system (201); duplicates are 409 and bad input 422, writing nothing", async () => {
-    const created = await as(tokens.other).post("systems", { name: "payments-db", kind: "DATABASE", environment: "PROD", sensitivity: "RESTRICTED", description: "cards" });
+    const created = await as(tokens.other).post("systems", {
+      name: "payments-db",
+      kind: "DATABASE",
+      environment: "PROD",
+      sensitivity: "RESTRICTED",
+      description: "cards",
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: "payments-db", kind: "DATABASE", environment: "PROD", sensitivity: "RESTRICTED" });
 
     const before = await snapshot();
-    const clash = await as(tokens.other).post("systems", { name: "payments-db", kind: "DATABASE", environment: "PROD", sensitivity: "PUBLIC" });
+    const clash = await as(tokens.other).post("systems", {
+      name: "payments-db",
+      kind: "DATABASE",
+      environment: "PROD",
+      sensitivity: "PUBLIC",
+    });
     expect(clash.status).toBe(409);
     expect(clash.body.error.fields).toEqual({ name: "is already used in PROD" });
     const bad = await as(tokens.other).post("systems", { name: " ", kind: "TOASTER", environment: "PROD", sensitivity: "SECRET" });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error.fields as object).sort()).toEqual(["kind", "name", "sensitivity"]);
-    expect((await as(tokens.auditor).post("systems", { name: "a", kind: "DATABASE", environment: "DEV", sensitivity: "PUBLIC" })).status).toBe(403);
-    expect((await as(tokens.ownerReadOnly).post("systems", { name: "a", kind: "DATABASE", environment: "DEV", sensitivity: "PUBLIC" })).status).toBe(403);
+    expect(
+      (await as(tokens.auditor).post("systems", { name: "a", kind: "DATABASE", environment: "DEV", sensitivity: "PUBLIC" })).status,
+    ).toBe(403);
+    expect(
+      (await as(tokens.ownerReadOnly).post("systems", { name: "a", kind: "DATABASE", environment: "DEV", sensitivity: "PUBLIC" })).status,
+    ).toBe(403);
     expect(await snapshot()).toEqual(before);
 
-    expect((await as(tokens.auditor).get("systems/[id]", { id: created.body.id as string })).body).toMatchObject({ id: created.body.id, name: "payments-db", sensitivity: "RESTRICTED" });
+    expect((await as(tokens.auditor).get("systems/[id]", { id: created.body.id as string })).body).toMatchObject({
+      id: created.body.id,
+      name: "payments-db",
+      sensitivity: "RESTRICTED",
+    });
     expect((await as(tokens.auditor).get("systems/[id]", { id: "no-such-system" })).status).toBe(404);
   });
 
@@ -311,12 +382,19 @@ describe("/api/v1/systems", () => {
   });
 
   it("keeps a member's sensitivity as a proposal until a lead confirms it, and lists what awaits confirmation", async () => {
-    const created = await as(tokens.other).post("systems", { name: unique("analytics"), kind: "DATABASE", environment: "PROD", sensitivity: "INTERNAL" });
+    const created = await as(tokens.other).post("systems", {
+      name: unique("analytics"),
+      kind: "DATABASE",
+      environment: "PROD",
+      sensitivity: "INTERNAL",
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ sensitivity: "RESTRICTED", proposedSensitivity: "INTERNAL" });
     const id = created.body.id as string;
     const waiting = await as(tokens.lead).get("systems", undefined, "awaitingConfirmation=1");
-    expect((waiting.body.data as { id: string; proposedSensitivity: string }[]).every((row) => row.proposedSensitivity !== null)).toBe(true);
+    expect((waiting.body.data as { id: string; proposedSensitivity: string }[]).every((row) => row.proposedSensitivity !== null)).toBe(
+      true,
+    );
     expect((waiting.body.data as { id: string }[]).map((row) => row.id)).toContain(id);
 
     expect((await as(tokens.other).post("systems/[id]/confirm-sensitivity", { sensitivity: "INTERNAL" }, { id })).status).toBe(403);
@@ -334,7 +412,11 @@ describe("/api/v1/systems", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: Body } = await as(tokens.auditor).get("systems", undefined, `limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const page: { status: number; body: Body } = await as(tokens.auditor).get(
+        "systems",
+        undefined,
+        `limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...(page.body.data as { id: string }[]).map((row) => row.id));
@@ -343,7 +425,9 @@ describe("/api/v1/systems", () => {
     expect(seen.length).toBe(expected.length);
     expect([...seen].sort()).toEqual(expected);
     expect((await as(tokens.auditor).get("systems", undefined, "limit=0")).body.error.fields).toEqual({ limit: "must be at least 1" });
-    expect((await as(tokens.auditor).get("systems", undefined, "cursor=nope")).body.error.fields).toEqual({ cursor: "is not a cursor from this list" });
+    expect((await as(tokens.auditor).get("systems", undefined, "cursor=nope")).body.error.fields).toEqual({
+      cursor: "is not a cursor from this list",
+    });
   });
 
   it("filters by environment and sensitivity, and loses no row when the cursor row leaves the filter between pages", async () => {
@@ -361,7 +445,9 @@ describe("/api/v1/systems", () => {
     expect((await as(tokens.lead).patch("systems/[id]", { sensitivity: "RESTRICTED" }, { id: cursor })).status).toBe(200);
     const second = await as(tokens.auditor).get("systems", undefined, `${query}&limit=2&cursor=${cursor}`);
     expect((second.body.data as { name: string }[]).map((row) => row.name)).toEqual(expected.slice(2, 4));
-    expect((await as(tokens.auditor).get("systems", undefined, "sensitivity=SECRET")).body.error.fields).toEqual({ sensitivity: expect.stringMatching(/^must be one of/) });
+    expect((await as(tokens.auditor).get("systems", undefined, "sensitivity=SECRET")).body.error.fields).toEqual({
+      sensitivity: expect.stringMatching(/^must be one of/),
+    });
   });
 });
 
@@ -369,17 +455,39 @@ describe("/api/v1/grants", () => {
   it("grants, reads and revokes access for the identity's owner; refuses duplicates (409) and repeated revokes (409)", async () => {
     const identity = await createIdentity();
     const system = await createSystem();
-    const created = await as(tokens.owner).post("grants", { identityId: identity.id, systemId: system.id, permission: "DEPLOY", mode: "JUST_IN_TIME", expiresAt: inDays(1) });
+    const created = await as(tokens.owner).post("grants", {
+      identityId: identity.id,
+      systemId: system.id,
+      permission: "DEPLOY",
+      mode: "JUST_IN_TIME",
+      expiresAt: inDays(1),
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ identityId: identity.id, systemId: system.id, permission: "DEPLOY", mode: "JUST_IN_TIME", revokedAt: null });
+    expect(created.body).toMatchObject({
+      identityId: identity.id,
+      systemId: system.id,
+      permission: "DEPLOY",
+      mode: "JUST_IN_TIME",
+      revokedAt: null,
+    });
     const id = created.body.id as string;
 
     const read = await as(tokens.auditor).get("grants/[id]", { id });
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ id, system: { id: system.id, name: system.name }, identity: { id: identity.id, name: identity.name } });
+    expect(read.body).toMatchObject({
+      id,
+      system: { id: system.id, name: system.name },
+      identity: { id: identity.id, name: identity.name },
+    });
 
     const before = await snapshot();
-    const duplicate = await as(tokens.owner).post("grants", { identityId: identity.id, systemId: system.id, permission: "DEPLOY", mode: "JUST_IN_TIME", expiresAt: inDays(1) });
+    const duplicate = await as(tokens.owner).post("grants", {
+      identityId: identity.id,
+      systemId: system.id,
+      permission: "DEPLOY",
+      mode: "JUST_IN_TIME",
+      expiresAt: inDays(1),
+    });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.fields).toEqual({ permission: "is already granted" });
     expect(await snapshot()).toEqual(before);
@@ -407,7 +515,12 @@ describe("/api/v1/grants", () => {
     const identity = await createIdentity();
     const system = await createSystem();
     const before = await snapshot();
-    const jit = await as(tokens.owner).post("grants", { identityId: identity.id, systemId: system.id, permission: "WRITE", mode: "JUST_IN_TIME" });
+    const jit = await as(tokens.owner).post("grants", {
+      identityId: identity.id,
+      systemId: system.id,
+      permission: "WRITE",
+      mode: "JUST_IN_TIME",
+    });
     expect(jit.status).toBe(422);
     expect(jit.body.error.fields).toEqual({ expiresAt: "is required for a just-in-time grant" });
     const bad = await as(tokens.owner).post("grants", { identityId: identity.id, systemId: system.id, permission: "ROOT" });
@@ -415,7 +528,9 @@ describe("/api/v1/grants", () => {
     const noSystem = await as(tokens.owner).post("grants", { identityId: identity.id, systemId: "no-such-system", permission: "READ" });
     expect(noSystem.status).toBe(422);
     expect(noSystem.body.error.fields).toEqual({ systemId: "must be an existing system" });
-    expect((await as(tokens.owner).post("grants", { identityId: "no-such-identity", systemId: system.id, permission: "READ" })).status).toBe(404);
+    expect(
+      (await as(tokens.owner).post("grants", { identityId: "no-such-identity", systemId: system.id, permission: "READ" })).status,
+    ).toBe(404);
     expect((await as(tokens.owner).get("grants/[id]", { id: "no-such-grant" })).status).toBe(404);
     expect((await as(tokens.owner).post("grants/[id]/revoke", {}, { id: "no-such-grant" })).status).toBe(404);
     expect(await snapshot()).toEqual(before);
@@ -426,10 +541,21 @@ describe("/api/v1/credentials", () => {
   it("records, reads, rotates and revokes a credential; rotating a revoked one is 409", async () => {
     const identity = await createIdentity();
     const created = await as(tokens.owner).post("credentials", {
-      identityId: identity.id, type: "SSH_KEY", label: "deploy key", fingerprint: "SHA256:old+fp/1=", issuedAt: inDays(-10), expiresAt: inDays(80), vaultPath: "vault/ci/deploy",
+      identityId: identity.id,
+      type: "SSH_KEY",
+      label: "deploy key",
+      fingerprint: "SHA256:old+fp/1=",
+      issuedAt: inDays(-10),
+      expiresAt: inDays(80),
+      vaultPath: "vault/ci/deploy",
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ identityId: identity.id, fingerprint: "SHA256:old+fp/1=", status: "ACTIVE", vaultPath: "vault/ci/deploy" });
+    expect(created.body).toMatchObject({
+      identityId: identity.id,
+      fingerprint: "SHA256:old+fp/1=",
+      status: "ACTIVE",
+      vaultPath: "vault/ci/deploy",
+    });
     const id = created.body.id as string;
 
     const read = await as(tokens.auditor).get("credentials/[id]", { id });
@@ -454,27 +580,69 @@ describe("/api/v1/credentials", () => {
 
   it("answers 422 naming bad fields, 403 for non-owners, auditors and read-only tokens, 404 for missing records", async () => {
     const identity = await createIdentity();
-    const credential = (await as(tokens.owner).post("credentials", { identityId: identity.id, type: "PAT", label: "pat", fingerprint: "kid-7", issuedAt: inDays(-1) })).body;
+    const credential = (
+      await as(tokens.owner).post("credentials", {
+        identityId: identity.id,
+        type: "PAT",
+        label: "pat",
+        fingerprint: "kid-7",
+        issuedAt: inDays(-1),
+      })
+    ).body;
     const id = credential.id as string;
     const before = await snapshot();
 
-    const bad = await as(tokens.owner).post("credentials", { identityId: identity.id, type: "PASSWORD", label: "", fingerprint: "has spaces in it", issuedAt: inDays(2) });
+    const bad = await as(tokens.owner).post("credentials", {
+      identityId: identity.id,
+      type: "PASSWORD",
+      label: "",
+      fingerprint: "has spaces in it",
+      issuedAt: inDays(2),
+    });
     expect(bad.status).toBe(422);
     // Every problem in one answer, the future issue date included.
     expect(Object.keys(bad.body.error.fields as object).sort()).toEqual(["fingerprint", "issuedAt", "label", "type"]);
-    const future = await as(tokens.owner).post("credentials", { identityId: identity.id, type: "PAT", label: "pat", fingerprint: "kid-8", issuedAt: inDays(2) });
+    const future = await as(tokens.owner).post("credentials", {
+      identityId: identity.id,
+      type: "PAT",
+      label: "pat",
+      fingerprint: "kid-8",
+      issuedAt: inDays(2),
+    });
     expect(future.body.error.fields).toEqual({ issuedAt: "cannot be in the future" });
 
     for (const token of [tokens.other, tokens.auditor, tokens.ownerReadOnly]) {
-      expect((await as(token).post("credentials", { identityId: identity.id, type: "PAT", label: "x", fingerprint: "kid-9", issuedAt: inDays(-1) })).status).toBe(403);
+      expect(
+        (
+          await as(token).post("credentials", {
+            identityId: identity.id,
+            type: "PAT",
+            label: "x",
+            fingerprint: "kid-9",
+            issuedAt: inDays(-1),
+          })
+        ).status,
+      ).toBe(403);
       expect((await as(token).post("credentials/[id]/rotate", { fingerprint: "kid-10" }, { id })).status).toBe(403);
       expect((await as(token).post("credentials/[id]/revoke", {}, { id })).status).toBe(403);
     }
 
     expect((await as(tokens.owner).get("credentials/[id]", { id: "no-such-credential" })).status).toBe(404);
-    expect((await as(tokens.owner).post("credentials/[id]/rotate", { fingerprint: "kid-11" }, { id: "no-such-credential" })).status).toBe(404);
+    expect((await as(tokens.owner).post("credentials/[id]/rotate", { fingerprint: "kid-11" }, { id: "no-such-credential" })).status).toBe(
+      404,
+    );
     expect((await as(tokens.owner).post("credentials/[id]/revoke", {}, { id: "no-such-credential" })).status).toBe(404);
-    expect((await as(tokens.owner).post("credentials", { identityId: "no-such-identity", type: "PAT", label: "x", fingerprint: "kid-12", issuedAt: inDays(-1) })).status).toBe(404);
+    expect(
+      (
+        await as(tokens.owner).post("credentials", {
+          identityId: "no-such-identity",
+          type: "PAT",
+          label: "x",
+          fingerprint: "kid-12",
+          issuedAt: inDays(-1),
+        })
+      ).status,
+    ).toBe(404);
     expect(await snapshot()).toEqual(before);
   });
 });

@@ -31,7 +31,10 @@ async function walk(token: string, query: string, limit: number) {
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const { status, body }: { status: number; body: Body } = await list(token, `${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+    const { status, body }: { status: number; body: Body } = await list(
+      token,
+      `${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+    );
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body.data.length).toBeLessThanOrEqual(limit);
     ids.push(...(body.data as { id: string }[]).map((row) => row.id));
@@ -96,7 +99,9 @@ describe("GET /api/v1/identities", () => {
   ];
 
   it.each(QUERIES)("serves %s exactly like the inventory table, every row once across pages", async (query) => {
-    const expected = (await findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(query)), 1, 10_000)).rows.map((row) => row.id);
+    const expected = (await findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(query)), 1, 10_000)).rows.map(
+      (row) => row.id,
+    );
     expect(expected.length).toBeGreaterThan(3);
     for (const limit of [1, 4, 7]) {
       const served = await walk(token, query, limit);
@@ -111,7 +116,12 @@ describe("GET /api/v1/identities", () => {
     expect([...served].sort()).toEqual(expected.map((f) => f.id).sort());
 
     const ownedByB = await walk(token, `ownerId=${ownerB}&status=SUSPENDED`, 3);
-    expect([...ownedByB].sort()).toEqual(fixtures.filter((f) => f.ownerId === ownerB && f.suspended).map((f) => f.id).sort());
+    expect([...ownedByB].sort()).toEqual(
+      fixtures
+        .filter((f) => f.ownerId === ownerB && f.suspended)
+        .map((f) => f.id)
+        .sort(),
+    );
 
     const { body } = await list(token, "q=fleet-07");
     expect(body.data).toHaveLength(1);
@@ -123,7 +133,12 @@ describe("GET /api/v1/identities", () => {
     const first = await list(token, "q=fleet&sort=name&limit=10");
     const seen = (first.body.data as { id: string }[]).map((row) => row.id);
     await executeMutation(createIdentity, systemActor, {
-      name: "Fleet-00a", kind: "OTHER", purpose: "late arrival", environment: "DEV", ownerId: fixtures[0]!.ownerId, expiresAt: new Date(Date.now() + 10 * DAY_MS),
+      name: "Fleet-00a",
+      kind: "OTHER",
+      purpose: "late arrival",
+      environment: "DEV",
+      ownerId: fixtures[0]!.ownerId,
+      expiresAt: new Date(Date.now() + 10 * DAY_MS),
     });
     let cursor = first.body.nextCursor as string | null;
     while (cursor) {
@@ -154,8 +169,13 @@ describe("GET /api/v1/identities", () => {
     const owner = fixtures[0]!.ownerId;
     await prisma.aiIdentity.createMany({
       data: Array.from({ length: 105 }, (_, i) => ({
-        name: `bulk-${i}`, kind: "OTHER" as const, purpose: "bulk", environment: "DEV" as const, ownerId: owner,
-        expiresAt: new Date(Date.now() + DAY_MS), nextReviewAt: new Date(Date.now() + DAY_MS),
+        name: `bulk-${i}`,
+        kind: "OTHER" as const,
+        purpose: "bulk",
+        environment: "DEV" as const,
+        ownerId: owner,
+        expiresAt: new Date(Date.now() + DAY_MS),
+        nextReviewAt: new Date(Date.now() + DAY_MS),
       })),
     });
     const first = await list(token, "q=bulk-");

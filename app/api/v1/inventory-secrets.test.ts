@@ -16,8 +16,16 @@ import { countRows, createTestToken, createTestUser } from "@/lib/testing/factor
 type Body = ApiBody;
 const DAY_MS = 86_400_000;
 
-const alnum = (length: number) => randomBytes(length * 2).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, length);
-const upper = (length: number) => alnum(length * 3).toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, length);
+const alnum = (length: number) =>
+  randomBytes(length * 2)
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(0, length);
+const upper = (length: number) =>
+  alnum(length * 3)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
+    .slice(0, length);
 
 /** Fresh, fake but well-formed secrets of several kinds, so each call's can be searched for on its own. */
 const SECRET_MAKERS = [
@@ -57,20 +65,58 @@ const recordIds: Record<string, string> = {};
 beforeAll(async () => {
   const admin = await createTestUser(["ADMIN"]);
   adminToken = await createTestToken(admin.user.email);
-  const identity = await call("POST", "identities", adminToken, {}, {
-    name: "secret-target", kind: "CI_BOT", purpose: "target", environment: "DEV", ownerId: admin.user.id, expiresAt: new Date(Date.now() + 30 * DAY_MS),
-  });
-  const system = await call("POST", "systems", adminToken, {}, { name: "secret-system", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" });
-  const grant = await call("POST", "grants", adminToken, {}, { identityId: identity.body.id, systemId: system.body.id, permission: "READ" });
-  const credential = await call("POST", "credentials", adminToken, {}, {
-    identityId: identity.body.id, type: "API_KEY", label: "key", fingerprint: "kid-1", issuedAt: new Date(Date.now() - DAY_MS),
-  });
+  const identity = await call(
+    "POST",
+    "identities",
+    adminToken,
+    {},
+    {
+      name: "secret-target",
+      kind: "CI_BOT",
+      purpose: "target",
+      environment: "DEV",
+      ownerId: admin.user.id,
+      expiresAt: new Date(Date.now() + 30 * DAY_MS),
+    },
+  );
+  const system = await call(
+    "POST",
+    "systems",
+    adminToken,
+    {},
+    { name: "secret-system", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" },
+  );
+  const grant = await call(
+    "POST",
+    "grants",
+    adminToken,
+    {},
+    { identityId: identity.body.id, systemId: system.body.id, permission: "READ" },
+  );
+  const credential = await call(
+    "POST",
+    "credentials",
+    adminToken,
+    {},
+    {
+      identityId: identity.body.id,
+      type: "API_KEY",
+      label: "key",
+      fingerprint: "kid-1",
+      issuedAt: new Date(Date.now() - DAY_MS),
+    },
+  );
   const token = await executeMutation(createApiToken, admin.actor, { name: "spare", scopes: ["READ"], expiresInDays: 5 });
   const review = await call("POST", "reviews", adminToken, {}, { identityId: identity.body.id });
   const other = await createTestUser([]);
   Object.assign(recordIds, {
     reviews: review.body.id,
-    identities: identity.body.id, systems: system.body.id, grants: grant.body.id, credentials: credential.body.id, "api-tokens": token.id, users: other.user.id,
+    identities: identity.body.id,
+    systems: system.body.id,
+    grants: grant.body.id,
+    credentials: credential.body.id,
+    "api-tokens": token.id,
+    users: other.user.id,
   });
   expect(Object.values(recordIds).every((id) => typeof id === "string")).toBe(true);
 });

@@ -22,20 +22,44 @@ function call(method: string, route: string, params: Record<string, string>, bod
 beforeAll(async () => {
   const admin = await createTestUser(["ADMIN"]);
   adminToken = await createTestToken(admin.user.email);
-  const identity = await call("POST", "identities", {}, {
-    name: "nul-target", kind: "CI_BOT", purpose: "target", environment: "DEV", ownerId: admin.user.id, expiresAt: new Date(Date.now() + 30 * DAY_MS),
-  });
+  const identity = await call(
+    "POST",
+    "identities",
+    {},
+    {
+      name: "nul-target",
+      kind: "CI_BOT",
+      purpose: "target",
+      environment: "DEV",
+      ownerId: admin.user.id,
+      expiresAt: new Date(Date.now() + 30 * DAY_MS),
+    },
+  );
   const system = await call("POST", "systems", {}, { name: "nul-system", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" });
   const grant = await call("POST", "grants", {}, { identityId: identity.body.id, systemId: system.body.id, permission: "READ" });
-  const credential = await call("POST", "credentials", {}, {
-    identityId: identity.body.id, type: "API_KEY", label: "key", fingerprint: "kid-1", issuedAt: new Date(Date.now() - DAY_MS),
-  });
+  const credential = await call(
+    "POST",
+    "credentials",
+    {},
+    {
+      identityId: identity.body.id,
+      type: "API_KEY",
+      label: "key",
+      fingerprint: "kid-1",
+      issuedAt: new Date(Date.now() - DAY_MS),
+    },
+  );
   const review = await call("POST", "reviews", {}, { identityId: identity.body.id });
   const spare = await prisma.apiToken.findFirstOrThrow({ where: { userId: admin.user.id } });
   const other = await createTestUser([]);
   Object.assign(recordIds, {
-    reviews: review.body.id, identities: identity.body.id, systems: system.body.id, grants: grant.body.id,
-    credentials: credential.body.id, "api-tokens": spare.id, users: other.user.id,
+    reviews: review.body.id,
+    identities: identity.body.id,
+    systems: system.body.id,
+    grants: grant.body.id,
+    credentials: credential.body.id,
+    "api-tokens": spare.id,
+    users: other.user.id,
   });
   expect(Object.values(recordIds).every((id) => typeof id === "string")).toBe(true);
 });
@@ -69,7 +93,12 @@ describe("a NUL character in a request", () => {
   });
 
   it("is refused where a valid request would otherwise succeed (POST /systems, POST /reviews)", async () => {
-    const system = await call("POST", "systems", {}, { name: "ok\u0000system", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" });
+    const system = await call(
+      "POST",
+      "systems",
+      {},
+      { name: "ok\u0000system", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" },
+    );
     expect(system.status).toBe(422);
     expect(system.body.error.fields).toEqual({ name: expect.stringMatching(/NUL/) });
     const review = await call("POST", "reviews", {}, { identityId: recordIds.identities, reason: "why\u0000not" });
@@ -87,7 +116,9 @@ describe("an unknown path under /api/", () => {
     ["GET", "/api/unknown", ["unknown"]],
   ] as const)("%s %s answers 404 in the JSON error shape", async (method, url, segments) => {
     const handlers = (await import(path.resolve("app/api/[...path]/route.ts"))) as Record<string, Handler>;
-    const response = await handlers[method]!(new Request(`http://localhost${url}`, { method }), { params: Promise.resolve({ path: [...segments] }) });
+    const response = await handlers[method]!(new Request(`http://localhost${url}`, { method }), {
+      params: Promise.resolve({ path: [...segments] }),
+    });
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({ error: { code: "not_found", message: expect.stringContaining(url) } });

@@ -111,7 +111,8 @@ describe("sign-in", () => {
 describe("CSV import and export", () => {
   it("refuses a person's third import in a minute, with a message for the form", async () => {
     const csv = "name,kind,environment,purpose,ownerEmail,expiresAt\r\n";
-    for (let i = 0; i < 2; i += 1) expect((await refused(executeMutation(importIdentities, member, { csv }))).code).toBe("validation_failed");
+    for (let i = 0; i < 2; i += 1)
+      expect((await refused(executeMutation(importIdentities, member, { csv }))).code).toBe("validation_failed");
     const error = await refused(executeMutation(importIdentities, member, { csv }));
     expect(error.code).toBe("rate_limited");
     expect(error.message).toMatch(/Too many imports.*Try again in \d+ seconds/);

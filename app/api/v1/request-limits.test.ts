@@ -28,7 +28,10 @@ async function postSystems(body: BodyInit, headers: Record<string, string> = {})
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
   const response = await POST!(request, { params: Promise.resolve({}) });
-  return { status: response.status, body: (await response.json()) as { error: { code: string; message: string; fields?: Record<string, string> } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { error: { code: string; message: string; fields?: Record<string, string> } },
+  };
 }
 
 const system = { name: "limits-system", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL" };

@@ -54,7 +54,13 @@ describe("POST /api/v1/reviews", () => {
     const dueAt = inDays(7);
     const opened = await api.lead.post("reviews", { identityId: identity.id, dueAt, reason: "new model rolled out" });
     expect(opened.status).toBe(201);
-    expect(opened.body).toMatchObject({ identityId: identity.id, status: "OPEN", trigger: "MANUAL", dueAt, reason: "new model rolled out" });
+    expect(opened.body).toMatchObject({
+      identityId: identity.id,
+      status: "OPEN",
+      trigger: "MANUAL",
+      dueAt,
+      reason: "new model rolled out",
+    });
 
     const again = await api.lead.post("reviews", { identityId: identity.id });
     expect(again.status).toBe(409);

@@ -35,10 +35,13 @@ beforeAll(async () => {
 describe("an identity page for an id that cannot exist", () => {
   const ids = ["\u0000", "abc\u0000def", "x".repeat(20_000), "no-such-identity"];
 
-  it.each(ids.map((id) => [JSON.stringify(id).slice(0, 20), id]))("%s: the page, its metadata and its edit page answer 404", async (_label, id) => {
-    const params = () => Promise.resolve({ id });
-    expect(await statusOf(() => identityPage.default({ params: params() }))).toBe(404);
-    expect(await statusOf(() => editPage.default({ params: params() }))).toBe(404);
-    expect(await statusOf(() => identityPage.generateMetadata({ params: params() }))).not.toBe(500);
-  });
+  it.each(ids.map((id) => [JSON.stringify(id).slice(0, 20), id]))(
+    "%s: the page, its metadata and its edit page answer 404",
+    async (_label, id) => {
+      const params = () => Promise.resolve({ id });
+      expect(await statusOf(() => identityPage.default({ params: params() }))).toBe(404);
+      expect(await statusOf(() => editPage.default({ params: params() }))).toBe(404);
+      expect(await statusOf(() => identityPage.generateMetadata({ params: params() }))).not.toBe(500);
+    },
+  );
 });

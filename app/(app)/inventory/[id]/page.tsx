@@ -59,7 +59,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         actions={
           <>
             {may.edit ? (
-              <Link href={`/inventory/${identity.id}/edit`} className="rounded px-2.5 py-1 text-sm font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
+              <Link
+                href={`/inventory/${identity.id}/edit`}
+                className="rounded px-2.5 py-1 text-sm font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+              >
                 Edit
               </Link>
             ) : null}
@@ -72,7 +75,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
 
       {may.statusChanges.length > 0 ? (
         <section aria-labelledby="status-heading" className="mb-6">
-          <h2 id="status-heading" className="mb-2 text-sm font-semibold text-slate-700">Status</h2>
+          <h2 id="status-heading" className="mb-2 text-sm font-semibold text-slate-700">
+            Status
+          </h2>
           <StatusChangeForm
             identityId={identity.id}
             changes={may.statusChanges}
@@ -82,7 +87,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
       ) : null}
 
       <section aria-labelledby="review-heading" className="mb-6 space-y-3">
-        <h2 id="review-heading" className="text-sm font-semibold text-slate-700">Review</h2>
+        <h2 id="review-heading" className="text-sm font-semibold text-slate-700">
+          Review
+        </h2>
         <ReviewFlash>
           {reviews.open ? (
             <>
@@ -94,7 +101,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
                   action={attestReviewAction}
                 />
               ) : (
-                <p className="text-sm text-slate-600">Waiting for {identity.owner.name ?? identity.owner.email} (owner) or the backup owner to attest.</p>
+                <p className="text-sm text-slate-600">
+                  Waiting for {identity.owner.name ?? identity.owner.email} (owner) or the backup owner to attest.
+                </p>
               )}
             </>
           ) : may.openReview ? (
@@ -105,13 +114,17 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
       </section>
 
       <section aria-labelledby="grants-heading" className="mb-6 space-y-3">
-        <h2 id="grants-heading" className="text-sm font-semibold text-slate-700">Grants</h2>
+        <h2 id="grants-heading" className="text-sm font-semibold text-slate-700">
+          Grants
+        </h2>
         <GrantsTable grants={identity.grants} revoke={may.manageGrants ? revokeGrantAction : undefined} />
         {may.addGrant ? <AddGrantForm identityId={identity.id} systems={systems} action={createGrantAction} /> : null}
       </section>
 
       <section aria-labelledby="credentials-heading" className="mb-6 space-y-3">
-        <h2 id="credentials-heading" className="text-sm font-semibold text-slate-700">Credentials</h2>
+        <h2 id="credentials-heading" className="text-sm font-semibold text-slate-700">
+          Credentials
+        </h2>
         <CredentialsTable
           credentials={identity.credentials}
           rotate={may.manageCredentials ? rotateCredentialAction : undefined}
@@ -121,7 +134,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
       </section>
 
       <section aria-labelledby="timeline-heading" className="mb-6">
-        <h2 id="timeline-heading" className="mb-2 text-sm font-semibold text-slate-700">Timeline</h2>
+        <h2 id="timeline-heading" className="mb-2 text-sm font-semibold text-slate-700">
+          Timeline
+        </h2>
         <IdentityTimeline events={identity.timeline} truncated={identity.timelineTruncated} auditLogLink={can(actor, "audit:read")} />
       </section>
     </>

@@ -30,8 +30,14 @@ beforeAll(async () => {
   // Several 64 KiB chunks of CSV, so a reader that takes only the first keeps the export open.
   await prisma.aiIdentity.createMany({
     data: Array.from({ length: 2_000 }, (_, i) => ({
-      name: `export-${i}`, kind: "CI_BOT" as const, environment: "DEV" as const, purpose: `Purpose ${"x".repeat(100)} ${i}`,
-      ownerId: user.id, expiresAt, nextReviewAt: expiresAt, status: "ACTIVE" as const,
+      name: `export-${i}`,
+      kind: "CI_BOT" as const,
+      environment: "DEV" as const,
+      purpose: `Purpose ${"x".repeat(100)} ${i}`,
+      ownerId: user.id,
+      expiresAt,
+      nextReviewAt: expiresAt,
+      status: "ACTIVE" as const,
     })),
   });
 });

@@ -37,11 +37,19 @@ beforeAll(async () => {
   const base = { kind: "CI_BOT" as const, ownerId: user.id, expiresAt, nextReviewAt: expiresAt, status: "ACTIVE" as const };
   await prisma.aiIdentity.createMany({
     data: [
-      ...Array.from({ length: PROD_COUNT }, (_, i) => ({ ...base, name: `prod-${String(i).padStart(4, "0")}`, environment: "PROD" as const, purpose: `Purpose ${i}` })),
+      ...Array.from({ length: PROD_COUNT }, (_, i) => ({
+        ...base,
+        name: `prod-${String(i).padStart(4, "0")}`,
+        environment: "PROD" as const,
+        purpose: `Purpose ${i}`,
+      })),
       ...Array.from({ length: DEV_COUNT }, (_, i) => ({ ...base, name: `dev-${i}`, environment: "DEV" as const, purpose: `Purpose ${i}` })),
     ],
   });
-  await prisma.aiIdentity.update({ where: { name_environment: { name: "prod-0007", environment: "PROD" } }, data: { purpose: TRICKY_PURPOSE, vendor: FORMULA_VENDOR } });
+  await prisma.aiIdentity.update({
+    where: { name_environment: { name: "prod-0007", environment: "PROD" } },
+    data: { purpose: TRICKY_PURPOSE, vendor: FORMULA_VENDOR },
+  });
 });
 
 beforeEach(() => {
@@ -59,7 +67,11 @@ describe("GET /inventory/export", () => {
     // The formula guard is in the file itself; the import's parser (used below) takes it off again.
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
     const records = parseRecords(text);
-    const expectedIds = await prisma.aiIdentity.findMany({ where: { environment: "PROD" }, orderBy: [{ name: "desc" }, { id: "desc" }], select: { id: true } });
+    const expectedIds = await prisma.aiIdentity.findMany({
+      where: { environment: "PROD" },
+      orderBy: [{ name: "desc" }, { id: "desc" }],
+      select: { id: true },
+    });
     expect(records).toHaveLength(PROD_COUNT);
     expect(records.map((record) => record.id)).toEqual(expectedIds.map((row) => row.id));
     expect(new Set(records.map((record) => record.environment))).toEqual(new Set(["PROD"]));

@@ -17,8 +17,8 @@ export default async function ImportPage() {
       />
       <p className="mb-3 text-xs text-slate-600">
         Required columns: <code>{IMPORT_REQUIRED_COLUMNS.join(", ")}</code>. Optional: <code>{IMPORT_OPTIONAL_COLUMNS.join(", ")}</code>.
-        Rows match existing identities on <code>externalId</code>, or on <code>name</code> + <code>environment</code>. A file exported from the
-        inventory can be edited and imported back.
+        Rows match existing identities on <code>externalId</code>, or on <code>name</code> + <code>environment</code>. A file exported from
+        the inventory can be edited and imported back.
       </p>
       <ImportForm preview={previewImportAction} commit={importIdentitiesAction} />
     </>

@@ -25,7 +25,11 @@ export default async function EditIdentityPage({ params }: { params: Promise<{ i
   const [people, teams] = await Promise.all([listOwnerCandidates(prisma, [identity.ownerId, identity.backupOwnerId]), listTeams(prisma)]);
   return (
     <>
-      <PageHeader title={`Edit ${identity.name}`} description="Reassign its owner, change what it is or when it ends. Only what you change is saved." actions={back} />
+      <PageHeader
+        title={`Edit ${identity.name}`}
+        description="Reassign its owner, change what it is or when it ends. Only what you change is saved."
+        actions={back}
+      />
       <EditIdentityForm
         identityId={identity.id}
         action={updateIdentityAction}
