@@ -15,6 +15,9 @@ import { detectSecret, secretRefusalMessage } from "@/lib/security/secret-detect
 /** Longer than any text field Warrant accepts (the longest, a purpose or comment, is 2,000). */
 export const MAX_FIELD_CHARS = 10_000;
 
+/** Deeper than any input Warrant takes (CSV import rows are the deepest, at 3); a 1 MiB body could otherwise nest 500,000 levels and exhaust the stack. */
+export const MAX_NESTING = 16;
+
 export const NUL_MESSAGE = "must not contain a NUL character (\\u0000)";
 
 export function tooLongMessage(max: number): string {
@@ -34,6 +37,10 @@ export function screenRawInput(input: unknown, options: ScreenOptions = {}): Fie
   const scanSecrets = options.secrets ?? true;
   const errors: FieldErrors = {};
   const visit = (value: unknown, path: string[]) => {
+    if (path.length > MAX_NESTING) {
+      errors[path.join(".")] = `is nested too deeply: at most ${MAX_NESTING} levels`;
+      return;
+    }
     if (typeof value === "string") {
       const field = path.join(".") || "value";
       if (value.length > max) errors[field] = tooLongMessage(max);
