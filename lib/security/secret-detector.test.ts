@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { detectSecret, findSecrets } from "./secret-detector";
+import { screenRawInput } from "@/lib/validation/raw-input";
+import { detectSecret } from "./secret-detector";
 
 // Built at run time so this file does not itself look like it holds secrets.
 const fake = (prefix: string, length: number, alphabet = "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z") =>
@@ -40,13 +41,13 @@ describe("detectSecret", () => {
   });
 });
 
-describe("findSecrets", () => {
+describe("the input screen every mutation runs", () => {
   it("names the field of every secret in nested input", () => {
     const input = { name: "agent", notes: ["fine", fake("ghp_", 36)], credential: { label: fake("xoxb-", 24) } };
-    expect(findSecrets(input)).toEqual([
-      { field: "notes.1", kind: "GitHub token" },
-      { field: "credential.label", kind: "Slack token" },
-    ]);
+    const refused = screenRawInput(input);
+    expect(Object.keys(refused)).toEqual(["notes.1", "credential.label"]);
+    expect(refused["notes.1"]).toMatch(/^looks like a GitHub token\./);
+    expect(refused["credential.label"]).toMatch(/^looks like a Slack token\./);
   });
 });
 

@@ -51,25 +51,6 @@ export function detectSecret(text: string): string | undefined {
   return undefined;
 }
 
-export interface SecretFinding {
-  /** Dotted path of the field, e.g. "credentials.0.label". */
-  field: string;
-  kind: string;
-}
-
-/** Walks any input (objects, arrays, strings) and reports every field holding something secret-shaped. */
-export function findSecrets(input: unknown, path: string[] = []): SecretFinding[] {
-  if (typeof input === "string") {
-    const kind = detectSecret(input);
-    return kind ? [{ field: path.join(".") || "value", kind }] : [];
-  }
-  if (Array.isArray(input)) return input.flatMap((item, index) => findSecrets(item, [...path, String(index)]));
-  if (input && typeof input === "object") {
-    return Object.entries(input).flatMap(([key, value]) => findSecrets(value, [...path, key]));
-  }
-  return [];
-}
-
 export function secretRefusalMessage(kind: string): string {
   return `looks like a ${kind}. Warrant never stores secrets: record where it lives (vault path) and its fingerprint instead, and rotate it if it was shared`;
 }
