@@ -12,6 +12,8 @@ import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { openDueReviewsBatch } from "@/lib/reviews/due";
 import { expireDueIdentitiesBatch } from "@/lib/inventory/expiry";
 import { suspendOverdueIdentitiesBatch } from "@/lib/reviews/overdue";
+import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequestsBatch, withdrawApprovalRequest } from "@/lib/approvals/decide";
+import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -45,4 +47,10 @@ export const allMutations: AnyMutation[] = [
   openDueReviewsBatch,
   expireDueIdentitiesBatch,
   suspendOverdueIdentitiesBatch,
+  decideApprovalRequest,
+  withdrawApprovalRequest,
+  breakGlassApprovalRequest,
+  expireDueRequestsBatch,
+  updateApprovalRule,
+  updateCatalogEntry,
 ];

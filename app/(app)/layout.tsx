@@ -4,10 +4,13 @@ import { Badge } from "@/components/ui/badge";
 import { requireActor } from "@/lib/auth/session";
 import { navItemsFor } from "@/lib/auth/navigation";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { prisma } from "@/lib/db/client";
+import { countWaitingFor } from "@/lib/approvals/queries";
 import { signOutAction } from "./actions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireActor();
+  const waiting = await countWaitingFor(prisma, actor);
   return (
     <div className="flex min-h-screen">
       <nav aria-label="Main" className="w-52 shrink-0 bg-slate-900 px-3 py-4">
@@ -18,6 +21,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       </nav>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-2 text-sm">
+          {waiting > 0 ? (
+            <Link href="/approvals?view=waiting" data-testid="approvals-waiting" className="mr-auto text-amber-800 hover:underline">
+              {waiting} approval request{waiting === 1 ? "" : "s"} waiting for you
+            </Link>
+          ) : null}
           <span data-testid="current-user" className="text-slate-700">
             {actor.label}
           </span>

@@ -40,6 +40,12 @@ export function CreateUserForm({ action }: { action: Action }) {
         ))}
       </fieldset>
       <FieldError state={state} name="roles" />
+      <label className="block text-xs font-medium text-slate-700">
+        Justification{" "}
+        <span className="font-normal text-slate-500">(required for the admin or security lead role: that needs approval)</span>
+        <input name="justification" className={inputClass} aria-describedby="justification-error" />
+        <FieldError state={state} name="justification" />
+      </label>
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={pending}>
           Add user

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { FormMessage } from "@/components/ui/form-message";
+import { FieldError, FormMessage } from "@/components/ui/form-message";
 import type { ActionState } from "@/lib/auth/action";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/generated/enums";
@@ -19,6 +19,13 @@ export function UserRoleForm({ userId, email, roles, action }: { userId: string;
           <input type="checkbox" name="roles" value={role} defaultChecked={roles.includes(role)} /> {ROLE_LABELS[role]}
         </label>
       ))}
+      <input
+        name="justification"
+        aria-label={`Justification for ${email}'s roles`}
+        placeholder="Justification (admin, security lead)"
+        className="w-56 rounded border border-slate-300 px-2 py-0.5 text-xs"
+      />
+      <FieldError state={state} name="justification" />
       <Button type="submit" variant="secondary" disabled={pending}>
         Save roles
       </Button>

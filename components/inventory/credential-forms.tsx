@@ -3,7 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { CREDENTIAL_TYPE_LABELS, optionsOf } from "@/lib/inventory/labels";
-import { SelectField, TextField } from "./fields";
+import { JustificationField, SelectField, TextField } from "./fields";
 import { useMutationForm, type ServerAction } from "./use-mutation-form";
 
 // Credentials are recorded as metadata and a fingerprint. The server refuses
@@ -79,6 +79,7 @@ export function AddCredentialForm({ identityId, action }: { identityId: string; 
           className="sm:col-span-2"
         />
       </div>
+      <JustificationField state={state} />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={form.pending}>
           Record credential
@@ -97,6 +98,7 @@ export function RotateCredentialForm({ credentialId, label, action }: { credenti
       <input type="hidden" name="credentialId" value={credentialId} />
       <TextField label="New fingerprint" name="fingerprint" state={state} defaultValue={value("fingerprint")} className="w-48" />
       <TextField label="New expiry" name="expiresAt" type="date" state={state} defaultValue={value("expiresAt")} className="w-36" />
+      <JustificationField state={state} className="w-72" />
       <Button type="submit" variant="secondary" disabled={form.pending}>
         Rotate
       </Button>

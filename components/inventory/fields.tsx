@@ -135,3 +135,21 @@ export function SelectField({
     </FieldFrame>
   );
 }
+
+/**
+ * Why the change is needed. Sensitive changes (privileged or production
+ * access, long-lived credentials, raised autonomy, reactivation …) become
+ * approval requests and need it; other changes ignore it.
+ */
+export function JustificationField({ state, className }: { state: ActionState; className?: string }) {
+  return (
+    <TextAreaField
+      label="Justification"
+      name="justification"
+      state={state}
+      rows={2}
+      hint="Required when the change needs approval (privileged or production access, long-lived credentials, raised autonomy, reactivation)"
+      className={className}
+    />
+  );
+}

@@ -3,7 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { GRANT_MODE_LABELS, PERMISSION_LABELS, optionsOf } from "@/lib/inventory/labels";
-import { SelectField, TextField } from "./fields";
+import { JustificationField, SelectField, TextField } from "./fields";
 import { useMutationForm, type ServerAction } from "./use-mutation-form";
 
 export function AddGrantForm({
@@ -57,6 +57,7 @@ export function AddGrantForm({
           hint="Required for just-in-time"
         />
       </div>
+      <JustificationField state={state} />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={form.pending}>
           Add grant

@@ -6,7 +6,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import type { IdentityFormValues } from "@/lib/inventory/identity-detail";
 import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS, optionsOf } from "@/lib/inventory/labels";
 import { MAX_IDENTITY_LIFETIME_DAYS } from "@/lib/validation/inventory";
-import { SelectField, TextAreaField, TextField } from "./fields";
+import { JustificationField, SelectField, TextAreaField, TextField } from "./fields";
 import { isoToDateInput, useInBrowser, useMutationForm, type ServerAction } from "./use-mutation-form";
 
 interface Person {
@@ -198,6 +198,7 @@ function IdentityFields({
         />
       </fieldset>
 
+      <JustificationField state={state} className="max-w-xl" />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={form.pending}>
           {mode === "create" ? "Register identity" : "Save changes"}

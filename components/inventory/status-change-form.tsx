@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionState } from "@/lib/auth/action";
 import type { StatusChange } from "@/lib/inventory/identity-detail";
-import { TextField } from "./fields";
+import { JustificationField, TextField } from "./fields";
 import { useMutationForm, type ServerAction } from "./use-mutation-form";
 
 const BUTTONS: Record<StatusChange, { label: string; variant: "secondary" | "danger" }> = {
@@ -46,6 +46,7 @@ export function StatusChangeForm({
         hint="Recorded in the audit log"
         className="w-80"
       />
+      {changes.includes("reactivate") ? <JustificationField state={state} className="w-80" /> : null}
       {changes.map((change) => (
         <Button key={change} type="submit" name="change" value={change} variant={BUTTONS[change].variant} disabled={form.pending}>
           {BUTTONS[change].label}

@@ -93,7 +93,8 @@ export function useMutationForm(action: ServerAction, options: MutationFormOptio
       const result = await action(previous.result, payloadOf(submitted, options));
       if (result.status === "ok") options.onSuccess?.(result);
       const kept = submitted.filter(([, value]) => !detectSecret(value));
-      return { result, answered: previous.answered + 1, submitted: result.status === "ok" ? [] : kept };
+      const accepted = result.status === "ok" || result.status === "sent_for_approval";
+      return { result, answered: previous.answered + 1, submitted: accepted ? [] : kept };
     },
     { result: { status: "idle" }, answered: 0, submitted: [] },
   );

@@ -1,8 +1,19 @@
+import Link from "next/link";
 import type { ActionState } from "@/lib/auth/action";
 
 /** The outcome of a form's server action, announced to screen readers. */
 export function FormMessage({ state }: { state: ActionState }) {
   if (state.status === "idle") return null;
+  if (state.status === "sent_for_approval") {
+    return (
+      <p role="status" className="text-sm text-amber-800">
+        {state.message}{" "}
+        <Link href={state.link} className="underline">
+          Open the request
+        </Link>
+      </p>
+    );
+  }
   const ok = state.status === "ok";
   return (
     <p role={ok ? "status" : "alert"} className={`text-sm ${ok ? "text-emerald-700" : "text-red-700"}`}>

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { can, type Actor } from "@/lib/auth/actor";
 import { executeMutation, type Mutation } from "@/lib/auth/mutation";
+import { SentForApproval } from "@/lib/approvals/request";
 import type { Permission } from "@/lib/auth/permissions";
 import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
 import { AppError, fieldErrorsFromZod, forbidden, toAppError, validationError } from "@/lib/errors";
@@ -250,6 +251,8 @@ export function apiMutation<Input extends z.ZodType, Output>(
       const dryRun = new URL(request.url).searchParams.get("dryRun") === "1";
       return json(await executeMutation(mutation, actor, input, undefined, { dryRun }), options.status ?? 200);
     } catch (error) {
+      // Accepted, not applied: the change waits for approval (202 with the request).
+      if (error instanceof SentForApproval) return json({ approvalRequest: error.request }, 202);
       return errorResponse(error);
     }
   };

@@ -13,6 +13,9 @@ import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inve
 import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { cursorPageQuery } from "./handler";
+import { breakGlassApprovalRequest, decideApprovalRequest, withdrawApprovalRequest } from "@/lib/approvals/decide";
+import { approvalListQuery } from "@/lib/approvals/queries";
+import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
 // handlers validate with (a mutation route documents its mutation's own
@@ -46,6 +49,10 @@ export interface ApiRoute {
   conflict?: string;
   /** Why API tokens can never make this call (it answers them 403 whatever they send). */
   refusedToApiTokens?: string;
+  /** Body fields the route fills itself (e.g. approve/reject set `verdict`). */
+  bodyOmits?: string[];
+  /** Some inputs are sensitive changes: they answer 202 with an approval request and need a `justification`. */
+  mayNeedApproval?: boolean;
 }
 
 interface RouteDetails {
@@ -55,6 +62,9 @@ interface RouteDetails {
   pathParams?: Record<string, string>;
   status?: number;
   conflict?: string;
+  bodyOmits?: string[];
+  /** When two routes run one mutation (approve and reject). */
+  operationId?: string;
 }
 
 function mutationRoute(method: Method, path: string, mutation: AnyMutation, details: RouteDetails): ApiRoute {
@@ -69,7 +79,15 @@ function mutationRoute(method: Method, path: string, mutation: AnyMutation, deta
       ...details,
     };
   }
-  return { method, path, operationId: mutation.name, permission: mutation.permission, body: mutation.input, ...details };
+  return {
+    method,
+    path,
+    operationId: mutation.name,
+    permission: mutation.permission,
+    body: mutation.input,
+    mayNeedApproval: mutation.sensitive !== undefined,
+    ...details,
+  };
 }
 
 function queryRoute(
@@ -306,6 +324,70 @@ export const API_ROUTES: ApiRoute[] = [
     response: "The completed review. Its outcome is carried out in the same transaction.",
     conflict: "The review is already completed or cancelled, or a grant to end is already revoked.",
   }),
+
+  queryRoute("/approval-requests", "approvals.list", "inventory:read", {
+    summary: "List approval requests: waiting for my decision (default), mine, all, or history",
+    tag: "approvals",
+    query: [approvalListQuery, cursorPageQuery],
+    response:
+      "`{ data: [...], nextCursor }`; each request with its `requester`, `identity`, `rule`, `status` and, while pending, `waitingForLevel`. `all` and `history` need `approvals:read` (security leads, admins, auditors).",
+  }),
+  queryRoute("/approval-requests/{id}", "approvals.get", "inventory:read", {
+    summary: "One approval request: what would change, why, its levels and decisions",
+    tag: "approvals",
+    pathParams: byId("requestId"),
+    response:
+      "The request with `changes` (the audit entries the change would write), `levels`, `decisions`, `riskBefore`/`riskAfter` and `viewer` (whether you may decide, withdraw or break glass).",
+  }),
+  mutationRoute("POST", "/approval-requests/{id}/approve", decideApprovalRequest, {
+    summary: "Approve for the level the request waits for; the last approval applies the change in the same transaction",
+    tag: "approvals",
+    pathParams: byId("requestId"),
+    bodyOmits: ["verdict"],
+    operationId: "approvals.approve",
+    response: "`{ id, status }`: PENDING (more levels to go), APPLIED, or FAILED with the `reason` the change no longer applies.",
+    conflict: "The request is no longer pending, or has expired.",
+  }),
+  mutationRoute("POST", "/approval-requests/{id}/reject", decideApprovalRequest, {
+    summary: "Reject (a `comment` is required); this ends the request",
+    tag: "approvals",
+    pathParams: byId("requestId"),
+    bodyOmits: ["verdict"],
+    operationId: "approvals.reject",
+    response: "`{ id, status: REJECTED }`.",
+    conflict: "The request is no longer pending, or has expired.",
+  }),
+  mutationRoute("POST", "/approval-requests/{id}/withdraw", withdrawApprovalRequest, {
+    summary: "Withdraw your own pending request",
+    tag: "approvals",
+    pathParams: byId("requestId"),
+    response: "`{ id, status: WITHDRAWN }`.",
+    conflict: "The request is no longer pending.",
+  }),
+  mutationRoute("POST", "/approval-requests/{id}/break-glass", breakGlassApprovalRequest, {
+    summary: "Admins: apply a pending change at once, with a reason; a review of the identity opens",
+    tag: "approvals",
+    pathParams: byId("requestId"),
+    response: "`{ id, status: APPLIED, breakGlass: true }`.",
+    conflict: "The request is no longer pending, or the change no longer applies.",
+  }),
+  queryRoute("/approval-rules", "approvals.settings", "inventory:read", {
+    summary: "The approval rules and the catalog of sensitive changes",
+    tag: "approvals",
+    response: "`{ rules: [{ key, name, levels, expiryHours }], catalog: [{ key, label, description, enabled, ruleKey, maxDays }] }`.",
+  }),
+  mutationRoute("PATCH", "/approval-rules/{key}", updateApprovalRule, {
+    summary: "Change an approval rule's levels and expiry (itself a change that needs approval)",
+    tag: "approvals",
+    pathParams: { key: "ruleKey" },
+    response: "The rule.",
+  }),
+  mutationRoute("PATCH", "/approval-catalog/{key}", updateCatalogEntry, {
+    summary: "Switch a kind of sensitive change on or off, choose its rule and limit (itself a change that needs approval)",
+    tag: "approvals",
+    pathParams: { key: "key" },
+    response: "The catalog entry.",
+  }),
 ];
 
 // ---- generation --------------------------------------------------------
@@ -400,7 +482,22 @@ function queryParameters(schemas: z.ZodObject[]) {
 
 function operation(route: ApiRoute) {
   const pathFields = Object.values(route.pathParams ?? {});
-  const body = route.body && route.method !== "GET" ? withoutFields(toJsonSchema(route.body), pathFields) : undefined;
+  const generated =
+    route.body && route.method !== "GET" ? withoutFields(toJsonSchema(route.body), [...pathFields, ...(route.bodyOmits ?? [])]) : undefined;
+  const body =
+    generated && route.mayNeedApproval
+      ? {
+          ...generated,
+          properties: {
+            ...(generated.properties as object),
+            justification: {
+              type: "string",
+              maxLength: 2000,
+              description: "Why the change is needed; required when it is a sensitive change (it then becomes an approval request).",
+            },
+          },
+        }
+      : generated;
   const hasBody = body !== undefined && Object.keys(body.properties as object).length > 0;
   const scope = route.permission?.endsWith(":read") ? "read (or write)" : "write";
 
@@ -420,6 +517,13 @@ function operation(route: ApiRoute) {
   if (route.pathParams) responses["404"] = errorRef("NotFound");
   if (route.conflict) {
     responses["409"] = { description: route.conflict, content: errorContent };
+  }
+  if (route.mayNeedApproval) {
+    responses["202"] = {
+      description:
+        "A sensitive change: nothing changed yet. `{ approvalRequest: { id, status, summary, reason, rule, expiresAt, link } }`; it is applied once its rule's levels approve. 409 when the same change is already waiting.",
+      content: { "application/json": { schema: { type: "object" } } },
+    };
   }
 
   return {

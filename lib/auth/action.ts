@@ -1,6 +1,7 @@
 import "server-only";
 import { revalidatePath } from "next/cache";
 import { toAppError, type FieldErrors } from "@/lib/errors";
+import { SentForApproval } from "@/lib/approvals/request";
 import { executeMutation, type Mutation } from "./mutation";
 import { getSessionActor } from "./session";
 import type { z } from "zod";
@@ -10,7 +11,11 @@ import type { z } from "zod";
 // claims about who it is are never trusted.
 
 export type ActionState<Output = unknown> =
-  { status: "idle" } | { status: "ok"; message: string; result?: Output } | { status: "error"; message: string; fields?: FieldErrors };
+  | { status: "idle" }
+  | { status: "ok"; message: string; result?: Output }
+  /** Nothing changed yet: the change is an approval request, at `link`. */
+  | { status: "sent_for_approval"; message: string; link: string }
+  | { status: "error"; message: string; fields?: FieldErrors };
 
 export const idleState: ActionState = { status: "idle" };
 
@@ -42,6 +47,14 @@ export function mutationAction<Input extends z.ZodType, Output>(
       if (options.revalidate) revalidatePath(options.revalidate);
       return { status: "ok", message: options.success(result), result: options.returnResult ? result : undefined };
     } catch (error) {
+      if (error instanceof SentForApproval) {
+        if (options.revalidate) revalidatePath(options.revalidate);
+        return {
+          status: "sent_for_approval",
+          message: `Sent for approval: ${error.request.summary}. Nothing has changed yet; it is applied once approved (${error.request.rule.name}).`,
+          link: error.request.link,
+        };
+      }
       const known = toAppError(error);
       if (known) return { status: "error", message: known.message, fields: known.fields };
       console.error(`Server action ${mutation.name} failed`, error);

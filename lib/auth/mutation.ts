@@ -4,13 +4,17 @@ import { recordAuditEvent, type AuditEntry } from "@/lib/audit/record";
 import { AppError, fieldErrorsFromZod, forbidden, unauthenticated, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
 import type { RateLimiter } from "@/lib/rate-limit";
+import type { SensitiveCheckContext, SensitiveMatch } from "@/lib/approvals/catalog";
+import { PendingApproval, requestApprovalIfSensitive, SentForApproval } from "@/lib/approvals/request";
 import { can, toAuditActor, type Actor } from "./actor";
 import type { Permission } from "./permissions";
 
 // The one path every change takes, whether it comes from a server action, an
 // API route, the CLI or a job: authenticate → check the role → refuse
 // overlong strings, NUL characters and secrets → validate → run inside one transaction → audit in that same
-// transaction.
+// transaction. A sensitive change (see lib/approvals/catalog.ts) stops before
+// it runs: it is stored as an approval request in that transaction instead,
+// and executeMutation throws SentForApproval once it is committed.
 //
 // The role check comes before validation on purpose: someone who may not act
 // at all learns nothing about what a valid request would look like.
@@ -42,6 +46,12 @@ export interface Mutation<Input extends z.ZodType, Output> {
   refusedToApiTokens?: string;
   /** Longest string accepted in any field, when the schema allows more than MAX_FIELD_CHARS (a whole document). */
   maxFieldChars?: number;
+  /**
+   * Which catalog entries this input matches (lib/approvals/catalog.ts), read
+   * against the current state inside the transaction. A match that is switched
+   * on makes the change an approval request instead.
+   */
+  sensitive?(ctx: SensitiveCheckContext, input: z.output<Input>): Promise<SensitiveMatch[]>;
   run(ctx: MutationContext, input: z.output<Input>): Promise<Output>;
 }
 
@@ -57,49 +67,91 @@ class DryRunRollback<Output> {
   constructor(readonly result: Output) {}
 }
 
+export interface ExecuteOptions {
+  /** A preview: everything runs, then rolls back. Never becomes an approval request. */
+  dryRun?: boolean;
+}
+
+/**
+ * Runs an already validated change inside the caller's transaction and
+ * requires its audit event; `auditData` is added to every event it writes
+ * (an approved request's id and approvers).
+ */
+export async function runMutation<Input extends z.ZodType, Output>(
+  tx: Tx,
+  mutation: Mutation<Input, Output>,
+  actor: Actor,
+  input: z.output<Input>,
+  options: { dryRun?: boolean; auditData?: Record<string, unknown> } = {},
+): Promise<Output> {
+  let audited = false;
+  const ctx: MutationContext = {
+    tx,
+    actor,
+    dryRun: options.dryRun ?? false,
+    async audit(entry) {
+      const data = options.auditData ? { ...(entry.data as Record<string, unknown> | undefined), ...options.auditData } : entry.data;
+      await recordAuditEvent(tx, toAuditActor(actor), { ...entry, data });
+      audited = true;
+    },
+  };
+  const result = await mutation.run(ctx, input);
+  // A change without its audit event must not commit.
+  if (!audited) throw new Error(`Mutation ${mutation.name} changed data without writing an audit event`);
+  return result;
+}
+
+/** Refuses callers who may not make this change at all, before anything looks at the input. */
+export function assertMayRun(mutation: AnyMutation, actor: Actor | null): asserts actor is Actor {
+  if (!actor) throw unauthenticated();
+  if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
+  if (actor.kind === "api_token" && mutation.refusedToApiTokens) throw new AppError("forbidden", mutation.refusedToApiTokens);
+}
+
+/**
+ * Screens and validates raw input with the mutation's schema. Secrets are
+ * refused before anything else looks at the input, so no part of one reaches
+ * validation messages, the database or the audit log; see
+ * lib/validation/raw-input.ts for the length and NUL checks beside it.
+ */
+export function parseMutationInput<Input extends z.ZodType>(mutation: Mutation<Input, unknown>, rawInput: unknown): z.output<Input> {
+  const refused = screenRawInput(rawInput, { secrets: !mutation.scansOwnSecrets, maxFieldChars: mutation.maxFieldChars });
+  if (Object.keys(refused).length > 0) throw validationError(refused);
+  const parsed = mutation.input.safeParse(rawInput);
+  if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
+  return parsed.data;
+}
+
 export async function executeMutation<Input extends z.ZodType, Output>(
   mutation: Mutation<Input, Output>,
   actor: Actor | null,
   rawInput: unknown,
   db: Db = prisma,
-  options: { dryRun?: boolean } = {},
+  options: ExecuteOptions = {},
 ): Promise<Output> {
-  if (!actor) throw unauthenticated();
-  if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
-  if (actor.kind === "api_token" && mutation.refusedToApiTokens) throw new AppError("forbidden", mutation.refusedToApiTokens);
+  assertMayRun(mutation, actor);
   if (mutation.rateLimit && actor.kind !== "system") mutation.rateLimit.take(actor.userId);
-
-  // Secrets are refused before anything else looks at the input, so no part
-  // of one reaches validation messages, the database or the audit log; see
-  // lib/validation/raw-input.ts for the length and NUL checks beside it.
-  const refused = screenRawInput(rawInput, { secrets: !mutation.scansOwnSecrets, maxFieldChars: mutation.maxFieldChars });
-  if (Object.keys(refused).length > 0) throw validationError(refused);
-
-  const parsed = mutation.input.safeParse(rawInput);
-  if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
+  const input = parseMutationInput(mutation, rawInput);
 
   const dryRun = options.dryRun ?? false;
-  const transaction = async (tx: Tx) => {
-    let audited = false;
-    const ctx: MutationContext = {
-      tx,
-      actor,
-      dryRun,
-      async audit(entry) {
-        await recordAuditEvent(tx, toAuditActor(actor), entry);
-        audited = true;
-      },
-    };
-    const result = await mutation.run(ctx, parsed.data);
-    // A change without its audit event must not commit.
-    if (!audited) throw new Error(`Mutation ${mutation.name} changed data without writing an audit event`);
+  const transaction = async (tx: Tx): Promise<Output | PendingApproval> => {
+    // Warrant itself (jobs, the seed, the CLI's admin commands) is not asked for approval.
+    if (mutation.sensitive && actor.kind !== "system" && !dryRun) {
+      const pending = await requestApprovalIfSensitive(tx, mutation, actor, input, rawInput);
+      if (pending) return pending;
+    }
+    const result = await runMutation(tx, mutation, actor, input, { dryRun });
     if (dryRun) throw new DryRunRollback(result);
     return result;
   };
+  let outcome: Output | PendingApproval;
   try {
-    return await db.$transaction(transaction, { timeout: 60_000 });
+    outcome = await db.$transaction(transaction, { timeout: 60_000 });
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result as Output;
     throw error;
   }
+  // Thrown only after the request is committed, so every caller that does not expect it still reports "not applied".
+  if (outcome instanceof PendingApproval) throw new SentForApproval(outcome.request);
+  return outcome as Output;
 }

@@ -12,15 +12,23 @@ export type Permission =
   | "users:manage"
   | "tokens:manage-own"
   /** Revoke anyone's API token: a token can be how an incident spreads. */
-  | "tokens:revoke-any";
+  | "tokens:revoke-any"
+  /** See every approval request, not only one's own and those one may decide. */
+  | "approvals:read"
+  /** Decide (and withdraw one's own) approval requests; which ones is up to each request's levels. */
+  | "approvals:decide"
+  /** Apply a pending change at once in an emergency. */
+  | "approvals:break-glass"
+  /** Edit the approval rules and catalog (itself a sensitive change). */
+  | "approvals:configure";
 
-const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own"];
+const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own", "approvals:decide"];
 
 const BY_ROLE: Record<Role, Permission[]> = {
-  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read", "tokens:revoke-any"],
-  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any"],
+  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:break-glass"],
+  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:configure"],
   APPROVER: [...MEMBER],
-  AUDITOR: ["inventory:read", "audit:read", "users:read"],
+  AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read"],
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

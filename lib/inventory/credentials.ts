@@ -1,4 +1,5 @@
 import { defineMutation } from "@/lib/auth/mutation";
+import { credentialCreateChecks, credentialRotateChecks } from "@/lib/approvals/checks";
 import type { Db, Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { createCredentialInput, credentialIdInput, rotateCredentialInput } from "@/lib/validation/inventory";
@@ -13,6 +14,7 @@ export const createCredential = defineMutation({
   description: "record credentials",
   permission: "inventory:write",
   input: createCredentialInput,
+  sensitive: credentialCreateChecks,
   async run({ tx, actor, audit }, input) {
     const identity = await lockIdentity(tx, input.identityId);
     assertMayManageIdentity(actor, identity, "record credentials for this identity");
@@ -53,6 +55,7 @@ export const rotateCredential = defineMutation({
   description: "rotate credentials",
   permission: "inventory:write",
   input: rotateCredentialInput,
+  sensitive: credentialRotateChecks,
   async run({ tx, actor, audit }, input) {
     const { found, identity } = await lockCredential(tx, input.credentialId);
     assertMayManageIdentity(actor, identity, "rotate this identity's credentials");

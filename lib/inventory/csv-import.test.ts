@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { executeMutation } from "@/lib/auth/mutation";
 import { AppError } from "@/lib/errors";
-import { countRows, createTestUser, systemActor } from "@/lib/testing/factories";
+import { countRows, createTestUser, systemActor, switchOffApprovals } from "@/lib/testing/factories";
 import type { Actor } from "@/lib/auth/actor";
 import { importIdentities, type ImportResult } from "./csv-import";
 
@@ -31,6 +31,8 @@ let lead: Actor;
 let owner: Actor;
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   lead = (await createTestUser(["SECURITY_LEAD"], { email: "lead@example.com" })).actor;
   owner = (await createTestUser([], { email: "owner@example.com" })).actor;
   await createTestUser([], { email: "backup@example.com" });

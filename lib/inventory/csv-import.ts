@@ -5,6 +5,8 @@ import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
+import { CATALOG, loadCatalog, type CatalogSettings, type SensitiveCheckContext, type SensitiveMatch } from "@/lib/approvals/catalog";
+import { identityCreateChecks, identityUpdateChecks } from "@/lib/approvals/checks";
 import { rateLimits } from "@/lib/rate-limit";
 import { createIdentityInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { CsvSyntaxError, parseCsvObjects } from "./csv-parse";
@@ -164,9 +166,30 @@ async function inSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<{ ok: tru
   }
 }
 
+/**
+ * A row that would need approval cannot ride in on an import: it is refused
+ * with the reason, so the owner registers or changes it in the form or the
+ * API, where it becomes an approval request. Warrant itself is not asked.
+ */
+async function needsApproval(
+  tx: Tx,
+  actor: Actor,
+  catalog: CatalogSettings | null,
+  check: (ctx: SensitiveCheckContext) => Promise<SensitiveMatch[]>,
+): Promise<Record<string, string> | undefined> {
+  if (actor.kind === "system" || !catalog) return undefined;
+  const match = (await check({ tx, catalog })).find((found) => catalog[found.key].enabled);
+  if (!match) return undefined;
+  const column = match.key === "identity.autonomy_raised" ? "autonomy" : "expiresAt";
+  return {
+    [column]: `needs approval (${CATALOG[match.key].label}: ${match.reason}); make this change in the form or the API, which sends it for approval`,
+  };
+}
+
 async function importRow(
   tx: Tx,
   actor: Actor,
+  catalog: CatalogSettings | null,
   row: { line: number; values: Record<string, string> },
   lookups: Lookups,
   seen: Map<string, number>,
@@ -200,6 +223,8 @@ async function importRow(
     const parsed = createIdentityInput.safeParse(input);
     const fieldErrors = { ...(parsed.success ? {} : errorsByColumn(fieldErrorsFromZod(parsed.error))), ...errors };
     if (!parsed.success || Object.keys(fieldErrors).length > 0) return { ...result, errors: fieldErrors };
+    const refusal = await needsApproval(tx, actor, catalog, (ctx) => identityCreateChecks(ctx, parsed.data));
+    if (refusal) return { ...result, errors: refusal };
     const outcome = await inSavepoint(tx, () => applyIdentityCreate(tx, actor, parsed.data));
     if (!outcome.ok) return { ...result, errors: errorsByColumn(outcome.error.fields ?? { name: outcome.error.message }) };
     auditEntries.push(outcome.value.audit);
@@ -218,6 +243,8 @@ async function importRow(
   const parsed = updateIdentityInput.safeParse({ identityId: existing.id, ...changes });
   if (!parsed.success) return { ...result, errors: errorsByColumn(fieldErrorsFromZod(parsed.error)) };
   const identityId = existing.id;
+  const refusal = await needsApproval(tx, actor, catalog, (ctx) => identityUpdateChecks(ctx, parsed.data));
+  if (refusal) return { ...result, errors: refusal };
   const outcome = await inSavepoint(tx, () => applyIdentityUpdate(tx, actor, parsed.data));
   if (!outcome.ok) return { ...result, errors: errorsByColumn(outcome.error.fields ?? { name: outcome.error.message }) };
   auditEntries.push(outcome.value.audit);
@@ -252,7 +279,8 @@ export const importIdentities = defineMutation({
     const seen = new Map<string, number>();
     const entries: AuditEntry[] = [];
     const rows: ImportRowResult[] = [];
-    for (const row of parsed.rows) rows.push(await importRow(tx, actor, row, lookups, seen, entries));
+    const catalog = actor.kind === "system" ? null : await loadCatalog(tx);
+    for (const row of parsed.rows) rows.push(await importRow(tx, actor, catalog, row, lookups, seen, entries));
 
     const count = (action: ImportAction) => rows.filter((row) => row.action === action).length;
     const result: ImportResult = {

@@ -3,7 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { openReview } from "@/lib/reviews/reviews";
-import { createTestUser, systemActor, refused } from "@/lib/testing/factories";
+import { createTestUser, systemActor, refused, switchOffApprovals } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { createCredential } from "./credentials";
 import { expireDueIdentities, expireDueIdentitiesBatch } from "./expiry";
@@ -47,6 +47,8 @@ async function identityExpiringIn(expiresInDays: number) {
 }
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   owner = await createTestUser([]);
   lead = await createTestUser(["SECURITY_LEAD"]);
   systemId = (

@@ -1,5 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
+import { grantChecks } from "@/lib/approvals/checks";
 import type { AuditEntry } from "@/lib/audit/record";
 import type { Db, Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
@@ -17,6 +18,7 @@ export const createGrant = defineMutation({
   description: "grant access to identities",
   permission: "inventory:write",
   input: createGrantInput,
+  sensitive: grantChecks,
   async run({ tx, actor, audit }, input) {
     const identity = await lockIdentity(tx, input.identityId);
     assertMayManageIdentity(actor, identity, "change this identity's access");

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
+import { identityCreateChecks, identityReactivateChecks, identityUpdateChecks } from "@/lib/approvals/checks";
 import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
@@ -90,6 +91,7 @@ export const createIdentity = defineMutation({
   description: "register AI identities",
   permission: "inventory:write",
   input: createIdentityInput,
+  sensitive: identityCreateChecks,
   async run({ tx, actor, audit }, input) {
     const result = await applyIdentityCreate(tx, actor, input);
     await audit(result.audit);
@@ -150,6 +152,7 @@ export const updateIdentity = defineMutation({
   description: "edit AI identities",
   permission: "inventory:write",
   input: updateIdentityInput,
+  sensitive: identityUpdateChecks,
   async run({ tx, actor, audit }, input) {
     const result = await applyIdentityUpdate(tx, actor, input);
     await audit(result.audit);
@@ -231,6 +234,7 @@ function defineTransition(verb: IdentityTransition) {
     description: `${verb} AI identities`,
     permission: "inventory:write",
     input: identityIdInput,
+    ...(verb === "reactivate" ? { sensitive: identityReactivateChecks } : {}),
     async run({ tx, actor, audit }, input) {
       const result = await applyIdentityTransition(tx, actor, verb, input);
       await audit(result.audit);

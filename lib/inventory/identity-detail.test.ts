@@ -4,7 +4,7 @@ import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { IdentityStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
-import { createTestToken, createTestUser, systemActor } from "@/lib/testing/factories";
+import { createTestToken, createTestUser, systemActor, switchOffApprovals } from "@/lib/testing/factories";
 import { createCredential } from "./credentials";
 import { createGrant, revokeGrant } from "./grants";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "./identities";
@@ -35,6 +35,8 @@ async function named(email: string, name: string, roles: ("SECURITY_LEAD" | "AUD
 }
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   olivia = await named("olivia@example.com", "Olivia Owner");
   omar = await named("omar@example.com", "Omar Owner");
   sam = await named("sam@example.com", "Sam Lead", ["SECURITY_LEAD"]);

@@ -3,7 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { allMutations } from "@/lib/mutations";
-import { createTestUser, systemActor, refused } from "@/lib/testing/factories";
+import { createTestUser, systemActor, refused, switchOffApprovals } from "@/lib/testing/factories";
 import { deactivateUser } from "@/lib/users/mutations";
 import { createCredential, revokeCredential, rotateCredential } from "./credentials";
 import { createGrant, revokeGrant } from "./grants";
@@ -59,6 +59,8 @@ async function registerAsOwner(overrides: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   owner = await createTestUser([], { email: "olivia@example.com" });
   colleague = await createTestUser([], { email: "omar@example.com" });
   lead = await createTestUser(["SECURITY_LEAD"], { email: "sam@example.com" });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { createTestUser, refused } from "@/lib/testing/factories";
+import { createTestUser, refused, switchOffApprovals } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { createGrant } from "./grants";
 import { createIdentity } from "./identities";
@@ -26,6 +26,8 @@ async function systemState(id: string) {
 }
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   member = await createTestUser([]);
   lead = await createTestUser(["SECURITY_LEAD"]);
   admin = await createTestUser(["ADMIN"]);

@@ -19,6 +19,33 @@ function registeredSensitivity(actor: Actor, chosen: Sensitivity): { sensitivity
   return { sensitivity: "RESTRICTED", proposedSensitivity: chosen };
 }
 
+/**
+ * A system's owner can be an approval level for access to it, so only
+ * security leads and admins name owners; the people named must be able to decide.
+ */
+async function checkSystemOwners(tx: Tx, actor: Actor, input: { ownerId?: string; backupOwnerId?: string }) {
+  for (const field of ["ownerId", "backupOwnerId"] as const) {
+    const userId = input[field];
+    if (!userId) continue;
+    if (!isInventoryManager(actor)) {
+      throw new AppError("forbidden", "Only security leads and admins name a system's owners: they approve access to it.", {
+        [field]: "only security leads and admins may set it",
+      });
+    }
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { active: true, roles: true } });
+    if (!user?.active || user.roles.includes("AUDITOR")) {
+      throw new AppError("validation_failed", "A system's owner must be an active person who is not an auditor.", {
+        [field]: "must be an active person who is not an auditor",
+      });
+    }
+  }
+  if (input.ownerId && input.ownerId === input.backupOwnerId) {
+    throw new AppError("validation_failed", "The backup owner must be someone other than the owner.", {
+      backupOwnerId: "must be someone other than the owner",
+    });
+  }
+}
+
 export const createSystem = defineMutation({
   name: "systems.create",
   description: "register systems",
@@ -30,6 +57,7 @@ export const createSystem = defineMutation({
       throw new AppError("conflict", `A system named ${input.name} already exists in ${input.environment}.`, {
         name: `is already used in ${input.environment}`,
       });
+    await checkSystemOwners(tx, actor, input);
     const data = { ...input, ...registeredSensitivity(actor, input.sensitivity) };
     const system = await tx.system.create({ data });
     await audit({ action: "system.created", targetType: "system", targetId: system.id, data });
@@ -64,6 +92,10 @@ export const updateSystem = defineMutation({
   async run({ tx, actor, audit }, { systemId, ...changes }) {
     if (!isInventoryManager(actor)) throw forbidden("edit systems: only security leads and admins may");
     const before = await lockSystem(tx, systemId);
+    await checkSystemOwners(tx, actor, {
+      ownerId: changes.ownerId,
+      backupOwnerId: changes.backupOwnerId ?? (changes.ownerId ? (before.backupOwnerId ?? undefined) : undefined),
+    });
     const name = changes.name ?? before.name;
     const environment = changes.environment ?? before.environment;
     const clash = await tx.system.findUnique({ where: { name_environment: { name, environment } } });

@@ -3,6 +3,7 @@ import { recomputeAllRiskAndRecord } from "@/lib/inventory/recompute-risk";
 import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { openDueReviews } from "@/lib/reviews/due";
 import { suspendOverdueIdentities } from "@/lib/reviews/overdue";
+import { expireDueRequests } from "@/lib/approvals/decide";
 import type { JobDefinition } from "./job";
 
 // Every background job Warrant runs on a schedule. Adding one is one entry
@@ -54,6 +55,17 @@ export const JOBS: readonly JobDefinition[] = [
     async run({ db, actor }) {
       const suspended = await suspendOverdueIdentities(db, actor);
       return `${suspended} identit${suspended === 1 ? "y" : "ies"} suspended`;
+    },
+  },
+  {
+    name: "approvals.expire",
+    // Every ten minutes: deciding an expired request is refused at once
+    // anyway; this closes them so lists and the requester see "expired".
+    cron: "5-59/10 * * * *",
+    why: "closes approval requests nobody decided before their expiry, so a stale change can never be applied",
+    async run({ db, actor }) {
+      const expired = await expireDueRequests(db, actor);
+      return `${expired} approval request${expired === 1 ? "" : "s"} expired`;
     },
   },
   {

@@ -8,7 +8,7 @@ import { createGrant } from "@/lib/inventory/grants";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity } from "@/lib/inventory/identities";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { createSystem } from "@/lib/inventory/systems";
-import { createTestUser, systemActor, refused } from "@/lib/testing/factories";
+import { createTestUser, systemActor, refused, switchOffApprovals } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { openDueReviews, openDueReviewsBatch, REVIEW_NOTICE_DAYS } from "./due";
 import { REVIEW_GRACE_DAYS, suspendOverdueIdentities, suspendOverdueIdentitiesBatch } from "./overdue";
@@ -65,6 +65,8 @@ const attestation = (reviewId: string, overrides: Record<string, unknown> = {}) 
 });
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   owner = await createTestUser([]);
   backup = await createTestUser([]);
   colleague = await createTestUser([]);

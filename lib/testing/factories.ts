@@ -45,3 +45,12 @@ export async function refused(run: Promise<unknown> | (() => Promise<unknown>)):
   }
   throw new Error("the change was not refused");
 }
+
+/**
+ * Switches every kind of sensitive change off in this test file's database,
+ * for tests of what a change does rather than of who must approve it
+ * (lib/approvals/approvals.test.ts covers approvals with the defaults on).
+ */
+export async function switchOffApprovals() {
+  await prisma.approvalCatalogEntry.updateMany({ data: { enabled: false } });
+}

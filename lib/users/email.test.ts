@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { executeMutation } from "@/lib/auth/mutation";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { importIdentities, type ImportResult } from "@/lib/inventory/csv-import";
-import { countRows, createTestUser, refused, systemActor } from "@/lib/testing/factories";
+import { countRows, createTestUser, refused, systemActor, switchOffApprovals } from "@/lib/testing/factories";
 import type { Actor } from "@/lib/auth/actor";
 import { createUser } from "./mutations";
 
@@ -15,6 +15,8 @@ let lead: Actor;
 let legacyId: string;
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   lead = (await createTestUser(["SECURITY_LEAD", "ADMIN"], { email: "lead@example.com" })).actor;
   await createTestUser([], { email: "ada@example.com" });
   // Written before emails were normalised, so it bypasses the mutation on purpose.

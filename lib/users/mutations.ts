@@ -1,4 +1,5 @@
 import { defineMutation } from "@/lib/auth/mutation";
+import { userCreateChecks, userRolesChecks } from "@/lib/approvals/checks";
 import { AppError, notFound } from "@/lib/errors";
 import { createUserInput, setUserRolesInput, userIdInput } from "@/lib/validation/users";
 import type { Tx } from "@/lib/db/client";
@@ -18,6 +19,7 @@ export const createUser = defineMutation({
   description: "create users",
   permission: "users:manage",
   input: createUserInput,
+  sensitive: userCreateChecks,
   async run({ tx, audit }, input) {
     const email = normalizeEmail(input.email);
     const existing = await findUserByEmail(tx, email);
@@ -33,6 +35,7 @@ export const setUserRoles = defineMutation({
   description: "change users' roles",
   permission: "users:manage",
   input: setUserRolesInput,
+  sensitive: userRolesChecks,
   async run({ tx, actor, audit }, input) {
     const before = await findUserOrThrow(tx, input.userId);
     // Keeps at least one way in: an admin cannot remove their own admin role.

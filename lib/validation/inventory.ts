@@ -130,6 +130,9 @@ export const createSystemInput = z.object({
   environment: environmentSchema,
   sensitivity: sensitivitySchema,
   description: optionalText(2000),
+  /** Accountable for the system; can be an approval level for access to it. Security leads and admins set it. */
+  ownerId: optionalId,
+  backupOwnerId: optionalId,
 });
 
 export const updateSystemInput = createSystemInput.partial().extend({ systemId: id });

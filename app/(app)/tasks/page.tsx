@@ -13,6 +13,7 @@ import { findReviews, openReviewsOwedBy, overdueReviews } from "@/lib/reviews/qu
 import { findIdentitiesPage, parseInventoryQuery } from "@/lib/inventory/query";
 import { SENSITIVITY_LABELS } from "@/lib/inventory/labels";
 import { listSystemsAwaitingConfirmation } from "@/lib/inventory/systems-overview";
+import { listApprovalRequests } from "@/lib/approvals/queries";
 
 export const metadata = { title: "My tasks" };
 
@@ -21,13 +22,15 @@ const ORPHANED_QUERY = "orphaned=1";
 const ORPHANS_SHOWN = 50;
 const REVIEWS_SHOWN = 50;
 const SYSTEMS_SHOWN = 50;
+const APPROVALS_SHOWN = 50;
 
 export default async function Page() {
   const actor = await requireActor();
   const now = new Date();
   const userId = actorUserId(actor);
   const manager = isInventoryManager(actor);
-  const [owed, overdue, orphans, unconfirmed] = await Promise.all([
+  const [approvals, owed, overdue, orphans, unconfirmed] = await Promise.all([
+    listApprovalRequests(prisma, actor, { view: "waiting" }, { limit: APPROVALS_SHOWN }),
     // Attesting is the owners' task; chasing overdue reviews is the security leads'.
     userId && can(actor, "inventory:write") ? findReviews(prisma, openReviewsOwedBy(userId), REVIEWS_SHOWN) : null,
     manager ? findReviews(prisma, overdueReviews(now), REVIEWS_SHOWN) : null,
@@ -40,6 +43,35 @@ export default async function Page() {
   return (
     <>
       <PageHeader title="My tasks" description="Reviews you owe and approvals waiting for you." />
+      <section aria-labelledby="approvals-heading" className="mb-6 space-y-2">
+        <div className="flex items-baseline justify-between gap-3">
+          <h2 id="approvals-heading" className="text-sm font-semibold text-slate-700">
+            Approvals waiting for you
+          </h2>
+          <Link href="/approvals?view=waiting" className="text-sm text-sky-700 hover:underline">
+            All approvals →
+          </Link>
+        </div>
+        {approvals.data.length === 0 ? (
+          <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">
+            Nothing waits for your decision.
+          </p>
+        ) : (
+          <ul aria-label="Approvals waiting for you" className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
+            {approvals.data.map((request) => (
+              <li key={request.id} className="flex flex-wrap items-baseline justify-between gap-2 px-3 py-2 text-sm">
+                <Link href={`/approvals/${request.id}`} className="font-medium text-sky-700 hover:underline">
+                  {request.summary}
+                </Link>
+                <span className="text-xs text-slate-600">
+                  asked by {request.requester.name ?? request.requester.email}
+                  {request.waitingForLevel ? ` · level ${request.waitingForLevel.number}: ${request.waitingForLevel.name}` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       {owed ? (
         <ReviewTaskList
           id="owed"

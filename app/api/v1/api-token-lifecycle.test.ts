@@ -10,7 +10,7 @@ import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { suspendOverdueIdentities } from "@/lib/reviews/overdue";
 import { apiAs } from "@/lib/testing/api-client";
 import { listApiTokensOf, listLiveApiTokens } from "@/lib/users/queries";
-import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
+import { createTestUser, refused, systemActor, switchOffApprovals } from "@/lib/testing/factories";
 
 // Each API token is inventoried as an identity with grants on the Warrant API.
 // That record is what security teams act on, so it must be what decides
@@ -38,6 +38,8 @@ const writeSomething = (secret: string) =>
   });
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   owner = await createTestUser([]);
   const securityLead = await createTestUser(["SECURITY_LEAD"]);
   lead = securityLead.actor;

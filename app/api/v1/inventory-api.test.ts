@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { apiAs, type ApiBody } from "@/lib/testing/api-client";
-import { countRows, createTestToken, createTestUser } from "@/lib/testing/factories";
+import { countRows, createTestToken, createTestUser, switchOffApprovals } from "@/lib/testing/factories";
 
 // The inventory over HTTP: the real route handlers, called with real requests,
 // against a real database. Each block checks what a client observes (status,
@@ -24,6 +24,8 @@ let users: Record<"owner" | "backup" | "other" | "lead" | "admin", { id: string;
 let tokens: Record<"owner" | "backup" | "other" | "lead" | "admin" | "auditor" | "ownerReadOnly", string>;
 
 beforeAll(async () => {
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
   const owner = await createTestUser([]);
   const backup = await createTestUser([]);
   const other = await createTestUser([]);

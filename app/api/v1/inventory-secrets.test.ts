@@ -5,7 +5,7 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { callApi, type ApiBody } from "@/lib/testing/api-client";
-import { countRows, createTestToken, createTestUser } from "@/lib/testing/factories";
+import { countRows, createTestToken, createTestUser, switchOffApprovals } from "@/lib/testing/factories";
 
 // Warrant never stores secrets. For every write endpoint and every field its
 // OpenAPI body lists (plus one field it does not know), a pasted secret is
@@ -63,7 +63,10 @@ let adminToken: string;
 const recordIds: Record<string, string> = {};
 
 beforeAll(async () => {
-  const admin = await createTestUser(["ADMIN"]);
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
+  // Someone who may call every write endpoint (security leads configure approvals, admins manage users).
+  const admin = await createTestUser(["ADMIN", "SECURITY_LEAD"]);
   adminToken = await createTestToken(admin.user.email);
   const identity = await call(
     "POST",

@@ -2,7 +2,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { callApi, type ApiBody } from "@/lib/testing/api-client";
-import { countRows, createTestToken, createTestUser } from "@/lib/testing/factories";
+import { countRows, createTestToken, createTestUser, switchOffApprovals } from "@/lib/testing/factories";
 import { prisma } from "@/lib/db/client";
 
 // PostgreSQL cannot store a NUL character in text; before it was refused in
@@ -20,7 +20,10 @@ function call(method: string, route: string, params: Record<string, string>, bod
 }
 
 beforeAll(async () => {
-  const admin = await createTestUser(["ADMIN"]);
+  // What these changes do, not who approves them: lib/approvals/approvals.test.ts covers that.
+  await switchOffApprovals();
+  // Someone who may call every write endpoint (security leads configure approvals, admins manage users).
+  const admin = await createTestUser(["ADMIN", "SECURITY_LEAD"]);
   adminToken = await createTestToken(admin.user.email);
   const identity = await call(
     "POST",

@@ -1,5 +1,5 @@
-import { apiMutation } from "@/lib/api/handler";
+import { apiMutation, withPathParams } from "@/lib/api/handler";
 import { setUserRoles } from "@/lib/users/mutations";
 
-/** PATCH {"roles": [...]} replaces the user's roles. */
-export const PATCH = apiMutation(setUserRoles, { input: (body, params) => ({ roles: body.roles, userId: params.id }) });
+/** PATCH {"roles": [...], "justification"?: "..."} replaces the user's roles (admin or security lead needs approval). */
+export const PATCH = apiMutation(setUserRoles, { input: withPathParams({ id: "userId" }) });

@@ -1,0 +1,250 @@
+import { z } from "zod";
+import { can, type Actor } from "@/lib/auth/actor";
+import { defineMutation, parseMutationInput, runMutation, type AnyMutation } from "@/lib/auth/mutation";
+import type { AuditEntry } from "@/lib/audit/record";
+import type { DbOrTx, Tx } from "@/lib/db/client";
+import type { ApprovalRequest } from "@/lib/db/generated/client";
+import { AppError, forbidden, notFound, toAppError } from "@/lib/errors";
+import { defineBatchJob } from "@/lib/jobs/batches";
+import { applyReviewOpen } from "@/lib/reviews/reviews";
+import { requiredText, optionalText } from "@/lib/validation/inventory";
+import { isComplete, levelFor, levelsSchema, type RequestParties } from "./rules";
+
+// Deciding, withdrawing, expiring and break-glass. Every step locks the
+// request's row first, so concurrent decisions apply one after another: the
+// decision that completes the last level applies the stored change in its own
+// transaction, and every later one finds the request no longer pending. That
+// is what makes a change apply exactly once.
+
+const requestId = z.string({ message: "is required" }).trim().min(1, { message: "is required" });
+
+/** The registry, looked up when a request is applied (lib/mutations.ts imports this module too). */
+async function findMutation(name: string): Promise<AnyMutation | undefined> {
+  const { allMutations } = await import("@/lib/mutations");
+  return allMutations.find((mutation) => mutation.name === name);
+}
+
+export async function lockRequest(tx: Tx, id: string): Promise<ApprovalRequest> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ApprovalRequest" WHERE "id" = ${id} FOR UPDATE`;
+  if (locked.length === 0) throw notFound("That approval request");
+  return tx.approvalRequest.findUniqueOrThrow({ where: { id } });
+}
+
+function assertPending(request: ApprovalRequest, now: Date) {
+  if (request.status !== "PENDING") {
+    throw new AppError("conflict", `This request is already ${request.status.toLowerCase()}; it can no longer change.`);
+  }
+  if (request.expiresAt <= now) {
+    throw new AppError("conflict", `This request expired at ${request.expiresAt.toISOString()}; ask again if the change is still needed.`);
+  }
+}
+
+/** The people a request's levels refer to, read now (an owner may have changed since the request was made). */
+export async function requestParties(
+  tx: DbOrTx,
+  request: Pick<ApprovalRequest, "id" | "requesterId" | "identityId" | "systemId" | "levels">,
+): Promise<RequestParties> {
+  // One after another: a transaction is one connection, which runs one query at a time.
+  const identity = request.identityId
+    ? await tx.aiIdentity.findUnique({ where: { id: request.identityId }, select: { ownerId: true, backupOwnerId: true } })
+    : null;
+  const system = request.systemId
+    ? await tx.system.findUnique({ where: { id: request.systemId }, select: { ownerId: true, backupOwnerId: true } })
+    : null;
+  const decisions = await tx.approvalDecision.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" } });
+  const present = (ids: (string | null | undefined)[]) => ids.filter((id): id is string => typeof id === "string");
+  return {
+    requesterId: request.requesterId,
+    identityOwnerIds: present([identity?.ownerId, identity?.backupOwnerId]),
+    systemOwnerIds: present([system?.ownerId, system?.backupOwnerId]),
+    levels: levelsSchema.parse(request.levels),
+    decisions: decisions.map(({ level, deciderId, verdict }) => ({ level, deciderId, verdict })),
+  };
+}
+
+function requestAudit(request: ApprovalRequest, action: string, data: Record<string, unknown>): AuditEntry {
+  return {
+    action,
+    targetType: request.identityId ? "identity" : "approval_request",
+    targetId: request.identityId ?? request.id,
+    data: { requestId: request.id, summary: request.summary, ...data },
+  };
+}
+
+/**
+ * Applies a request's stored change in the caller's transaction, as its
+ * requester, re-validated against the current state. When it no longer
+ * applies, everything it did is rolled back to a savepoint and the reason is
+ * returned; the caller records the request as failed.
+ */
+async function applyStoredChange(
+  tx: Tx,
+  request: ApprovalRequest,
+  approval: { approvedBy: string[]; breakGlass?: string },
+): Promise<{ applied: true } | { applied: false; reason: string }> {
+  const mutation = await findMutation(request.mutation);
+  if (!mutation) return { applied: false, reason: `Warrant no longer knows the change ${request.mutation}.` };
+  const requester = await tx.user.findUnique({ where: { id: request.requesterId } });
+  if (!requester?.active) return { applied: false, reason: "The requester's account is deactivated." };
+  const actor: Actor = { kind: "user", userId: requester.id, label: requester.email, roles: requester.roles };
+
+  await tx.$executeRawUnsafe("SAVEPOINT approval_apply");
+  try {
+    if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
+    const input = parseMutationInput(mutation, request.input);
+    await runMutation(tx, mutation, actor, input, {
+      auditData: {
+        approvalRequestId: request.id,
+        approvedBy: approval.approvedBy,
+        ...(approval.breakGlass ? { breakGlass: approval.breakGlass } : {}),
+      },
+    });
+    await tx.$executeRawUnsafe("RELEASE SAVEPOINT approval_apply");
+    return { applied: true };
+  } catch (error) {
+    const known = toAppError(error);
+    if (!known) throw error;
+    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT approval_apply");
+    return { applied: false, reason: known.message };
+  }
+}
+
+async function closeRequest(tx: Tx, id: string, status: ApprovalRequest["status"], now: Date, outcome?: string, breakGlass = false) {
+  return tx.approvalRequest.update({ where: { id }, data: { status, closedAt: now, outcome: outcome ?? null, breakGlass } });
+}
+
+export const decideApprovalRequestInput = z
+  .object({
+    requestId,
+    verdict: z.enum(["APPROVE", "REJECT"], { message: "must be APPROVE or REJECT" }),
+    comment: optionalText(2000),
+  })
+  .refine((input) => input.verdict === "APPROVE" || input.comment !== undefined, {
+    message: "is required when rejecting: tell the requester why",
+    path: ["comment"],
+  });
+
+/** Approves or rejects for the level the decider fits; the decision that completes the last level applies the change. */
+export const decideApprovalRequest = defineMutation({
+  name: "approvals.decide",
+  description: "decide approval requests",
+  permission: "approvals:decide",
+  input: decideApprovalRequestInput,
+  async run({ tx, actor, audit }, input) {
+    if (actor.kind === "system") throw forbidden("decide approval requests: only people decide them");
+    const now = new Date();
+    const request = await lockRequest(tx, input.requestId);
+    assertPending(request, now);
+    const parties = await requestParties(tx, request);
+    const fit = levelFor({ userId: actor.userId, roles: actor.roles }, parties);
+    if ("refused" in fit) throw new AppError("forbidden", fit.refused);
+    await tx.approvalDecision.create({
+      data: { requestId: request.id, level: fit.level, deciderId: actor.userId, verdict: input.verdict, comment: input.comment },
+    });
+    const levelName = parties.levels[fit.level]!.name;
+
+    if (input.verdict === "REJECT") {
+      await closeRequest(tx, request.id, "REJECTED", now, input.comment);
+      await audit(requestAudit(request, "approval.rejected", { level: fit.level + 1, levelName, comment: input.comment }));
+      return { id: request.id, status: "REJECTED" as const };
+    }
+    await audit(requestAudit(request, "approval.approved", { level: fit.level + 1, levelName, comment: input.comment }));
+    const decided = {
+      ...parties,
+      decisions: [...parties.decisions, { level: fit.level, deciderId: actor.userId, verdict: "APPROVE" as const }],
+    };
+    if (!isComplete(decided)) return { id: request.id, status: "PENDING" as const };
+
+    const approvedBy = decided.decisions.filter((decision) => decision.verdict === "APPROVE").map((decision) => decision.deciderId);
+    const result = await applyStoredChange(tx, request, { approvedBy });
+    if (result.applied) {
+      await closeRequest(tx, request.id, "APPLIED", now);
+      await audit(requestAudit(request, "approval.applied", { approvedBy }));
+      return { id: request.id, status: "APPLIED" as const };
+    }
+    await closeRequest(tx, request.id, "FAILED", now, result.reason);
+    await audit(requestAudit(request, "approval.failed", { approvedBy, reason: result.reason }));
+    return { id: request.id, status: "FAILED" as const, reason: result.reason };
+  },
+});
+
+export const withdrawApprovalRequestInput = z.object({ requestId, reason: optionalText(500) });
+
+/** The requester takes their request back; nothing was applied, nothing is. */
+export const withdrawApprovalRequest = defineMutation({
+  name: "approvals.withdraw",
+  description: "withdraw approval requests",
+  permission: "approvals:decide",
+  input: withdrawApprovalRequestInput,
+  async run({ tx, actor, audit }, input) {
+    const request = await lockRequest(tx, input.requestId);
+    if (actor.kind === "system" || actor.userId !== request.requesterId) throw forbidden("withdraw this request: only its requester may");
+    assertPending(request, new Date());
+    await closeRequest(tx, request.id, "WITHDRAWN", new Date(), input.reason);
+    await audit(requestAudit(request, "approval.withdrawn", { reason: input.reason }));
+    return { id: request.id, status: "WITHDRAWN" as const };
+  },
+});
+
+export const breakGlassInput = z.object({
+  requestId,
+  reason: requiredText(2000).min(10, { message: "must say why this cannot wait (at least 10 characters)" }),
+});
+
+/**
+ * An admin applies a pending change at once, for an emergency. The request is
+ * marked break-glass, every security lead is told (through the audit event
+ * until notifications exist) and a review of the identity opens at once.
+ */
+export const breakGlassApprovalRequest = defineMutation({
+  name: "approvals.break-glass",
+  description: "apply changes without approval (break-glass)",
+  permission: "approvals:break-glass",
+  input: breakGlassInput,
+  async run({ tx, actor, audit }, input) {
+    if (actor.kind === "system") throw forbidden("break glass: only a person may, and answers for it");
+    const now = new Date();
+    const request = await lockRequest(tx, input.requestId);
+    assertPending(request, now);
+    const result = await applyStoredChange(tx, request, { approvedBy: [actor.userId], breakGlass: input.reason });
+    if (!result.applied) throw new AppError("conflict", `The change no longer applies: ${result.reason}`);
+    await closeRequest(tx, request.id, "APPLIED", now, input.reason, true);
+    await audit(requestAudit(request, "approval.break_glass", { reason: input.reason, by: actor.label }));
+    if (request.identityId) {
+      const identity = await tx.aiIdentity.findUnique({ where: { id: request.identityId }, select: { status: true } });
+      if (identity && ["PROPOSED", "ACTIVE", "SUSPENDED"].includes(identity.status)) {
+        const review = await applyReviewOpen(
+          tx,
+          actor,
+          { identityId: request.identityId, trigger: "MANUAL", reason: `Follow-up of a break-glass change: ${request.summary}` },
+          now,
+        );
+        if (review.audit) await audit(review.audit);
+      }
+    }
+    return { id: request.id, status: "APPLIED" as const, breakGlass: true };
+  },
+});
+
+const expireDueRequestsJob = defineBatchJob({
+  name: "approvals.expire-due",
+  description: "expire approval requests",
+  findCandidates: (tx, now, limit) =>
+    tx.approvalRequest.findMany({
+      where: { status: "PENDING", expiresAt: { lte: now } },
+      orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
+      take: limit,
+      select: { id: true },
+    }),
+  async apply(tx, _actor, { id }, now) {
+    const request = await lockRequest(tx, id);
+    if (request.status !== "PENDING" || request.expiresAt > now) return null;
+    await closeRequest(tx, id, "EXPIRED", now, `No decision before ${request.expiresAt.toISOString()}.`);
+    return requestAudit(request, "approval.expired", { expiresAt: request.expiresAt });
+  },
+});
+
+/** One batch of pending requests past their expiry; only Warrant itself (a job) runs it. */
+export const expireDueRequestsBatch = expireDueRequestsJob.mutation;
+/** Expires every pending request past its expiry; returns how many. */
+export const expireDueRequests = expireDueRequestsJob.runAll;
