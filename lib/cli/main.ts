@@ -19,6 +19,11 @@ Commands:
                         against the signed checkpoints (so deleting the newest events shows)
   audit:public-key      print the public key that verifies audit checkpoints (for offline checks)
   risk:recompute        re-rate every identity (inputs such as credential age change with time)
+  approvals:list --as <email> [--view waiting|mine|all|history]
+                        approval requests as that person sees them (default: waiting for their decision)
+  approvals:approve <request id> --as <email> [--comment <text>]
+  approvals:reject <request id> --as <email> --comment <text>
+                        decide as that person: the same rules as in the browser (levels, no self-approval)
   jobs:list             list the background jobs and when each runs
   jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
   db:migrate            apply pending migrations and exit
@@ -122,6 +127,29 @@ async function run(command: string, argument: string | undefined, options: Recor
       console.log(`Re-rated every identity: ${changed} changed tier or reasons.`);
       return 0;
     }
+    case "approvals:list": {
+      const { listApprovalRequests, approvalListQuery } = await import("../approvals/queries");
+      const actor = await personActor(prisma, options.as);
+      const query = approvalListQuery.parse({ view: options.view });
+      const { data } = await listApprovalRequests(prisma, actor, query, { limit: 500 });
+      for (const request of data) {
+        const level = request.waitingForLevel ? ` level ${request.waitingForLevel.number}: ${request.waitingForLevel.name}` : "";
+        console.log(`${request.id}  ${request.status.padEnd(9)} ${request.summary}  (by ${request.requester.email}${level})`);
+      }
+      if (data.length === 0) console.log("No approval requests.");
+      return 0;
+    }
+    case "approvals:approve":
+    case "approvals:reject": {
+      const { decideApprovalRequest } = await import("../approvals/decide");
+      const actor = await personActor(prisma, options.as);
+      const verdict = command === "approvals:approve" ? "APPROVE" : "REJECT";
+      const result = await executeMutation(decideApprovalRequest, actor, { requestId: argument, verdict, comment: options.comment });
+      console.log(
+        `${verdict === "APPROVE" ? "Approved" : "Rejected"} ${result.id}: now ${result.status}${"reason" in result ? ` (${result.reason})` : ""}.`,
+      );
+      return 0;
+    }
     case "jobs:list": {
       const { JOBS } = await import("../jobs/registry");
       const { createBoss } = await import("../jobs/worker");
@@ -157,6 +185,20 @@ async function run(command: string, argument: string | undefined, options: Recor
   }
 }
 
+/**
+ * Approvals are decided by people, never by "cli": the operator names who
+ * they act as (someone with a terminal on the server can reach the database
+ * anyway), and that person's roles and the request's levels apply as in the browser.
+ */
+async function personActor(prisma: typeof import("../db/client").prisma, email: string | undefined) {
+  const { AppError } = await import("../errors");
+  const { findUserByEmail } = await import("../users/email");
+  if (!email) throw new AppError("validation_failed", "Say who decides: --as <email>.", { as: "is required" });
+  const user = await findUserByEmail(prisma, email);
+  if (!user?.active) throw new AppError("validation_failed", `${email} is not an active user.`, { as: "must be an active user's email" });
+  return { kind: "user" as const, userId: user.id, label: user.email, roles: user.roles };
+}
+
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -167,6 +209,9 @@ async function main(): Promise<number> {
       scopes: { type: "string" },
       days: { type: "string" },
       "public-key": { type: "string" },
+      as: { type: "string" },
+      view: { type: "string" },
+      comment: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -36,9 +36,13 @@ describe("demo reviews", () => {
       (identity) => LIVE_STATUSES.includes(identity.status) && identity.nextReviewInDays <= REVIEW_NOTICE_DAYS,
     );
     expect(due.length).toBeGreaterThan(0);
-    const open = await prisma.review.findMany({ where: { status: "OPEN" }, include: { identity: true } });
+    const open = await prisma.review.findMany({ where: { status: "OPEN", trigger: "SCHEDULED" }, include: { identity: true } });
     expect(open.map((review) => review.identity.name).sort()).toEqual(due.map((identity) => identity.name).sort());
-    expect(open.every((review) => review.trigger === "SCHEDULED")).toBe(true);
+    // Besides those, only the follow-up review of the demo's break-glass change.
+    const other = await prisma.review.findMany({ where: { status: "OPEN", trigger: { not: "SCHEDULED" } }, include: { identity: true } });
+    expect(other.map((review) => [review.identity.name, review.reason])).toEqual([
+      ["ci-security-scanner", expect.stringContaining("Follow-up of a break-glass change")],
+    ]);
   });
 
   it("include past attestations by the owners, so identity pages show a history", async () => {
@@ -60,5 +64,35 @@ describe("demo risk tiers", () => {
     expect(release.riskReasons).toEqual(expect.arrayContaining(["deploy on k8s-prod (production, restricted)"]));
     const copilot = await prisma.aiIdentity.findFirstOrThrow({ where: { name: "copilot-payments-ide" } });
     expect(copilot.riskTier).toBe("LOW");
+  });
+});
+
+describe("demo approvals", () => {
+  it("show every state: waiting at each level, applied, rejected, expired and break-glass, each with its audit trail", async () => {
+    const requests = await prisma.approvalRequest.findMany({ include: { decisions: true }, orderBy: { createdAt: "asc" } });
+    const byStatus = (status: string) => requests.filter((request) => request.status === status);
+    expect(byStatus("PENDING")).toHaveLength(3);
+    expect(
+      byStatus("PENDING")
+        .map((request) => request.decisions.length)
+        .sort(),
+    ).toEqual([0, 0, 1]);
+    expect(
+      byStatus("APPLIED")
+        .map((request) => request.breakGlass)
+        .sort(),
+    ).toEqual([false, true]);
+    expect(byStatus("REJECTED")).toHaveLength(1);
+    expect(byStatus("EXPIRED")).toHaveLength(1);
+    const steps = await prisma.auditEvent.groupBy({ by: ["action"], where: { action: { startsWith: "approval." } }, _count: true });
+    expect(Object.fromEntries(steps.map((step) => [step.action, step._count]))).toEqual({
+      "approval.requested": 7,
+      "approval.approved": 2,
+      "approval.applied": 1,
+      "approval.rejected": 1,
+      "approval.expired": 1,
+      "approval.break_glass": 1,
+    });
+    expect((await verifyAuditChain(prisma)).ok).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { openDueReviews } from "@/lib/reviews/due";
+import { seedDemoApprovals } from "./seed-approvals";
 import type {
   Autonomy,
   CredentialType,
@@ -32,6 +33,14 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; team: str
   { email: "omar.owner@example.com", name: "Omar Owner", roles: [], team: "Developer Experience" },
   { email: "former.engineer@example.com", name: "Former Engineer", roles: [], team: "Payments", active: false },
 ];
+
+/** The person who approves access to a system (the approval rules' "system owner" level). */
+const SYSTEM_OWNERS: Record<string, string> = {
+  "github.com/acme/payments-api": "alex.approver@example.com",
+  "k8s-prod": "alex.approver@example.com",
+  Vault: "alex.approver@example.com",
+  "aws-prod-payments": "olivia.owner@example.com",
+};
 
 const SYSTEMS: { name: string; kind: SystemKind; environment: Environment; sensitivity: Sensitivity; description: string }[] = [
   {
@@ -354,7 +363,10 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
     users.set(user.email, row.id);
   }
   const systems = new Map<string, string>();
-  for (const system of SYSTEMS) systems.set(system.name, (await tx.system.create({ data: system })).id);
+  for (const system of SYSTEMS) {
+    const ownerId = SYSTEM_OWNERS[system.name] ? users.get(SYSTEM_OWNERS[system.name]!) : undefined;
+    systems.set(system.name, (await tx.system.create({ data: { ...system, ownerId } })).id);
+  }
 
   let grants = 0;
   let credentials = 0;
@@ -448,6 +460,10 @@ export async function seedDemoDataOnce(db: Db): Promise<boolean> {
   );
   // The reviews the scheduler would open for the demo's due identities, opened now so the
   // demo starts as it would look a day later (and so the first job run finds nothing new).
-  if (seeded) await openDueReviews(db, { kind: "system", label: "demo seed" });
+  if (seeded) {
+    await openDueReviews(db, { kind: "system", label: "demo seed" });
+    // Approvals are made through the real mutations by the demo's people, after the organisation exists.
+    await seedDemoApprovals(db);
+  }
   return seeded;
 }

@@ -95,10 +95,40 @@ function sentence(parts: (string | false | undefined)[]): string {
   return parts.filter(Boolean).join("");
 }
 
-/** One readable line for an audit event about an identity. */
+/** One readable line for an audit event about an identity; a change applied by an approval says so. */
 export function summarizeEvent(action: string, rawData: unknown, names: TimelineNames): string {
   const data: Data = rawData && typeof rawData === "object" && !Array.isArray(rawData) ? (rawData as Data) : {};
+  const line = summarizeChange(action, data, names);
+  if (data.breakGlass !== undefined) return `${line} (break-glass: ${text(data.breakGlass)})`;
+  if (typeof data.approvalRequestId === "string") return `${line} (approved, request ${data.approvalRequestId})`;
+  return line;
+}
+
+function summarizeChange(action: string, data: Data, names: TimelineNames): string {
   switch (action) {
+    case "approval.requested":
+      return sentence([
+        `Approval requested: ${text(data.summary)}`,
+        data.justification ? `. Why: ${text(data.justification)}` : "",
+        data.riskAfter && data.riskAfter !== data.riskBefore ? `; risk would be ${lookup(RISK_LABELS, data.riskAfter).toLowerCase()}` : "",
+      ]);
+    case "approval.approved":
+      return sentence([
+        `Approved level ${text(data.level)} (${text(data.levelName)}) of “${text(data.summary)}”`,
+        data.comment ? `: ${text(data.comment)}` : "",
+      ]);
+    case "approval.rejected":
+      return sentence([`Rejected “${text(data.summary)}” at level ${text(data.level)}`, data.comment ? `: ${text(data.comment)}` : ""]);
+    case "approval.applied":
+      return `Every level approved “${text(data.summary)}”: applied`;
+    case "approval.failed":
+      return `Approved “${text(data.summary)}”, but it no longer applied: ${text(data.reason)}`;
+    case "approval.withdrawn":
+      return sentence([`Request withdrawn: “${text(data.summary)}”`, data.reason ? `. Reason: ${text(data.reason)}` : ""]);
+    case "approval.expired":
+      return `Request expired undecided: “${text(data.summary)}”`;
+    case "approval.break_glass":
+      return `Break-glass: “${text(data.summary)}” applied without approval. Reason: ${text(data.reason)}`;
     case "identity.created":
       return sentence([
         `Registered ${lookup(KIND_LABELS, data.kind).toLowerCase()} in ${statusWord(data.environment)}`,
