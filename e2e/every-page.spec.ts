@@ -28,6 +28,11 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/inventory/no-such-identity/edit", status: 404 },
   { path: "/tasks" },
   { path: "/approvals" },
+  { path: "/approvals?view=mine" },
+  // Members who may not read every request are shown their own view instead.
+  { path: "/approvals?view=history&status=APPLIED" },
+  { path: "/approvals/settings", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
+  { path: "/approvals/no-such-request", status: 404 },
   { path: "/policies" },
   { path: "/controls" },
   { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },

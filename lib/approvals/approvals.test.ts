@@ -5,13 +5,13 @@ import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { createGrant } from "@/lib/inventory/grants";
-import { createCredential } from "@/lib/inventory/credentials";
+import { createCredential, rotateCredential } from "@/lib/inventory/credentials";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { importIdentities } from "@/lib/inventory/csv-import";
 import { createSystem } from "@/lib/inventory/systems";
 import { allMutations } from "@/lib/mutations";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
-import { setUserRoles } from "@/lib/users/mutations";
+import { createUser, setUserRoles } from "@/lib/users/mutations";
 import { DAY_MS } from "@/lib/time";
 import { CATALOG } from "./catalog";
 import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequests, withdrawApprovalRequest } from "./decide";
@@ -338,6 +338,32 @@ describe("the catalog", () => {
     );
     expect(role).toMatchObject({ catalogKey: "user.privileged_role", summary: `Make ${colleague.user.email} security lead` });
     expect((await prisma.user.findUniqueOrThrow({ where: { id: colleague.user.id } })).roles).toEqual([]);
+    const newLead = await sentForApproval(
+      executeMutation(createUser, admin.actor, {
+        email: "new.lead@example.com",
+        name: "New Lead",
+        roles: ["SECURITY_LEAD"],
+        justification: "Hire",
+      }),
+    );
+    expect(newLead.catalogKey).toBe("user.privileged_role");
+    expect(await prisma.user.count({ where: { email: "new.lead@example.com" } })).toBe(0);
+    const shortLived = await executeMutation(createCredential, owner.actor, {
+      identityId: identity.id,
+      type: "API_KEY",
+      label: "monthly key",
+      fingerprint: "SHA256:monthly",
+      issuedAt: new Date().toISOString(),
+      expiresAt: inDays(30),
+    });
+    const rotation = await sentForApproval(
+      executeMutation(rotateCredential, owner.actor, {
+        credentialId: shortLived.id,
+        fingerprint: "SHA256:monthly2",
+        justification: "No expiry from vendor",
+      }),
+    );
+    expect(rotation).toMatchObject({ catalogKey: "credential.long_lived", reason: "it never expires" });
     // A short-lived credential, a lowered autonomy and a nearer expiry are not sensitive.
     await executeMutation(updateIdentity, owner.actor, { identityId: identity.id, expiresAt: inDays(30) });
   });
