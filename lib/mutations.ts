@@ -12,6 +12,7 @@ import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { openDueReviewsBatch } from "@/lib/reviews/due";
 import { expireDueIdentitiesBatch } from "@/lib/inventory/expiry";
 import { suspendOverdueIdentitiesBatch } from "@/lib/reviews/overdue";
+import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "@/lib/notifications/webhooks";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -45,4 +46,8 @@ export const allMutations: AnyMutation[] = [
   openDueReviewsBatch,
   expireDueIdentitiesBatch,
   suspendOverdueIdentitiesBatch,
+  createWebhook,
+  deactivateWebhook,
+  deleteWebhook,
+  retryNotification,
 ];

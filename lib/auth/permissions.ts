@@ -12,12 +12,14 @@ export type Permission =
   | "users:manage"
   | "tokens:manage-own"
   /** Revoke anyone's API token: a token can be how an incident spreads. */
-  | "tokens:revoke-any";
+  | "tokens:revoke-any"
+  /** Read the notification outbox (every message's text) and manage webhooks, whose secrets sign what Warrant sends. */
+  | "notifications:manage";
 
 const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own"];
 
 const BY_ROLE: Record<Role, Permission[]> = {
-  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read", "tokens:revoke-any"],
+  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read", "tokens:revoke-any", "notifications:manage"],
   SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any"],
   APPROVER: [...MEMBER],
   AUDITOR: ["inventory:read", "audit:read", "users:read"],
