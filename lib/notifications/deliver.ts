@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { NotificationChannel, WebhookFormat } from "@/lib/db/generated/enums";
 import { createMailer, type Mailer } from "./email-send";
 import { BlockedAddress, postWebhook, signBody } from "./webhook-send";
+import { absoluteLink, messageText } from "./format";
 
 // Sends what the outbox holds. What "nothing is sent twice" can honestly mean:
 //
@@ -121,16 +122,6 @@ async function markOutcome(
   }
   await db.notificationMessage.updateMany({ where: fence, data: { status: "FAILED", lastError } });
   return "failed";
-}
-
-function absoluteLink(baseUrl: string, link: string | null): string | null {
-  return link ? new URL(link, baseUrl).toString() : null;
-}
-
-/** The text of an email or a Slack message: the body, then the link on its own line. */
-export function messageText(message: { body: string; link: string | null }, baseUrl: string): string {
-  const link = absoluteLink(baseUrl, message.link);
-  return link ? `${message.body}\n\n${link}` : message.body;
 }
 
 /** The webhook body. It depends only on the stored message, so every attempt sends the same bytes. */

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { executeMutation } from "@/lib/auth/mutation";
 import type { Actor } from "@/lib/auth/actor";
 import { prisma, type Db } from "@/lib/db/client";
+import { runJob } from "@/lib/jobs/job";
+import { findJob } from "@/lib/jobs/registry";
 import { createTestUser, refused } from "@/lib/testing/factories";
 import { backoffMs, deliverDueNotifications, LEASE_MS, MAX_ATTEMPTS, type DeliverySettings } from "./deliver";
 import { enqueueNotification, type NotificationInput } from "./outbox";
@@ -345,6 +347,28 @@ describe("webhooks", () => {
 });
 
 describe("the outbox", () => {
+  it("sends each message once when several workers deliver at the same time", async () => {
+    await addWebhook();
+    for (let n = 0; n < 12; n++) await enqueue(notification({ subject: `Approval needed #${n}` }));
+
+    const reports = await Promise.all([1, 2, 3].map(() => deliverDueNotifications(prisma, settings())));
+
+    expect(reports.reduce((sum, report) => sum + report.sent, 0)).toBe(12);
+    expect(hits).toHaveLength(12);
+    expect(new Set(hits.map((hit) => hit.headers["x-warrant-delivery"])).size).toBe(12);
+    expect(await prisma.notificationMessage.count({ where: { status: "SENT", attempts: 1 } })).toBe(12);
+  });
+
+  it("is delivered by the notifications.deliver job, which says what it did", async () => {
+    const alice = await createTestUser([]);
+    await enqueue(notification({ recipientUserIds: [alice.user.id] }));
+    // The test environment configures no SMTP server: the email waits.
+    expect(await runJob(findJob("notifications.deliver")!, prisma)).toBe(
+      "0 sent, 0 to retry, 0 failed, 1 email waiting in the outbox (no SMTP_URL)",
+    );
+    expect(findJob("notifications.deliver")!.cron).toBe("* * * * *");
+  });
+
   it("writes nothing when the transaction that enqueued rolls back, so nothing is sent", async () => {
     const alice = await createTestUser([]);
     await addWebhook();
