@@ -183,7 +183,7 @@ export async function deliverDueNotifications(db: Db, settings: DeliverySettings
           const webhook = message.webhookId ? await db.webhook.findUnique({ where: { id: message.webhookId } }) : null;
           if (!webhook || !webhook.active) {
             retry = false;
-            throw new Error(webhook ? "the webhook was deactivated" : "the webhook was deleted");
+            throw new Error(!webhook || webhook.deletedAt ? "the webhook was deleted" : "the webhook was deactivated");
           }
           const body = webhookBody(message, webhook.format, settings.baseUrl);
           await postWebhook({

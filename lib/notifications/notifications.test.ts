@@ -11,6 +11,7 @@ import { findJob } from "@/lib/jobs/registry";
 import { createTestUser, refused } from "@/lib/testing/factories";
 import { backoffMs, deliverDueNotifications, LEASE_MS, MAX_ATTEMPTS, type DeliverySettings } from "./deliver";
 import { enqueueNotification, type NotificationInput } from "./outbox";
+import { listWebhooks } from "./queries";
 import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "./webhooks";
 
 // The outbox end to end: messages are written in a transaction, the delivery
@@ -343,6 +344,10 @@ describe("webhooks", () => {
     expect((await refused(executeMutation(retryNotification, admin, { messageId: rows[1]!.id }))).message).toBe(
       "The webhook deleted is deleted: the message cannot be sent.",
     );
+    // The deleted webhook leaves the list and its secret is erased; its row stays for the outbox's history.
+    expect((await listWebhooks(prisma)).map((webhook) => [webhook.name, webhook.active])).toEqual([["deactivated", false]]);
+    expect(await prisma.webhook.findUniqueOrThrow({ where: { id: removed.id } })).toMatchObject({ secret: "", active: false });
+    expect((await refused(executeMutation(deleteWebhook, admin, { webhookId: removed.id }))).status).toBe(404);
   });
 });
 

@@ -48,6 +48,7 @@ export function findOutboxMessage(db: DbOrTx, id: string) {
 
 export async function listWebhooks(db: DbOrTx) {
   const webhooks = await db.webhook.findMany({
+    where: { deletedAt: null },
     orderBy: [{ active: "desc" }, { createdAt: "desc" }],
     select: {
       id: true,

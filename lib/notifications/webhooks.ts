@@ -68,7 +68,7 @@ export const deactivateWebhook = defineMutation({
   input: webhookIdInput,
   async run({ tx, audit }, { webhookId }) {
     const webhook = await tx.webhook.findUnique({ where: { id: webhookId } });
-    if (!webhook) throw notFound("That webhook");
+    if (!webhook || webhook.deletedAt) throw notFound("That webhook");
     if (!webhook.active) throw new AppError("conflict", `The webhook ${webhook.name} is already inactive.`);
     await tx.webhook.update({ where: { id: webhookId }, data: { active: false } });
     // Messages already waiting for it are not sent: the delivery job fails them, saying why.
@@ -84,13 +84,14 @@ export const deleteWebhook = defineMutation({
   input: webhookIdInput,
   async run({ tx, audit }, { webhookId }) {
     const webhook = await tx.webhook.findUnique({ where: { id: webhookId } });
-    if (!webhook) throw notFound("That webhook");
-    // What was sent to it stays in the outbox's history (its webhookId becomes empty); what waited is given up.
+    if (!webhook || webhook.deletedAt) throw notFound("That webhook");
+    // Nothing in Warrant is hard-deleted: the row stays, so the outbox's history still names where messages went,
+    // but it leaves every list, and its secret, no longer needed, is erased. What waited for it is given up.
     const dropped = await tx.notificationMessage.updateMany({
       where: { webhookId, status: { in: ["PENDING", "SENDING"] } },
       data: { status: "FAILED", lastError: "the webhook was deleted" },
     });
-    await tx.webhook.delete({ where: { id: webhookId } });
+    await tx.webhook.update({ where: { id: webhookId }, data: { active: false, deletedAt: new Date(), secret: "" } });
     await audit({
       action: "webhook.deleted",
       targetType: "webhook",
@@ -115,7 +116,7 @@ export const retryNotification = defineMutation({
       if (!webhook?.active)
         throw new AppError(
           "conflict",
-          `The webhook ${message.recipient} is ${webhook ? "inactive" : "deleted"}: the message cannot be sent.`,
+          `The webhook ${message.recipient} is ${!webhook || webhook.deletedAt ? "deleted" : "inactive"}: the message cannot be sent.`,
         );
     }
     // A fresh set of attempts from now; the message keeps its id, so receivers still recognise a repeat.

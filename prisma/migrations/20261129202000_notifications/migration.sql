@@ -42,6 +42,7 @@ CREATE TABLE "Webhook" (
     "active" BOOLEAN NOT NULL DEFAULT true,
     "createdById" TEXT,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "deletedAt" TIMESTAMPTZ(3),
 
     CONSTRAINT "Webhook_pkey" PRIMARY KEY ("id")
 );
@@ -56,7 +57,7 @@ CREATE INDEX "NotificationMessage_createdAt_id_idx" ON "NotificationMessage"("cr
 CREATE INDEX "NotificationMessage_webhookId_idx" ON "NotificationMessage"("webhookId");
 
 -- AddForeignKey
-ALTER TABLE "NotificationMessage" ADD CONSTRAINT "NotificationMessage_webhookId_fkey" FOREIGN KEY ("webhookId") REFERENCES "Webhook"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "NotificationMessage" ADD CONSTRAINT "NotificationMessage_webhookId_fkey" FOREIGN KEY ("webhookId") REFERENCES "Webhook"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Webhook" ADD CONSTRAINT "Webhook_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
