@@ -64,7 +64,10 @@ beforeAll(async () => {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       hits.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      // ?hold=1: a receiver that takes the request and never answers.
+      if (req.url?.includes("hold=1")) return;
       res.statusCode = answers.shift() ?? 200;
+      if (res.statusCode === 302) res.setHeader("location", "http://169.254.169.254/latest/meta-data/");
       res.end("ok");
     });
   });
@@ -74,6 +77,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  receiver.closeAllConnections();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
@@ -305,6 +309,21 @@ describe("webhooks", () => {
     expect(await prisma.notificationMessage.findFirstOrThrow()).toMatchObject({ status: "SENT", attempts: 2 });
     await deliverDueNotifications(prisma, settings({ now: at(t0, 10 * LEASE_MS) }));
     expect(hits).toHaveLength(2);
+  });
+
+  it("gives up on a receiver that does not answer in time or redirects, and tries again later", async () => {
+    await addWebhook({ name: "silent", url: `${receiverUrl}?hold=1` });
+    await addWebhook({ name: "moved" });
+    answers = [302];
+    await enqueue(notification());
+
+    expect(await deliverDueNotifications(prisma, settings({ webhookTimeoutMs: 500 }))).toMatchObject({ sent: 0, retrying: 2 });
+
+    const rows = await prisma.notificationMessage.findMany({ orderBy: { recipient: "asc" } });
+    expect(rows.map((row) => [row.recipient, row.status, row.lastError])).toEqual([
+      ["moved", "PENDING", "HTTP 302 Found (redirects are not followed)"],
+      ["silent", "PENDING", "no answer within 0.5 s"],
+    ]);
   });
 
   it("refuses private addresses unless allowed, at once and without retrying", async () => {
