@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import type { NotificationChannel, WebhookFormat } from "@/lib/db/generated/enums";
 import { createMailer, type Mailer } from "./email-send";
 import { BlockedAddress, postWebhook, signBody } from "./webhook-send";
@@ -101,27 +102,23 @@ async function claimNext(db: Db, now: Date, withEmail: boolean): Promise<Claimed
   return row;
 }
 
-/** Writes an attempt's outcome, fenced on the attempt that was claimed. */
+/** Writes an attempt's outcome, fenced on the attempt that was claimed; null when a later attempt has taken the message over. */
 async function markOutcome(
   db: Db,
   message: ClaimedMessage,
   now: Date,
   error: string | null,
   retry: boolean,
-): Promise<"sent" | "retrying" | "failed"> {
+): Promise<"sent" | "retrying" | "failed" | null> {
   const fence = { id: message.id, status: "SENDING" as const, attempts: message.attempts };
-  if (error === null) {
-    await db.notificationMessage.updateMany({ where: fence, data: { status: "SENT", sentAt: now, lastError: null } });
-    return "sent";
-  }
+  const mark = async (outcome: "sent" | "retrying" | "failed", data: Prisma.NotificationMessageUpdateManyMutationInput) =>
+    (await db.notificationMessage.updateMany({ where: fence, data })).count > 0 ? outcome : null;
+  if (error === null) return mark("sent", { status: "SENT", sentAt: now, lastError: null });
   const lastError = error.slice(0, 500);
   if (retry && message.attempts < MAX_ATTEMPTS) {
-    const nextAttemptAt = new Date(now.getTime() + backoffMs(message.attempts));
-    await db.notificationMessage.updateMany({ where: fence, data: { status: "PENDING", nextAttemptAt, lastError } });
-    return "retrying";
+    return mark("retrying", { status: "PENDING", nextAttemptAt: new Date(now.getTime() + backoffMs(message.attempts)), lastError });
   }
-  await db.notificationMessage.updateMany({ where: fence, data: { status: "FAILED", lastError } });
-  return "failed";
+  return mark("failed", { status: "FAILED", lastError });
 }
 
 /** The webhook body. It depends only on the stored message, so every attempt sends the same bytes. */
@@ -172,6 +169,12 @@ export async function deliverDueNotifications(db: Db, settings: DeliverySettings
       let retry = true;
       try {
         if (message.channel === "EMAIL") {
+          // Someone deactivated since the message was written no longer hears from Warrant.
+          const person = await db.user.findUnique({ where: { email: message.recipient }, select: { active: true } });
+          if (person && !person.active) {
+            retry = false;
+            throw new Error("the recipient was deactivated");
+          }
           mailer ??= createMailer(settings.smtp!);
           const text = messageText(message, settings.baseUrl);
           await withTimeout(
@@ -205,7 +208,8 @@ export async function deliverDueNotifications(db: Db, settings: DeliverySettings
         if (caught instanceof BlockedAddress) retry = false;
         error = reason(caught);
       }
-      report[await markOutcome(db, message, now, error, retry)] += 1;
+      const outcome = await markOutcome(db, message, now, error, retry);
+      if (outcome) report[outcome] += 1;
     }
   } finally {
     mailer?.close();

@@ -32,6 +32,9 @@ const mails: Mail[] = [];
 const hits: Hit[] = [];
 /** Status codes the receiver answers with, one per request; 200 once they run out. */
 let answers: number[] = [];
+/** Keeps this many next responses open until the test answers them from `held`. */
+let holdNext = 0;
+const held: http.ServerResponse[] = [];
 let smtp: SMTPServer;
 let receiver: http.Server;
 let smtpUrl: string;
@@ -66,6 +69,11 @@ beforeAll(async () => {
       hits.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
       // ?hold=1: a receiver that takes the request and never answers.
       if (req.url?.includes("hold=1")) return;
+      if (holdNext > 0) {
+        holdNext -= 1;
+        held.push(res);
+        return;
+      }
       res.statusCode = answers.shift() ?? 200;
       if (res.statusCode === 302) res.setHeader("location", "http://169.254.169.254/latest/meta-data/");
       res.end("ok");
@@ -86,6 +94,8 @@ beforeEach(async () => {
   mails.length = 0;
   hits.length = 0;
   answers = [];
+  holdNext = 0;
+  held.length = 0;
   await prisma.notificationMessage.deleteMany();
   await prisma.webhook.deleteMany();
 });
@@ -146,6 +156,20 @@ describe("email", () => {
     // A second run finds nothing left to send.
     expect(await deliverDueNotifications(prisma, settings())).toMatchObject({ sent: 0 });
     expect(mails).toHaveLength(2);
+  });
+
+  it("does not send to someone deactivated after the message was written", async () => {
+    const leaver = await createTestUser([]);
+    await enqueue(notification({ recipientUserIds: [leaver.user.id] }));
+    await prisma.user.update({ where: { id: leaver.user.id }, data: { active: false } });
+
+    expect(await deliverDueNotifications(prisma, settings())).toMatchObject({ sent: 0, failed: 1 });
+
+    expect(mails).toHaveLength(0);
+    expect(await prisma.notificationMessage.findFirstOrThrow()).toMatchObject({
+      status: "FAILED",
+      lastError: "the recipient was deactivated",
+    });
   });
 
   it("stays pending in the outbox, not failed, while no SMTP server is configured; webhooks still go out", async () => {
@@ -324,6 +348,32 @@ describe("webhooks", () => {
       ["moved", "PENDING", "HTTP 302 Found (redirects are not followed)"],
       ["silent", "PENDING", "no answer within 0.5 s"],
     ]);
+  });
+
+  it("lets a worker that outlived its lease change nothing: the outcome of the attempt after it stands", async () => {
+    await addWebhook();
+    await enqueue(notification());
+    const t0 = new Date(Date.now() + 1000);
+    holdNext = 2;
+
+    // Worker A claims the message and waits on a receiver that has not answered yet…
+    const workerA = deliverDueNotifications(prisma, settings({ now: t0 }));
+    await expect.poll(() => held.length).toBe(1);
+    // …its lease ends, and worker B claims the message and sends it again.
+    const workerB = deliverDueNotifications(prisma, settings({ now: at(t0, LEASE_MS) }));
+    await expect.poll(() => held.length).toBe(2);
+    // A's request fails while B's is still out: A's mark must change nothing…
+    held[0]!.statusCode = 500;
+    held[0]!.end();
+    expect(await workerA).toEqual({ sent: 0, retrying: 0, failed: 0, waiting: 0 });
+    expect(await prisma.notificationMessage.findFirstOrThrow()).toMatchObject({ status: "SENDING", attempts: 2 });
+    // …and B's success is what stays.
+    held[1]!.end();
+    expect(await workerB).toMatchObject({ sent: 1 });
+
+    expect(await prisma.notificationMessage.findFirstOrThrow()).toMatchObject({ status: "SENT", attempts: 2, lastError: null });
+    await deliverDueNotifications(prisma, settings({ now: at(t0, 10 * LEASE_MS) }));
+    expect(hits).toHaveLength(2);
   });
 
   it("refuses private addresses unless allowed, at once and without retrying", async () => {
