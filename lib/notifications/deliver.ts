@@ -47,7 +47,7 @@ export interface DeliverySettings {
   /** The app's origin, to make links absolute (AUTH_URL). */
   baseUrl: string;
   allowPrivateWebhooks: boolean;
-  /** The clock for due times, backoff and sentAt; tests move it. */
+  /** A fixed clock for due times, leases, backoff and sentAt (tests move it); unset, the real time at each step. */
   now?: Date;
   webhookTimeoutMs?: number;
   maxMessages?: number;
@@ -156,14 +156,15 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
 
 /** Sends due messages one at a time until none is due (or the run's cap); safe to run on many workers at once. */
 export async function deliverDueNotifications(db: Db, settings: DeliverySettings): Promise<DeliveryReport> {
-  const now = settings.now ?? new Date();
+  // Read afresh for every message: a run can last minutes, and a lease counted from the run's start could end before its send.
+  const clock = () => settings.now ?? new Date();
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, waiting: 0 };
-  report.failed += await failAbandoned(db, now);
+  report.failed += await failAbandoned(db, clock());
   let mailer: Mailer | undefined;
   const host = new URL(settings.baseUrl).hostname;
   try {
     for (let count = 0; count < (settings.maxMessages ?? MAX_PER_RUN); count++) {
-      const message = await claimNext(db, now, settings.smtp !== null);
+      const message = await claimNext(db, clock(), settings.smtp !== null);
       if (!message) break;
       let error: string | null = null;
       let retry = true;
@@ -208,7 +209,7 @@ export async function deliverDueNotifications(db: Db, settings: DeliverySettings
         if (caught instanceof BlockedAddress) retry = false;
         error = reason(caught);
       }
-      const outcome = await markOutcome(db, message, now, error, retry);
+      const outcome = await markOutcome(db, message, clock(), error, retry);
       if (outcome) report[outcome] += 1;
     }
   } finally {
