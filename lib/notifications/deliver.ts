@@ -121,9 +121,14 @@ async function markOutcome(
   return mark("failed", { status: "FAILED", lastError });
 }
 
+function slackEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 /** The webhook body. It depends only on the stored message, so every attempt sends the same bytes. */
 export function webhookBody(message: ClaimedMessage, format: WebhookFormat, baseUrl: string): string {
-  if (format === "SLACK") return JSON.stringify({ text: `*${message.subject}*\n${messageText(message, baseUrl)}` });
+  // Slack reads &, < and > as its own markup (<url|label>, &amp;): they are escaped so text shows as written.
+  if (format === "SLACK") return JSON.stringify({ text: slackEscape(`*${message.subject}*\n${messageText(message, baseUrl)}`) });
   return JSON.stringify({
     id: message.id,
     event: message.event,

@@ -233,7 +233,9 @@ describe("webhooks", () => {
       executeMutation(deactivateWebhook, admin, { webhookId: hook.id }),
     );
     await enqueue(notification());
-    await enqueue(notification({ event: "review.overdue", subject: "Review overdue: claude-ci", link: undefined, text: "Attest today." }));
+    await enqueue(
+      notification({ event: "review.overdue", subject: "Review overdue: claude-ci", link: undefined, text: "Attest today: <keep> & go." }),
+    );
 
     await deliverDueNotifications(prisma, settings());
 
@@ -245,8 +247,12 @@ describe("webhooks", () => {
         text: "*Approval needed: DEPLOY on payments-prod for claude-ci*\nclaude-ci asks for DEPLOY on payments-prod.\nReason: ship the hotfix.\n\nhttps://warrant.example.com/approvals/req123",
       },
     ]);
-    expect(received).toContainEqual(["review.overdue", { text: "*Review overdue: claude-ci*\nAttest today." }]);
-    expect(received).toContainEqual(["review.overdue", expect.objectContaining({ event: "review.overdue", link: null })]);
+    // Slack's own markup characters are escaped in its text, and left as they are in the JSON document.
+    expect(received).toContainEqual(["review.overdue", { text: "*Review overdue: claude-ci*\nAttest today: &lt;keep&gt; &amp; go." }]);
+    expect(received).toContainEqual([
+      "review.overdue",
+      expect.objectContaining({ event: "review.overdue", text: "Attest today: <keep> & go.", link: null }),
+    ]);
     expect(await prisma.notificationMessage.count({ where: { recipient: "inactive" } })).toBe(0);
   });
 
