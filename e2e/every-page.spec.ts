@@ -38,6 +38,11 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
   { path: "/evidence" },
   { path: "/admin" },
+  { path: "/admin/notifications", forbiddenFor: ["Sam Lead", "Alex Approver", "Audrey Auditor", "Olivia Owner"] },
+  {
+    path: "/admin/notifications?status=FAILED&message=nosuchmessage",
+    forbiddenFor: ["Sam Lead", "Alex Approver", "Audrey Auditor", "Olivia Owner"],
+  },
 ];
 
 async function identityPath(page: Page, name: string): Promise<string> {

@@ -80,6 +80,21 @@ describe("parseEnv", () => {
     );
   });
 
+  it("takes SMTP_URL with SMTP_FROM, and names what is missing or malformed", () => {
+    expect(parseEnv({ SMTP_URL: "smtp://mail.example.com:587", SMTP_FROM: "Warrant <warrant@example.com>" })).toMatchObject({
+      SMTP_URL: "smtp://mail.example.com:587",
+      SMTP_FROM: "Warrant <warrant@example.com>",
+      WARRANT_WEBHOOKS_ALLOW_PRIVATE: false,
+    });
+    expect(problems({ SMTP_URL: "smtp://mail.example.com:587" })).toEqual([
+      'SMTP_FROM is required when SMTP_URL is set: the sender address, e.g. "Warrant <warrant@example.com>"',
+    ]);
+    expect(problems({ SMTP_URL: "https://mail.example.com", SMTP_FROM: "w@example.com" })).toEqual([
+      "SMTP_URL must start with smtp:// or smtps://",
+    ]);
+    expect(problems({ WARRANT_WEBHOOKS_ALLOW_PRIVATE: "yes" })).toEqual(['WARRANT_WEBHOOKS_ALLOW_PRIVATE use "1" or "0"']);
+  });
+
   it("takes HOST as an address and refuses anything else", () => {
     expect(parseEnv({ HOST: "0.0.0.0" }).HOST).toBe("0.0.0.0");
     expect(parseEnv({ HOST: "::1" }).HOST).toBe("::1");

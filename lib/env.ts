@@ -101,6 +101,15 @@ const schema = z
       .int({ message: "must be a whole number of seconds" })
       .min(1, { message: "must be at least 1 second" })
       .default(60),
+    // Notifications (lib/notifications): without SMTP_URL, email stays in the outbox for admins to read.
+    SMTP_URL: z
+      .string()
+      .url({ message: "must be a URL like smtp://user:password@mail.example.com:587 (or smtps://… for TLS from the start)" })
+      .refine((value) => /^smtps?:\/\//.test(value), { message: "must start with smtp:// or smtps://" })
+      .optional(),
+    SMTP_FROM: z.string().min(3).optional(),
+    // Webhooks may reach loopback, private and link-local addresses only when this is 1 (lib/notifications/webhook-send.ts).
+    WARRANT_WEBHOOKS_ALLOW_PRIVATE: flag.default(false),
     // Who may get a Warrant account by signing in with SSO for the first time:
     // anyone the IdP lets in, only people an admin registered beforehand, or only
     // verified addresses in SSO_EMAIL_DOMAINS.
@@ -142,6 +151,13 @@ const schema = z
           message: `is required when ${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set (SSO needs issuer, client id and client secret)`,
         });
       }
+    }
+    if (env.SMTP_URL && !env.SMTP_FROM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_FROM"],
+        message: 'is required when SMTP_URL is set: the sender address, e.g. "Warrant <warrant@example.com>"',
+      });
     }
     if (env.SSO_NEW_USERS === "domains" && !env.SSO_EMAIL_DOMAINS?.length) {
       ctx.addIssue({
@@ -214,4 +230,14 @@ export function ssoPolicy(): { newUsers: Env["SSO_NEW_USERS"]; emailDomains: str
 export function isSsoConfigured(): boolean {
   const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = env();
   return Boolean(OIDC_ISSUER && OIDC_CLIENT_ID && OIDC_CLIENT_SECRET);
+}
+
+/** Where notifications go (lib/notifications/deliver.ts): SMTP when configured, and whether webhooks may reach private addresses. */
+export function notificationSettings(): { smtp: { url: string; from: string } | null; allowPrivateWebhooks: boolean; baseUrl: string } {
+  const { SMTP_URL, SMTP_FROM, WARRANT_WEBHOOKS_ALLOW_PRIVATE } = env();
+  return {
+    smtp: SMTP_URL && SMTP_FROM ? { url: SMTP_URL, from: SMTP_FROM } : null,
+    allowPrivateWebhooks: WARRANT_WEBHOOKS_ALLOW_PRIVATE,
+    baseUrl: appUrl(),
+  };
 }

@@ -14,6 +14,7 @@ import { expireDueIdentitiesBatch } from "@/lib/inventory/expiry";
 import { suspendOverdueIdentitiesBatch } from "@/lib/reviews/overdue";
 import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequestsBatch, withdrawApprovalRequest } from "@/lib/approvals/decide";
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
+import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "@/lib/notifications/webhooks";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -53,4 +54,8 @@ export const allMutations: AnyMutation[] = [
   expireDueRequestsBatch,
   updateApprovalRule,
   updateCatalogEntry,
+  createWebhook,
+  deactivateWebhook,
+  deleteWebhook,
+  retryNotification,
 ];

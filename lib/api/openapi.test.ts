@@ -151,6 +151,7 @@ describe("the document agrees with the handlers", () => {
       "/reviews",
       "/systems",
       "/users",
+      "/webhooks",
     ]);
     for (const { apiPath, op } of creates) {
       const { POST } = (await import(path.join(API_DIR, apiPath, "route.ts"))) as { POST: Handler };

@@ -12,6 +12,7 @@ import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
 import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
+import { createWebhook, deactivateWebhook, deleteWebhook } from "@/lib/notifications/webhooks";
 import { cursorPageQuery } from "./handler";
 import { breakGlassApprovalRequest, decideApprovalRequest, withdrawApprovalRequest } from "@/lib/approvals/decide";
 import { approvalListQuery } from "@/lib/approvals/queries";
@@ -155,6 +156,33 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("tokenId"),
     response: "`{ id }` of the revoked token.",
     conflict: "The token is already revoked.",
+  }),
+
+  queryRoute("/webhooks", "webhooks.list", "notifications:manage", {
+    summary: "List webhooks (admins)",
+    tag: "webhooks",
+    response:
+      "`{ webhooks: [...] }`, active first; a URL whose path is itself a credential (Slack's) shows only its origin. Secrets are never listed.",
+  }),
+  mutationRoute("POST", "/webhooks", createWebhook, {
+    summary: "Add a webhook that receives notifications (admins)",
+    tag: "webhooks",
+    status: 201,
+    response:
+      "The webhook, including `secret`: shown this once. Each POST it receives carries `X-Warrant-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>` and `X-Warrant-Delivery`, the message id (the same on every retry).",
+  }),
+  mutationRoute("POST", "/webhooks/{id}/deactivate", deactivateWebhook, {
+    summary: "Stop sending to a webhook (admins)",
+    tag: "webhooks",
+    pathParams: byId("webhookId"),
+    response: "`{ id, name }`.",
+    conflict: "The webhook is already inactive.",
+  }),
+  mutationRoute("POST", "/webhooks/{id}/delete", deleteWebhook, {
+    summary: "Delete a webhook: it leaves every list and its secret is erased; what waited for it is not sent (admins)",
+    tag: "webhooks",
+    pathParams: byId("webhookId"),
+    response: "`{ id, name }`.",
   }),
 
   queryRoute("/audit-events", "audit-events.list", "audit:read", {

@@ -20,12 +20,23 @@ export type Permission =
   /** Apply a pending change at once in an emergency. */
   | "approvals:break-glass"
   /** Edit the approval rules and catalog (itself a sensitive change). */
-  | "approvals:configure";
+  | "approvals:configure"
+  /** Read the notification outbox (every message's text) and manage webhooks, whose secrets sign what Warrant sends. */
+  | "notifications:manage";
 
 const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own", "approvals:decide"];
 
 const BY_ROLE: Record<Role, Permission[]> = {
-  ADMIN: [...MEMBER, "users:read", "users:manage", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:break-glass"],
+  ADMIN: [
+    ...MEMBER,
+    "users:read",
+    "users:manage",
+    "audit:read",
+    "tokens:revoke-any",
+    "approvals:read",
+    "approvals:break-glass",
+    "notifications:manage",
+  ],
   SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:configure"],
   APPROVER: [...MEMBER],
   AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read"],

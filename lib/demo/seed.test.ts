@@ -28,6 +28,18 @@ describe("seedDemoDataOnce", () => {
       expect(identity.orphanedAt !== null).toBe(!identity.owner.active);
     }
   });
+
+  it("leaves one email in the outbox, for the admin's Notifications page to show", async () => {
+    const messages = await prisma.notificationMessage.findMany();
+    expect(messages).toEqual([
+      expect.objectContaining({
+        channel: "EMAIL",
+        recipient: "olivia.owner@example.com",
+        status: "PENDING",
+        subject: "Review overdue: claude-code-release-agent",
+      }),
+    ]);
+  });
 });
 
 describe("demo reviews", () => {

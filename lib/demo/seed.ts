@@ -3,6 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { openDueReviews } from "@/lib/reviews/due";
 import { seedDemoApprovals } from "./seed-approvals";
+import { enqueueNotification } from "@/lib/notifications/outbox";
 import type {
   Autonomy,
   CredentialType,
@@ -437,6 +438,16 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
     }
     await recomputeRisk(tx, row.id);
   }
+  // A message in the outbox, so the admin's Notifications page shows what Warrant would have emailed (the demo has no SMTP server).
+  const release = await tx.aiIdentity.findFirstOrThrow({ where: { name: "claude-code-release-agent" }, select: { id: true } });
+  await enqueueNotification(tx, {
+    event: "review.overdue",
+    subject: "Review overdue: claude-code-release-agent",
+    text: "The review of claude-code-release-agent (PROD, deploys to k8s-prod) was due 12 days ago.\nAttest that it is still needed, or retire it: past the grace period it is suspended.",
+    link: `/inventory/${release.id}`,
+    recipientUserIds: [users.get("olivia.owner@example.com")!],
+    data: { identityId: release.id, identity: "claude-code-release-agent", overdueDays: 12 },
+  });
   return { teams: teams.size, users: users.size, systems: systems.size, identities: DEMO_IDENTITIES.length, grants, credentials };
 }
 

@@ -4,6 +4,8 @@ import { expireDueIdentities } from "@/lib/inventory/expiry";
 import { openDueReviews } from "@/lib/reviews/due";
 import { suspendOverdueIdentities } from "@/lib/reviews/overdue";
 import { expireDueRequests } from "@/lib/approvals/decide";
+import { notificationSettings } from "@/lib/env";
+import { deliverDueNotifications, describeDelivery } from "@/lib/notifications/deliver";
 import type { JobDefinition } from "./job";
 
 // Every background job Warrant runs on a schedule. Adding one is one entry
@@ -83,6 +85,17 @@ export const JOBS: readonly JobDefinition[] = [
       const { seq, hash, createdAt, signature } = result.checkpoint;
       // The log line is a copy of the checkpoint outside the database.
       return `checkpoint #${seq} ${hash} at ${createdAt.toISOString()} signature ${signature}`;
+    },
+  },
+  {
+    name: "notifications.deliver",
+    // Every minute, pg-boss's finest schedule: an approver hears of a request
+    // within a minute or so, and a run with nothing due is one indexed query.
+    // Messages wait in the outbox meanwhile, written with the change that caused them.
+    cron: "* * * * *",
+    why: "sends the outbox's due email and webhook messages, retrying failed ones with backoff until they are sent or given up",
+    async run({ db }) {
+      return describeDelivery(await deliverDueNotifications(db, notificationSettings()));
     },
   },
 ];

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { CreateApiTokenForm, RevokeApiTokenButton } from "@/components/admin/api-token-forms";
 import { CreateUserForm } from "@/components/admin/create-user-form";
 import { UserActiveToggle, UserRoleForm } from "@/components/admin/user-row-actions";
@@ -32,6 +33,7 @@ export default async function AdminPage() {
   const mayReadUsers = can(actor, "users:read");
   const mayManageTokens = can(actor, "tokens:manage-own");
   const mayRevokeAnyToken = can(actor, "tokens:revoke-any");
+  const mayManageNotifications = can(actor, "notifications:manage");
   const [users, tokens, everyonesTokens] = await Promise.all([
     mayReadUsers ? listUsers(prisma) : Promise.resolve([]),
     mayManageTokens ? listApiTokensOf(prisma, actor.userId) : Promise.resolve([]),
@@ -41,6 +43,13 @@ export default async function AdminPage() {
   return (
     <>
       <PageHeader title="Admin" description="People, roles and API tokens." />
+      {mayManageNotifications ? (
+        <p className="mb-6 text-sm">
+          <Link href="/admin/notifications" className="text-sky-700 hover:underline">
+            Notifications: the outbox and webhooks →
+          </Link>
+        </p>
+      ) : null}
       {mayReadUsers ? (
         <section aria-labelledby="users-heading" className="mb-8 space-y-3">
           <h2 id="users-heading" className="text-sm font-semibold text-slate-700">

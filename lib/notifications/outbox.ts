@@ -1,0 +1,55 @@
+import type { Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+
+// The outbox: a message is a row written in the same transaction as the event
+// that causes it, so a message exists if and only if its cause committed. The
+// notifications.deliver job (deliver.ts) sends the rows afterwards.
+
+export interface NotificationInput {
+  /** e.g. "approval.requested", "approval.decided", "review.overdue". */
+  event: string;
+  /** One line, e.g. "Approval needed: DEPLOY on payments-prod for claude-ci". */
+  subject: string;
+  /** Plain-text body. */
+  text: string;
+  /** Path in the app, e.g. "/approvals/ck…"; made absolute with AUTH_URL when sent. */
+  link?: string;
+  /** People: one email per active user with an email (deduplicated). */
+  recipientUserIds: string[];
+  /** Structured detail for webhooks. */
+  data?: Record<string, unknown>;
+}
+
+/** True when a webhook's event filter lets `event` through: empty means every event, "approval.*" every approval event. */
+export function webhookWantsEvent(filter: readonly string[], event: string): boolean {
+  if (filter.length === 0) return true;
+  return filter.some((entry) => entry === event || (entry.endsWith(".*") && event.startsWith(entry.slice(0, -1))));
+}
+
+/** Writes the messages in the caller's transaction: one email row per recipient, one webhook row per active webhook subscribed to `event`. */
+export async function enqueueNotification(tx: Tx, input: NotificationInput): Promise<void> {
+  if (input.link !== undefined && !input.link.startsWith("/")) throw new Error(`A notification's link is a path in the app: ${input.link}`);
+  const userIds = [...new Set(input.recipientUserIds)];
+  const [people, webhooks] = await Promise.all([
+    userIds.length > 0
+      ? tx.user.findMany({ where: { id: { in: userIds }, active: true, email: { not: "" } }, select: { email: true } })
+      : Promise.resolve([]),
+    tx.webhook.findMany({ where: { active: true }, select: { id: true, name: true, events: true } }),
+  ]);
+  // Two accounts never share an address (it is unique), but compare as mail servers do.
+  const addresses = [...new Map(people.map(({ email }) => [email.toLowerCase(), email])).values()];
+  const common = {
+    event: input.event,
+    subject: input.subject,
+    body: input.text,
+    link: input.link ?? null,
+    payload: (input.data ?? {}) as Prisma.InputJsonObject,
+  };
+  const rows: Prisma.NotificationMessageCreateManyInput[] = [
+    ...addresses.map((address) => ({ ...common, channel: "EMAIL" as const, recipient: address })),
+    ...webhooks
+      .filter((webhook) => webhookWantsEvent(webhook.events, input.event))
+      .map((webhook) => ({ ...common, channel: "WEBHOOK" as const, recipient: webhook.name, webhookId: webhook.id })),
+  ];
+  if (rows.length > 0) await tx.notificationMessage.createMany({ data: rows });
+}
