@@ -5,15 +5,25 @@ test("an admin adds a user with roles, and the change is in the audit log", asyn
   await signInAs(page, "Ada Admin");
   await page.getByRole("link", { name: "Admin", exact: true }).click();
   const form = page.getByRole("form", { name: "Add a user" });
+  await form.getByLabel("Email").fill("new.approver@example.com");
+  await form.getByLabel("Name").fill("New Approver");
+  await form.getByLabel("Approver", { exact: true }).check();
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(form.getByRole("status")).toHaveText("Added new.approver@example.com.");
+  await expect(page.getByTestId("user-row-new.approver@example.com")).toContainText("New Approver");
+
+  // The security lead role needs approval: the user is not added until a security lead agrees.
   await form.getByLabel("Email").fill("new.lead@example.com");
   await form.getByLabel("Name").fill("New Lead");
-  await form.getByLabel("Security lead").check();
+  await form.getByLabel("Security lead", { exact: true }).check();
+  await form.getByLabel("Justification", { exact: true }).fill("Joins the security team");
   await form.getByRole("button", { name: "Add user" }).click();
-  await expect(form.getByRole("status")).toHaveText("Added new.lead@example.com.");
-  await expect(page.getByTestId("user-row-new.lead@example.com")).toContainText("New Lead");
+  await expect(form.getByRole("status")).toContainText("Sent for approval: Make new.lead@example.com security lead.");
+  await expect(page.getByTestId("user-row-new.lead@example.com")).toHaveCount(0);
 
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("row").filter({ hasText: "user.created" }).first()).toContainText("ada.admin@example.com");
+  await expect(page.getByRole("row").filter({ hasText: "approval.requested" }).first()).toContainText("ada.admin@example.com");
 });
 
 test("an admin's bad input is refused with the field named, and nothing is added", async ({ page }) => {

@@ -47,14 +47,14 @@ async function freshSsoSignIn(browser: Browser, login: string): Promise<Page> {
 test("SSO links a pre-registered person only on a verified email, once, then by subject alone", async ({ browser }) => {
   // Four provider logins in fresh browsers plus an admin session: more than the default 30 s on two shared cores.
   test.setTimeout(120_000);
-  // An admin pre-registers Pat as a security lead.
+  // An admin pre-registers Pat as an approver (a security lead would need approval first).
   const admin = await (await browser.newContext({ baseURL: APP_URL })).newPage();
   await signInAs(admin, "Ada Admin");
   await admin.goto("/admin");
   const form = admin.getByRole("form", { name: "Add a user" });
   await form.getByLabel("Email").fill("pat.prereg@example.com");
   await form.getByLabel("Name").fill("Pat Prereg");
-  await form.getByLabel("Security lead").check();
+  await form.getByLabel("Approver", { exact: true }).check();
   await form.getByRole("button", { name: "Add user" }).click();
   await expect(form.getByRole("status")).toHaveText("Added pat.prereg@example.com.");
 
@@ -67,7 +67,7 @@ test("SSO links a pre-registered person only on a verified email, once, then by 
   const pat = await freshSsoSignIn(browser, "pat-subject|Pat.Prereg@Example.com");
   await expect(pat).toHaveURL(`${APP_URL}/`);
   await expect(pat.getByTestId("current-user")).toHaveText("pat.prereg@example.com");
-  await expect(pat.getByTestId("current-roles")).toContainText("Security lead");
+  await expect(pat.getByTestId("current-roles")).toContainText("Approver");
 
   // A second subject claiming the same verified address is refused: Pat is linked already.
   const second = await freshSsoSignIn(browser, "another-subject|pat.prereg@example.com");

@@ -41,9 +41,11 @@ export function CreateUserForm({ action }: { action: Action }) {
       </fieldset>
       <FieldError state={state} name="roles" />
       <label className="block text-xs font-medium text-slate-700">
-        Justification{" "}
-        <span className="font-normal text-slate-500">(required for the admin or security lead role: that needs approval)</span>
-        <input name="justification" className={inputClass} aria-describedby="justification-error" />
+        Justification
+        <input name="justification" className={inputClass} aria-describedby="justification-hint justification-error" />
+        <span id="justification-hint" className="block font-normal text-slate-500">
+          Required for the admin and security-lead roles, which need approval.
+        </span>
         <FieldError state={state} name="justification" />
       </label>
       <div className="flex items-center gap-3">

@@ -257,6 +257,45 @@ describe("deciding", () => {
   });
 });
 
+describe("notifications", () => {
+  const recipientsOf = async (requestId: string, event: string) =>
+    (
+      await prisma.notificationMessage.findMany({
+        where: { event, channel: "EMAIL", payload: { path: ["requestId"], equals: requestId } },
+        orderBy: { recipient: "asc" },
+      })
+    ).map((message) => message.recipient);
+
+  it("ask each level's approvers when the request reaches them, and tell the requester the outcome", async () => {
+    const identity = await registerIdentity();
+    const request = await deployGrantRequest(identity.id);
+    const leads = (await prisma.user.findMany({ where: { roles: { has: "SECURITY_LEAD" }, active: true }, orderBy: { email: "asc" } })).map(
+      (user) => user.email,
+    );
+    expect(await recipientsOf(request.id, "approval.requested")).toEqual(leads.sort());
+    await decide(lead, request.id);
+    expect(await recipientsOf(request.id, "approval.requested")).toEqual([...leads, systemOwner.user.email].sort());
+    expect(await recipientsOf(request.id, "approval.decided")).toEqual([]);
+    await decide(systemOwner, request.id);
+    const outcome = await prisma.notificationMessage.findFirstOrThrow({
+      where: { event: "approval.decided", payload: { path: ["requestId"], equals: request.id } },
+    });
+    expect(outcome).toMatchObject({
+      recipient: owner.user.email,
+      subject: expect.stringMatching(/^Your request was approved and applied/),
+      link: `/approvals/${request.id}`,
+    });
+  });
+
+  it("tell every security lead about break-glass", async () => {
+    const identity = await registerIdentity();
+    const request = await deployGrantRequest(identity.id);
+    await executeMutation(breakGlassApprovalRequest, admin.actor, { requestId: request.id, reason: "Outage, INC-99 in progress" });
+    const leads = (await prisma.user.findMany({ where: { roles: { has: "SECURITY_LEAD" }, active: true } })).map((user) => user.email);
+    expect(await recipientsOf(request.id, "approval.break_glass")).toEqual([...leads, owner.user.email].sort());
+  });
+});
+
 describe("withdraw, expiry and break-glass", () => {
   it("lets only the requester withdraw a pending request", async () => {
     const identity = await registerIdentity();

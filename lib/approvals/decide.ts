@@ -2,13 +2,15 @@ import { z } from "zod";
 import { can, type Actor } from "@/lib/auth/actor";
 import { defineMutation, parseMutationInput, runMutation, type AnyMutation } from "@/lib/auth/mutation";
 import type { AuditEntry } from "@/lib/audit/record";
-import type { DbOrTx, Tx } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/client";
 import type { ApprovalRequest } from "@/lib/db/generated/client";
 import { AppError, forbidden, notFound, toAppError } from "@/lib/errors";
 import { defineBatchJob } from "@/lib/jobs/batches";
 import { applyReviewOpen } from "@/lib/reviews/reviews";
 import { requiredText, optionalText } from "@/lib/validation/inventory";
-import { isComplete, levelFor, levelsSchema, type RequestParties } from "./rules";
+import { requestParties } from "./parties";
+import { isComplete, levelFor } from "./rules";
+import { notifyBreakGlass, notifyLevelReached, notifyOutcome } from "./notify";
 
 // Deciding, withdrawing, expiring and break-glass. Every step locks the
 // request's row first, so concurrent decisions apply one after another: the
@@ -37,29 +39,6 @@ function assertPending(request: ApprovalRequest, now: Date) {
   if (request.expiresAt <= now) {
     throw new AppError("conflict", `This request expired at ${request.expiresAt.toISOString()}; ask again if the change is still needed.`);
   }
-}
-
-/** The people a request's levels refer to, read now (an owner may have changed since the request was made). */
-export async function requestParties(
-  tx: DbOrTx,
-  request: Pick<ApprovalRequest, "id" | "requesterId" | "identityId" | "systemId" | "levels">,
-): Promise<RequestParties> {
-  // One after another: a transaction is one connection, which runs one query at a time.
-  const identity = request.identityId
-    ? await tx.aiIdentity.findUnique({ where: { id: request.identityId }, select: { ownerId: true, backupOwnerId: true } })
-    : null;
-  const system = request.systemId
-    ? await tx.system.findUnique({ where: { id: request.systemId }, select: { ownerId: true, backupOwnerId: true } })
-    : null;
-  const decisions = await tx.approvalDecision.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" } });
-  const present = (ids: (string | null | undefined)[]) => ids.filter((id): id is string => typeof id === "string");
-  return {
-    requesterId: request.requesterId,
-    identityOwnerIds: present([identity?.ownerId, identity?.backupOwnerId]),
-    systemOwnerIds: present([system?.ownerId, system?.backupOwnerId]),
-    levels: levelsSchema.parse(request.levels),
-    decisions: decisions.map(({ level, deciderId, verdict }) => ({ level, deciderId, verdict })),
-  };
 }
 
 function requestAudit(request: ApprovalRequest, action: string, data: Record<string, unknown>): AuditEntry {
@@ -146,6 +125,7 @@ export const decideApprovalRequest = defineMutation({
     if (input.verdict === "REJECT") {
       await closeRequest(tx, request.id, "REJECTED", now, input.comment);
       await audit(requestAudit(request, "approval.rejected", { level: fit.level + 1, levelName, comment: input.comment }));
+      await notifyOutcome(tx, request, "REJECTED", input.comment);
       return { id: request.id, status: "REJECTED" as const };
     }
     await audit(requestAudit(request, "approval.approved", { level: fit.level + 1, levelName, comment: input.comment }));
@@ -153,17 +133,23 @@ export const decideApprovalRequest = defineMutation({
       ...parties,
       decisions: [...parties.decisions, { level: fit.level, deciderId: actor.userId, verdict: "APPROVE" as const }],
     };
-    if (!isComplete(decided)) return { id: request.id, status: "PENDING" as const };
+    if (!isComplete(decided)) {
+      // Levels are decided in order: the next one's approvers are asked now.
+      await notifyLevelReached(tx, request, decided, fit.level + 1);
+      return { id: request.id, status: "PENDING" as const };
+    }
 
     const approvedBy = decided.decisions.filter((decision) => decision.verdict === "APPROVE").map((decision) => decision.deciderId);
     const result = await applyStoredChange(tx, request, { approvedBy });
     if (result.applied) {
       await closeRequest(tx, request.id, "APPLIED", now);
       await audit(requestAudit(request, "approval.applied", { approvedBy }));
+      await notifyOutcome(tx, request, "APPLIED");
       return { id: request.id, status: "APPLIED" as const };
     }
     await closeRequest(tx, request.id, "FAILED", now, result.reason);
     await audit(requestAudit(request, "approval.failed", { approvedBy, reason: result.reason }));
+    await notifyOutcome(tx, request, "FAILED", result.reason);
     return { id: request.id, status: "FAILED" as const, reason: result.reason };
   },
 });
@@ -210,6 +196,7 @@ export const breakGlassApprovalRequest = defineMutation({
     if (!result.applied) throw new AppError("conflict", `The change no longer applies: ${result.reason}`);
     await closeRequest(tx, request.id, "APPLIED", now, input.reason, true);
     await audit(requestAudit(request, "approval.break_glass", { reason: input.reason, by: actor.label }));
+    await notifyBreakGlass(tx, request, actor.label, input.reason);
     if (request.identityId) {
       const identity = await tx.aiIdentity.findUnique({ where: { id: request.identityId }, select: { status: true } });
       if (identity && ["PROPOSED", "ACTIVE", "SUSPENDED"].includes(identity.status)) {
@@ -240,6 +227,7 @@ const expireDueRequestsJob = defineBatchJob({
     const request = await lockRequest(tx, id);
     if (request.status !== "PENDING" || request.expiresAt > now) return null;
     await closeRequest(tx, id, "EXPIRED", now, `No decision before ${request.expiresAt.toISOString()}.`);
+    await notifyOutcome(tx, request, "EXPIRED");
     return requestAudit(request, "approval.expired", { expiresAt: request.expiresAt });
   },
 });

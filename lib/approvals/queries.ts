@@ -4,8 +4,8 @@ import type { Db } from "@/lib/db/client";
 import type { ApprovalStatus, Prisma } from "@/lib/db/generated/client";
 import { forbidden, notFound } from "@/lib/errors";
 import { CATALOG, type CatalogKey } from "./catalog";
-import { requestParties } from "./decide";
-import { currentLevel, levelFor, levelsSchema } from "./rules";
+import { requestParties } from "./parties";
+import { currentLevel, fitsLevel, levelFor, levelsSchema } from "./rules";
 
 // Reading approval requests. Everyone sees the requests they made and those
 // they may decide or have decided; security leads, admins and auditors see
@@ -167,7 +167,8 @@ export async function getApprovalRequest(db: Db, actor: Actor, id: string) {
     can(actor, "approvals:read") ||
     request.requesterId === actor.userId ||
     request.decisions.some((decision) => decision.deciderId === actor.userId) ||
-    mayDecide;
+    // Anyone named by one of its levels, also before the request reaches their level.
+    (decider !== null && parties.levels.some((level) => fitsLevel(level, decider, parties)));
   if (!visible) throw notFound("That approval request");
   const level = request.status === "PENDING" ? currentLevel(parties) : undefined;
   return {

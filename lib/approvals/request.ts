@@ -10,6 +10,8 @@ import { AppError, validationError } from "@/lib/errors";
 import { toAuditActor } from "@/lib/auth/actor";
 import { CATALOG, loadCatalog, type SensitiveMatch } from "./catalog";
 import { levelsSchema } from "./rules";
+import { notifyLevelReached } from "./notify";
+import { requestParties } from "./parties";
 
 // Turning a sensitive change into an approval request: it is validated and
 // tried exactly as if it were applied, then rolled back to a savepoint; what
@@ -132,7 +134,6 @@ export async function requestApprovalIfSensitive<Input extends z.ZodType, Output
     (a, b) => levelsSchema.parse(ruleOf(b).levels).length - levelsSchema.parse(ruleOf(a).levels).length,
   )[0]!;
   const rule = ruleOf(primary);
-  const justification = readJustification(rawInput, primary);
 
   const inputHash = changeHash(mutation.name, input);
   // Two people sending the same change at once: the second waits here, then sees the first's request.
@@ -144,7 +145,9 @@ export async function requestApprovalIfSensitive<Input extends z.ZodType, Output
   }
 
   const riskBefore = await riskTierOf(tx, primary.identityId);
+  // Tried first, so a change that could never apply says what is wrong with it before asking why it is needed.
   const { changes, riskAfter } = await preview(tx, mutation, actor, input, primary.identityId);
+  const justification = readJustification(rawInput, primary);
   const request = await tx.approvalRequest.create({
     data: {
       mutation: mutation.name,
@@ -184,6 +187,7 @@ export async function requestApprovalIfSensitive<Input extends z.ZodType, Output
       expiresAt: request.expiresAt,
     },
   });
+  await notifyLevelReached(tx, request, await requestParties(tx, request), 0);
   return new PendingApproval({
     id: request.id,
     status: request.status,

@@ -30,12 +30,12 @@ export function webhookWantsEvent(filter: readonly string[], event: string): boo
 export async function enqueueNotification(tx: Tx, input: NotificationInput): Promise<void> {
   if (input.link !== undefined && !input.link.startsWith("/")) throw new Error(`A notification's link is a path in the app: ${input.link}`);
   const userIds = [...new Set(input.recipientUserIds)];
-  const [people, webhooks] = await Promise.all([
+  // One after the other: a transaction is one connection, which runs one query at a time.
+  const people =
     userIds.length > 0
-      ? tx.user.findMany({ where: { id: { in: userIds }, active: true, email: { not: "" } }, select: { email: true } })
-      : Promise.resolve([]),
-    tx.webhook.findMany({ where: { active: true }, select: { id: true, name: true, events: true } }),
-  ]);
+      ? await tx.user.findMany({ where: { id: { in: userIds }, active: true, email: { not: "" } }, select: { email: true } })
+      : [];
+  const webhooks = await tx.webhook.findMany({ where: { active: true }, select: { id: true, name: true, events: true } });
   // Two accounts never share an address (it is unique), but compare as mail servers do.
   const addresses = [...new Map(people.map(({ email }) => [email.toLowerCase(), email])).values()];
   const common = {

@@ -1,0 +1,92 @@
+import type { Tx } from "@/lib/db/client";
+import type { ApprovalRequest } from "@/lib/db/generated/client";
+import { enqueueNotification } from "@/lib/notifications/outbox";
+import type { RequestParties } from "./rules";
+
+// Who hears about an approval request, written to the outbox in the same
+// transaction as the step that causes it: approvers when the request reaches
+// their level, the requester when it ends, security leads on break-glass.
+
+type Notified = Pick<ApprovalRequest, "id" | "summary" | "requesterId" | "justification" | "catalogKey" | "identityId" | "systemId">;
+
+async function securityLeads(tx: Tx): Promise<string[]> {
+  const leads = await tx.user.findMany({ where: { roles: { has: "SECURITY_LEAD" }, active: true }, select: { id: true } });
+  return leads.map((lead) => lead.id);
+}
+
+/** The people who may decide `level` (the requester excluded: they never decide their own). */
+export async function approversOf(tx: Tx, parties: RequestParties, level: number): Promise<string[]> {
+  const approvers = parties.levels[level]!.approvers;
+  let ids: string[];
+  switch (approvers.kind) {
+    case "role": {
+      const people = await tx.user.findMany({ where: { roles: { has: approvers.role }, active: true }, select: { id: true } });
+      ids = people.map((person) => person.id);
+      break;
+    }
+    case "user":
+      ids = [approvers.userId];
+      break;
+    case "system_owner":
+      ids = parties.systemOwnerIds.length > 0 ? parties.systemOwnerIds : await securityLeads(tx);
+      break;
+    case "identity_owner":
+      ids = parties.identityOwnerIds;
+      break;
+  }
+  return ids.filter((id) => id !== parties.requesterId);
+}
+
+function details(request: Notified) {
+  return {
+    requestId: request.id,
+    summary: request.summary,
+    catalogKey: request.catalogKey,
+    identityId: request.identityId,
+    systemId: request.systemId,
+  };
+}
+
+/** The request reached `level`: its approvers are asked. */
+export async function notifyLevelReached(tx: Tx, request: Notified, parties: RequestParties, level: number) {
+  const name = parties.levels[level]!.name;
+  await enqueueNotification(tx, {
+    event: "approval.requested",
+    subject: `Approval needed: ${request.summary}`,
+    text: `${request.summary}\n\nWhy: ${request.justification}\n\nIt waits for level ${level + 1} of ${parties.levels.length} (${name}), which you may decide.`,
+    link: `/approvals/${request.id}`,
+    recipientUserIds: await approversOf(tx, parties, level),
+    data: { ...details(request), level: level + 1, levelName: name },
+  });
+}
+
+const OUTCOMES = {
+  APPLIED: "was approved and applied",
+  FAILED: "was approved but no longer applied; nothing changed",
+  REJECTED: "was rejected",
+  EXPIRED: "expired before anyone decided it",
+} as const;
+
+/** The request ended: its requester is told how. */
+export async function notifyOutcome(tx: Tx, request: Notified, outcome: keyof typeof OUTCOMES, reason?: string | null) {
+  await enqueueNotification(tx, {
+    event: "approval.decided",
+    subject: `Your request ${OUTCOMES[outcome]}: ${request.summary}`,
+    text: `${request.summary}\n\nYour request ${OUTCOMES[outcome]}.${reason ? `\n\n${reason}` : ""}`,
+    link: `/approvals/${request.id}`,
+    recipientUserIds: [request.requesterId],
+    data: { ...details(request), outcome, reason: reason ?? null },
+  });
+}
+
+/** Break-glass: every security lead is told at once (and the requester, if someone else broke the glass). */
+export async function notifyBreakGlass(tx: Tx, request: Notified, by: string, reason: string) {
+  await enqueueNotification(tx, {
+    event: "approval.break_glass",
+    subject: `Break-glass: ${request.summary}`,
+    text: `${by} applied this change without approval.\n\n${request.summary}\n\nReason: ${reason}\n\nA review of the identity is open.`,
+    link: `/approvals/${request.id}`,
+    recipientUserIds: [...(await securityLeads(tx)), request.requesterId],
+    data: { ...details(request), by, reason },
+  });
+}

@@ -1,0 +1,26 @@
+import type { DbOrTx } from "@/lib/db/client";
+import type { ApprovalRequest } from "@/lib/db/generated/client";
+import { levelsSchema, type RequestParties } from "./rules";
+
+/** The people a request's levels refer to, read now (an owner may have changed since the request was made). */
+export async function requestParties(
+  tx: DbOrTx,
+  request: Pick<ApprovalRequest, "id" | "requesterId" | "identityId" | "systemId" | "levels">,
+): Promise<RequestParties> {
+  // One after another: a transaction is one connection, which runs one query at a time.
+  const identity = request.identityId
+    ? await tx.aiIdentity.findUnique({ where: { id: request.identityId }, select: { ownerId: true, backupOwnerId: true } })
+    : null;
+  const system = request.systemId
+    ? await tx.system.findUnique({ where: { id: request.systemId }, select: { ownerId: true, backupOwnerId: true } })
+    : null;
+  const decisions = await tx.approvalDecision.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" } });
+  const present = (ids: (string | null | undefined)[]) => ids.filter((id): id is string => typeof id === "string");
+  return {
+    requesterId: request.requesterId,
+    identityOwnerIds: present([identity?.ownerId, identity?.backupOwnerId]),
+    systemOwnerIds: present([system?.ownerId, system?.backupOwnerId]),
+    levels: levelsSchema.parse(request.levels),
+    decisions: decisions.map(({ level, deciderId, verdict }) => ({ level, deciderId, verdict })),
+  };
+}
