@@ -64,14 +64,16 @@ test("a deploy grant on production waits for a security lead and the system's ow
   const decision = lead.getByRole("form", { name: "Decide this request" });
   await decision.getByLabel("Comment", { exact: true }).fill("Preview namespace only, please");
   await decision.getByRole("button", { name: "Approve" }).click();
-  await expect(decision.getByRole("status")).toContainText("waits for its next level");
+  // The page now shows the decision, and offers the lead nothing more to decide.
+  await expect(lead.getByRole("listitem", { name: "Level 1: Security lead" })).toContainText("1 of 1");
+  await expect(lead.getByRole("listitem", { name: "Level 1: Security lead" })).toContainText("Sam Lead");
+  await expect(lead.getByText("You cannot decide this request: You have already decided this request.")).toBeVisible();
 
   // Level 2: the owner of k8s-prod applies it.
   await openRequest(systemOwner, summary);
   await systemOwner.getByRole("form", { name: "Decide this request" }).getByRole("button", { name: "Approve" }).click();
-  await expect(systemOwner.getByRole("form", { name: "Decide this request" }).getByRole("status")).toContainText("the change is applied");
-  await systemOwner.reload();
   await expect(systemOwner.getByTestId("approval-status")).toContainText("Applied");
+  await expect(systemOwner.getByRole("form", { name: "Decide this request" })).toHaveCount(0);
 
   // The grant is there, once, and the timeline tells the story.
   await openIdentity(owner, "copilot-payments-ide");

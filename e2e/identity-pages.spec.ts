@@ -137,6 +137,8 @@ test.describe.serial("an identity's page", () => {
   });
 
   test("a security lead reassigns the owner on the edit page and re-rates a system", async ({ page }) => {
+    // Two pages, two forms and a systems page: past the default 30 s when the two cores are busy.
+    test.setTimeout(90_000);
     expect(identityUrl).not.toBe("");
     await signInAs(page, "Sam Lead");
     await page.goto(identityUrl);

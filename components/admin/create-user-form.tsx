@@ -40,14 +40,16 @@ export function CreateUserForm({ action }: { action: Action }) {
         ))}
       </fieldset>
       <FieldError state={state} name="roles" />
-      <label className="block text-xs font-medium text-slate-700">
-        Justification
-        <input name="justification" className={inputClass} aria-describedby="justification-hint justification-error" />
-        <span id="justification-hint" className="block font-normal text-slate-500">
+      <div className="text-xs">
+        <label className="block font-medium text-slate-700">
+          Justification
+          <input name="justification" className={inputClass} aria-describedby="justification-hint justification-error" />
+        </label>
+        <p id="justification-hint" className="text-slate-500">
           Required for the admin and security-lead roles, which need approval.
-        </span>
+        </p>
         <FieldError state={state} name="justification" />
-      </label>
+      </div>
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={pending}>
           Add user

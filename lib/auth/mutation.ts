@@ -40,6 +40,8 @@ export interface Mutation<Input extends z.ZodType, Output> {
    * its fields for secrets themselves, so they can say which line and column.
    */
   scansOwnSecrets?: boolean;
+  /** Top-level fields that may hold a credential by design (a Slack webhook URL): exempt from the secret screen only. */
+  secretsAllowedIn?: readonly string[];
   /** Limits how often one person (or token) may run it, e.g. CSV import; Warrant itself is not limited. */
   rateLimit?: RateLimiter;
   /** Set when API tokens may never make this change, whatever their scopes: the 403's message says why. */
@@ -115,7 +117,11 @@ export function assertMayRun(mutation: AnyMutation, actor: Actor | null): assert
  * lib/validation/raw-input.ts for the length and NUL checks beside it.
  */
 export function parseMutationInput<Input extends z.ZodType>(mutation: Mutation<Input, unknown>, rawInput: unknown): z.output<Input> {
-  const refused = screenRawInput(rawInput, { secrets: !mutation.scansOwnSecrets, maxFieldChars: mutation.maxFieldChars });
+  const refused = screenRawInput(rawInput, {
+    secrets: !mutation.scansOwnSecrets,
+    secretsAllowedIn: mutation.secretsAllowedIn,
+    maxFieldChars: mutation.maxFieldChars,
+  });
   if (Object.keys(refused).length > 0) throw validationError(refused);
   const parsed = mutation.input.safeParse(rawInput);
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));

@@ -29,6 +29,8 @@ export interface ScreenOptions {
   maxFieldChars?: number;
   /** False for mutations that scan a document's secrets themselves, to name its line and column. */
   secrets?: boolean;
+  /** Top-level fields whose value may be a credential by design (a Slack webhook URL); still checked for length and NUL. */
+  secretsAllowedIn?: readonly string[];
 }
 
 /** Field path → why it is refused; empty when the input may go on to validation. */
@@ -45,7 +47,7 @@ export function screenRawInput(input: unknown, options: ScreenOptions = {}): Fie
       const field = path.join(".") || "value";
       if (value.length > max) errors[field] = tooLongMessage(max);
       else if (value.includes("\u0000")) errors[field] = NUL_MESSAGE;
-      else if (scanSecrets) {
+      else if (scanSecrets && !options.secretsAllowedIn?.includes(path[0] ?? "")) {
         const kind = detectSecret(value);
         if (kind) errors[field] = secretRefusalMessage(kind);
       }
