@@ -103,7 +103,7 @@ SELECT "warrant_refresh_credential_copies"(ARRAY(SELECT DISTINCT "identityId" FR
 CREATE INDEX "AiIdentity_teamName_id_idx" ON "AiIdentity"("teamName", "id");
 
 -- CreateIndex
-CREATE INDEX "AiIdentity_orphanedAt_idx" ON "AiIdentity"("orphanedAt");
+CREATE INDEX "AiIdentity_orphanedAt_name_id_idx" ON "AiIdentity"("orphanedAt", "name", "id");
 
 -- CreateIndex
 CREATE INDEX "AiIdentity_credentialOldestIssuedAt_idx" ON "AiIdentity"("credentialOldestIssuedAt");
