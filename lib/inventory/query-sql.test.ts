@@ -313,4 +313,45 @@ describe("the copies the inventory filters and sorts on", () => {
     const after = await Promise.all(CHECKED.map(async (text) => previousIds(parseInventoryQuery(new URLSearchParams(text)))));
     expect(after.filter((ids, index) => JSON.stringify(ids) !== JSON.stringify(before[index])).length).toBeGreaterThanOrEqual(6);
   });
+
+  it("stay right when two transactions add credentials to one identity at once", async () => {
+    const identity = await prisma.aiIdentity.findFirstOrThrow({
+      where: { credentials: { none: { status: "ACTIVE" } } },
+      orderBy: { id: "desc" },
+    });
+    const credential = (fingerprint: string, issuedDaysAgo: number) => ({
+      identityId: identity.id,
+      type: "PAT" as const,
+      label: fingerprint,
+      fingerprint,
+      issuedAt: at(-issuedDaysAgo),
+      expiresAt: at(30),
+    });
+    // The first adds an old credential and waits; the second adds a new one meanwhile, and must wait
+    // for the first to commit rather than compute the copies without the old credential.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+    const first = prisma.$transaction(async (tx) => {
+      await tx.credential.create({ data: credential("SHA256:concurrent-old", 400) });
+      inserted();
+      await released;
+    });
+    await firstInserted;
+    const second = prisma.$transaction((tx) => tx.credential.create({ data: credential("SHA256:concurrent-new", 1) }));
+    // Let the first commit only once the second is waiting for it.
+    for (let tries = 0; tries < 500; tries += 1) {
+      const [waiting] = await prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS "count" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (waiting!.count > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    release();
+    await Promise.all([first, second]);
+
+    const oldCredentials = await findIdentitiesPage(prisma, parseInventoryQuery({ credentialAge: "365+" }), 1, 1000, NOW);
+    expect(oldCredentials.rows.map((row) => row.id)).toContain(identity.id);
+    await expectAllAgree();
+  });
 });

@@ -39,8 +39,12 @@ CREATE TRIGGER "Team_rename_copies"
 -- What the credential filters ask of an identity's ACTIVE credentials, recomputed for the identities
 -- a statement touched. JIT_TOKEN and CLOUD_ROLE are short-lived by type: SHORT_LIVED_CREDENTIAL_TYPES
 -- in lib/inventory/risk.ts (query-sql.test.ts checks the two agree).
+-- The identities are locked first, in id order: a concurrent change to the same identity's credentials
+-- then commits before the next statement reads them (each statement of this VOLATILE function takes a
+-- new snapshot), instead of both computing from what they saw before either committed.
 CREATE FUNCTION "warrant_refresh_credential_copies"(ids TEXT[]) RETURNS void
 LANGUAGE sql AS $$
+  SELECT 1 FROM "AiIdentity" WHERE "id" = ANY(ids) ORDER BY "id" FOR NO KEY UPDATE;
   UPDATE "AiIdentity" i
   SET "credentialOldestIssuedAt" = s.oldest, "credentialNewestIssuedAt" = s.newest,
       "longLivedCandidateIssuedAt" = s.candidate, "hasNonExpiringCredential" = s.never_expires
