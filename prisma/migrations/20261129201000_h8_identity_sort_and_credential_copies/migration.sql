@@ -5,8 +5,7 @@
 -- The copies never change "updatedAt": they are not edits of the identity.
 
 -- AlterTable
-ALTER TABLE "AiIdentity" ADD COLUMN     "credentialNewestIssuedAt" TIMESTAMPTZ(3),
-ADD COLUMN     "credentialOldestIssuedAt" TIMESTAMPTZ(3),
+ALTER TABLE "AiIdentity" ADD COLUMN     "credentialOldestIssuedAt" TIMESTAMPTZ(3),
 ADD COLUMN     "hasNonExpiringCredential" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "longLivedCandidateIssuedAt" TIMESTAMPTZ(3),
 ADD COLUMN     "teamName" TEXT;
@@ -46,12 +45,11 @@ CREATE FUNCTION "warrant_refresh_credential_copies"(ids TEXT[]) RETURNS void
 LANGUAGE sql AS $$
   SELECT 1 FROM "AiIdentity" WHERE "id" = ANY(ids) ORDER BY "id" FOR NO KEY UPDATE;
   UPDATE "AiIdentity" i
-  SET "credentialOldestIssuedAt" = s.oldest, "credentialNewestIssuedAt" = s.newest,
-      "longLivedCandidateIssuedAt" = s.candidate, "hasNonExpiringCredential" = s.never_expires
+  SET "credentialOldestIssuedAt" = s.oldest, "longLivedCandidateIssuedAt" = s.candidate,
+      "hasNonExpiringCredential" = s.never_expires
   FROM (
     SELECT x.id,
            min(c."issuedAt") AS oldest,
-           max(c."issuedAt") AS newest,
            min(c."issuedAt") FILTER (WHERE c."type" NOT IN ('JIT_TOKEN', 'CLOUD_ROLE') AND c."expiresAt" IS NOT NULL) AS candidate,
            coalesce(bool_or(c."type" NOT IN ('JIT_TOKEN', 'CLOUD_ROLE') AND c."expiresAt" IS NULL), false) AS never_expires
     FROM (SELECT DISTINCT unnest(ids) AS id) x
@@ -59,8 +57,8 @@ LANGUAGE sql AS $$
     GROUP BY x.id
   ) s
   WHERE i."id" = s.id
-    AND (i."credentialOldestIssuedAt", i."credentialNewestIssuedAt", i."longLivedCandidateIssuedAt", i."hasNonExpiringCredential")
-        IS DISTINCT FROM (s.oldest, s.newest, s.candidate, s.never_expires);
+    AND (i."credentialOldestIssuedAt", i."longLivedCandidateIssuedAt", i."hasNonExpiringCredential")
+        IS DISTINCT FROM (s.oldest, s.candidate, s.never_expires);
 $$;
 
 CREATE FUNCTION "warrant_credentials_inserted"() RETURNS trigger
