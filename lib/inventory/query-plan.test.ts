@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { inventoryIdsSql } from "./query-sql";
-import { parseInventoryQuery, SORTABLE_COLUMNS } from "./query";
+import { inventoryCountSql, inventoryIdsSql } from "./query-sql";
+import { parseInventoryQuery, SORTABLE_COLUMNS, type InventoryQuery } from "./query";
 
 // A page of the inventory in any order must come from an index, not from
 // sorting every identity: on 100,000 rows a sort by owner took ~200 ms where
@@ -11,22 +11,22 @@ import { parseInventoryQuery, SORTABLE_COLUMNS } from "./query";
 // (An Incremental Sort is fine: owner sorts walk owners by name and order
 // each owner's few identities by id.)
 
-async function planOf(queryString: string, cursor?: string): Promise<string> {
-  const statement = inventoryIdsSql(parseInventoryQuery(new URLSearchParams(queryString)), new Date(), { take: 25, cursor });
+async function planOf(queryString: string, cursor?: string, statementFor = idsStatement, priced = "enable_sort"): Promise<string> {
+  const statement = statementFor(parseInventoryQuery(new URLSearchParams(queryString)), cursor);
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SET LOCAL enable_sort = off");
+    await tx.$executeRawUnsafe(`SET LOCAL ${priced} = off`);
     const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${statement.text}`, ...statement.values);
     return rows.map((row) => row["QUERY PLAN"]).join("\n");
   });
 }
 
+const idsStatement = (query: InventoryQuery, cursor?: string) => inventoryIdsSql(query, new Date(), { take: 25, cursor });
+const countStatement = (query: InventoryQuery) => inventoryCountSql(query, new Date(), 10_001);
+
 const fullSort = /(^|->\s+)Sort\b/m;
 
 describe("inventory order comes from indexes", () => {
-  // "team" is left: its LEFT JOIN (identities without a team) keeps the planner from walking teams by name.
-  const indexed = SORTABLE_COLUMNS.filter((column) => column !== "team");
-
-  it.each(indexed.flatMap((sort) => [`sort=${sort}&dir=asc`, `sort=${sort}&dir=desc`]))(
+  it.each(SORTABLE_COLUMNS.flatMap((sort) => [`sort=${sort}&dir=asc`, `sort=${sort}&dir=desc`]))(
     "%s reads an index in order",
     async (queryString) => {
       const plan = await planOf(queryString);
@@ -34,11 +34,27 @@ describe("inventory order comes from indexes", () => {
     },
   );
 
-  it.each(["sort=kind&dir=desc", "sort=updatedAt", "sort=owner&dir=desc"])(
+  it.each(["sort=kind&dir=desc", "sort=updatedAt", "sort=owner&dir=desc", "sort=team", "sort=team&dir=desc"])(
     "%s after a cursor reads an index in order",
     async (queryString) => {
       const plan = await planOf(queryString, "any-id");
       expect(plan, plan).not.toMatch(fullSort);
     },
   );
+});
+
+// The credential filters read the copies on the identity (see the migration
+// 20261129201000): asking Credential per identity is what made them slow.
+describe("the credential filters and the orphan queue", () => {
+  it.each(["longLivedCredential=1", "longLivedCredential=0", "credentialAge=365%2B"])("%s never reads Credential", async (queryString) => {
+    for (const statementFor of [idsStatement, countStatement]) {
+      const plan = await planOf(queryString, undefined, statementFor);
+      expect(plan, plan).not.toMatch(/on "Credential"/);
+    }
+  });
+
+  it("orphaned=1 counts through the orphan index", async () => {
+    const plan = await planOf("orphaned=1", undefined, countStatement, "enable_seqscan");
+    expect(plan, plan).toMatch(/AiIdentity_orphanedAt_name_id_idx/);
+  });
 });

@@ -4,6 +4,11 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { Autonomy, CredentialType, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import { DAY_MS } from "@/lib/time";
 import { filterCombinations, seededRandom } from "../../scripts/bench-combinations";
+import { executeMutation } from "@/lib/auth/mutation";
+import { systemActor } from "@/lib/testing/factories";
+import { createCredential, revokeCredential, rotateCredential } from "./credentials";
+import { retireIdentity, updateIdentity } from "./identities";
+import { SHORT_LIVED_CREDENTIAL_TYPES } from "./risk";
 import {
   countIdentities,
   CREDENTIAL_AGE_BUCKETS,
@@ -44,7 +49,8 @@ function previousPrismaWhere(query: InventoryQuery, now: Date): Prisma.AiIdentit
   if (query.longLivedCredential !== undefined) {
     const longLived: Prisma.CredentialWhereInput = {
       status: "ACTIVE",
-      type: { notIn: ["JIT_TOKEN", "CLOUD_ROLE"] },
+      // The constant, not a copy: the database's triggers list the same types and must agree with it.
+      type: { notIn: SHORT_LIVED_CREDENTIAL_TYPES },
       OR: [{ expiresAt: null }, { issuedAt: { lt: new Date(now.getTime() - 90 * DAY_MS) } }],
     };
     and.push(query.longLivedCredential ? { credentials: { some: longLived } } : { credentials: { none: longLived } });
@@ -219,5 +225,133 @@ describe("the SQL inventory query", () => {
     expect(percent.rows.every((row) => row.purpose.includes("100%"))).toBe(true);
     const underscore = await findIdentitiesPage(prisma, parseInventoryQuery({ q: "_" }), 1, 1000, NOW);
     expect(underscore.rows).toEqual([]);
+  });
+});
+
+// Sort by team and the credential filters read copies each identity keeps (its team's name, dates of
+// its active credentials), kept by database triggers. Every kind of change that moves them must leave
+// the filters selecting what the reference query over the real tables selects.
+describe("the copies the inventory filters and sorts on", () => {
+  const CHECKED = [
+    "longLivedCredential=1",
+    "longLivedCredential=0",
+    ...Object.keys(CREDENTIAL_AGE_BUCKETS).map((bucket) => `credentialAge=${encodeURIComponent(bucket)}`),
+    "sort=team&dir=asc",
+    "sort=team&dir=desc",
+    "teamId=scale-team-1&sort=team",
+  ];
+
+  async function expectAllAgree() {
+    for (const text of CHECKED) {
+      const query = parseInventoryQuery(new URLSearchParams(text));
+      const page = await findIdentitiesPage(prisma, query, 1, 1000, NOW);
+      expect(
+        page.rows.map((row) => row.id),
+        text,
+      ).toEqual(await previousIds(query));
+      expect(await countIdentities(prisma, query, NOW), text).toBe(page.rows.length);
+    }
+  }
+
+  it("stay right through credential changes, retirement, team moves and renames, and SQL by hand", async () => {
+    await expectAllAgree();
+    const before = await Promise.all(CHECKED.map(async (text) => previousIds(parseInventoryQuery(new URLSearchParams(text)))));
+
+    // An identity with no active credential gets a long-lived one (no expiry), then an old one.
+    const bare = await prisma.aiIdentity.findFirstOrThrow({
+      where: { credentials: { none: { status: "ACTIVE" } } },
+      orderBy: { id: "asc" },
+    });
+    await executeMutation(createCredential, systemActor, {
+      identityId: bare.id,
+      type: "API_KEY",
+      label: "added",
+      fingerprint: "SHA256:added-1",
+      issuedAt: at(-2).toISOString(),
+    });
+    const old = await executeMutation(createCredential, systemActor, {
+      identityId: bare.id,
+      type: "PAT",
+      label: "added old",
+      fingerprint: "SHA256:added-2",
+      issuedAt: at(-400).toISOString(),
+      expiresAt: at(30).toISOString(),
+    });
+    await expectAllAgree();
+    // Rotating makes the old one new; revoking takes one away.
+    await executeMutation(rotateCredential, systemActor, {
+      credentialId: old.id,
+      fingerprint: "SHA256:added-3",
+      expiresAt: at(60).toISOString(),
+    });
+    await expectAllAgree();
+    const active = await prisma.credential.findFirstOrThrow({ where: { status: "ACTIVE", expiresAt: null }, orderBy: { id: "asc" } });
+    await executeMutation(revokeCredential, systemActor, { credentialId: active.id });
+    await expectAllAgree();
+
+    // Retiring revokes every credential of the identity in one statement.
+    const retiring = await prisma.aiIdentity.findFirstOrThrow({
+      where: { status: "ACTIVE", credentials: { some: { status: "ACTIVE" } } },
+      orderBy: { id: "asc" },
+    });
+    await executeMutation(retireIdentity, systemActor, { identityId: retiring.id });
+    await expectAllAgree();
+
+    // Moving identities between teams and out of any team, and renaming a team past the others.
+    const [first, second] = await prisma.aiIdentity.findMany({ where: { teamId: "scale-team-1" }, orderBy: { id: "asc" }, take: 2 });
+    await executeMutation(updateIdentity, systemActor, { identityId: first!.id, teamId: "scale-team-2" });
+    await executeMutation(updateIdentity, systemActor, { identityId: second!.id, teamId: null });
+    await prisma.team.update({ where: { id: "scale-team-1" }, data: { name: "A team renamed" } });
+    await expectAllAgree();
+
+    // Written with no app code at all: many credentials changed and deleted in single statements.
+    await prisma.$executeRaw`UPDATE "Credential" SET "issuedAt" = "issuedAt" - interval '200 days' WHERE "fingerprint" LIKE 'SHA256:1%'`;
+    await prisma.$executeRaw`DELETE FROM "Credential" WHERE "fingerprint" LIKE 'SHA256:2%'`;
+    await expectAllAgree();
+
+    // The changes did move rows in and out of these views, so the checks above compared something.
+    const after = await Promise.all(CHECKED.map(async (text) => previousIds(parseInventoryQuery(new URLSearchParams(text)))));
+    expect(after.filter((ids, index) => JSON.stringify(ids) !== JSON.stringify(before[index])).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("stay right when two transactions add credentials to one identity at once", async () => {
+    const identity = await prisma.aiIdentity.findFirstOrThrow({
+      where: { credentials: { none: { status: "ACTIVE" } } },
+      orderBy: { id: "desc" },
+    });
+    const credential = (fingerprint: string, issuedDaysAgo: number) => ({
+      identityId: identity.id,
+      type: "PAT" as const,
+      label: fingerprint,
+      fingerprint,
+      issuedAt: at(-issuedDaysAgo),
+      expiresAt: at(30),
+    });
+    // The first adds an old credential and waits; the second adds a new one meanwhile, and must wait
+    // for the first to commit rather than compute the copies without the old credential.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+    const first = prisma.$transaction(async (tx) => {
+      await tx.credential.create({ data: credential("SHA256:concurrent-old", 400) });
+      inserted();
+      await released;
+    });
+    await firstInserted;
+    const second = prisma.$transaction((tx) => tx.credential.create({ data: credential("SHA256:concurrent-new", 1) }));
+    // Let the first commit only once the second is waiting for it.
+    for (let tries = 0; tries < 500; tries += 1) {
+      const [waiting] = await prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS "count" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (waiting!.count > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    release();
+    await Promise.all([first, second]);
+
+    const oldCredentials = await findIdentitiesPage(prisma, parseInventoryQuery({ credentialAge: "365+" }), 1, 1000, NOW);
+    expect(oldCredentials.rows.map((row) => row.id)).toContain(identity.id);
+    await expectAllAgree();
   });
 });
