@@ -1,7 +1,7 @@
 import type { Tx } from "@/lib/db/client";
 import type { ApprovalRequest } from "@/lib/db/generated/client";
 import { enqueueNotification } from "@/lib/notifications/outbox";
-import type { RequestParties } from "./rules";
+import { otherSystemOwners, type RequestParties } from "./rules";
 
 // Who hears about an approval request, written to the outbox in the same
 // transaction as the step that causes it: approvers when the request reaches
@@ -28,7 +28,7 @@ export async function approversOf(tx: Tx, parties: RequestParties, level: number
       ids = [approvers.userId];
       break;
     case "system_owner":
-      ids = parties.systemOwnerIds.length > 0 ? parties.systemOwnerIds : await securityLeads(tx);
+      ids = otherSystemOwners(parties).length > 0 ? otherSystemOwners(parties) : await securityLeads(tx);
       break;
     case "identity_owner":
       ids = parties.identityOwnerIds;

@@ -62,6 +62,9 @@ describe("approval levels", () => {
   it("fall back to security leads for a system nobody owns, and name people and identity owners", () => {
     const afterLead = parties({ systemOwnerIds: [], decisions: [{ level: 0, deciderId: "lead", verdict: "APPROVE" }] });
     expect(levelFor({ userId: "other-lead", roles: ["SECURITY_LEAD"] }, afterLead)).toEqual({ level: 1 });
+    // The requester owning the system is the same as nobody owning it: they never decide their own request.
+    const ownRequest = parties({ systemOwnerIds: ["requester"], decisions: [{ level: 0, deciderId: "lead", verdict: "APPROVE" }] });
+    expect(levelFor({ userId: "other-lead", roles: ["SECURITY_LEAD"] }, ownRequest)).toEqual({ level: 1 });
     const named = levelsSchema.parse([
       { name: "CISO", approvers: { kind: "user", userId: "ciso" }, required: 1 },
       { name: "Owner", approvers: { kind: "identity_owner" }, required: 1 },

@@ -55,12 +55,20 @@ export function fitsLevel(level: ApprovalLevel, decider: Decider, parties: Reque
       return decider.roles.includes(approvers.role);
     case "user":
       return decider.userId === approvers.userId;
-    case "system_owner":
-      // A system nobody owns falls back to security leads, so a request is never stuck for want of an owner.
-      return parties.systemOwnerIds.length > 0 ? parties.systemOwnerIds.includes(decider.userId) : decider.roles.includes("SECURITY_LEAD");
+    case "system_owner": {
+      // A system nobody else owns (no owner, or only the requester) falls back to security leads,
+      // so a request is never stuck for want of someone who may decide it.
+      const owners = otherSystemOwners(parties);
+      return owners.length > 0 ? owners.includes(decider.userId) : decider.roles.includes("SECURITY_LEAD");
+    }
     case "identity_owner":
       return parties.identityOwnerIds.includes(decider.userId);
   }
+}
+
+/** The system's owner and backup owner, leaving out the requester (who never decides their own request). */
+export function otherSystemOwners(parties: Pick<RequestParties, "systemOwnerIds" | "requesterId">): string[] {
+  return parties.systemOwnerIds.filter((id) => id !== parties.requesterId);
 }
 
 export function approvalsAt(parties: RequestParties, level: number): number {
@@ -109,7 +117,7 @@ export function describeApprovers(approvers: Approver, names: { userName?: (user
     case "user":
       return names.userName?.(approvers.userId) ?? "a named person";
     case "system_owner":
-      return "the system's owner or backup owner (security leads when the system has none)";
+      return "the system's owner or backup owner (security leads when it has none but the requester)";
     case "identity_owner":
       return "the identity's owner or backup owner";
   }
