@@ -84,10 +84,9 @@ async function loadLookups(tx: Tx, rows: { values: Record<string, string> }[]): 
     if (values.backupOwnerEmail) emails.add(values.backupOwnerEmail);
     if (values.team) teamNames.add(values.team);
   }
-  const [users, teams] = await Promise.all([
-    findUsersByEmails(tx, emails),
-    tx.team.findMany({ where: { name: { in: [...teamNames] } }, select: { id: true, name: true } }),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time.
+  const users = await findUsersByEmails(tx, emails);
+  const teams = await tx.team.findMany({ where: { name: { in: [...teamNames] } }, select: { id: true, name: true } });
   return {
     users,
     teams: new Map(teams.map((team) => [team.name, team.id])),
