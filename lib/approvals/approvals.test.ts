@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
@@ -10,6 +8,7 @@ import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, up
 import { importIdentities } from "@/lib/inventory/csv-import";
 import { createSystem } from "@/lib/inventory/systems";
 import { allMutations } from "@/lib/mutations";
+import { runCli } from "@/lib/testing/cli";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
 import { createUser, setUserRoles } from "@/lib/users/mutations";
 import { DAY_MS } from "@/lib/time";
@@ -471,30 +470,19 @@ describe("reading requests", () => {
 });
 
 describe("the CLI", () => {
-  const run = promisify(execFile);
-  async function cli(args: string[]) {
-    try {
-      const { stdout } = await run("npx", ["tsx", "lib/cli/main.ts", ...args], { env: { ...process.env } });
-      return { code: 0, output: stdout };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, output: failed.stdout + failed.stderr };
-    }
-  }
-
   it("lists what waits for a person and decides as them, under the same rules", async () => {
     const identity = await registerIdentity();
     const request = await deployGrantRequest(identity.id);
-    const listed = await cli(["approvals:list", "--as", lead.user.email]);
+    const listed = await runCli(["approvals:list", "--as", lead.user.email]);
     expect(listed.code).toBe(0);
     expect(listed.output).toContain(`${request.id}  PENDING`);
-    const own = await cli(["approvals:approve", request.id, "--as", owner.user.email]);
+    const own = await runCli(["approvals:approve", request.id, "--as", owner.user.email]);
     expect(own.code).toBe(1);
     expect(own.output).toContain("Nobody decides their own request.");
-    expect((await cli(["approvals:approve", request.id])).output).toContain("--as <email>");
-    const approved = await cli(["approvals:approve", request.id, "--as", lead.user.email, "--comment", "ok"]);
+    expect((await runCli(["approvals:approve", request.id])).output).toContain("--as <email>");
+    const approved = await runCli(["approvals:approve", request.id, "--as", lead.user.email, "--comment", "ok"]);
     expect(approved.output).toContain(`Approved ${request.id}: now PENDING`);
-    const rejected = await cli(["approvals:reject", request.id, "--as", systemOwner.user.email, "--comment", "Not this quarter"]);
+    const rejected = await runCli(["approvals:reject", request.id, "--as", systemOwner.user.email, "--comment", "Not this quarter"]);
     expect(rejected.output).toContain("now REJECTED");
     expect(await prisma.grant.count({ where: { identityId: identity.id } })).toBe(0);
   }, 180_000);

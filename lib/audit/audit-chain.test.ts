@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { promisify } from "node:util";
 import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
+import { runCli } from "@/lib/testing/cli";
 import { recordAuditEvent } from "./record";
 import { verifyAuditChain } from "./verify";
 import { GENESIS_HASH } from "./hash";
 
-const run = promisify(execFile);
 const actor = { type: "SYSTEM" as const, id: null, label: "test" };
 
 async function writeEvents(count: number) {
@@ -31,17 +29,9 @@ async function asOwner<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 async function cliAuditVerify() {
-  try {
-    // A signing key, so verify also checks checkpoints (none here) instead of refusing to vouch for the tail.
-    const key = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
-    const { stdout } = await run("npx", ["tsx", "lib/cli/main.ts", "audit:verify"], {
-      env: { ...process.env, WARRANT_AUDIT_SIGNING_KEY: key },
-    });
-    return { code: 0, output: stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
+  // A signing key, so verify also checks checkpoints (none here) instead of refusing to vouch for the tail.
+  const key = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
+  return runCli(["audit:verify"], { WARRANT_AUDIT_SIGNING_KEY: key });
 }
 
 describe("audit chain", () => {

@@ -1,11 +1,10 @@
-import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { scratchDir } from "@/lib/testing/scratch-dir";
+import { runCli } from "@/lib/testing/cli";
 import { prisma } from "@/lib/db/client";
 import { findJob } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/job";
@@ -15,7 +14,6 @@ import { recordAuditEvent } from "./record";
 // signed with Ed25519, so `audit:verify` notices when the newest events are
 // deleted (a shorter chain is still a valid chain).
 
-const run = promisify(execFile);
 const actor = { type: "SYSTEM" as const, id: null, label: "test" };
 const newKey = () => generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
 const signingKey = newKey();
@@ -35,16 +33,6 @@ async function asOwner(sql: string, params: unknown[] = []) {
     await client.query(sql, params);
   } finally {
     await client.end();
-  }
-}
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "lib/cli/main.ts", ...args], { env: { ...process.env, ...env } });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: failed.stdout + failed.stderr };
   }
 }
 
@@ -82,7 +70,7 @@ describe("audit checkpoints", () => {
   it("make audit:verify fail, naming the missing event, when the owner deletes the newest events", async () => {
     await writeEvents(6);
     await checkpointJob();
-    const clean = await cli(["audit:verify"]);
+    const clean = await runCli(["audit:verify"]);
     expect(clean.output).toMatch(/Audit chain intact: 6 events/);
     expect(clean.output).toMatch(/Checkpoints valid: 1, latest #6/);
     expect(clean.code).toBe(0);
@@ -90,7 +78,7 @@ describe("audit checkpoints", () => {
     await asOwner(
       `ALTER TABLE "AuditEvent" DISABLE TRIGGER USER; DELETE FROM "AuditEvent" WHERE "seq" > 4; ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`,
     );
-    const cut = await cli(["audit:verify"]);
+    const cut = await runCli(["audit:verify"]);
     expect(cut.code).toBe(2);
     expect(cut.output).toMatch(
       /event #6, recorded by the checkpoint of .*, is missing: the log now ends at #4, so the newest events were deleted/,
@@ -100,22 +88,22 @@ describe("audit checkpoints", () => {
   it("are refused when their signature does not match, or when checked with another public key", async () => {
     await writeEvents(2);
     await checkpointJob();
-    const exported = await cli(["audit:public-key"]);
+    const exported = await runCli(["audit:public-key"]);
     expect(exported.code, exported.output).toBe(0);
     const publicKeyFile = await keyFile(exported.output);
     // Offline: only the public key, none of the app's configuration.
-    const offline = await cli(["audit:verify", "--public-key", publicKeyFile], { WARRANT_AUDIT_SIGNING_KEY: "" });
+    const offline = await runCli(["audit:verify", "--public-key", publicKeyFile], { WARRANT_AUDIT_SIGNING_KEY: "" });
     expect(offline.code, offline.output).toBe(0);
 
-    const otherKey = await cli(["audit:public-key"], { WARRANT_AUDIT_SIGNING_KEY: newKey() });
-    const wrongKey = await cli(["audit:verify", "--public-key", await keyFile(otherKey.output)]);
+    const otherKey = await runCli(["audit:public-key"], { WARRANT_AUDIT_SIGNING_KEY: newKey() });
+    const wrongKey = await runCli(["audit:verify", "--public-key", await keyFile(otherKey.output)]);
     expect(wrongKey.code).toBe(2);
     expect(wrongKey.output).toMatch(/signed by another key/);
 
     await asOwner(
       `ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER USER; UPDATE "AuditCheckpoint" SET "createdAt" = "createdAt" + interval '1 day'; ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER USER`,
     );
-    const forged = await cli(["audit:verify"]);
+    const forged = await runCli(["audit:verify"]);
     expect(forged.code).toBe(2);
     expect(forged.output).toMatch(/invalid signature/);
   }, 180_000);
