@@ -15,12 +15,25 @@ export async function requestParties(
     ? await tx.system.findUnique({ where: { id: request.systemId }, select: { ownerId: true, backupOwnerId: true } })
     : null;
   const decisions = await tx.approvalDecision.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" } });
-  const present = (ids: (string | null | undefined)[]) => ids.filter((id): id is string => typeof id === "string");
+  return partiesOf({ ...request, identity, system, decisions });
+}
+
+type Owners = { ownerId: string | null; backupOwnerId: string | null } | null;
+
+/** The same, from a request already read with its identity's and system's owners and its decisions. */
+export function partiesOf(request: {
+  requesterId: string;
+  levels: ApprovalRequest["levels"];
+  identity: Owners;
+  system: Owners;
+  decisions: RequestParties["decisions"];
+}): RequestParties {
+  const present = (owners: Owners) => [owners?.ownerId, owners?.backupOwnerId].filter((id): id is string => typeof id === "string");
   return {
     requesterId: request.requesterId,
-    identityOwnerIds: present([identity?.ownerId, identity?.backupOwnerId]),
-    systemOwnerIds: present([system?.ownerId, system?.backupOwnerId]),
+    identityOwnerIds: present(request.identity),
+    systemOwnerIds: present(request.system),
     levels: levelsSchema.parse(request.levels),
-    decisions: decisions.map(({ level, deciderId, verdict }) => ({ level, deciderId, verdict })),
+    decisions: request.decisions.map(({ level, deciderId, verdict }) => ({ level, deciderId, verdict })),
   };
 }

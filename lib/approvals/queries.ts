@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { ApprovalStatus, Prisma } from "@/lib/db/generated/client";
 import { forbidden, notFound } from "@/lib/errors";
 import { CATALOG, type CatalogKey } from "./catalog";
-import { requestParties } from "./parties";
+import { partiesOf, requestParties } from "./parties";
 import { currentLevel, fitsLevel, levelFor, levelsSchema } from "./rules";
 
 // Reading approval requests. Everyone sees the requests they made and those
@@ -72,17 +72,7 @@ async function waitingFor(db: Db, actor: Actor, limit: number, cursor?: string) 
     },
     take: WAITING_SCAN_LIMIT,
   });
-  const present = (ids: (string | null | undefined)[]) => ids.filter((id): id is string => typeof id === "string");
-  const mine = candidates.filter((request) => {
-    const parties = {
-      requesterId: request.requesterId,
-      identityOwnerIds: present([request.identity?.ownerId, request.identity?.backupOwnerId]),
-      systemOwnerIds: present([request.system?.ownerId, request.system?.backupOwnerId]),
-      levels: levelsSchema.parse(request.levels),
-      decisions: request.decisions,
-    };
-    return "level" in levelFor({ userId: actor.userId, roles: actor.roles }, parties);
-  });
+  const mine = candidates.filter((request) => "level" in levelFor({ userId: actor.userId, roles: actor.roles }, partiesOf(request)));
   const start = cursor ? mine.findIndex((request) => request.id === cursor) + 1 : 0;
   return mine.slice(start, start + limit + 1);
 }
