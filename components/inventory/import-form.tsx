@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState, useState } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -7,10 +8,17 @@ import { FieldError, FormMessage } from "@/components/ui/form-message";
 import type { ActionState } from "@/lib/auth/action";
 import type { ImportAction, ImportResult, ImportRowResult } from "@/lib/inventory/csv-import";
 import { TableFrame, TableHead } from "@/components/ui/table";
+import { JustificationField } from "./fields";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
-const ACTION_TONE: Record<ImportAction, BadgeTone> = { create: "green", update: "blue", unchanged: "neutral", error: "red" };
+const ACTION_TONE: Record<ImportAction, BadgeTone> = {
+  create: "green",
+  update: "blue",
+  unchanged: "neutral",
+  request: "amber",
+  error: "red",
+};
 
 /** "line 3.ownerEmail" → rows keyed by line, as the refused import reports them. */
 function rowsFromRefusal(fields: Record<string, string>): ImportRowResult[] {
@@ -32,8 +40,9 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
   const [importState, importAction, importing] = useActionState(commit, { status: "idle" });
 
   const previewResult = previewState.status === "ok" ? (previewState.result as ImportResult | undefined) : undefined;
+  const importResult = importState.status === "ok" ? (importState.result as ImportResult | undefined) : undefined;
   const refusedRows = importState.status === "error" && importState.fields ? rowsFromRefusal(importState.fields) : [];
-  const rows = refusedRows.length > 0 ? refusedRows : (previewResult?.rows ?? []);
+  const rows = refusedRows.length > 0 ? refusedRows : (importResult?.rows ?? previewResult?.rows ?? []);
 
   return (
     <div className="space-y-4">
@@ -59,6 +68,7 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
           />
         </label>
         <FieldError state={previewState} name="csv" />
+        <JustificationField state={importState.status === "idle" ? previewState : importState} className="max-w-xl" />
         <div className="flex items-center gap-3">
           <Button type="submit" variant="secondary" formAction={previewAction} disabled={previewing || importing || csv === ""}>
             Preview
@@ -86,7 +96,7 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
               Result
             </th>
             <th scope="col" className="px-3 py-2 font-medium">
-              Problems
+              Details
             </th>
           </TableHead>
           <tbody className="divide-y divide-slate-100">
@@ -98,9 +108,10 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
                 <td className="px-3 py-1.5">
                   <Badge tone={ACTION_TONE[row.action]}>{row.action}</Badge>
                 </td>
-                <td className="px-3 py-1.5 text-red-700">
+                <td className="px-3 py-1.5">
+                  {row.approval ? <ApprovalNote approval={row.approval} /> : null}
                   {Object.entries(row.errors ?? {}).map(([column, message]) => (
-                    <div key={column}>
+                    <div key={column} className="text-red-700">
                       <span className="font-mono text-xs">{column}</span>: {message}
                     </div>
                   ))}
@@ -109,6 +120,24 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
             ))}
           </tbody>
         </TableFrame>
+      ) : null}
+    </div>
+  );
+}
+
+/** A row that needs approval: the request it became (or, in a preview, would become). */
+function ApprovalNote({ approval }: { approval: NonNullable<ImportRowResult["approval"]> }) {
+  const text = approval.alreadyPending ? "Already waiting for approval" : approval.id ? "Sent for approval" : "Will be sent for approval";
+  return (
+    <div className="text-amber-800">
+      {text}: {approval.summary}
+      {approval.id ? (
+        <>
+          {" "}
+          <Link href={`/approvals/${approval.id}`} className="text-sky-700 hover:underline">
+            Open the request
+          </Link>
+        </>
       ) : null}
     </div>
   );

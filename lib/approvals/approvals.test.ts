@@ -406,11 +406,75 @@ describe("the catalog", () => {
     await executeMutation(updateIdentity, owner.actor, { identityId: identity.id, expiresAt: inDays(30) });
   });
 
-  it("refuses sensitive rows in a CSV import, naming line and column, and imports nothing", async () => {
-    const csv = `name,kind,purpose,environment,autonomy,ownerEmail,expiresAt\nimported-quiet,CODING_AGENT,Lints,DEV,SUGGEST,${owner.user.email},${inDays(30).slice(0, 10)}\nimported-bold,CODING_AGENT,Deploys,DEV,AUTONOMOUS,${owner.user.email},${inDays(30).slice(0, 10)}\n`;
-    const error = await refused(executeMutation(importIdentities, owner.actor, { csv }));
-    expect(error.fields?.["line 3.autonomy"]).toMatch(/needs approval \(Raised autonomy/);
-    expect(await prisma.aiIdentity.count({ where: { name: { startsWith: "imported-" } } })).toBe(0);
+  it("turns sensitive CSV import rows into requests, reports them per row, and asks nothing twice on re-import", async () => {
+    const date = inDays(30).slice(0, 10);
+    const csv = [
+      "name,kind,purpose,environment,autonomy,ownerEmail,expiresAt",
+      `imported-quiet,CODING_AGENT,Lints,DEV,SUGGEST,${owner.user.email},${date}`,
+      `imported-bold,CODING_AGENT,Deploys,DEV,AUTONOMOUS,${owner.user.email},${date}`,
+      "",
+    ].join("\n");
+    const importAs = (justification?: string, dryRun = false) =>
+      executeMutation(importIdentities, owner.actor, { csv, justification }, prisma, { dryRun });
+    const importedCount = () => prisma.aiIdentity.count({ where: { name: { startsWith: "imported-" } } });
+    const requestCount = () => prisma.approvalRequest.count({ where: { mutation: "identities.create", requesterId: owner.user.id } });
+
+    // Without a justification the import is refused, naming the line, and nothing is kept.
+    const error = await refused(importAs());
+    expect(error.fields?.["line 3.justification"]).toMatch(/is required: this change needs approval \(Raised autonomy/);
+    expect(await importedCount()).toBe(0);
+    expect(await requestCount()).toBe(0);
+
+    // A preview says which rows would become requests, and keeps nothing.
+    const preview = await importAs("Release agents for the new pipeline", true);
+    expect(preview.rows.map((row) => [row.line, row.action, row.approval?.id])).toEqual([
+      [2, "create", undefined],
+      [3, "request", undefined],
+    ]);
+    expect(await requestCount()).toBe(0);
+
+    const result = await importAs("Release agents for the new pipeline");
+    expect(result).toMatchObject({ created: 1, requested: 1, failed: 0 });
+    const requestId = result.rows[1]!.approval!.id!;
+    expect(await prisma.approvalRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+      status: "PENDING",
+      mutation: "identities.create",
+      catalogKey: "identity.autonomy_raised",
+      requesterId: owner.user.id,
+      justification: "Release agents for the new pipeline",
+      summary: "Register imported-bold (DEV) at AUTONOMOUS autonomy",
+    });
+    expect(await prisma.aiIdentity.findMany({ where: { name: { startsWith: "imported-" } }, select: { name: true } })).toEqual([
+      { name: "imported-quiet" },
+    ]);
+
+    // Re-importing the same file changes nothing and points at the request already waiting.
+    const again = await importAs("Release agents for the new pipeline");
+    expect(again.rows.map((row) => [row.action, row.approval?.id, row.approval?.alreadyPending])).toEqual([
+      ["unchanged", undefined, undefined],
+      ["request", requestId, true],
+    ]);
+    expect(await requestCount()).toBe(1);
+
+    // Once approved, the row is applied as the importer asked.
+    expect(await decide(lead, requestId)).toMatchObject({ status: "APPLIED" });
+    const bold = await prisma.aiIdentity.findFirstOrThrow({ where: { name: "imported-bold" } });
+    expect(bold).toMatchObject({ autonomy: "AUTONOMOUS", ownerId: owner.user.id, environment: "DEV" });
+
+    // A row that raises an existing identity's autonomy becomes an update request.
+    const raise = csv.replace("imported-quiet,CODING_AGENT,Lints,DEV,SUGGEST", "imported-quiet,CODING_AGENT,Lints,DEV,EXECUTE");
+    const update = await executeMutation(importIdentities, owner.actor, { csv: raise, justification: "Lint fixes land directly" });
+    expect(update.rows.map((row) => [row.action, row.approval?.summary])).toEqual([
+      ["request", expect.stringContaining("imported-quiet")],
+      ["unchanged", undefined],
+    ]);
+    const quiet = await prisma.aiIdentity.findFirstOrThrow({ where: { name: "imported-quiet" } });
+    expect(quiet.autonomy).toBe("SUGGEST");
+    expect(await prisma.approvalRequest.findUniqueOrThrow({ where: { id: update.rows[0]!.approval!.id! } })).toMatchObject({
+      mutation: "identities.update",
+      identityId: quiet.id,
+      input: { identityId: quiet.id, autonomy: "EXECUTE" },
+    });
   });
 
   it("is itself guarded: switching an entry off needs approval, and once applied the change is made at once", async () => {

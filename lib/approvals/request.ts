@@ -8,7 +8,7 @@ import type { Tx } from "@/lib/db/client";
 import type { RiskTier } from "@/lib/db/generated/enums";
 import { AppError, validationError } from "@/lib/errors";
 import { toAuditActor } from "@/lib/auth/actor";
-import { CATALOG, loadCatalog, type SensitiveMatch } from "./catalog";
+import { CATALOG, loadCatalog, type CatalogSettings, type SensitiveMatch } from "./catalog";
 import { levelsSchema } from "./rules";
 import { notifyLevelReached } from "./notify";
 import { requestParties } from "./parties";
@@ -111,10 +111,19 @@ async function preview<Input extends z.ZodType, Output>(
   return { changes: toJsonValue(changes), riskAfter };
 }
 
+/** The pending request that already asks for exactly this change, if any. */
+export async function pendingRequestFor(tx: Tx, mutationName: string, input: unknown) {
+  return tx.approvalRequest.findFirst({
+    where: { inputHash: changeHash(mutationName, input), status: "PENDING", expiresAt: { gt: new Date() } },
+    select: { id: true, summary: true },
+  });
+}
+
 /**
  * When the change matches an enabled catalog entry: validates it by trying
  * it, stores the request and its audit event, and returns PendingApproval.
- * Otherwise returns null and the change is applied as usual.
+ * Otherwise returns null and the change is applied as usual. `catalog` saves
+ * reading it again when one caller asks for many changes (CSV import).
  */
 export async function requestApprovalIfSensitive<Input extends z.ZodType, Output>(
   tx: Tx,
@@ -122,8 +131,9 @@ export async function requestApprovalIfSensitive<Input extends z.ZodType, Output
   actor: Exclude<Actor, { kind: "system" }>,
   input: z.output<Input>,
   rawInput: unknown,
+  preloadedCatalog?: CatalogSettings,
 ): Promise<PendingApproval | null> {
-  const catalog = await loadCatalog(tx);
+  const catalog = preloadedCatalog ?? (await loadCatalog(tx));
   const matches = (await mutation.sensitive!({ tx, catalog }, input)).filter((match) => catalog[match.key].enabled);
   if (matches.length === 0) return null;
 
@@ -139,7 +149,7 @@ export async function requestApprovalIfSensitive<Input extends z.ZodType, Output
   // Two people sending the same change at once: the second waits here, then sees the first's request.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${inputHash}))`;
   const now = new Date();
-  const duplicate = await tx.approvalRequest.findFirst({ where: { inputHash, status: "PENDING", expiresAt: { gt: now } } });
+  const duplicate = await pendingRequestFor(tx, mutation.name, input);
   if (duplicate) {
     throw new AppError("conflict", `The same change is already waiting for approval: request ${duplicate.id} (${duplicate.summary}).`);
   }

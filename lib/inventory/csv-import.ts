@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { defineMutation } from "@/lib/auth/mutation";
+import { defineMutation, type Mutation } from "@/lib/auth/mutation";
 import type { Actor } from "@/lib/auth/actor";
 import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
-import { CATALOG, loadCatalog, type CatalogSettings, type SensitiveCheckContext, type SensitiveMatch } from "@/lib/approvals/catalog";
-import { identityCreateChecks, identityUpdateChecks } from "@/lib/approvals/checks";
+import { loadCatalog, type CatalogSettings } from "@/lib/approvals/catalog";
+import { JUSTIFICATION_FIELD, pendingRequestFor, requestApprovalIfSensitive } from "@/lib/approvals/request";
 import { rateLimits } from "@/lib/rate-limit";
 import { createIdentityInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { CsvSyntaxError, parseCsvObjects } from "./csv-parse";
-import { applyIdentityCreate, applyIdentityUpdate } from "./identities";
+import { applyIdentityCreate, applyIdentityUpdate, createIdentity, updateIdentity } from "./identities";
 import { findUsersByEmails, normalizeEmail } from "@/lib/users/email";
 
 // CSV import of identities, all or nothing. Every row is validated and run
@@ -20,6 +20,9 @@ import { findUsersByEmails, normalizeEmail } from "@/lib/users/email";
 // Re-importing a file changes nothing: rows match existing identities on
 // externalId when given, otherwise on name + environment. The export's
 // columns are accepted, so an exported file can be edited and imported back.
+// A row whose change needs approval (lib/approvals/catalog.ts) is not
+// applied: it becomes an approval request of its own, under the import's one
+// justification, and is reported as "request"; it is committed with the rest.
 
 export const IMPORT_REQUIRED_COLUMNS = ["name", "kind", "environment", "ownerEmail", "purpose", "expiresAt"] as const;
 export const IMPORT_OPTIONAL_COLUMNS = [
@@ -38,7 +41,7 @@ const MAX_ROWS = 5000;
 const COLUMN_FOR_FIELD: Record<string, string> = { ownerId: "ownerEmail", backupOwnerId: "backupOwnerEmail", teamId: "team" };
 const columnFor = (field: string) => COLUMN_FOR_FIELD[field] ?? field;
 
-export type ImportAction = "create" | "update" | "unchanged" | "error";
+export type ImportAction = "create" | "update" | "unchanged" | "request" | "error";
 
 export interface ImportRowResult {
   line: number;
@@ -48,6 +51,8 @@ export interface ImportRowResult {
   identityId?: string;
   /** CSV column → what is wrong with it. */
   errors?: Record<string, string>;
+  /** For "request": the approval request the row became (no id in a preview, which keeps nothing). */
+  approval?: { id?: string; summary: string; alreadyPending: boolean };
 }
 
 export interface ImportResult {
@@ -55,6 +60,7 @@ export interface ImportResult {
   created: number;
   updated: number;
   unchanged: number;
+  requested: number;
   failed: number;
 }
 
@@ -65,6 +71,8 @@ export const importIdentitiesInput = z.object({
     .string({ message: "choose a CSV file" })
     .min(1, { message: "choose a CSV file" })
     .max(MAX_CSV_CHARS, { message: "must be at most 10 MiB" }),
+  /** Why the rows that need approval are needed; checked by the approval request itself, like every form's. */
+  [JUSTIFICATION_FIELD]: z.string().optional(),
 });
 
 function errorsByColumn(fields: Record<string, string>): Record<string, string> {
@@ -165,30 +173,52 @@ async function inSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<{ ok: tru
   }
 }
 
+/** What an import row needs to become an approval request instead of a change. */
+interface ApprovalContext {
+  catalog: CatalogSettings;
+  justification: string | undefined;
+  dryRun: boolean;
+}
+
 /**
- * A row that would need approval cannot ride in on an import: it is refused
- * with the reason, so the owner registers or changes it in the form or the
- * API, where it becomes an approval request. Warrant itself is not asked.
+ * Sends the row's change for approval when it is sensitive, exactly as the
+ * form or the API would (same checks, same dry run, same request), inside
+ * the row's savepoint so a refusal is the row's error. A row identical to a
+ * request still pending is reported as that request, so re-importing a file
+ * asks nothing twice. Null when the row needs no approval.
  */
-async function needsApproval(
+async function sendRowForApproval<Input extends z.ZodType, Output>(
   tx: Tx,
   actor: Actor,
-  catalog: CatalogSettings | null,
-  check: (ctx: SensitiveCheckContext) => Promise<SensitiveMatch[]>,
-): Promise<Record<string, string> | undefined> {
-  if (actor.kind === "system" || !catalog) return undefined;
-  const match = (await check({ tx, catalog })).find((found) => catalog[found.key].enabled);
-  if (!match) return undefined;
-  const column = match.key === "identity.autonomy_raised" ? "autonomy" : "expiresAt";
-  return {
-    [column]: `needs approval (${CATALOG[match.key].label}: ${match.reason}); make this change in the form or the API, which sends it for approval`,
-  };
+  approvals: ApprovalContext | null,
+  result: ImportRowResult,
+  mutation: Mutation<Input, Output>,
+  input: z.output<Input>,
+  rawInput: Record<string, unknown>,
+): Promise<ImportRowResult | null> {
+  if (actor.kind === "system" || !approvals) return null;
+  const pending = await pendingRequestFor(tx, mutation.name, input);
+  if (pending) return { ...result, action: "request", approval: { id: pending.id, summary: pending.summary, alreadyPending: true } };
+  const outcome = await inSavepoint(tx, () =>
+    requestApprovalIfSensitive(
+      tx,
+      mutation,
+      actor,
+      input,
+      { ...rawInput, [JUSTIFICATION_FIELD]: approvals.justification },
+      approvals.catalog,
+    ),
+  );
+  if (!outcome.ok) return { ...result, errors: errorsByColumn(outcome.error.fields ?? { name: outcome.error.message }) };
+  if (!outcome.value) return null;
+  const { id, summary } = outcome.value.request;
+  return { ...result, action: "request", approval: { ...(approvals.dryRun ? {} : { id }), summary, alreadyPending: false } };
 }
 
 async function importRow(
   tx: Tx,
   actor: Actor,
-  catalog: CatalogSettings | null,
+  approvals: ApprovalContext | null,
   row: { line: number; values: Record<string, string> },
   lookups: Lookups,
   seen: Map<string, number>,
@@ -222,8 +252,8 @@ async function importRow(
     const parsed = createIdentityInput.safeParse(input);
     const fieldErrors = { ...(parsed.success ? {} : errorsByColumn(fieldErrorsFromZod(parsed.error))), ...errors };
     if (!parsed.success || Object.keys(fieldErrors).length > 0) return { ...result, errors: fieldErrors };
-    const refusal = await needsApproval(tx, actor, catalog, (ctx) => identityCreateChecks(ctx, parsed.data));
-    if (refusal) return { ...result, errors: refusal };
+    const requested = await sendRowForApproval(tx, actor, approvals, result, createIdentity, parsed.data, input);
+    if (requested) return requested;
     const outcome = await inSavepoint(tx, () => applyIdentityCreate(tx, actor, parsed.data));
     if (!outcome.ok) return { ...result, errors: errorsByColumn(outcome.error.fields ?? { name: outcome.error.message }) };
     auditEntries.push(outcome.value.audit);
@@ -239,11 +269,12 @@ async function importRow(
   if (Object.keys(errors).length > 0) return { ...result, errors };
   const changes = changedFields(input, existing);
   if (Object.keys(changes).length === 0) return { ...result, action: "unchanged", identityId: existing.id };
-  const parsed = updateIdentityInput.safeParse({ identityId: existing.id, ...changes });
+  const rawUpdate = { identityId: existing.id, ...changes };
+  const parsed = updateIdentityInput.safeParse(rawUpdate);
   if (!parsed.success) return { ...result, errors: errorsByColumn(fieldErrorsFromZod(parsed.error)) };
   const identityId = existing.id;
-  const refusal = await needsApproval(tx, actor, catalog, (ctx) => identityUpdateChecks(ctx, parsed.data));
-  if (refusal) return { ...result, errors: refusal };
+  const requested = await sendRowForApproval(tx, actor, approvals, { ...result, identityId }, updateIdentity, parsed.data, rawUpdate);
+  if (requested) return requested;
   const outcome = await inSavepoint(tx, () => applyIdentityUpdate(tx, actor, parsed.data));
   if (!outcome.ok) return { ...result, errors: errorsByColumn(outcome.error.fields ?? { name: outcome.error.message }) };
   auditEntries.push(outcome.value.audit);
@@ -260,7 +291,7 @@ export const importIdentities = defineMutation({
   maxFieldChars: MAX_CSV_CHARS,
   // Previews count too: each one runs the whole import and rolls it back.
   rateLimit: rateLimits.import,
-  async run({ tx, actor, audit, dryRun }, { csv }) {
+  async run({ tx, actor, audit, dryRun }, { csv, justification }) {
     let parsed: ReturnType<typeof parseCsvObjects>;
     try {
       parsed = parseCsvObjects(csv);
@@ -278,8 +309,9 @@ export const importIdentities = defineMutation({
     const seen = new Map<string, number>();
     const entries: AuditEntry[] = [];
     const rows: ImportRowResult[] = [];
-    const catalog = actor.kind === "system" ? null : await loadCatalog(tx);
-    for (const row of parsed.rows) rows.push(await importRow(tx, actor, catalog, row, lookups, seen, entries));
+    // Warrant itself (the seed, jobs) is not asked for approval, as in executeMutation.
+    const approvals = actor.kind === "system" ? null : { catalog: await loadCatalog(tx), justification, dryRun };
+    for (const row of parsed.rows) rows.push(await importRow(tx, actor, approvals, row, lookups, seen, entries));
 
     const count = (action: ImportAction) => rows.filter((row) => row.action === action).length;
     const result: ImportResult = {
@@ -287,6 +319,7 @@ export const importIdentities = defineMutation({
       created: count("create"),
       updated: count("update"),
       unchanged: count("unchanged"),
+      requested: count("request"),
       failed: count("error"),
     };
     if (result.failed > 0 && !dryRun) {
@@ -300,7 +333,13 @@ export const importIdentities = defineMutation({
     await audit({
       action: "identities.imported",
       targetType: "identity",
-      data: { rows: rows.length, created: result.created, updated: result.updated, unchanged: result.unchanged },
+      data: {
+        rows: rows.length,
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        requested: result.requested,
+      },
     });
     return result;
   },
