@@ -42,7 +42,10 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
   const previewResult = previewState.status === "ok" ? (previewState.result as ImportResult | undefined) : undefined;
   const importResult = importState.status === "ok" ? (importState.result as ImportResult | undefined) : undefined;
   const refusedRows = importState.status === "error" && importState.fields ? rowsFromRefusal(importState.fields) : [];
-  const rows = refusedRows.length > 0 ? refusedRows : (importResult?.rows ?? previewResult?.rows ?? []);
+  // What is shown is the answer to the button pressed last, so a preview after a refused import shows the preview.
+  const [last, setLast] = useState<"preview" | "import">("preview");
+  const shown = last === "import" ? importState : previewState;
+  const rows = last === "import" ? (refusedRows.length > 0 ? refusedRows : (importResult?.rows ?? [])) : (previewResult?.rows ?? []);
 
   return (
     <div className="space-y-4">
@@ -68,15 +71,26 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
           />
         </label>
         <FieldError state={previewState} name="csv" />
-        <JustificationField state={importState.status === "idle" ? previewState : importState} className="max-w-xl" />
+        <JustificationField state={shown} className="max-w-xl" />
         <div className="flex items-center gap-3">
-          <Button type="submit" variant="secondary" formAction={previewAction} disabled={previewing || importing || csv === ""}>
+          <Button
+            type="submit"
+            variant="secondary"
+            formAction={previewAction}
+            onClick={() => setLast("preview")}
+            disabled={previewing || importing || csv === ""}
+          >
             Preview
           </Button>
-          <Button type="submit" formAction={importAction} disabled={previewing || importing || csv === ""}>
+          <Button
+            type="submit"
+            formAction={importAction}
+            onClick={() => setLast("import")}
+            disabled={previewing || importing || csv === ""}
+          >
             Import
           </Button>
-          <FormMessage state={importState.status === "idle" ? previewState : importState} />
+          <FormMessage state={shown} />
         </div>
       </form>
 
