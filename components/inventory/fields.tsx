@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type ChangeEvent, type InputHTMLAttributes, type ReactNode } from "react";
 import { FieldError } from "@/components/ui/form-message";
 import type { ActionState } from "@/lib/auth/action";
 
@@ -101,10 +101,17 @@ export function TextAreaField({
   className,
   defaultValue,
   rows = 3,
-}: FieldProps & { defaultValue?: string; rows?: number }) {
+  value,
+  onChange,
+}: FieldProps & { defaultValue?: string; rows?: number; value?: string; onChange?: (value: string) => void }) {
+  // Controlled when the form must keep the text across several actions (a form action resets uncontrolled fields).
+  const controlled =
+    value !== undefined
+      ? { value, onChange: (event: ChangeEvent<HTMLTextAreaElement>) => onChange?.(event.target.value) }
+      : { defaultValue };
   return (
     <FieldFrame label={label} name={name} state={state} hint={hint} required={required} className={className}>
-      {(control) => <textarea {...control} rows={rows} defaultValue={defaultValue} />}
+      {(control) => <textarea {...control} rows={rows} {...controlled} />}
     </FieldFrame>
   );
 }
@@ -141,13 +148,25 @@ export function SelectField({
  * access, long-lived credentials, raised autonomy, reactivation …) become
  * approval requests and need it; other changes ignore it.
  */
-export function JustificationField({ state, className }: { state: ActionState; className?: string }) {
+export function JustificationField({
+  state,
+  className,
+  value,
+  onChange,
+}: {
+  state: ActionState;
+  className?: string;
+  value?: string;
+  onChange?: (value: string) => void;
+}) {
   return (
     <TextAreaField
       label="Justification"
       name="justification"
       state={state}
       rows={2}
+      value={value}
+      onChange={onChange}
       hint="Required when the change needs approval (privileged or production access, long-lived credentials, raised autonomy, reactivation)"
       className={className}
     />

@@ -36,6 +36,7 @@ function rowsFromRefusal(fields: Record<string, string>): ImportRowResult[] {
 
 export function ImportForm({ preview, commit }: { preview: Action; commit: Action }) {
   const [csv, setCsv] = useState("");
+  const [justification, setJustification] = useState("");
   const [previewState, previewAction, previewing] = useActionState(preview, { status: "idle" });
   const [importState, importAction, importing] = useActionState(commit, { status: "idle" });
 
@@ -71,7 +72,7 @@ export function ImportForm({ preview, commit }: { preview: Action; commit: Actio
           />
         </label>
         <FieldError state={previewState} name="csv" />
-        <JustificationField state={shown} className="max-w-xl" />
+        <JustificationField state={shown} className="max-w-xl" value={justification} onChange={setJustification} />
         <div className="flex items-center gap-3">
           <Button
             type="submit"
