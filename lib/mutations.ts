@@ -15,6 +15,7 @@ import { suspendOverdueIdentitiesBatch } from "@/lib/reviews/overdue";
 import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequestsBatch, withdrawApprovalRequest } from "@/lib/approvals/decide";
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "@/lib/notifications/webhooks";
+import { activatePolicyVersion, createPolicyVersion, installDefaultPolicies } from "@/lib/policy/store";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -58,4 +59,7 @@ export const allMutations: AnyMutation[] = [
   deactivateWebhook,
   deleteWebhook,
   retryNotification,
+  createPolicyVersion,
+  activatePolicyVersion,
+  installDefaultPolicies,
 ];

@@ -44,6 +44,11 @@ export const CATALOG = {
     description: "A change to the approval rules or to this catalog.",
     mutations: ["approvals.update-rule", "approvals.update-catalog-entry"],
   },
+  "policy.activated": {
+    label: "Runtime policy change",
+    description: "Activating a version of the Cedar policies that judge what agents may do.",
+    mutations: ["policies.activate"],
+  },
 } as const satisfies Record<string, { label: string; description: string; mutations: readonly string[] }>;
 
 export type CatalogKey = keyof typeof CATALOG;

@@ -22,9 +22,13 @@ export type Permission =
   /** Edit the approval rules and catalog (itself a sensitive change). */
   | "approvals:configure"
   /** Read the notification outbox (every message's text) and manage webhooks, whose secrets sign what Warrant sends. */
-  | "notifications:manage";
+  | "notifications:manage"
+  /** Read the runtime policies (every member: owners need to know why their agents are stopped). */
+  | "policies:read"
+  /** Write new policy versions and activate one (activation is itself a sensitive change). */
+  | "policies:write";
 
-const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own", "approvals:decide"];
+const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own", "approvals:decide", "policies:read"];
 
 const BY_ROLE: Record<Role, Permission[]> = {
   ADMIN: [
@@ -37,9 +41,9 @@ const BY_ROLE: Record<Role, Permission[]> = {
     "approvals:break-glass",
     "notifications:manage",
   ],
-  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:configure"],
+  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:configure", "policies:write"],
   APPROVER: [...MEMBER],
-  AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read"],
+  AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read", "policies:read"],
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

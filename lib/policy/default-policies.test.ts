@@ -73,14 +73,14 @@ describe("default policies", () => {
   it("grant-required: an action no live grant covers is denied", () => {
     const denied = { outcome: "deny", policyIds: ["grant-required"] };
     expect(onSystem("read", { grantedPermissions: [] })).toEqual(denied);
-    expect(onSystem("read", { grantedPermissions: ["WRITE"] })).toEqual(allowed);
+    expect(onSystem("read", { grantedPermissions: ["READ"] })).toEqual(allowed);
     expect(onSystem("write", { grantedPermissions: ["READ"] })).toEqual(denied);
     expect(onSystem("write", { grantedPermissions: ["WRITE"] })).toEqual(allowed);
-    // DEPLOY does not imply writing to the repository; ADMIN covers everything.
-    expect(onSystem("write", { grantedPermissions: ["DEPLOY"] })).toEqual(denied);
-    expect(onSystem("deploy", { grantedPermissions: ["WRITE"], humanApproved: true })).toEqual(denied);
-    expect(onSystem("admin", { grantedPermissions: ["DEPLOY"], humanApproved: true })).toEqual(denied);
-    expect(onSystem("deploy", { grantedPermissions: ["ADMIN"], humanApproved: true })).toEqual(allowed);
+    // As in the inventory, no permission implies another: not even ADMIN covers a deploy.
+    expect(onSystem("read", { grantedPermissions: ["WRITE", "DEPLOY", "ADMIN"] })).toEqual(denied);
+    expect(onSystem("deploy", { grantedPermissions: ["ADMIN"], humanApproved: true })).toEqual(denied);
+    expect(onSystem("deploy", { grantedPermissions: ["DEPLOY"], humanApproved: true })).toEqual(allowed);
+    expect(onSystem("admin", { grantedPermissions: ["ADMIN"], humanApproved: true })).toEqual(allowed);
   });
 
   it("overdue-review-blocks-changes: an identity with an overdue review may read but not write or deploy", () => {

@@ -7,7 +7,8 @@
 //
 // Everything is permitted unless a forbid matches, and "grant-required"
 // forbids any action on a system that no live grant covers, so access still
-// comes only from grants.
+// comes only from grants. As in the inventory, read, write, deploy and admin
+// are separate grants: none implies another.
 
 export const DEFAULT_POLICIES = `@id("baseline")
 @reason("Identities act within their grants and the policies below.")
@@ -31,9 +32,9 @@ when {
 @reason("No live grant of this identity covers this action on this system.")
 forbid (principal, action in [Action::"read", Action::"write", Action::"deploy", Action::"admin"], resource)
 unless {
-  (action == Action::"read" && context.grantedPermissions.containsAny(["READ", "WRITE", "DEPLOY", "ADMIN"])) ||
-  (action == Action::"write" && context.grantedPermissions.containsAny(["WRITE", "ADMIN"])) ||
-  (action == Action::"deploy" && context.grantedPermissions.containsAny(["DEPLOY", "ADMIN"])) ||
+  (action == Action::"read" && context.grantedPermissions.contains("READ")) ||
+  (action == Action::"write" && context.grantedPermissions.contains("WRITE")) ||
+  (action == Action::"deploy" && context.grantedPermissions.contains("DEPLOY")) ||
   (action == Action::"admin" && context.grantedPermissions.contains("ADMIN"))
 };
 
