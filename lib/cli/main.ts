@@ -3,7 +3,7 @@
 // if the app is running). Changes go through the same mutations as the UI and
 // API, so they are validated and audited the same way (actor: "cli").
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, parseEnv } from "../env";
 import { prepareDatabase } from "../db/prepare";
@@ -24,6 +24,11 @@ Commands:
   approvals:approve <request id> --as <email> [--comment <text>]
   approvals:reject <request id> --as <email> --comment <text>
                         decide as that person: the same rules as in the browser (levels, no self-approval)
+  policies:export [--version <number>] [--file <path>]
+                        write the active runtime policies (or that version) as a .cedar file, or to stdout
+  policies:import --file <path> --as <email> [--note <text>] [--activate --justification <text>]
+                        store the file as a new policy version as that security lead (checked against the
+                        schema, problems named by line and column); --activate asks for its activation
   jobs:list             list the background jobs and when each runs
   jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
   db:migrate            apply pending migrations and exit
@@ -150,6 +155,44 @@ async function run(command: string, argument: string | undefined, options: Recor
       );
       return 0;
     }
+    case "policies:export": {
+      const { activePolicyVersion } = await import("../policy/store");
+      const version = options.version
+        ? await prisma.policyVersion.findUnique({ where: { number: Number(options.version) } })
+        : await activePolicyVersion(prisma);
+      if (!version) {
+        console.error(`No policy version ${options.version}.`);
+        return 1;
+      }
+      if (options.file) {
+        writeFileSync(options.file, version.text);
+        console.error(`Wrote version ${version.number} to ${options.file}.`);
+      } else {
+        process.stdout.write(version.text);
+      }
+      return 0;
+    }
+    case "policies:import": {
+      const { activatePolicyVersion, createPolicyVersion } = await import("../policy/store");
+      const { SentForApproval } = await import("../approvals/request");
+      if (!options.file || !existsSync(options.file)) {
+        console.error(options.file ? `No file ${options.file}.` : "Name the policy file: --file <path>.");
+        return 64;
+      }
+      const actor = await personActor(prisma, options.as);
+      const text = readFileSync(options.file, "utf8");
+      const version = await executeMutation(createPolicyVersion, actor, { text, note: options.note });
+      console.log(`Stored policy version ${version.number} (${version.policies.length} policies: ${version.policies.join(", ")}).`);
+      if (options.activate === undefined) return 0;
+      try {
+        await executeMutation(activatePolicyVersion, actor, { versionId: version.id, justification: options.justification });
+        console.log(`Version ${version.number} is active.`);
+      } catch (error) {
+        if (!(error instanceof SentForApproval)) throw error;
+        console.log(`${error.message} It becomes active once approved.`);
+      }
+      return 0;
+    }
     case "jobs:list": {
       const { JOBS } = await import("../jobs/registry");
       const { createBoss } = await import("../jobs/worker");
@@ -186,14 +229,14 @@ async function run(command: string, argument: string | undefined, options: Recor
 }
 
 /**
- * Approvals are decided by people, never by "cli": the operator names who
+ * Approvals are decided, and policies written, by people, never by "cli": the operator names who
  * they act as (someone with a terminal on the server can reach the database
  * anyway), and that person's roles and the request's levels apply as in the browser.
  */
 async function personActor(prisma: typeof import("../db/client").prisma, email: string | undefined) {
   const { AppError } = await import("../errors");
   const { findUserByEmail } = await import("../users/email");
-  if (!email) throw new AppError("validation_failed", "Say who decides: --as <email>.", { as: "is required" });
+  if (!email) throw new AppError("validation_failed", "Say who acts: --as <email>.", { as: "is required" });
   const user = await findUserByEmail(prisma, email);
   if (!user?.active) throw new AppError("validation_failed", `${email} is not an active user.`, { as: "must be an active user's email" });
   return { kind: "user" as const, userId: user.id, label: user.email, roles: user.roles };
@@ -212,6 +255,11 @@ async function main(): Promise<number> {
       as: { type: "string" },
       view: { type: "string" },
       comment: { type: "string" },
+      file: { type: "string" },
+      version: { type: "string" },
+      note: { type: "string" },
+      activate: { type: "boolean" },
+      justification: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { decideApprovalRequest } from "@/lib/approvals/decide";
 import { SentForApproval } from "@/lib/approvals/request";
 import { prisma } from "@/lib/db/client";
+import { runCli } from "@/lib/testing/cli";
 import { createTestUser, refused } from "@/lib/testing/factories";
 import { compiledVersionCount, evaluate } from "./engine";
 import { activatePolicyVersion, activePolicySet, createPolicyVersion, listPolicyVersions } from "./store";
@@ -14,6 +18,7 @@ import { toCedarRequest, type PolicyRequest } from "./request";
 // version waits for a second security lead.
 
 let lead: Actor;
+let leadEmail: string;
 let secondLead: Actor;
 let member: Actor;
 let auditor: Actor;
@@ -38,7 +43,9 @@ const toolCall: PolicyRequest = {
 };
 
 beforeAll(async () => {
-  lead = (await createTestUser(["SECURITY_LEAD"])).actor;
+  const leadUser = await createTestUser(["SECURITY_LEAD"]);
+  lead = leadUser.actor;
+  leadEmail = leadUser.user.email;
   secondLead = (await createTestUser(["SECURITY_LEAD"])).actor;
   member = (await createTestUser()).actor;
   auditor = (await createTestUser(["AUDITOR"])).actor;
@@ -129,4 +136,39 @@ describe("policy versions", () => {
     const error = await refused(executeMutation(activatePolicyVersion, secondLead, { versionId: active.key, justification: "again" }));
     expect(error.code).toBe("conflict");
   });
+
+  it("round-trips through .cedar files with the CLI, so teams keep policies in git", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "warrant-policies-"));
+    const file = path.join(dir, "policies.cedar");
+    const exported = await runCli(["policies:export", "--file", file]);
+    expect(exported.code).toBe(0);
+    const active = await activePolicySet(prisma);
+    expect(readFileSync(file, "utf8")).toBe((await prisma.policyVersion.findUniqueOrThrow({ where: { id: active.key } })).text);
+
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8") + '\n@id("typo") forbid (principal, action, resource) when { principal.statuss == "X" };\n',
+    );
+    const broken = await runCli(["policies:import", "--file", file, "--as", leadEmail]);
+    expect(broken.code).toBe(1);
+    expect(broken.output).toMatch(/line \d+, column \d+: .*attribute `statuss`/);
+
+    writeFileSync(file, '@id("all") permit (principal, action, resource);\n');
+    const imported = await runCli([
+      "policies:import",
+      "--file",
+      file,
+      "--as",
+      leadEmail,
+      "--note",
+      "From git",
+      "--activate",
+      "--justification",
+      "Reviewed in PR 42",
+    ]);
+    expect(imported.code).toBe(0);
+    expect(imported.output).toMatch(/Stored policy version \d+ \(1 policies: all\)/);
+    expect(imported.output).toContain("Sent for approval: Activate runtime policies version");
+    expect((await activePolicySet(prisma)).key).toBe(active.key);
+  }, 180_000);
 });
