@@ -17,6 +17,7 @@ import { cursorPageQuery } from "./handler";
 import { breakGlassApprovalRequest, decideApprovalRequest, withdrawApprovalRequest } from "@/lib/approvals/decide";
 import { approvalListQuery } from "@/lib/approvals/queries";
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
+import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
 // handlers validate with (a mutation route documents its mutation's own
@@ -415,6 +416,30 @@ export const API_ROUTES: ApiRoute[] = [
     tag: "approvals",
     pathParams: { key: "key" },
     response: "The catalog entry.",
+  }),
+  queryRoute("/policies", "policies.list", "policies:read", {
+    summary: "Versions of the runtime (Cedar) policies, newest first, and which is active",
+    tag: "policies",
+    response: "`{ versions: [{ id, number, note, createdAt, createdBy, activatedAt, activatedBy, active }] }`.",
+  }),
+  mutationRoute("POST", "/policies", createPolicyVersion, {
+    summary: "Store a new version of the policies (Cedar text); it is checked against Warrant's schema and is not active yet",
+    tag: "policies",
+    status: 201,
+    response: "`{ id, number, policies: [policy ids] }`. A 422 names each problem by line and column in `fields.text`.",
+  }),
+  queryRoute("/policies/{id}", "policies.get", "policies:read", {
+    summary: "One version, with its text",
+    tag: "policies",
+    pathParams: byId("id"),
+    response: "`{ id, number, text, note, createdAt, createdBy, activatedAt, activatedBy, active }`.",
+  }),
+  mutationRoute("POST", "/policies/{id}/activate", activatePolicyVersion, {
+    summary: "Make this version the one that judges agents' requests (a change that needs approval)",
+    tag: "policies",
+    pathParams: byId("versionId"),
+    response: "`{ id, number, activatedAt }` once applied.",
+    conflict: "This version is already active.",
   }),
 ];
 

@@ -82,6 +82,11 @@ describe("policy versions", () => {
     );
     expect(error.code).toBe("validation_failed");
     expect(error.fields?.text).toMatch(/^line 3, column 10: .*attribute `colour`/);
+    // The text is kept as written (not trimmed), so lines are the author's lines.
+    const shifted = await refused(
+      executeMutation(createPolicyVersion, lead, { text: '\n\n@id("a") permit (principal, action, resource) when { principal.colour };' }),
+    );
+    expect(shifted.fields?.text).toMatch(/^line 3, column \d+: .*attribute `colour`/);
     expect(await prisma.policyVersion.count()).toBe(before);
   });
 

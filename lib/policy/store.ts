@@ -22,7 +22,11 @@ export function describeProblems(problems: PolicyProblem[]): string {
 }
 
 export const createPolicyVersionInput = z.object({
-  text: requiredText(MAX_POLICY_CHARS),
+  // Kept exactly as written, not trimmed: problems are named by line and column of the author's file.
+  text: z
+    .string({ message: "is required" })
+    .max(MAX_POLICY_CHARS, { message: `must be at most ${MAX_POLICY_CHARS} characters` })
+    .refine((text) => text.trim().length > 0, { message: "is required" }),
   note: optionalText(500),
 });
 
