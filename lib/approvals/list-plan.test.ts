@@ -10,10 +10,16 @@ import { approvalIdsSql, APPROVAL_SORTS, type ApprovalConditions } from "./list-
 // fine: the requester sort walks people by name and orders each one's
 // requests by id.)
 
-async function planOf(conditions: ApprovalConditions, sort: (typeof APPROVAL_SORTS)[number], dir: "asc" | "desc", cursor?: string) {
-  const statement = approvalIdsSql(conditions, { sort, dir, take: 25, skip: 50, cursor });
+async function planOf(
+  conditions: ApprovalConditions,
+  sort: (typeof APPROVAL_SORTS)[number],
+  dir: "asc" | "desc",
+  cursor?: string,
+  { matchesFirst = false, priced = "enable_sort" } = {},
+) {
+  const statement = approvalIdsSql(conditions, { sort, dir, take: 25, skip: 50, cursor, matchesFirst });
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SET LOCAL enable_sort = off");
+    await tx.$executeRawUnsafe(`SET LOCAL ${priced} = off`);
     const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${statement.text}`, ...statement.values);
     return rows.map((row) => row["QUERY PLAN"]).join("\n");
   });
@@ -43,5 +49,15 @@ describe("approvals list order comes from indexes", () => {
     const plan = await planOf({ requesterId: "someone" }, "createdAt", "desc");
     expect(plan, plan).toMatch(/ApprovalRequest_requesterId_createdAt_id_idx/);
     expect(plan, plan).not.toMatch(fullSort);
+  });
+
+  // Few matches are found through indexes and then sorted: walking the order's index would read
+  // every request to find none (see ApprovalIdsArgs.matchesFirst).
+  it("a search with few matches reads the summary's trigram index and the requester and identity indexes", async () => {
+    const plan = await planOf({ q: "payments" }, "createdAt", "desc", undefined, { matchesFirst: true, priced: "enable_seqscan" });
+    expect(plan, plan).toMatch(/BitmapOr/);
+    expect(plan, plan).toMatch(/ApprovalRequest_summary_trgm_idx/);
+    expect(plan, plan).toMatch(/ApprovalRequest_requesterId_createdAt_id_idx/);
+    expect(plan, plan).toMatch(/ApprovalRequest_identityId_createdAt_idx/);
   });
 });

@@ -36,9 +36,12 @@ export function approvalConditionsSql(conditions: ApprovalConditions): Prisma.Sq
   if (conditions.rule) and.push(sql`ar."ruleId" IN (SELECT r."id" FROM "ApprovalRule" r WHERE r."key" = ${conditions.rule})`);
   if (conditions.q) {
     const pattern = containsPattern(conditions.q);
+    // The people and identities that match are found first, once, as arrays: then each arm of the OR
+    // can read an index (the summary's trigram index, the requester and identity indexes), and a rare
+    // term reads only its matches instead of every request.
     and.push(sql`(ar."summary" ILIKE ${pattern}
-      OR EXISTS (SELECT 1 FROM "User" qu WHERE qu."id" = ar."requesterId" AND (qu."name" ILIKE ${pattern} OR qu."email" ILIKE ${pattern}))
-      OR EXISTS (SELECT 1 FROM "AiIdentity" qi WHERE qi."id" = ar."identityId" AND qi."name" ILIKE ${pattern}))`);
+      OR ar."requesterId" = ANY(ARRAY(SELECT qu."id" FROM "User" qu WHERE qu."name" ILIKE ${pattern} OR qu."email" ILIKE ${pattern}))
+      OR ar."identityId" = ANY(ARRAY(SELECT qi."id" FROM "AiIdentity" qi WHERE qi."name" ILIKE ${pattern})))`);
   }
   return and.length > 0 ? Prisma.join(and, " AND ") : sql`TRUE`;
 }
@@ -98,6 +101,11 @@ export interface ApprovalIdsArgs {
   skip?: number;
   /** A request's id: the rows from it on (itself included, if it still matches), as Prisma's `cursor` does. */
   cursor?: string;
+  /**
+   * Find every match first, then sort them, instead of walking the order's index until a page
+   * matches. For a search with few matches: the walk would read every request to find none.
+   */
+  matchesFirst?: boolean;
 }
 
 /** The ids of one page of the list, in its order, with the id as tie-break. */
@@ -105,19 +113,31 @@ export function approvalIdsSql(conditions: ApprovalConditions, args: ApprovalIds
   const sort = sortSql(args.sort);
   const where = approvalConditionsSql(conditions);
   const offset = args.skip ? sql` OFFSET ${args.skip}` : Prisma.empty;
-  if (args.cursor === undefined) {
-    return sql`SELECT ar."id" FROM "ApprovalRequest" ar ${sort.joins}
-      WHERE ${where}
-      ORDER BY ${orderBySql(sort, args.dir)} LIMIT ${args.take}${offset}`;
-  }
-  const cursorValues = Prisma.join(
+  const valuesAs = Prisma.join(
     sort.values.map((value, index) => sql`${value} AS ${Prisma.raw(`v${index}`)}`),
     ", ",
   );
   // The cursor row's own sort values, whether or not it still matches the filters; none if it is gone.
-  return sql`WITH k AS (SELECT ${cursorValues}, ar."id" FROM "ApprovalRequest" ar ${sort.joins} WHERE ar."id" = ${args.cursor})
-    SELECT ar."id" FROM k, "ApprovalRequest" ar ${sort.joins}
-    WHERE ${where} AND ${atOrAfterCursor(sort, args.dir)}
+  const cursor =
+    args.cursor === undefined
+      ? { with: Prisma.empty, from: Prisma.empty, where: Prisma.empty }
+      : {
+          with: sql`WITH k AS (SELECT ${valuesAs}, ar."id" FROM "ApprovalRequest" ar ${sort.joins} WHERE ar."id" = ${args.cursor}) `,
+          from: sql`k, `,
+          where: sql` AND ${atOrAfterCursor(sort, args.dir)}`,
+        };
+  if (args.matchesFirst) {
+    // OFFSET 0 keeps the matches a subquery of their own, so the order cannot choose how they are found.
+    const direction = args.dir === "asc" ? "ASC" : "DESC";
+    const outerOrder = Prisma.raw(
+      [...sort.values.map((_, index) => `m.v${index}`), `m."id"`].map((value) => `${value} ${direction}`).join(", "),
+    );
+    return sql`${cursor.with}SELECT m."id" FROM (SELECT ar."id", ${valuesAs} FROM ${cursor.from}"ApprovalRequest" ar ${sort.joins}
+      WHERE ${where}${cursor.where} OFFSET 0) m
+      ORDER BY ${outerOrder} LIMIT ${args.take}${offset}`;
+  }
+  return sql`${cursor.with}SELECT ar."id" FROM ${cursor.from}"ApprovalRequest" ar ${sort.joins}
+    WHERE ${where}${cursor.where}
     ORDER BY ${orderBySql(sort, args.dir)} LIMIT ${args.take}${offset}`;
 }
 

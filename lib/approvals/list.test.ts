@@ -6,6 +6,7 @@ import { createIdentity } from "@/lib/inventory/identities";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import type { CatalogKey } from "./catalog";
+import { approvalIdsSql, APPROVAL_SORTS, type ApprovalIdsArgs } from "./list-sql";
 import { parseApprovalListView } from "./list-view";
 import { approvalListQuery, findApprovalRequestsPage, listApprovalRequests, type ApprovalListQuery } from "./queries";
 
@@ -212,6 +213,24 @@ describe("filters", () => {
     [{ q: "grant", catalogKey: "grant.sensitive", status: "APPLIED" }, ["write"]],
   ])("%o", async (filters, expected) => {
     expect((await pageOf(auditor, { view: "all", ...filters })).names).toEqual(expected);
+  });
+
+  it("a search finds the same page whether it walks the order's index or sorts its matches", async () => {
+    const ids = async (args: Omit<ApprovalIdsArgs, "take">, matchesFirst: boolean) =>
+      (await prisma.$queryRaw<{ id: string }[]>(approvalIdsSql({ q: "a" }, { ...args, take: 2, matchesFirst }))).map((row) => row.id);
+    for (const sort of APPROVAL_SORTS) {
+      for (const dir of ["asc", "desc"] as const) {
+        for (const args of [
+          { sort, dir },
+          { sort, dir, skip: 2 },
+          { sort, dir, cursor: made.write },
+        ]) {
+          const walked = await ids(args, false);
+          expect(walked.length, JSON.stringify(args)).toBeGreaterThan(0);
+          expect(await ids(args, true), JSON.stringify(args)).toEqual(walked);
+        }
+      }
+    }
   });
 
   it("apply within a view, the waiting view included", async () => {

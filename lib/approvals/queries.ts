@@ -175,16 +175,11 @@ export async function listApprovalRequests(db: Db, actor: Actor, query: Approval
   }
   const conditions = conditionsOf(actor, query);
   const order = approvalListOrder(query);
+  const matchesFirst = query.q !== undefined && (await countMatches(db, conditions)) <= APPROVALS_EXACT_COUNT_LIMIT;
   const { rows, nextCursor } = await findPageAfter(
     page.cursor,
     page.limit,
-    async (args) =>
-      rowsInOrder(
-        db,
-        (await db.$queryRaw<{ id: string }[]>(approvalIdsSql(conditions, { ...order, take: args.take, cursor: args.cursor?.id }))).map(
-          (row) => row.id,
-        ),
-      ),
+    async (args) => idsToRows(db, approvalIdsSql(conditions, { ...order, take: args.take, cursor: args.cursor?.id, matchesFirst })),
     async (id) => (await db.approvalRequest.count({ where: { id } })) > 0,
   );
   return { data: rows.map(toListItem), nextCursor };
@@ -208,22 +203,36 @@ export async function findApprovalRequestsPage(db: Db, actor: Actor, query: Appr
   }
   const conditions = conditionsOf(actor, query);
   const order = approvalListOrder(query);
-  const fetchPage = async (number: number) =>
-    rowsInOrder(
-      db,
-      (await db.$queryRaw<{ id: string }[]>(approvalIdsSql(conditions, { ...order, take: pageSize, skip: (number - 1) * pageSize }))).map(
-        (row) => row.id,
-      ),
-    );
-  const [rows, [counted]] = await Promise.all([
-    fetchPage(page),
-    db.$queryRaw<{ count: number }[]>(approvalCountSql(conditions, APPROVALS_EXACT_COUNT_LIMIT + 1)),
-  ]);
-  const totalIsExact = counted!.count <= APPROVALS_EXACT_COUNT_LIMIT;
-  const total = Math.min(counted!.count, APPROVALS_EXACT_COUNT_LIMIT);
+  const fetchPage = (number: number, matchesFirst: boolean) =>
+    idsToRows(db, approvalIdsSql(conditions, { ...order, take: pageSize, skip: (number - 1) * pageSize, matchesFirst }));
+  // A search is counted first: how many match decides how the page is found (see ApprovalIdsArgs.matchesFirst).
+  const [rows, counted] =
+    query.q === undefined
+      ? await Promise.all([fetchPage(page, false), countMatches(db, conditions)])
+      : await countMatches(db, conditions).then(
+          async (count) => [await fetchPage(page, count <= APPROVALS_EXACT_COUNT_LIMIT), count] as const,
+        );
+  const totalIsExact = counted <= APPROVALS_EXACT_COUNT_LIMIT;
+  const total = Math.min(counted, APPROVALS_EXACT_COUNT_LIMIT);
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
-  if (rows.length === 0 && total > 0 && page > lastPage) return pageOf(await fetchPage(lastPage), total, totalIsExact, lastPage, pageSize);
+  if (rows.length === 0 && total > 0 && page > lastPage) {
+    return pageOf(await fetchPage(lastPage, query.q !== undefined && totalIsExact), total, totalIsExact, lastPage, pageSize);
+  }
   return pageOf(rows, total, totalIsExact, page, pageSize);
+}
+
+/** How many requests match, counting no further than one past APPROVALS_EXACT_COUNT_LIMIT. */
+async function countMatches(db: Db, conditions: ApprovalConditions): Promise<number> {
+  const [row] = await db.$queryRaw<{ count: number }[]>(approvalCountSql(conditions, APPROVALS_EXACT_COUNT_LIMIT + 1));
+  return row!.count;
+}
+
+/** The rows of the ids a statement selects, in its order. */
+async function idsToRows(db: Db, statement: Prisma.Sql): Promise<ListRow[]> {
+  return rowsInOrder(
+    db,
+    (await db.$queryRaw<{ id: string }[]>(statement)).map((row) => row.id),
+  );
 }
 
 function pageOf(rows: ListRow[], total: number, totalIsExact: boolean, page: number, pageSize: number) {

@@ -8,3 +8,8 @@ CREATE INDEX "ApprovalRequest_createdAt_id_idx" ON "ApprovalRequest"("createdAt"
 
 -- CreateIndex
 CREATE INDEX "ApprovalRequest_expiresAt_id_idx" ON "ApprovalRequest"("expiresAt", "id");
+
+-- The list's search matches ILIKE '%term%' on the summary (which names the identity and the
+-- system); a trigram index finds the few matches instead of reading every request.
+-- CreateIndex
+CREATE INDEX "ApprovalRequest_summary_trgm_idx" ON "ApprovalRequest" USING GIN ("summary" gin_trgm_ops);
