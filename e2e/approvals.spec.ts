@@ -99,4 +99,22 @@ test("a deploy grant on production waits for a security lead and the system's ow
   await expect(auditor.getByRole("button", { name: /break-glass/ })).toHaveCount(0);
   await auditor.goto("/approvals?view=waiting");
   await expect(auditor.getByText("Nothing waits for your decision.")).toBeVisible();
+
+  // The auditor narrows the history to one system, sorts it, and keeps the search across views.
+  await auditor.getByRole("navigation", { name: "Approval views" }).getByRole("link", { name: "History" }).click();
+  const history = auditor.getByRole("table", { name: "Approval requests: History" });
+  await expect(history).toBeVisible();
+  const filters = auditor.getByRole("form", { name: "Filters" });
+  await filters.getByLabel("Search").fill("k8s-prod");
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(auditor).toHaveURL(/view=history&q=k8s-prod/);
+  await expect(history.getByRole("link", { name: summary })).toBeVisible();
+  await expect(history.getByRole("link", { name: /github-mcp-server/ })).toHaveCount(0);
+  await history.getByRole("button", { name: "Requested by" }).click();
+  await expect(auditor).toHaveURL(/sort=requester&dir=asc/);
+  await expect(history.getByRole("columnheader", { name: "Requested by" })).toHaveAttribute("aria-sort", "ascending");
+  await auditor.getByRole("navigation", { name: "Approval views" }).getByRole("link", { name: "All", exact: true }).click();
+  const all = auditor.getByRole("table", { name: "Approval requests: All" });
+  await expect(all.getByRole("link", { name: summary })).toBeVisible();
+  await expect(all.getByRole("link", { name: /renovate-bot/ })).toBeVisible();
 });

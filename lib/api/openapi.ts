@@ -359,7 +359,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: "approvals",
     query: [approvalListQuery, cursorPageQuery],
     response:
-      "`{ data: [...], nextCursor }`; each request with its `requester`, `identity`, `rule`, `status` and, while pending, `waitingForLevel`. `all` and `history` need `approvals:read` (security leads, admins, auditors).",
+      "`{ data: [...], nextCursor }`; each request with its `requester`, `identity`, `rule`, `status` and, while pending, `waitingForLevel`. `all` and `history` need `approvals:read` (security leads, admins, auditors). Filters: `status`, `catalogKey` (the kind of change), `rule` (a rule's key), `q` (text in the summary, the requester's name or email, or the identity's name). `sort` (`createdAt`, `expiresAt`, `status` then age, `requester` by name) and `dir`: newest first by default, ascending when only `sort` is given; `waiting` is always oldest first and refuses them.",
   }),
   queryRoute("/approval-requests/{id}", "approvals.get", "inventory:read", {
     summary: "One approval request: what would change, why, its levels and decisions",

@@ -1,9 +1,18 @@
 import { z } from "zod";
 import { can, type Actor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db/client";
-import type { ApprovalStatus, Prisma } from "@/lib/db/generated/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import { findPageAfter } from "@/lib/db/cursor-page";
 import { forbidden, notFound } from "@/lib/errors";
-import { CATALOG, type CatalogKey } from "./catalog";
+import { CATALOG, CATALOG_KEYS, type CatalogKey } from "./catalog";
+import {
+  approvalCountSql,
+  approvalIdsSql,
+  approvalMatchingIdsSql,
+  APPROVAL_SORTS,
+  type ApprovalConditions,
+  type ApprovalSort,
+} from "./list-sql";
 import { partiesOf, requestParties } from "./parties";
 import { currentLevel, fitsLevel, levelFor, levelsSchema } from "./rules";
 
@@ -19,13 +28,30 @@ const WAITING_SCAN_LIMIT = 2000;
 
 const STATUSES = ["PENDING", "APPLIED", "REJECTED", "EXPIRED", "WITHDRAWN", "FAILED"] as const;
 
-export const approvalListQuery = z.object({
-  view: z.enum(APPROVAL_VIEWS, { message: `must be one of ${APPROVAL_VIEWS.join(", ")}` }).default("waiting"),
-  status: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.enum(STATUSES, { message: `must be one of ${STATUSES.join(", ")}` }).optional(),
-  ),
-});
+/** "" (an empty form field) and blanks mean "not given". */
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+export const approvalListQuery = z
+  .object({
+    view: z.enum(APPROVAL_VIEWS, { message: `must be one of ${APPROVAL_VIEWS.join(", ")}` }).default("waiting"),
+    status: z.preprocess(blankToUndefined, z.enum(STATUSES, { message: `must be one of ${STATUSES.join(", ")}` }).optional()),
+    catalogKey: z.preprocess(
+      blankToUndefined,
+      z.enum(CATALOG_KEYS as [CatalogKey, ...CatalogKey[]], { message: `must be one of ${CATALOG_KEYS.join(", ")}` }).optional(),
+    ),
+    rule: z.preprocess(blankToUndefined, z.string().trim().max(100, { message: "must be a rule's key" }).optional()),
+    q: z.preprocess(blankToUndefined, z.string().trim().max(200, { message: "must be at most 200 characters" }).optional()),
+    sort: z.preprocess(blankToUndefined, z.enum(APPROVAL_SORTS, { message: `must be one of ${APPROVAL_SORTS.join(", ")}` }).optional()),
+    dir: z.preprocess(blankToUndefined, z.enum(["asc", "desc"], { message: 'must be "asc" or "desc"' }).optional()),
+  })
+  .superRefine((query, context) => {
+    // What waits for a person is worked out in order, oldest first; it has no other order to offer.
+    for (const field of ["sort", "dir"] as const) {
+      if (query.view === "waiting" && query[field] !== undefined) {
+        context.addIssue({ code: "custom", path: [field], message: "is not offered by the waiting view, which is oldest first" });
+      }
+    }
+  });
 
 export type ApprovalListQuery = z.output<typeof approvalListQuery>;
 
@@ -77,33 +103,145 @@ async function waitingFor(db: Db, actor: Actor, limit: number, cursor?: string) 
   return mine.slice(start, start + limit + 1);
 }
 
-export async function listApprovalRequests(db: Db, actor: Actor, query: ApprovalListQuery, page: { limit: number; cursor?: string }) {
-  if ((query.view === "all" || query.view === "history") && !can(actor, "approvals:read")) {
+/** The list's order: newest first unless asked otherwise; a column asked for without a direction sorts ascending. */
+export function approvalListOrder(query: ApprovalListQuery): { sort: ApprovalSort; dir: "asc" | "desc" } {
+  if (query.view === "waiting") return { sort: "createdAt", dir: "asc" };
+  return { sort: query.sort ?? "createdAt", dir: query.dir ?? (query.sort === undefined ? "desc" : "asc") };
+}
+
+function assertMayView(actor: Actor, view: ApprovalView) {
+  if ((view === "all" || view === "history") && !can(actor, "approvals:read")) {
     throw forbidden("see every approval request: security leads, admins and auditors may");
   }
-  let rows;
+}
+
+/** The view's scope and the query's filters, as the SQL in list-sql.ts takes them. */
+function conditionsOf(actor: Actor, query: ApprovalListQuery): ApprovalConditions {
+  return {
+    ...(query.view === "mine" && actor.kind !== "system" ? { requesterId: actor.userId } : {}),
+    closed: query.view === "history",
+    status: query.status,
+    catalogKey: query.catalogKey,
+    rule: query.rule,
+    q: query.q,
+  };
+}
+
+const hasFilters = (query: ApprovalListQuery) => Boolean(query.status || query.catalogKey || query.rule || query.q);
+
+/** Rows for ids, in the ids' order. */
+async function rowsInOrder(db: Db, ids: string[]): Promise<ListRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.approvalRequest.findMany({ where: { id: { in: ids } }, select: listSelect });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** At most this many requests waiting for one person are listed (the header counts as far, see countWaitingFor). */
+const WAITING_LIST_LIMIT = 1000;
+
+/** What waits for `actor` and matches the filters, oldest first: one more than WAITING_LIST_LIMIT when there are more. */
+async function waitingMatching(db: Db, actor: Actor, query: ApprovalListQuery) {
+  const waiting = await waitingFor(db, actor, WAITING_LIST_LIMIT);
+  if (!hasFilters(query) || waiting.length === 0) return waiting;
+  const matched = await db.$queryRaw<{ id: string }[]>(
+    approvalMatchingIdsSql(
+      conditionsOf(actor, query),
+      waiting.map((row) => row.id),
+    ),
+  );
+  const keep = new Set(matched.map((row) => row.id));
+  return waiting.filter((row) => keep.has(row.id));
+}
+
+/**
+ * One cursor page (the API, the CLI, My tasks): `limit` rows after the row
+ * whose id is `cursor`, in the query's order.
+ */
+export async function listApprovalRequests(db: Db, actor: Actor, query: ApprovalListQuery, page: { limit: number; cursor?: string }) {
+  assertMayView(actor, query.view);
   if (query.view === "waiting") {
-    rows = await waitingFor(db, actor, page.limit, page.cursor);
-  } else {
-    const where: Prisma.ApprovalRequestWhereInput = {
-      ...(query.view === "mine" && actor.kind !== "system" ? { requesterId: actor.userId } : {}),
-      ...(query.view === "history" ? { status: { not: "PENDING" as ApprovalStatus } } : {}),
-      ...(query.status ? { status: query.status } : {}),
-    };
-    rows = await db.approvalRequest.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      select: listSelect,
-      take: page.limit + 1,
-      ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
-    });
+    let rows;
+    if (hasFilters(query)) {
+      const matching = await waitingMatching(db, actor, query);
+      const start = page.cursor ? matching.findIndex((request) => request.id === page.cursor) + 1 : 0;
+      rows = matching.slice(start, start + page.limit + 1);
+    } else {
+      rows = await waitingFor(db, actor, page.limit, page.cursor);
+    }
+    const hasMore = rows.length > page.limit;
+    const data = rows.slice(0, page.limit).map(toListItem);
+    return { data, nextCursor: hasMore ? data.at(-1)!.id : null };
   }
-  const hasMore = rows.length > page.limit;
-  const data = rows.slice(0, page.limit).map(toListItem);
-  return { data, nextCursor: hasMore ? data.at(-1)!.id : null };
+  const conditions = conditionsOf(actor, query);
+  const order = approvalListOrder(query);
+  const matchesFirst = query.q !== undefined && (await countMatches(db, conditions)) <= APPROVALS_EXACT_COUNT_LIMIT;
+  const { rows, nextCursor } = await findPageAfter(
+    page.cursor,
+    page.limit,
+    async (args) => idsToRows(db, approvalIdsSql(conditions, { ...order, take: args.take, cursor: args.cursor?.id, matchesFirst })),
+    async (id) => (await db.approvalRequest.count({ where: { id } })) > 0,
+  );
+  return { data: rows.map(toListItem), nextCursor };
+}
+
+/** The browser table counts matches exactly up to this many and says "more than" beyond it, as the inventory does. */
+export const APPROVALS_EXACT_COUNT_LIMIT = 10_000;
+
+/**
+ * One numbered page for the browser table, with the number of matches. A
+ * page past the end shows the last page.
+ */
+export async function findApprovalRequestsPage(db: Db, actor: Actor, query: ApprovalListQuery, page: number, pageSize: number) {
+  assertMayView(actor, query.view);
+  if (query.view === "waiting") {
+    const matching = await waitingMatching(db, actor, query);
+    const total = Math.min(matching.length, WAITING_LIST_LIMIT);
+    const shown = Math.min(page, Math.max(1, Math.ceil(total / pageSize)));
+    const rows = matching.slice((shown - 1) * pageSize, Math.min(shown * pageSize, total));
+    return pageOf(rows, total, matching.length <= WAITING_LIST_LIMIT, shown, pageSize);
+  }
+  const conditions = conditionsOf(actor, query);
+  const order = approvalListOrder(query);
+  const fetchPage = (number: number, matchesFirst: boolean) =>
+    idsToRows(db, approvalIdsSql(conditions, { ...order, take: pageSize, skip: (number - 1) * pageSize, matchesFirst }));
+  // A search is counted first: how many match decides how the page is found (see ApprovalIdsArgs.matchesFirst).
+  const [rows, counted] =
+    query.q === undefined
+      ? await Promise.all([fetchPage(page, false), countMatches(db, conditions)])
+      : await countMatches(db, conditions).then(
+          async (count) => [await fetchPage(page, count <= APPROVALS_EXACT_COUNT_LIMIT), count] as const,
+        );
+  const totalIsExact = counted <= APPROVALS_EXACT_COUNT_LIMIT;
+  const total = Math.min(counted, APPROVALS_EXACT_COUNT_LIMIT);
+  const lastPage = Math.max(1, Math.ceil(total / pageSize));
+  if (rows.length === 0 && total > 0 && page > lastPage) {
+    return pageOf(await fetchPage(lastPage, query.q !== undefined && totalIsExact), total, totalIsExact, lastPage, pageSize);
+  }
+  return pageOf(rows, total, totalIsExact, page, pageSize);
+}
+
+/** How many requests match, counting no further than one past APPROVALS_EXACT_COUNT_LIMIT. */
+async function countMatches(db: Db, conditions: ApprovalConditions): Promise<number> {
+  const [row] = await db.$queryRaw<{ count: number }[]>(approvalCountSql(conditions, APPROVALS_EXACT_COUNT_LIMIT + 1));
+  return row!.count;
+}
+
+/** The rows of the ids a statement selects, in its order. */
+async function idsToRows(db: Db, statement: Prisma.Sql): Promise<ListRow[]> {
+  return rowsInOrder(
+    db,
+    (await db.$queryRaw<{ id: string }[]>(statement)).map((row) => row.id),
+  );
+}
+
+function pageOf(rows: ListRow[], total: number, totalIsExact: boolean, page: number, pageSize: number) {
+  return { data: rows.map(toListItem), total, totalIsExact, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
 type ListRow = Prisma.ApprovalRequestGetPayload<{ select: typeof listSelect }>;
+
+export type ApprovalListItem = ReturnType<typeof toListItem>;
 
 function toListItem(row: ListRow) {
   const levels = levelsSchema.parse(row.levels);
@@ -178,4 +316,13 @@ export async function getApprovalRequest(db: Db, actor: Actor, id: string) {
 /** How many requests wait for `actor`'s decision (the header's badge and My tasks). */
 export async function countWaitingFor(db: Db, actor: Actor): Promise<number> {
   return (await waitingFor(db, actor, 1000)).length;
+}
+
+/** The list's filter choices: every kind of change and every rule, by name. */
+export async function loadApprovalFilterChoices(db: Db) {
+  const rules = await db.approvalRule.findMany({ orderBy: { name: "asc" }, select: { key: true, name: true } });
+  return {
+    kinds: CATALOG_KEYS.map((key) => ({ value: key, label: CATALOG[key].label })),
+    rules: rules.map((rule) => ({ value: rule.key, label: rule.name })),
+  };
 }

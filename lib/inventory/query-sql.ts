@@ -37,7 +37,7 @@ function anyOf(column: string, enumType: string, values: readonly string[]): Pri
 }
 
 /** ILIKE treats % and _ as wildcards and \ as their escape: a search is for the literal text typed. */
-function containsPattern(text: string): string {
+export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 

@@ -19,7 +19,7 @@ import {
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const DEFAULT_PAGE_SIZE: PageSize = PAGE_SIZES[0];
 
-const positionSchema = z.object({
+export const positionSchema = z.object({
   page: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z.coerce

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { createSystem } from "@/lib/inventory/systems";
-import { apiAs } from "@/lib/testing/api-client";
+import { apiAs, type ApiBody } from "@/lib/testing/api-client";
 import { createTestToken, createTestUser, systemActor } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 
@@ -123,6 +123,41 @@ describe("/api/v1/approval-requests", () => {
     );
     expect((await api.owner.get("approval-requests", undefined, "view=all")).status).toBe(403);
     expect((await api.owner.get("approval-requests", undefined, "view=everything")).status).toBe(422);
+  });
+
+  it("filters, sorts and pages the list for existing and new clients alike", async () => {
+    const identity = await registerIdentity();
+    const ask = (permission: string) =>
+      api.owner.post("grants", { identityId: identity.id, systemId, permission, justification: `Needs ${permission}` });
+    const deploy = (await ask("DEPLOY")).body.approvalRequest;
+    const admin = (await ask("ADMIN")).body.approvalRequest;
+    const ids = (body: ApiBody) => (body.data as { id: string }[]).map((row) => row.id);
+
+    const mine = await api.owner.get("approval-requests", undefined, `view=mine&q=${identity.name}`);
+    expect(mine.status).toBe(200);
+    expect(ids(mine.body)).toEqual([admin.id, deploy.id]);
+    const oldestFirst = await api.owner.get("approval-requests", undefined, `view=mine&q=${identity.name}&sort=createdAt&dir=asc&limit=1`);
+    expect(ids(oldestFirst.body)).toEqual([deploy.id]);
+    const next = await api.owner.get(
+      "approval-requests",
+      undefined,
+      `view=mine&q=${identity.name}&sort=createdAt&dir=asc&limit=1&cursor=${oldestFirst.body.nextCursor}`,
+    );
+    expect(next.body).toEqual({ data: [expect.objectContaining({ id: admin.id })], nextCursor: null });
+
+    const byRule = await api.auditor.get("approval-requests", undefined, `view=all&rule=security-lead-and-system-owner&q=${identity.name}`);
+    expect(ids(byRule.body)).toEqual([admin.id, deploy.id]);
+    const otherKind = await api.auditor.get("approval-requests", undefined, `view=all&catalogKey=credential.long_lived&q=${identity.name}`);
+    expect(ids(otherKind.body)).toEqual([]);
+    const waiting = await api.lead.get("approval-requests", undefined, `q=${identity.name}`);
+    expect(ids(waiting.body)).toEqual([deploy.id, admin.id]);
+
+    const bad = await api.lead.get("approval-requests", undefined, "view=all&sort=name&catalogKey=everything");
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual(["catalogKey", "sort"]);
+    const waitingSorted = await api.lead.get("approval-requests", undefined, "view=waiting&sort=expiresAt");
+    expect(waitingSorted.status).toBe(422);
+    expect(waitingSorted.body.error.fields.sort).toMatch(/oldest first/);
   });
 
   it("shows the rules and catalog, and treats changing them as a change that needs approval", async () => {

@@ -1,0 +1,15 @@
+-- The approvals list sorts by when a request was made, when it expires, its status or its
+-- requester, each with the id as tie-break. With these, a page of every request (or of the
+-- history) in either of the first two orders reads an index instead of sorting them all; status
+-- uses ("status", "createdAt", "id") and requester walks "User" by ("name", "id").
+
+-- CreateIndex
+CREATE INDEX "ApprovalRequest_createdAt_id_idx" ON "ApprovalRequest"("createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "ApprovalRequest_expiresAt_id_idx" ON "ApprovalRequest"("expiresAt", "id");
+
+-- The list's search matches ILIKE '%term%' on the summary (which names the identity and the
+-- system); a trigram index finds the few matches instead of reading every request.
+-- CreateIndex
+CREATE INDEX "ApprovalRequest_summary_trgm_idx" ON "ApprovalRequest" USING GIN ("summary" gin_trgm_ops);
