@@ -1,0 +1,168 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { canonicalJson, toJsonValue } from "@/lib/audit/hash";
+import type { Db } from "@/lib/db/client";
+import { AppError, notFound, validationError } from "@/lib/errors";
+import { evaluate, type Outcome } from "./engine";
+import { toCedarRequest, type PolicyRequest } from "./request";
+import { SYSTEM_ACTIONS } from "./schema";
+import { activePolicySet } from "./store";
+
+// Judging one request of an identity at run time: read what the policies
+// need from the inventory (the identity, its open reviews, the system and the
+// identity's live grants on it), evaluate the active policy set, and store
+// the decision. The authorize API and its adapters call this; they
+// authenticate the identity first.
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: "is required" })
+    .max(max, { message: `must be at most ${max} characters` });
+
+export const authorizeInput = z.discriminatedUnion(
+  "action",
+  [
+    z.object({
+      action: z.enum(SYSTEM_ACTIONS),
+      systemId: text(64),
+      taskId: text(200).optional(),
+      taskIntent: text(2000).optional(),
+    }),
+    z.object({
+      action: z.literal("call_tool"),
+      tool: z.object({
+        name: text(200),
+        /** The call's arguments as the agent sent them; hashed, and the command or path read for policies. */
+        arguments: z.record(z.string(), z.unknown()).default({}),
+      }),
+      /** The environment the call acts on, when the caller knows it. */
+      targetEnvironment: z.enum(["DEV", "STAGING", "PROD"], { message: "must be DEV, STAGING or PROD" }).optional(),
+      taskId: text(200).optional(),
+      taskIntent: text(2000).optional(),
+    }),
+  ],
+  { error: () => "must be one of read, write, deploy, admin, call_tool" },
+);
+
+export type AuthorizeInput = z.input<typeof authorizeInput>;
+
+export interface AuthorizeCaller {
+  identityId: string;
+  credential: { kind: "api_token" | "jit"; id: string };
+  /** A human approved this exact call (checked by the caller against a bound approval request). */
+  humanApproved?: boolean;
+}
+
+export interface AuthorizeAnswer {
+  decisionId: string;
+  outcome: Outcome;
+  policyIds: string[];
+  reasons: string[];
+  policyVersion: number;
+}
+
+/** SHA-256 of a tool call's canonical arguments: the same call hashes the same however its keys were ordered. */
+export function argumentsHash(toolName: string, args: Record<string, unknown>): string {
+  return createHash("sha256")
+    .update(toolName)
+    .update("\n")
+    .update(canonicalJson(toJsonValue(args)))
+    .digest("hex");
+}
+
+/** The string argument a policy reads as the command or path, whatever the tool calls it. */
+function stringArgument(args: Record<string, unknown>, names: string[]): string | undefined {
+  for (const name of names) if (typeof args[name] === "string") return args[name] as string;
+  return undefined;
+}
+
+export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unknown, now = new Date()): Promise<AuthorizeAnswer> {
+  const started = process.hrtime.bigint();
+  const parsed = authorizeInput.safeParse(rawInput);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[issue.path.join(".") || "body"] ??= issue.message;
+    throw validationError(fields);
+  }
+  const input = parsed.data;
+
+  const identity = await db.aiIdentity.findUnique({
+    where: { id: caller.identityId },
+    select: { id: true, kind: true, environment: true, autonomy: true, status: true, riskTier: true, ownerId: true, teamId: true },
+  });
+  if (!identity) throw notFound("That identity");
+  const overdueReview = await db.review.findFirst({
+    where: { identityId: identity.id, status: "OPEN", dueAt: { lt: now } },
+    select: { id: true },
+  });
+  const policyIdentity = { ...identity, reviewOverdue: overdueReview !== null };
+  const common = {
+    identity: policyIdentity,
+    now,
+    credential: caller.credential,
+    humanApproved: caller.humanApproved ?? false,
+    taskId: input.taskId,
+    taskIntent: input.taskIntent,
+  };
+
+  let request: PolicyRequest;
+  let resource: { type: "System" | "Tool"; id: string };
+  let hash: string | null = null;
+  if (input.action === "call_tool") {
+    const args = input.tool.arguments;
+    hash = argumentsHash(input.tool.name, args);
+    request = {
+      ...common,
+      action: "call_tool",
+      tool: {
+        name: input.tool.name,
+        command: stringArgument(args, ["command", "cmd"]),
+        path: stringArgument(args, ["file_path", "path", "notebook_path"]),
+        argumentsHash: hash,
+      },
+      targetEnvironment: input.targetEnvironment,
+    };
+    resource = { type: "Tool", id: input.tool.name };
+  } else {
+    const system = await db.system.findUnique({
+      where: { id: input.systemId },
+      select: { id: true, kind: true, environment: true, sensitivity: true, ownerId: true },
+    });
+    if (!system)
+      throw new AppError("validation_failed", "That system is not in the inventory.", { systemId: "must be a system in the inventory" });
+    const grants = await db.grant.findMany({
+      where: { identityId: identity.id, systemId: system.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      select: { permission: true },
+    });
+    request = { ...common, action: input.action, system, grantedPermissions: [...new Set(grants.map((grant) => grant.permission))] };
+    resource = { type: "System", id: system.id };
+  }
+
+  const policies = await activePolicySet(db);
+  const decision = evaluate(policies, toCedarRequest(request));
+  const latencyMicros = Number((process.hrtime.bigint() - started) / 1000n);
+  const stored = await db.policyDecision.create({
+    data: {
+      identityId: identity.id,
+      action: input.action,
+      resourceType: resource.type,
+      resourceId: resource.id,
+      argumentsHash: hash,
+      taskId: input.taskId ?? null,
+      taskIntent: input.taskIntent ?? null,
+      outcome: decision.outcome === "allow" ? "ALLOW" : decision.outcome === "deny" ? "DENY" : "REQUIRE_APPROVAL",
+      policyIds: decision.policyIds,
+      reasons: decision.reasons,
+      policyVersionId: policies.key,
+      credentialKind: caller.credential.kind,
+      credentialId: caller.credential.id,
+      humanApproved: caller.humanApproved ?? false,
+      latencyMicros,
+      createdAt: now,
+    },
+    select: { id: true },
+  });
+  return { decisionId: stored.id, ...decision, policyVersion: policies.number };
+}
