@@ -5,21 +5,23 @@ import { useSearchParams } from "next/navigation";
 import {
   functionalUpdate,
   useTable,
+  type ColumnDef,
   type ColumnVisibilityState,
   type PaginationState,
   type RowData,
   type RowSelectionState,
-  type SortingState,
   type Updater,
 } from "@tanstack/react-table";
 import { ColumnChooser } from "./column-chooser";
-import { dataTableFeatures, type DataTableColumn } from "./features";
+import { dataTableFeatures, type DataTableColumn, type DataTableFeatures } from "./features";
 import { Pager } from "./pager";
 import { SelectAllCheckbox } from "./select-all-checkbox";
 import { useSearchParamsWriter } from "./use-search-params-writer";
 
-// The one table wrapper: TanStack Table v9 for state and models, plain
-// semantic markup for rendering. Everything that decides which rows exist
+// The one table wrapper: TanStack Table v9 for column visibility, selection
+// and paging state, plain semantic markup for rendering. The body is rendered
+// from the rows and the visible columns directly: TanStack's per-cell objects
+// were the largest part of the table's server render. Everything that decides which rows exist
 // (filters, sort, page) is in the URL and done by the server; this component
 // turns clicks into URL changes and renders the page it is given.
 //
@@ -51,6 +53,9 @@ export interface DataTableProps<Row extends RowData> {
   rowLabel: (row: Row) => string;
 }
 
+/** The checkbox column's id (no data column may use it). */
+const SELECT_COLUMN = "select";
+
 function parseHidden(value: string | null): ColumnVisibilityState {
   return Object.fromEntries(
     (value ?? "")
@@ -73,7 +78,6 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     setRowSelection({});
   }
 
-  const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.dir === "desc" }], [sort.column, sort.dir]);
   const pagination: PaginationState = useMemo(() => ({ pageIndex: page - 1, pageSize }), [page, pageSize]);
   // Hidden columns are shown at once from local state; the URL follows, and a URL change (back, a saved view) wins.
   const [columnVisibility, setColumnVisibility] = useState(() => parseHidden(hiddenParam));
@@ -83,46 +87,26 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     setColumnVisibility(parseHidden(hiddenParam));
   }
 
-  // Depends on whether rows can be selected, not on the render prop itself, so the columns stay stable.
+  // TanStack's view of the columns: ids and labels only, since it renders no cells.
   const selectable = Boolean(selectionActions);
-  const allColumns = useMemo<DataTableColumn<Row>[]>(() => {
-    if (!selectable) return columns;
-    const select: DataTableColumn<Row> = {
-      id: "select",
-      meta: { label: "Select" },
-      enableSorting: false,
-      enableHiding: false,
-      header: ({ table }) => <SelectAllCheckbox table={table} noun={props.noun.many} />,
-      cell: ({ row }) => (
-        <input
-          type="checkbox"
-          aria-label={`Select ${rowLabel(row.original)}`}
-          checked={row.getIsSelected()}
-          disabled={!row.getCanSelect()}
-          onChange={row.getToggleSelectedHandler()}
-        />
-      ),
-    };
-    return [select, ...columns];
-  }, [columns, selectable, rowLabel, props.noun.many]);
+  const tableColumns = useMemo<ColumnDef<DataTableFeatures, Row>[]>(() => {
+    const described = columns.map((column): ColumnDef<DataTableFeatures, Row> => ({
+      id: column.id,
+      meta: { label: column.label, cellClassName: column.cellClassName },
+    }));
+    return selectable ? [{ id: SELECT_COLUMN, enableHiding: false, meta: { label: "Select" } }, ...described] : described;
+  }, [columns, selectable]);
+  const columnsById = useMemo(() => new Map(columns.map((column) => [column.id, column])), [columns]);
 
   const table = useTable({
     features: dataTableFeatures,
-    columns: allColumns,
+    columns: tableColumns,
     data,
     getRowId,
-    manualSorting: true,
     manualPagination: true,
     rowCount,
-    enableMultiSort: false,
-    enableSortingRemoval: false,
-    sortDescFirst: false,
     enableRowSelection: selectable,
-    state: { sorting, pagination, columnVisibility, rowSelection },
-    onSortingChange: (updater: Updater<SortingState>) => {
-      const next = functionalUpdate(updater, sorting)[0];
-      if (next) writeParams({ sort: next.id, dir: next.desc ? "desc" : "asc", page: null });
-    },
+    state: { pagination, columnVisibility, rowSelection },
     onPaginationChange: (updater: Updater<PaginationState>) => {
       const next = functionalUpdate(updater, pagination);
       const sizeChanged = next.pageSize !== pagination.pageSize;
@@ -144,6 +128,20 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     },
     onRowSelectionChange: setRowSelection,
   });
+
+  // A header click sorts ascending by a new column and flips the direction of the current one.
+  const sortBy = (id: string) => {
+    const dir = sort.column === id && sort.dir === "asc" ? "desc" : "asc";
+    writeParams({ sort: id, dir, page: null });
+  };
+  const toggleRow = (id: string, selected: boolean) =>
+    setRowSelection((current) => {
+      const next = { ...current };
+      if (selected) next[id] = true;
+      else delete next[id];
+      return next;
+    });
+  const visibleColumns = table.getVisibleLeafColumns();
 
   const selectedIds = Object.keys(rowSelection).filter((id) => rowSelection[id]);
 
@@ -168,54 +166,67 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
       <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
         <table className="w-full text-left text-sm" aria-label={props.label}>
           <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {group.headers.map((header) => {
-                  const sorted = header.column.getIsSorted();
-                  const label = header.column.columnDef.meta?.label ?? header.column.id;
-                  return (
-                    <th
-                      key={header.id}
-                      scope="col"
-                      aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                      className="whitespace-nowrap px-2 py-2 font-medium first:pl-3"
-                    >
-                      {header.isPlaceholder ? null : header.column.getCanSort() ? (
-                        <button
-                          type="button"
-                          onClick={header.column.getToggleSortingHandler()}
-                          className="inline-flex items-center gap-1 rounded hover:text-slate-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600"
-                          title={`Sort by ${label}`}
-                        >
-                          <table.FlexRender header={header} />
-                          <span aria-hidden="true" className="text-slate-400">
-                            {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
-                          </span>
-                        </button>
-                      ) : (
-                        <table.FlexRender header={header} />
-                      )}
-                    </th>
-                  );
-                })}
-              </tr>
-            ))}
+            <tr>
+              {visibleColumns.map((tableColumn) => {
+                const column = columnsById.get(tableColumn.id);
+                const sorted = sort.column === tableColumn.id ? sort.dir : null;
+                return (
+                  <th
+                    key={tableColumn.id}
+                    scope="col"
+                    aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                    className="whitespace-nowrap px-2 py-2 font-medium first:pl-3"
+                  >
+                    {/* Only the selection column has no data column. */}
+                    {!column ? (
+                      <SelectAllCheckbox table={table} noun={props.noun.many} />
+                    ) : column.sortable === false ? (
+                      (column.header ?? column.label)
+                    ) : (
+                      <button
+                        type="button"
+                        onClick={() => sortBy(column.id)}
+                        className="inline-flex items-center gap-1 rounded hover:text-slate-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600"
+                        title={`Sort by ${column.label}`}
+                      >
+                        {column.header ?? column.label}
+                        <span aria-hidden="true" className="text-slate-400">
+                          {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                        </span>
+                      </button>
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
-            {table.getRowModel().rows.map((row) => (
-              <tr
-                key={row.id}
-                data-row-id={row.id}
-                data-selected={(selectable && row.getIsSelected()) || undefined}
-                className="data-selected:bg-sky-50"
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className={`px-2 py-1.5 align-top first:pl-3 ${cell.column.columnDef.meta?.cellClassName ?? ""}`}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
-              </tr>
-            ))}
+          {/* The cells' common classes, once here rather than on each of a page's hundreds of cells. */}
+          <tbody className="divide-y divide-slate-100 [&>tr>td]:px-2 [&>tr>td]:py-1.5 [&>tr>td]:align-top [&>tr>td:first-child]:pl-3">
+            {data.map((row) => {
+              const id = getRowId(row);
+              const selected = selectable && rowSelection[id] === true;
+              return (
+                <tr key={id} data-row-id={id} data-selected={selected || undefined} className="data-selected:bg-sky-50">
+                  {visibleColumns.map((tableColumn) => {
+                    const column = columnsById.get(tableColumn.id);
+                    return (
+                      <td key={tableColumn.id} className={column?.cellClassName}>
+                        {column ? (
+                          column.cell(row)
+                        ) : (
+                          <input
+                            type="checkbox"
+                            aria-label={`Select ${rowLabel(row)}`}
+                            checked={selected}
+                            onChange={(event) => toggleRow(id, event.target.checked)}
+                          />
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
         {data.length === 0 ? (

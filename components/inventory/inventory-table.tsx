@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useActionState } from "react";
 import { DataTable } from "@/components/data-table/data-table";
-import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
+import type { DataTableColumn } from "@/components/data-table/features";
 import { LocalTime } from "@/components/local-time";
 import { IdentityStatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
@@ -17,85 +17,53 @@ import { RiskTierBadge } from "./risk-badge";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
-const column = dataTableColumnHelper<InventoryTableRow>();
-
 // Column ids are the inventory query's sort keys, so a header click writes
 // ?sort=<column id> and the server sorts by it.
-const COLUMNS: DataTableColumn<InventoryTableRow>[] = column.columns([
-  column.accessor("name", {
+const COLUMNS: DataTableColumn<InventoryTableRow>[] = [
+  {
     id: "name",
-    header: "Name",
-    meta: { label: "Name", cellClassName: "whitespace-nowrap" },
-    cell: ({ row }) => (
-      <Link href={`/inventory/${row.original.id}`} className="font-medium text-sky-700 hover:underline">
-        {row.original.name}
+    label: "Name",
+    cellClassName: "whitespace-nowrap",
+    cell: (row) => (
+      <Link href={`/inventory/${row.id}`} className="font-medium text-sky-700 hover:underline">
+        {row.name}
       </Link>
     ),
-  }),
-  column.accessor("kind", {
-    id: "kind",
-    header: "Kind",
-    meta: { label: "Kind", cellClassName: "whitespace-nowrap" },
-    cell: ({ row }) => KIND_LABELS[row.original.kind],
-  }),
-  column.accessor("environment", {
-    id: "environment",
-    header: "Environment",
-    meta: { label: "Environment" },
-    cell: ({ row }) => ENVIRONMENT_LABELS[row.original.environment],
-  }),
-  column.accessor("status", {
-    id: "status",
-    header: "Status",
-    meta: { label: "Status", cellClassName: "whitespace-nowrap" },
-    cell: ({ row }) => <IdentityStatusBadge status={row.original.status} />,
-  }),
-  column.accessor("riskTier", {
+  },
+  { id: "kind", label: "Kind", cellClassName: "whitespace-nowrap", cell: (row) => KIND_LABELS[row.kind] },
+  { id: "environment", label: "Environment", cell: (row) => ENVIRONMENT_LABELS[row.environment] },
+  { id: "status", label: "Status", cellClassName: "whitespace-nowrap", cell: (row) => <IdentityStatusBadge status={row.status} /> },
+  {
     id: "riskTier",
+    label: "Risk tier",
     header: "Risk",
-    meta: { label: "Risk tier", cellClassName: "whitespace-nowrap" },
-    cell: ({ row }) => <RiskTierBadge tier={row.original.riskTier} />,
-  }),
-  column.accessor("ownerName", { id: "owner", header: "Owner", meta: { label: "Owner", cellClassName: "whitespace-nowrap" } }),
-  column.accessor("teamName", {
-    id: "team",
-    header: "Team",
-    meta: { label: "Team", cellClassName: "whitespace-nowrap" },
-    cell: ({ row }) => row.original.teamName ?? "—",
-  }),
-  column.accessor("autonomy", {
-    id: "autonomy",
-    header: "Autonomy",
-    meta: { label: "Autonomy" },
-    cell: ({ row }) => AUTONOMY_LABELS[row.original.autonomy],
-  }),
-  column.accessor("expiresAt", {
-    id: "expiresAt",
-    header: "Expires",
-    meta: { label: "Expires", cellClassName: "whitespace-nowrap" },
-    cell: ({ row }) => <LocalTime iso={row.original.expiresAt} />,
-  }),
-  column.accessor("nextReviewAt", {
+    cellClassName: "whitespace-nowrap",
+    cell: (row) => <RiskTierBadge tier={row.riskTier} />,
+  },
+  { id: "owner", label: "Owner", cellClassName: "whitespace-nowrap", cell: (row) => row.ownerName },
+  { id: "team", label: "Team", cellClassName: "whitespace-nowrap", cell: (row) => row.teamName ?? "—" },
+  { id: "autonomy", label: "Autonomy", cell: (row) => AUTONOMY_LABELS[row.autonomy] },
+  { id: "expiresAt", label: "Expires", cellClassName: "whitespace-nowrap", cell: (row) => <LocalTime iso={row.expiresAt} /> },
+  {
     id: "nextReviewAt",
-    header: "Next review",
-    meta: { label: "Next review", cellClassName: "whitespace-nowrap" },
-    cell: ({ row }) =>
-      row.original.reviewOverdue ? (
+    label: "Next review",
+    cellClassName: "whitespace-nowrap",
+    cell: (row) =>
+      row.reviewOverdue ? (
         <span className="font-medium text-red-700">
-          <LocalTime iso={row.original.nextReviewAt} /> <span className="text-xs">(overdue)</span>
+          <LocalTime iso={row.nextReviewAt} /> <span className="text-xs">(overdue)</span>
         </span>
       ) : (
-        <LocalTime iso={row.original.nextReviewAt} />
+        <LocalTime iso={row.nextReviewAt} />
       ),
-  }),
-  column.accessor("orphanedAt", {
+  },
+  {
     id: "orphaned",
-    header: "Orphaned",
-    enableSorting: false,
-    meta: { label: "Orphaned" },
-    cell: ({ row }) => (row.original.orphanedAt ? <Badge tone="amber">Orphaned</Badge> : null),
-  }),
-]);
+    label: "Orphaned",
+    sortable: false,
+    cell: (row) => (row.orphanedAt ? <Badge tone="amber">Orphaned</Badge> : null),
+  },
+];
 
 const NOUN = { one: "identity", many: "identities" };
 const getRowId = (row: InventoryTableRow) => row.id;

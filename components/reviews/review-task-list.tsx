@@ -14,6 +14,7 @@ export function ReviewTaskList({
   now,
   empty,
   showOwner = false,
+  more,
 }: {
   id: string;
   title: string;
@@ -22,6 +23,8 @@ export function ReviewTaskList({
   now: Date;
   empty: string;
   showOwner?: boolean;
+  /** Where the rest of the list can be seen, when it holds more than is shown. */
+  more?: { href: string; label: string };
 }) {
   const headingId = `${id}-heading`;
   return (
@@ -50,7 +53,18 @@ export function ReviewTaskList({
             </li>
           ))}
           {reviews.total > reviews.rows.length ? (
-            <li className="px-3 py-2 text-sm text-slate-600">and {reviews.total - reviews.rows.length} more.</li>
+            <li className="px-3 py-2 text-sm text-slate-600">
+              and {reviews.total - reviews.rows.length} more
+              {more ? (
+                <>
+                  :{" "}
+                  <Link href={more.href} className="text-sky-700 hover:underline">
+                    all {more.label}
+                  </Link>
+                </>
+              ) : null}
+              .
+            </li>
           ) : null}
         </ul>
       )}

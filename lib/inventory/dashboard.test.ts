@@ -41,6 +41,29 @@ describe("loadDashboard", () => {
     }
   });
 
+  it("counts identities in use by the age of their active credentials", () => {
+    // Bucket [min, max) in days: an identity counts once in each bucket holding one of its credentials.
+    const ranges: Record<string, [number, number]> = {
+      "0-30": [0, 30],
+      "30-90": [30, 90],
+      "90-180": [90, 180],
+      "180-365": [180, 365],
+      "365+": [365, Infinity],
+    };
+    // The demo's approved request (lib/demo/seed-approvals.ts) issues one more credential today.
+    const ages = (identity: (typeof live)[number]) => [
+      ...identity.credentials.map((credential) => credential.ageDays),
+      ...(identity.name === "copilot-payments-ide" ? [0] : []),
+    ];
+    expect(dashboard.credentialAge.map((item) => item.bucket)).toEqual(Object.keys(ranges));
+    for (const item of dashboard.credentialAge) {
+      const [min, max] = ranges[item.bucket]!;
+      const expected = live.filter((identity) => ages(identity).some((age) => age >= min && age < max)).length;
+      expect(item.count, item.bucket).toBe(expected);
+    }
+    expect(dashboard.credentialAge.some((item) => item.count > 1)).toBe(true);
+  });
+
   it("links every number to an inventory view holding exactly the rows counted", async () => {
     const all = [
       dashboard.total,
