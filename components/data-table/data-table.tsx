@@ -92,6 +92,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
   const tableColumns = useMemo<ColumnDef<DataTableFeatures, Row>[]>(() => {
     const described = columns.map((column): ColumnDef<DataTableFeatures, Row> => ({
       id: column.id,
+      enableHiding: column.hideable !== false,
       meta: { label: column.label, cellClassName: column.cellClassName },
     }));
     return selectable ? [{ id: SELECT_COLUMN, enableHiding: false, meta: { label: "Select" } }, ...described] : described;

@@ -35,6 +35,8 @@ export interface DataTableColumn<Row> {
   header?: string;
   /** Whether a header click sorts by it (default true). */
   sortable?: boolean;
+  /** Whether the column chooser may hide it (default true); the column that names the row should stay. */
+  hideable?: boolean;
   /** Extra classes for this column's cells, e.g. "whitespace-nowrap". */
   cellClassName?: string;
   cell: (row: Row) => ReactNode;
