@@ -53,7 +53,8 @@ const statements = (size: ApprovalsSize, inventory: { owners: number; systems: n
               END::"ApprovalStatus" AS request_status
        FROM generate_series(1, ${size.requests}) g
      ) AS r
-     JOIN "AiIdentity" i ON i."id" = 'scale-identity-' || (1 + (g::bigint * 7) % ${inventory.identities})
+     -- Identities whose number ends in 1 to 7, which the inventory seed put in service: changes are asked for those.
+     JOIN "AiIdentity" i ON i."id" = 'scale-identity-' || (10 * ((g::bigint * 7) % ${Math.floor(inventory.identities / 10)}) + 1 + g % 7)
      JOIN "System" s ON s."id" = 'scale-system-' || (1 + (g::bigint * 31 + 3045) % ${inventory.systems})
      CROSS JOIN LATERAL (
        SELECT CASE r.change_kind WHEN 'grant' THEN 'grants.create' WHEN 'credential' THEN 'credentials.create' ELSE 'identities.update' END AS mutation,
