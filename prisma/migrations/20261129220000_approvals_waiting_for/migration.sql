@@ -48,14 +48,16 @@ CREATE TRIGGER "ApprovalRequest_waiting_for"
   FOR EACH ROW EXECUTE FUNCTION "warrant_approval_set_waiting_for"();
 
 -- A system's owners changed: its pending requests at a system-owner level may now fall back to
--- security leads, or stop falling back.
+-- security leads, or stop falling back. Every pending request of the system is rewritten, not only
+-- those at a system-owner level now: one that a concurrent decision is moving to that level is then
+-- waited for (its row is locked) and recomputed after the decision commits, instead of being
+-- skipped as it looked before.
 CREATE FUNCTION "warrant_system_owners_changed"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE "ApprovalRequest" r
   SET "waitingFor" = NULL -- recomputed by ApprovalRequest_waiting_for
-  WHERE r."systemId" = NEW."id" AND r."status" = 'PENDING'
-    AND r."levels" -> r."waitingLevel" -> 'approvers' ->> 'kind' = 'system_owner';
+  WHERE r."systemId" = NEW."id" AND r."status" = 'PENDING';
   RETURN NULL;
 END;
 $$;
