@@ -240,8 +240,11 @@ async function approvalsGroup(db: Db, lead: Awaited<ReturnType<typeof signIn>>):
   const waitingSecond = await db.$queryRaw<{ id: string }[]>`
     SELECT "id" FROM "ApprovalRequest" WHERE "waitingFor" = 'role:SECURITY_LEAD' ORDER BY "createdAt", "id" OFFSET 99 LIMIT 1`;
   const api = `${BASE}/api/v1/approval-requests?limit=100`;
+  console.log(
+    `Approvals: ${total} requests, ${pending} pending; ${leadWaiting} wait for the bench's lead, ${busiest.waiting} for the system owner ${busiest.email}.`,
+  );
   return {
-    title: `Approvals (${total} requests, ${pending} pending; ${leadWaiting} wait for the lead, ${busiest.waiting} for the system owner)`,
+    title: "Approvals",
     requests: [
       { name: "Approvals page (waiting for me)", url: `${BASE}/approvals`, headers: lead.pageHeaders },
       { name: "Approvals page (waiting: system owner)", url: `${BASE}/approvals`, headers: owner.pageHeaders },
