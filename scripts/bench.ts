@@ -4,14 +4,16 @@
 // starts the built app with `next start` on port 3200, and times real HTTP
 // requests: the inventory page (signed in) and the list API (bearer token)
 // across filters, sorts and deep pages, the review lists and My tasks, the
-// dashboard, the approval lists once they exist, a few hundred randomised
-// filter combinations (one client, then four at once), then a CSV export of
-// every row while watching the server's memory.
+// dashboard, the approvals (inboxes, lists, a request's page, and deciding
+// fresh requests through the API), a few hundred randomised filter
+// combinations (one client, then four at once), then a CSV export of every row
+// while watching the server's memory.
 //
 // `--runs N` repeats all of it N times, each against a freshly started server
 // (every run is cold: one request per scenario warms it, no more), and prints
 // the runs side by side; `--json FILE` writes every number for a note to
-// tabulate; `--only fixed|random|export` (repeatable) measures a part.
+// tabulate; `--only fixed|random|export|approvals` (repeatable) measures a
+// part (fixed includes the approvals' lists; approvals is those and deciding).
 // The machine's load average is printed with each run: on a shared machine it
 // says how far to trust the numbers.
 
@@ -27,6 +29,7 @@ import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { filterCombinations } from "./bench-combinations";
+import { Prisma } from "../lib/db/generated/client";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -44,11 +47,12 @@ const options = parseArgs({
 }).values;
 const RUNS = Number(options.runs);
 const COMBINATIONS = Number(options.combinations);
-const PARTS = new Set(options.only ?? ["fixed", "random", "export"]);
+const PARTS = new Set(options.only ?? ["fixed", "random", "export", "approvals"]);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
 for (const part of PARTS)
-  if (!["fixed", "random", "export"].includes(part)) throw new Error(`--only takes fixed, random or export, not ${part}`);
+  if (!["fixed", "random", "export", "approvals"].includes(part))
+    throw new Error(`--only takes fixed, random, export or approvals, not ${part}`);
 
 const SCENARIOS: { name: string; query: string }[] = [
   { name: "first page, sort by name", query: "" },
@@ -80,9 +84,13 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(" ");
 
-async function timed(url: string, headers: Record<string, string>): Promise<{ ms: number; status: number; bytes: number }> {
+async function timed(
+  url: string,
+  headers: Record<string, string>,
+  send: { method?: string; body?: string } = {},
+): Promise<{ ms: number; status: number; bytes: number }> {
   const started = performance.now();
-  const response = await fetch(url, { headers, redirect: "manual" });
+  const response = await fetch(url, { headers, redirect: "manual", ...send });
   const body = await response.arrayBuffer();
   return { ms: performance.now() - started, status: response.status, bytes: body.byteLength };
 }
@@ -108,6 +116,9 @@ async function waitForServer(): Promise<void> {
 interface Request {
   url: string;
   headers: Record<string, string>;
+  /** A POST (deciding a request); GET without. */
+  method?: string;
+  body?: string;
 }
 
 /** One line of the results: a scenario's samples summarised. */
@@ -134,7 +145,7 @@ async function measure(
   requests: Request[],
   clients: number,
 ): Promise<{ result: Result; samples: number[] }> {
-  await timed(warmUp.url, warmUp.headers);
+  await timed(warmUp.url, warmUp.headers, { method: warmUp.method, body: warmUp.body });
   const samples: number[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
@@ -142,7 +153,7 @@ async function measure(
     Array.from({ length: clients }, async () => {
       while (next < requests.length) {
         const request = requests[next++]!;
-        const result = await timed(request.url, request.headers);
+        const result = await timed(request.url, request.headers, { method: request.method, body: request.body });
         samples.push(result.ms);
         statuses[result.status] = (statuses[result.status] ?? 0) + 1;
       }
@@ -186,32 +197,127 @@ function printSideBySide(runs: Run[]) {
     );
 }
 
+type Group = { title: string; requests: (Request & { name: string })[] };
+type Db = typeof import("../lib/db/client").prisma;
+
+/** A person signed in both ways: a session cookie for pages and an API token (READ, and WRITE to decide). */
+async function signIn(db: Db, email: string, scopes: ("READ" | "WRITE")[]) {
+  const { executeMutation } = await import("../lib/auth/mutation");
+  const { createApiToken } = await import("../lib/auth/api-tokens");
+  const user = await db.user.findUniqueOrThrow({ where: { email } });
+  const token = await executeMutation(
+    createApiToken,
+    { kind: "system", label: "bench" },
+    { userEmail: email, name: `bench ${Date.now()}`, scopes, expiresInDays: 1 },
+  );
+  const sessionToken = randomBytes(32).toString("base64url");
+  await db.session.create({ data: { sessionToken, userId: user.id, expires: new Date(Date.now() + 6 * 3_600_000) } });
+  return { user, pageHeaders: { cookie: `authjs.session-token=${sessionToken}` }, apiHeaders: { authorization: `Bearer ${token.secret}` } };
+}
+
 /**
- * The approvers' lists, measured like the review lists: the inbox page, and
- * the API's pending list and history. `seed:large` does not load approval
- * requests yet (issue 9 asks for 100,000), so these measure the lists over
- * the few requests the database holds.
+ * The approvals' lists as the people who use them: the inbox (page and API) of
+ * the bench's security lead and of the system owner with the most requests
+ * waiting, one's own requests, all pending, the history, a request's page and
+ * the inbox's second page.
  */
-async function approvalsGroup(
-  apiHeaders: Record<string, string>,
-  pageHeaders: Record<string, string>,
-): Promise<{ title: string; requests: (Request & { name: string })[] }> {
+async function approvalsGroup(db: Db, lead: Awaited<ReturnType<typeof signIn>>): Promise<Group> {
+  const [busiest] = await db.$queryRaw<{ email: string; waiting: number }[]>`
+    SELECT u."email", count(*)::int AS "waiting" FROM "ApprovalRequest" r
+    JOIN "System" s ON s."id" = r."systemId" JOIN "User" u ON u."id" IN (s."ownerId", s."backupOwnerId")
+    WHERE r."waitingFor" = 'system_owner' AND u."id" <> r."requesterId" AND u."active"
+    GROUP BY u."email" ORDER BY 2 DESC, 1 LIMIT 1`;
+  if (!busiest) throw new Error("no approval request waits for a system owner: delete .data/bench and run the bench again to load them");
+  const owner = await signIn(db, busiest.email, ["READ"]);
+  const { countWaitingFor } = await import("../lib/approvals/queries");
+  const leadWaiting = await countWaitingFor(db, { kind: "user", userId: lead.user.id, label: lead.user.email, roles: lead.user.roles });
+  const pending = await db.approvalRequest.count({ where: { status: "PENDING" } });
+  const total = await db.approvalRequest.count();
+  const page = await db.approvalRequest.findFirstOrThrow({
+    where: { status: "PENDING", waitingFor: "role:SECURITY_LEAD" },
+    select: { id: true },
+  });
+  const waitingSecond = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "ApprovalRequest" WHERE "waitingFor" = 'role:SECURITY_LEAD' ORDER BY "createdAt", "id" OFFSET 99 LIMIT 1`;
+  const api = `${BASE}/api/v1/approval-requests?limit=100`;
+  console.log(
+    `Approvals: ${total} requests, ${pending} pending; ${leadWaiting} wait for the bench's lead, ${busiest.waiting} for the system owner ${busiest.email}.`,
+  );
   return {
     title: "Approvals",
     requests: [
-      { name: "Approvals page (waiting for me)", url: `${BASE}/approvals`, headers: pageHeaders },
+      { name: "Approvals page (waiting for me)", url: `${BASE}/approvals`, headers: lead.pageHeaders },
+      { name: "Approvals page (waiting: system owner)", url: `${BASE}/approvals`, headers: owner.pageHeaders },
+      { name: "GET approval-requests?view=waiting (lead)", url: `${api}&view=waiting`, headers: lead.apiHeaders },
       {
-        name: "GET /api/v1/approval-requests?view=all&status=PENDING",
-        url: `${BASE}/api/v1/approval-requests?limit=100&view=all&status=PENDING`,
-        headers: apiHeaders,
+        name: "GET approval-requests?view=waiting, page 2 (lead)",
+        url: `${api}&view=waiting&cursor=${waitingSecond[0]!.id}`,
+        headers: lead.apiHeaders,
       },
-      {
-        name: "GET /api/v1/approval-requests?view=history",
-        url: `${BASE}/api/v1/approval-requests?limit=100&view=history`,
-        headers: apiHeaders,
-      },
+      { name: "GET approval-requests?view=waiting (system owner)", url: `${api}&view=waiting`, headers: owner.apiHeaders },
+      { name: "GET approval-requests?view=mine (system owner)", url: `${api}&view=mine`, headers: owner.apiHeaders },
+      { name: "Approvals page (mine: system owner)", url: `${BASE}/approvals?view=mine`, headers: owner.pageHeaders },
+      { name: "GET approval-requests?view=all&status=PENDING", url: `${api}&view=all&status=PENDING`, headers: lead.apiHeaders },
+      { name: "GET approval-requests?view=all&status=REJECTED", url: `${api}&view=all&status=REJECTED`, headers: lead.apiHeaders },
+      { name: "GET approval-requests?view=history", url: `${api}&view=history`, headers: lead.apiHeaders },
+      { name: "Approvals page (history)", url: `${BASE}/approvals?view=history`, headers: lead.pageHeaders },
+      { name: "Request page (GET /approvals/{id})", url: `${BASE}/approvals/${page.id}`, headers: lead.pageHeaders },
+      { name: "GET approval-requests/{id}", url: `${BASE}/api/v1/approval-requests/${page.id}`, headers: lead.apiHeaders },
     ],
   };
+}
+
+/**
+ * Deciding through the API as the bench's security lead, each decision on a
+ * request nobody decided in an earlier run (a person decides a request once):
+ * approvals that only move a request to its next level, approvals of the last
+ * level (the grant is applied in the same transaction), and rejections. Each
+ * run takes its own requests, `perRun` of each kind (the first warms up).
+ */
+async function decidingPools(db: Db, lead: { user: { id: string } }, perRun: number) {
+  const pool = async (where: Prisma.Sql, label: string) => {
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT r."id" FROM "ApprovalRequest" r
+      JOIN "AiIdentity" i ON i."id" = r."identityId" JOIN "User" u ON u."id" = r."requesterId"
+      WHERE r."waitingFor" = 'role:SECURITY_LEAD' AND r."expiresAt" > now() AND r."requesterId" <> ${lead.user.id}
+        AND NOT EXISTS (SELECT 1 FROM "ApprovalDecision" d WHERE d."requestId" = r."id" AND d."deciderId" = ${lead.user.id})
+        AND ${where}
+      ORDER BY r."createdAt", r."id" LIMIT ${perRun * RUNS}`;
+    if (rows.length < perRun * RUNS)
+      throw new Error(`only ${rows.length} fresh requests to ${label} left (need ${perRun * RUNS}): delete .data/bench to load fresh ones`);
+    return rows.map((row) => row.id);
+  };
+  const sql = Prisma.sql;
+  return {
+    advance: await pool(sql`r."waitingLevel" < jsonb_array_length(r."levels") - 1`, "advance"),
+    // Grants of identities in service asked by active people: the change applies when the last level approves.
+    apply: await pool(
+      sql`r."waitingLevel" = jsonb_array_length(r."levels") - 1 AND r."mutation" = 'grants.create'
+          AND i."status" IN ('PROPOSED', 'ACTIVE', 'SUSPENDED') AND u."active"`,
+      "apply",
+    ),
+    reject: await pool(sql`r."mutation" <> 'grants.create'`, "reject"),
+  };
+}
+
+function decidingGroup(
+  pools: Awaited<ReturnType<typeof decidingPools>>,
+  run: number,
+  perRun: number,
+  headers: Record<string, string>,
+): (Request & { name: string })[][] {
+  const slice = (ids: string[]) => ids.slice((run - 1) * perRun, run * perRun);
+  const post = (id: string, verdict: "approve" | "reject") => ({
+    url: `${BASE}/api/v1/approval-requests/${id}/${verdict}`,
+    headers: { ...headers, "content-type": "application/json" },
+    method: "POST",
+    body: JSON.stringify(verdict === "reject" ? { comment: "Not without a time limit (bench)." } : { comment: "ok" }),
+  });
+  return [
+    slice(pools.advance).map((id) => ({ ...post(id, "approve"), name: "approve, moves to the next level" })),
+    slice(pools.apply).map((id) => ({ ...post(id, "approve"), name: "approve the last level (applies the grant)" })),
+    slice(pools.reject).map((id) => ({ ...post(id, "reject"), name: "reject (closes the request)" })),
+  ];
 }
 
 async function main() {
@@ -239,21 +345,11 @@ async function main() {
       `Database: ${identities} identities, ${await prisma.credential.count()} credentials, ${await prisma.grant.count()} grants, ${await prisma.system.count()} systems.`,
     );
 
-    // A security lead who can see everything, signed in two ways: a session cookie and an API token.
-    const { executeMutation } = await import("../lib/auth/mutation");
-    const { createApiToken } = await import("../lib/auth/api-tokens");
+    // A security lead who can see everything, signed in two ways: a session cookie and an API token (which also decides).
     const email = "bench.lead@scale.example.com";
     await prisma.user.upsert({ where: { email }, create: { email, name: "Bench Lead", roles: ["SECURITY_LEAD"] }, update: {} });
-    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    const token = await executeMutation(
-      createApiToken,
-      { kind: "system", label: "bench" },
-      { userEmail: email, name: `bench ${Date.now()}`, scopes: ["READ"], expiresInDays: 1 },
-    );
-    const sessionToken = randomBytes(32).toString("base64url");
-    await prisma.session.create({ data: { sessionToken, userId: user.id, expires: new Date(Date.now() + 6 * 3_600_000) } });
-    const pageHeaders = { cookie: `authjs.session-token=${sessionToken}` };
-    const apiHeaders = { authorization: `Bearer ${token.secret}` };
+    const lead = await signIn(prisma, email, ["READ", "WRITE"]);
+    const { pageHeaders, apiHeaders } = lead;
 
     const openReviews = await prisma.review.count({ where: { status: "OPEN" } });
     const overdueReviews = await prisma.review.count({ where: { status: "OPEN", dueAt: { lt: new Date() } } });
@@ -272,7 +368,7 @@ async function main() {
 
     const pageScenarios = [...SCENARIOS, { name: "deep page (page 900 of 100)", query: "page=900&pageSize=100" }];
     const apiScenarios = [...SCENARIOS, { name: "deep cursor (after row 90,000)", query: `cursor=${deep.id}` }];
-    const fixedGroups: { title: string; requests: (Request & { name: string })[] }[] = [
+    const fixedGroups: Group[] = [
       {
         title: "Inventory page (GET /inventory, signed in)",
         requests: pageScenarios.map((scenario) => ({
@@ -333,6 +429,9 @@ async function main() {
       },
     ];
 
+    const approvalViews = PARTS.has("fixed") || PARTS.has("approvals") ? await approvalsGroup(prisma, lead) : undefined;
+    const pools = PARTS.has("approvals") ? await decidingPools(prisma, lead, REPEAT + 1) : undefined;
+
     const runs: Run[] = [];
     for (let number = 1; number <= RUNS; number += 1) {
       const run: Run = { run: number, loadBefore: load(), loadAfter: "", results: [] };
@@ -352,22 +451,32 @@ async function main() {
         stdio: "ignore",
       });
       await waitForServer();
-      // Approvals (issue 9) are being built: their lists join the bench once the API answers.
-      if (number === 1) {
-        fixedGroups.push(await approvalsGroup(apiHeaders, pageHeaders));
+      const groups = [...(PARTS.has("fixed") ? fixedGroups : []), ...(approvalViews ? [approvalViews] : [])];
+      for (const group of groups) {
+        printHeader(`${group.title}, ${REPEAT} requests per scenario after one warm-up:`);
+        const all: number[] = [];
+        for (const request of group.requests) {
+          const { result, samples } = await measure(group.title, request.name, request, Array(REPEAT).fill(request), 1);
+          run.results.push(result);
+          all.push(...samples);
+        }
+        const overall = summary(all);
+        console.log(`  ${"ALL".padEnd(46)} ${fmt(overall.p50)} ${fmt(overall.p95)} ${fmt(overall.max)}`);
       }
-
-      if (PARTS.has("fixed")) {
-        for (const group of fixedGroups) {
-          printHeader(`${group.title}, ${REPEAT} requests per scenario after one warm-up:`);
-          const all: number[] = [];
-          for (const request of group.requests) {
-            const { result, samples } = await measure(group.title, request.name, request, Array(REPEAT).fill(request), 1);
-            run.results.push(result);
-            all.push(...samples);
-          }
-          const overall = summary(all);
-          console.log(`  ${"ALL".padEnd(46)} ${fmt(overall.p50)} ${fmt(overall.p95)} ${fmt(overall.max)}`);
+      if (pools) {
+        printHeader(
+          `Deciding (POST /api/v1/approval-requests/{id}/approve|reject as the security lead), ${REPEAT} fresh requests each after one warm-up:`,
+        );
+        for (const requests of decidingGroup(pools, number, REPEAT + 1, apiHeaders)) {
+          const [warmUp, ...timedRequests] = requests;
+          run.results.push((await measure("Deciding", warmUp!.name, warmUp!, timedRequests, 1)).result);
+          // What the decisions did, from the database: a decision that failed to apply is not a fast decision.
+          const outcomes = await prisma.approvalRequest.groupBy({
+            by: ["status"],
+            where: { id: { in: requests.map((request) => request.url.split("/").at(-2)!) } },
+            _count: { _all: true },
+          });
+          console.log(`    requests now: ${outcomes.map((row) => `${row.status} ${row._count._all}`).join(", ")}`);
         }
       }
       if (PARTS.has("random")) {

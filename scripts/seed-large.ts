@@ -1,6 +1,7 @@
 // `npm run seed:large`: loads 100,000 identities (with 300,000 credentials,
-// 5,000 systems and 400,000 grants across 2,000 owners) into the configured
-// database (DATABASE_URL, or the embedded one). Does nothing if already loaded.
+// 5,000 systems and 400,000 grants across 2,000 owners) and 100,000 approval
+// requests (4,000 pending) into the configured database (DATABASE_URL, or the
+// embedded one). Does nothing if already loaded.
 import { parseEnv } from "../lib/env";
 import { prepareDatabase } from "../lib/db/prepare";
 

@@ -9,7 +9,7 @@ import { defineBatchJob } from "@/lib/jobs/batches";
 import { applyReviewOpen } from "@/lib/reviews/reviews";
 import { requiredText, optionalText } from "@/lib/validation/inventory";
 import { requestParties } from "./parties";
-import { isComplete, levelFor } from "./rules";
+import { currentLevel, isComplete, levelFor } from "./rules";
 import { notifyBreakGlass, notifyLevelReached, notifyOutcome } from "./notify";
 
 // Deciding, withdrawing, expiring and break-glass. Every step locks the
@@ -134,6 +134,9 @@ export const decideApprovalRequest = defineMutation({
       decisions: [...parties.decisions, { level: fit.level, deciderId: actor.userId, verdict: "APPROVE" as const }],
     };
     if (!isComplete(decided)) {
+      // "Waiting for me" reads the level a request waits for from its row (lib/approvals/waiting.ts).
+      const waitingLevel = currentLevel(decided)!;
+      if (waitingLevel !== request.waitingLevel) await tx.approvalRequest.update({ where: { id: request.id }, data: { waitingLevel } });
       // Levels are decided in order: the next one's approvers are asked now.
       await notifyLevelReached(tx, request, decided, fit.level + 1);
       return { id: request.id, status: "PENDING" as const };

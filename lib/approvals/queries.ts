@@ -13,8 +13,9 @@ import {
   type ApprovalConditions,
   type ApprovalSort,
 } from "./list-sql";
-import { partiesOf, requestParties } from "./parties";
+import { requestParties } from "./parties";
 import { currentLevel, fitsLevel, levelFor, levelsSchema } from "./rules";
+import { waitingCountSql, waitingIdsSql } from "./waiting";
 
 // Reading approval requests. Everyone sees the requests they made and those
 // they may decide or have decided; security leads, admins and auditors see
@@ -22,9 +23,6 @@ import { currentLevel, fitsLevel, levelFor, levelsSchema } from "./rules";
 
 export const APPROVAL_VIEWS = ["waiting", "mine", "all", "history"] as const;
 export type ApprovalView = (typeof APPROVAL_VIEWS)[number];
-
-/** At most this many of the oldest pending requests are considered for "waiting for me", so a page view's work is bounded. */
-const WAITING_SCAN_LIMIT = 2000;
 
 const STATUSES = ["PENDING", "APPLIED", "REJECTED", "EXPIRED", "WITHDRAWN", "FAILED"] as const;
 
@@ -81,26 +79,11 @@ const listSelect = {
 /** Pending requests whose current level `actor` may decide, oldest first; at most `limit` after `cursor`. */
 async function waitingFor(db: Db, actor: Actor, limit: number, cursor?: string) {
   if (actor.kind === "system") return [];
-  // Who fits a level depends on roles and owners, so the last step is in code; the query narrows it down
-  // and brings the owners along, so deciding who fits costs no query per request.
-  const candidates = await db.approvalRequest.findMany({
-    where: {
-      status: "PENDING",
-      expiresAt: { gt: new Date() },
-      requesterId: { not: actor.userId },
-      decisions: { none: { deciderId: actor.userId } },
-    },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: {
-      ...listSelect,
-      identity: { select: { id: true, name: true, environment: true, ownerId: true, backupOwnerId: true } },
-      system: { select: { ownerId: true, backupOwnerId: true } },
-    },
-    take: WAITING_SCAN_LIMIT,
-  });
-  const mine = candidates.filter((request) => "level" in levelFor({ userId: actor.userId, roles: actor.roles }, partiesOf(request)));
-  const start = cursor ? mine.findIndex((request) => request.id === cursor) + 1 : 0;
-  return mine.slice(start, start + limit + 1);
+  const decider = { userId: actor.userId, roles: actor.roles };
+  const ids = (await db.$queryRaw<{ id: string }[]>(waitingIdsSql(decider, new Date(), { limit, cursor }))).map((row) => row.id);
+  const rows = await db.approvalRequest.findMany({ where: { id: { in: ids } }, select: listSelect });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** The list's order: newest first unless asked otherwise; a column asked for without a direction sorts ascending. */
@@ -137,12 +120,12 @@ async function rowsInOrder(db: Db, ids: string[]): Promise<ListRow[]> {
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** At most this many requests waiting for one person are listed (the header counts as far, see countWaitingFor). */
+/** At most this many requests waiting for one person are listed with filters or numbered pages (the header's count is exact). */
 const WAITING_LIST_LIMIT = 1000;
 
 /** What waits for `actor` and matches the filters, oldest first: one more than WAITING_LIST_LIMIT when there are more. */
 async function waitingMatching(db: Db, actor: Actor, query: ApprovalListQuery) {
-  const waiting = await waitingFor(db, actor, WAITING_LIST_LIMIT);
+  const waiting = await waitingFor(db, actor, WAITING_LIST_LIMIT + 1);
   if (!hasFilters(query) || waiting.length === 0) return waiting;
   const matched = await db.$queryRaw<{ id: string }[]>(
     approvalMatchingIdsSql(
@@ -167,7 +150,7 @@ export async function listApprovalRequests(db: Db, actor: Actor, query: Approval
       const start = page.cursor ? matching.findIndex((request) => request.id === page.cursor) + 1 : 0;
       rows = matching.slice(start, start + page.limit + 1);
     } else {
-      rows = await waitingFor(db, actor, page.limit, page.cursor);
+      rows = await waitingFor(db, actor, page.limit + 1, page.cursor);
     }
     const hasMore = rows.length > page.limit;
     const data = rows.slice(0, page.limit).map(toListItem);
@@ -315,7 +298,9 @@ export async function getApprovalRequest(db: Db, actor: Actor, id: string) {
 
 /** How many requests wait for `actor`'s decision (the header's badge and My tasks). */
 export async function countWaitingFor(db: Db, actor: Actor): Promise<number> {
-  return (await waitingFor(db, actor, 1000)).length;
+  if (actor.kind === "system") return 0;
+  const [row] = await db.$queryRaw<{ count: number }[]>(waitingCountSql({ userId: actor.userId, roles: actor.roles }, new Date()));
+  return row!.count;
 }
 
 /** The list's filter choices: every kind of change and every rule, by name. */

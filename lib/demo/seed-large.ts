@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeAllRisk } from "@/lib/inventory/recompute-risk";
 import { REVIEW_NOTICE_DAYS } from "@/lib/reviews/due";
+import { LARGE_APPROVALS, seedLargeApprovals, type ApprovalsSize } from "./seed-large-approvals";
 
 // A realistic inventory at scale (mostly development systems, access within an
 // identity's own environment, read access, suggest/draft autonomy and recent
@@ -109,7 +110,8 @@ const statements = (LARGE: InventorySize) => [
 ];
 
 /**
- * Loads the large inventory unless it is already there. Returns whether it loaded anything.
+ * Loads the large inventory and its approval requests (seed-large-approvals.ts) unless they are
+ * already there. Returns whether it loaded anything.
  * `ownerDb` connects as the tables' owner: only the owner may VACUUM them (the app role's VACUUM is
  * skipped with a warning), so without it the planner waits for autovacuum's statistics.
  */
@@ -118,22 +120,30 @@ export async function seedLargeInventory(
   log: (message: string) => void = () => undefined,
   size: InventorySize = LARGE,
   ownerDb: Db = db,
+  approvals: ApprovalsSize = LARGE_APPROVALS,
 ): Promise<boolean> {
-  if (await db.aiIdentity.findUnique({ where: { id: "scale-identity-1" } })) return false;
-  const started = Date.now();
-  await db.$transaction(
-    async (tx) => {
-      for (const statement of statements(size)) await tx.$executeRawUnsafe(statement);
-      await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "seed:large" }, { action: "demo.seeded_large", data: size });
-    },
-    { timeout: 30 * 60_000 },
-  );
-  log(`Inserted rows in ${((Date.now() - started) / 1000).toFixed(1)} s; computing risk tiers…`);
-  const rated = await recomputeAllRisk(db);
-  log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  const tables = ["System", "User", "ApprovalRequest", "ApprovalDecision"];
+  let loaded = false;
+  if (!(await db.aiIdentity.findUnique({ where: { id: "scale-identity-1" } }))) {
+    const started = Date.now();
+    await db.$transaction(
+      async (tx) => {
+        for (const statement of statements(size)) await tx.$executeRawUnsafe(statement);
+        await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "seed:large" }, { action: "demo.seeded_large", data: size });
+      },
+      { timeout: 30 * 60_000 },
+    );
+    log(`Inserted rows in ${((Date.now() - started) / 1000).toFixed(1)} s; computing risk tiers…`);
+    const rated = await recomputeAllRisk(db);
+    log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    tables.push("AiIdentity", "Grant", "Credential", "Review");
+    loaded = true;
+  }
+  // Also into a database loaded before approval requests joined the seed.
+  if (await seedLargeApprovals(db, size, log, approvals)) loaded = true;
+  if (!loaded) return false;
   // What autovacuum would do shortly after a bulk load: statistics for the
   // planner and a visibility map, so index scans need not visit every heap page.
-  for (const table of ["AiIdentity", "Grant", "Credential", "System", "User", "Review"])
-    await ownerDb.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
+  for (const table of tables) await ownerDb.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
   return true;
 }

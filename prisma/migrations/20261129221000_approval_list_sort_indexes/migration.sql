@@ -3,8 +3,8 @@
 -- history) in either of the first two orders reads an index instead of sorting them all; status
 -- uses ("status", "createdAt", "id") and requester walks "User" by ("name", "id").
 
--- CreateIndex
-CREATE INDEX "ApprovalRequest_createdAt_id_idx" ON "ApprovalRequest"("createdAt", "id");
+-- ("createdAt", "id") is created by 20261129220100_approval_history_index, for the history, which
+-- was written at the same time on another branch.
 
 -- CreateIndex
 CREATE INDEX "ApprovalRequest_expiresAt_id_idx" ON "ApprovalRequest"("expiresAt", "id");
