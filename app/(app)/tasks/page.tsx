@@ -3,7 +3,6 @@ import { LocalTime } from "@/components/local-time";
 import { RiskTierBadge } from "@/components/inventory/risk-badge";
 import { ReviewTaskList } from "@/components/reviews/review-task-list";
 import { IdentityStatusBadge } from "@/components/status-badge";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
@@ -187,7 +186,6 @@ export default async function Page() {
           )}
         </section>
       ) : null}
-      <EmptyState title="Approvals: not built yet">Approvers will find the requests routed to them here.</EmptyState>
     </>
   );
 }
