@@ -177,6 +177,12 @@ export async function listPolicyVersions(db: Db) {
   return versions.map((version) => ({ ...version, active: version.id === active?.id }));
 }
 
+/** The version with this id, or the active one when there is no such version (the Policies page's ?version=). */
+export async function policyVersionOrActive(db: Db, id: string | undefined) {
+  const wanted = id ? await db.policyVersion.findUnique({ where: { id } }) : null;
+  return wanted ?? activePolicyVersion(db);
+}
+
 export async function getPolicyVersion(db: Db, id: string) {
   const version = await db.policyVersion.findUnique({
     where: { id },

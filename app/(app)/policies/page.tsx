@@ -7,7 +7,7 @@ import { TableFrame, TableHead } from "@/components/ui/table";
 import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
-import { activePolicyVersion, listPolicyVersions } from "@/lib/policy/store";
+import { activePolicyVersion, listPolicyVersions, policyVersionOrActive } from "@/lib/policy/store";
 import { activatePolicyVersionAction, createPolicyVersionAction } from "./actions";
 
 export const metadata = { title: "Policies" };
@@ -19,8 +19,7 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
   const active = await activePolicyVersion(prisma);
   const versions = await listPolicyVersions(prisma);
   const params = await searchParams;
-  const wanted = typeof params.version === "string" ? params.version : undefined;
-  const shown = (wanted ? await prisma.policyVersion.findUnique({ where: { id: wanted } }) : null) ?? active;
+  const shown = await policyVersionOrActive(prisma, typeof params.version === "string" ? params.version : undefined);
   const editable = can(actor, "policies:write");
 
   return (
