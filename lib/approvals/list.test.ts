@@ -261,6 +261,8 @@ describe("paging", () => {
     expect(await pageOf(auditor, params, 9, 2)).toMatchObject({ page: 3, names: ["admin"] });
     const waiting = await pageOf(lead, { view: "waiting" }, 2, 1);
     expect(waiting).toMatchObject({ page: 2, total: 2, names: ["token"] });
+    expect(await pageOf(lead, { view: "waiting" }, 1, 1)).toMatchObject({ page: 1, total: 2, names: ["deploy"] });
+    expect(await pageOf(lead, { view: "waiting" }, 9, 1)).toMatchObject({ page: 2, total: 2, totalIsExact: true, names: ["token"] });
   });
 
   it("the API's cursor pages through any order, and an unknown cursor is named", async () => {

@@ -8,7 +8,7 @@ import { DAY_MS } from "@/lib/time";
 import { seededRandom } from "../../scripts/bench-combinations";
 import { decideApprovalRequest } from "./decide";
 import { partiesOf } from "./parties";
-import { countWaitingFor, listApprovalRequests } from "./queries";
+import { countWaitingFor, findApprovalRequestsPage, listApprovalRequests } from "./queries";
 import { currentLevel, levelFor, type ApprovalLevel } from "./rules";
 import { waitingCountSql, waitingIdsSql } from "./waiting";
 
@@ -135,6 +135,15 @@ async function expectAllAgree() {
     if (expected.length > 0) nonEmpty += 1;
     expect(await visitWaiting(actor, 7), actor.label).toEqual(expected);
     expect(await countWaitingFor(prisma, actor), actor.label).toBe(expected.length);
+    // Numbered pages (the browser's) are the same list, sliced.
+    // Page 3 of 7, or the last page when there are fewer.
+    const shown = Math.min(3, Math.max(1, Math.ceil(expected.length / 7)));
+    const numbered = await findApprovalRequestsPage(prisma, actor, { view: "waiting" }, 3, 7);
+    expect(numbered, actor.label).toMatchObject({ page: shown, total: expected.length });
+    expect(
+      numbered.data.map((row) => row.id),
+      actor.label,
+    ).toEqual(expected.slice((shown - 1) * 7, shown * 7));
   }
   // Most people have something waiting, or the comparison proves little.
   expect(nonEmpty).toBeGreaterThan(people.length / 2);

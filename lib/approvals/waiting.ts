@@ -45,18 +45,21 @@ function allowed(decider: Decider, now: Date): Prisma.Sql {
 /**
  * Ids of the requests waiting for `decider`, oldest first, at most `limit`,
  * after the request `cursor` (by its place in that order, so a cursor request
- * that was decided meanwhile still marks the place).
+ * that was decided meanwhile still marks the place), or after skipping
+ * `offset` of them (numbered pages).
  */
-export function waitingIdsSql(decider: Decider, now: Date, page: { limit: number; cursor?: string }): Prisma.Sql {
+export function waitingIdsSql(decider: Decider, now: Date, page: { limit: number; cursor?: string; offset?: number }): Prisma.Sql {
   const after = page.cursor
     ? sql`AND (r."createdAt", r."id") > (SELECT c."createdAt", c."id" FROM "ApprovalRequest" c WHERE c."id" = ${page.cursor})`
     : Prisma.empty;
+  const offset = page.offset ?? 0;
+  // Each lookup brings the first offset + limit of its own; the merge skips `offset` of them all.
   const parts = branches(decider).map(
     (branch) => sql`(SELECT r."id", r."createdAt" FROM "ApprovalRequest" r
       WHERE ${branch} AND ${allowed(decider, now)} ${after}
-      ORDER BY r."createdAt", r."id" LIMIT ${page.limit})`,
+      ORDER BY r."createdAt", r."id" LIMIT ${offset + page.limit})`,
   );
-  return sql`SELECT w."id" FROM (${Prisma.join(parts, " UNION ALL ")}) w ORDER BY w."createdAt", w."id" LIMIT ${page.limit}`;
+  return sql`SELECT w."id" FROM (${Prisma.join(parts, " UNION ALL ")}) w ORDER BY w."createdAt", w."id" OFFSET ${offset} LIMIT ${page.limit}`;
 }
 
 /** How many requests wait for `decider` (the header's count). */
