@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import type { Mutation, MutationContext } from "@/lib/auth/mutation";
 import { recordAuditEvent, type AuditEntry } from "@/lib/audit/record";
-import { canonicalJson, toJsonValue } from "@/lib/audit/hash";
+import { labelledContentHash, toJsonValue } from "@/lib/audit/hash";
 import type { Tx } from "@/lib/db/client";
 import type { RiskTier } from "@/lib/db/generated/enums";
 import { AppError, validationError } from "@/lib/errors";
@@ -53,11 +52,7 @@ export class SentForApproval extends Error {
 
 /** The same change, whoever asks and however its input was spelled. */
 export function changeHash(mutationName: string, input: unknown): string {
-  return createHash("sha256")
-    .update(mutationName)
-    .update("\n")
-    .update(canonicalJson(toJsonValue(input)))
-    .digest("hex");
+  return labelledContentHash(mutationName, input);
 }
 
 function readJustification(rawInput: unknown, match: SensitiveMatch): string {

@@ -34,6 +34,15 @@ export function toJsonValue(data: unknown): JsonValue {
   return data === undefined ? {} : (JSON.parse(JSON.stringify(data)) as JsonValue);
 }
 
+/** SHA-256 of a label and a value's canonical JSON: the same content hashes the same however its keys were ordered. */
+export function labelledContentHash(label: string, value: unknown): string {
+  return createHash("sha256")
+    .update(label)
+    .update("\n")
+    .update(canonicalJson(toJsonValue(value)))
+    .digest("hex");
+}
+
 export function hashAuditEvent(prevHash: string, content: AuditContent): string {
   const canonical = canonicalJson({
     seq: content.seq.toString(),

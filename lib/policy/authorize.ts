@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
-import { canonicalJson, toJsonValue } from "@/lib/audit/hash";
+import { labelledContentHash } from "@/lib/audit/hash";
 import type { Db } from "@/lib/db/client";
-import { AppError, notFound, validationError } from "@/lib/errors";
+import { AppError, fieldErrorsFromZod, notFound, validationError } from "@/lib/errors";
+import { requiredText } from "@/lib/validation/inventory";
 import { evaluate, type Outcome } from "./engine";
 import { toCedarRequest, type PolicyRequest } from "./request";
 import { SYSTEM_ACTIONS } from "./schema";
@@ -14,33 +14,26 @@ import { activePolicySet } from "./store";
 // the decision. The authorize API and its adapters call this; they
 // authenticate the identity first.
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { message: "is required" })
-    .max(max, { message: `must be at most ${max} characters` });
-
 export const authorizeInput = z.discriminatedUnion(
   "action",
   [
     z.object({
       action: z.enum(SYSTEM_ACTIONS),
-      systemId: text(64),
-      taskId: text(200).optional(),
-      taskIntent: text(2000).optional(),
+      systemId: requiredText(64),
+      taskId: requiredText(200).optional(),
+      taskIntent: requiredText(2000).optional(),
     }),
     z.object({
       action: z.literal("call_tool"),
       tool: z.object({
-        name: text(200),
+        name: requiredText(200),
         /** The call's arguments as the agent sent them; hashed, and the command or path read for policies. */
         arguments: z.record(z.string(), z.unknown()).default({}),
       }),
       /** The environment the call acts on, when the caller knows it. */
       targetEnvironment: z.enum(["DEV", "STAGING", "PROD"], { message: "must be DEV, STAGING or PROD" }).optional(),
-      taskId: text(200).optional(),
-      taskIntent: text(2000).optional(),
+      taskId: requiredText(200).optional(),
+      taskIntent: requiredText(2000).optional(),
     }),
   ],
   { error: () => "must be one of read, write, deploy, admin, call_tool" },
@@ -65,11 +58,7 @@ export interface AuthorizeAnswer {
 
 /** SHA-256 of a tool call's canonical arguments: the same call hashes the same however its keys were ordered. */
 export function argumentsHash(toolName: string, args: Record<string, unknown>): string {
-  return createHash("sha256")
-    .update(toolName)
-    .update("\n")
-    .update(canonicalJson(toJsonValue(args)))
-    .digest("hex");
+  return labelledContentHash(toolName, args);
 }
 
 /** The string argument a policy reads as the command or path, whatever the tool calls it. */
@@ -81,11 +70,7 @@ function stringArgument(args: Record<string, unknown>, names: string[]): string 
 export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unknown, now = new Date()): Promise<AuthorizeAnswer> {
   const started = process.hrtime.bigint();
   const parsed = authorizeInput.safeParse(rawInput);
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[issue.path.join(".") || "body"] ??= issue.message;
-    throw validationError(fields);
-  }
+  if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
   const input = parsed.data;
 
   const identity = await db.aiIdentity.findUnique({
