@@ -16,7 +16,7 @@ import { CATALOG } from "./catalog";
 import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequests, withdrawApprovalRequest } from "./decide";
 import { getApprovalRequest, listApprovalRequests } from "./queries";
 import { SentForApproval } from "./request";
-import { updateCatalogEntry } from "./settings";
+import { updateApprovalRule, updateCatalogEntry } from "./settings";
 
 // Approvals end to end against a real database, through executeMutation as
 // forms, the API and the CLI call it: a sensitive change becomes a request,
@@ -253,6 +253,29 @@ describe("deciding", () => {
     expect(await prisma.approvalDecision.count({ where: { requestId: request.id } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { action: "identity.active", targetId: identity.id } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { action: "approval.applied", targetId: identity.id } })).toBe(1);
+  });
+
+  it("counts every approval when people decide a level that needs two at the same moment", async () => {
+    const identity = await registerIdentity();
+    await executeMutation(suspendIdentity, systemActor, { identityId: identity.id });
+    // Requests keep the levels they were made with, so the rule is back as it was before anyone decides.
+    const rule = await prisma.approvalRule.findUniqueOrThrow({ where: { key: "security-lead" } });
+    const asItWas = { ruleKey: rule.key, name: rule.name, levels: rule.levels, expiryHours: rule.expiryHours };
+    const twoLeads = [{ name: "Two security leads", approvers: { kind: "role", role: "SECURITY_LEAD" }, required: 2 }];
+    await executeMutation(updateApprovalRule, systemActor, { ...asItWas, levels: twoLeads });
+    const request = await sentForApproval(
+      executeMutation(reactivateIdentity, lead.actor, { identityId: identity.id, justification: "Back in service after the fix" }),
+    ).finally(() => executeMutation(updateApprovalRule, systemActor, asItWas));
+
+    const leads = await Promise.all(Array.from({ length: 6 }, () => createTestUser(["SECURITY_LEAD"])));
+    const outcomes = await Promise.allSettled(leads.map((person) => decide(person, request.id)));
+    const statuses = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value.status] : []));
+    // The first approval leaves it pending, the second applies it, the rest find it applied.
+    expect(statuses.sort()).toEqual(["APPLIED", "PENDING"]);
+    for (const outcome of outcomes) if (outcome.status === "rejected") expect(String(outcome.reason)).toMatch(/already applied/);
+    expect(await prisma.approvalDecision.count({ where: { requestId: request.id } })).toBe(2);
+    expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).status).toBe("ACTIVE");
+    expect(await prisma.auditEvent.count({ where: { action: "identity.active", targetId: identity.id } })).toBe(1);
   });
 });
 

@@ -137,8 +137,9 @@ export const decideApprovalRequest = defineMutation({
       // "Waiting for me" reads the level a request waits for from its row (lib/approvals/waiting.ts).
       const waitingLevel = currentLevel(decided)!;
       if (waitingLevel !== request.waitingLevel) await tx.approvalRequest.update({ where: { id: request.id }, data: { waitingLevel } });
-      // Levels are decided in order: the next one's approvers are asked now.
-      await notifyLevelReached(tx, request, decided, fit.level + 1);
+      // Levels are decided in order: the next one's approvers are asked once the request reaches it,
+      // not while this level still needs another approval.
+      if (waitingLevel !== fit.level) await notifyLevelReached(tx, request, decided, waitingLevel);
       return { id: request.id, status: "PENDING" as const };
     }
 
