@@ -10,7 +10,7 @@ import { createSystem } from "@/lib/inventory/systems";
 import { allMutations } from "@/lib/mutations";
 import { runCli } from "@/lib/testing/cli";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
-import { createUser, setUserRoles } from "@/lib/users/mutations";
+import { createUser, deactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { DAY_MS } from "@/lib/time";
 import { CATALOG } from "./catalog";
 import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequests, withdrawApprovalRequest } from "./decide";
@@ -236,6 +236,20 @@ describe("deciding", () => {
     const stored = await prisma.approvalRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored).toMatchObject({ status: "FAILED", outcome: expect.stringMatching(/retired/) });
     expect(await prisma.auditEvent.count({ where: { action: "approval.failed", targetId: identity.id } })).toBe(1);
+  });
+
+  it("fails, applying nothing, when the requester was deactivated before the last approval", async () => {
+    const requester = await createTestUser();
+    const identity = await registerIdentity({ ownerId: requester.user.id });
+    const request = await deployGrantRequest(identity.id, requester);
+    await decide(lead, request.id);
+    await executeMutation(deactivateUser, systemActor, { userId: requester.user.id });
+    expect(await decide(systemOwner, request.id)).toEqual({
+      id: request.id,
+      status: "FAILED",
+      reason: "The requester's account is deactivated.",
+    });
+    expect(await prisma.grant.count({ where: { identityId: identity.id } })).toBe(0);
   });
 
   it("applies once when 20 people approve at the same moment", async () => {
