@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { labelledContentHash } from "@/lib/audit/hash";
 import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { AppError, fieldErrorsFromZod, notFound, validationError } from "@/lib/errors";
 import { requiredText } from "@/lib/validation/inventory";
 import { evaluate, type Outcome } from "./engine";
@@ -126,7 +127,8 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
   }
 
   const policies = await activePolicySet(db);
-  const decision = evaluate(policies, toCedarRequest(request));
+  const cedarRequest = toCedarRequest(request);
+  const decision = evaluate(policies, cedarRequest);
   const latencyMicros = Number((process.hrtime.bigint() - started) / 1000n);
   const stored = await db.policyDecision.create({
     data: {
@@ -145,6 +147,7 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       credentialId: caller.credential.id,
       humanApproved: caller.humanApproved ?? false,
       latencyMicros,
+      cedarRequest: cedarRequest as unknown as Prisma.InputJsonValue,
       createdAt: now,
     },
     select: { id: true },
