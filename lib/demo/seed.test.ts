@@ -108,3 +108,27 @@ describe("demo approvals", () => {
     expect((await verifyAuditChain(prisma)).ok).toBe(true);
   });
 });
+
+describe("the demo's runtime decisions", () => {
+  it("were judged by the default policies: allowed, denied and waiting for a human, each with the request it judged", async () => {
+    const decisions = await prisma.policyDecision.findMany({
+      orderBy: { createdAt: "asc" },
+      select: { identity: { select: { name: true } }, action: true, resourceId: true, outcome: true, cedarRequest: true },
+    });
+    expect(decisions.map((decision) => `${decision.identity.name} ${decision.action} ${decision.outcome}`)).toEqual([
+      "cursor-web-team call_tool ALLOW",
+      "cursor-web-team call_tool ALLOW",
+      "cursor-web-team call_tool REQUIRE_APPROVAL",
+      "cursor-web-team write ALLOW",
+      "cursor-web-team read DENY",
+      "renovate-bot write ALLOW",
+      "renovate-bot deploy DENY",
+      "claude-code-release-agent deploy DENY",
+      "claude-code-release-agent call_tool REQUIRE_APPROVAL",
+      "slack-triage-bot write DENY",
+      "postgres-mcp-payments read DENY",
+      "ci-security-scanner call_tool ALLOW",
+    ]);
+    expect(decisions.every((decision) => decision.cedarRequest !== null)).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import { forbidden, notFound } from "@/lib/errors";
 import type { Outcome } from "./engine";
 import { decisionCountSql, decisionIdsSql, DECISION_SORTS, type DecisionConditions, type DecisionSort } from "./decision-list-sql";
 import { SYSTEM_ACTIONS } from "./schema";
+import { activePolicySet } from "./store";
 
 // Reading the stored runtime decisions: the Decisions log (browser table and
 // API), one decision with everything stored, and an identity's recent ones.
@@ -238,3 +239,12 @@ export async function getDecision(db: Db, actor: Actor, id: string) {
 }
 
 export type DecisionDetail = Awaited<ReturnType<typeof getDecision>>;
+
+/** What the filter bar offers and shows: the active version's policy ids, and the name of the identity filtered on. */
+export async function loadDecisionFilterChoices(db: Db, query: DecisionListQuery) {
+  const [policies, identity] = await Promise.all([
+    activePolicySet(db),
+    query.identity ? db.aiIdentity.findUnique({ where: { id: query.identity }, select: { name: true } }) : null,
+  ]);
+  return { policyIds: policies.policies.map((policy) => policy.id), identityName: identity?.name ?? null };
+}
