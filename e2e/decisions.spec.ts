@@ -30,7 +30,7 @@ test("a member reads the Decisions log, filters it, opens one decision and an id
     .click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("cursor-web-team: Tool call on tool Bash");
   await expect(page.getByTestId("decision-outcome")).toContainText("Require approval");
-  await expect(page.getByText("Fix the failing checkout test")).toBeVisible();
+  await expect(page.getByText("Fix the failing checkout test", { exact: true })).toBeVisible();
   await expect(page.locator("dd", { hasText: /^[0-9a-f]{64}$/ })).toHaveCount(1);
   await expect(page.getByText('"command": "git push --force origin main"')).toBeVisible();
 
