@@ -72,6 +72,18 @@ test("a security lead replays a new version against the recorded decisions befor
   await expect(changed).toContainText("no-agent-edits");
   await expect(changed).toContainText("Agents propose edits; people make them.");
 
+  // The approvers of its activation see the same replay on the request.
+  const versionNumber = (await page.getByRole("heading", { name: /What version \d+ would change/ }).textContent())!.match(/\d+/)![0];
+  const activate = page.getByRole("form", { name: `Activate version ${versionNumber}` });
+  await activate.getByLabel("Justification").fill("Agents should not edit files directly");
+  await activate.getByRole("button", { name: "Activate" }).click();
+  await expect(activate.getByRole("status")).toContainText("Sent for approval");
+  await page.goto("/approvals?view=mine");
+  await page.getByRole("link", { name: `Activate runtime policies version ${versionNumber}` }).click();
+  await expect(page.getByTestId("replay-summary")).toContainText("1 would change");
+  await expect(page.getByRole("table", { name: /would change/ })).toContainText("no-agent-edits");
+
+  await page.getByRole("link", { name: `Version ${versionNumber} on the Policies page` }).click();
   await replay.getByLabel(/Replay the last/).selectOption("1");
   await replay.getByRole("button", { name: "Replay" }).click();
   await expect(page).toHaveURL(/days=1/);

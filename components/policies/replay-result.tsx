@@ -12,7 +12,16 @@ import { DecisionOutcomeBadge } from "./decision-outcome-badge";
 const SHOWN = 200;
 const DAY_CHOICES = [1, 7, 30, 90];
 
-export function ReplayResultView({ result, maxDecisions }: { result: ReplayResult; maxDecisions: number }) {
+export function ReplayResultView({
+  result,
+  maxDecisions,
+  windowForm = true,
+}: {
+  result: ReplayResult;
+  maxDecisions: number;
+  /** The Policies page lets the reader pick the window; elsewhere a link leads there. */
+  windowForm?: boolean;
+}) {
   const { version } = result;
   return (
     <section aria-labelledby="replay-heading" className="mb-6 space-y-2" data-testid="replay">
@@ -20,24 +29,34 @@ export function ReplayResultView({ result, maxDecisions }: { result: ReplayResul
         <h2 id="replay-heading" className="text-sm font-semibold text-slate-700">
           What version {version.number} would change
         </h2>
-        <form method="get" action="/policies" className="flex items-center gap-2 text-sm" aria-label="Replay window">
-          <input type="hidden" name="version" value={version.id} />
-          <label className="text-xs font-medium text-slate-700">
-            Replay the last{" "}
-            <select name="days" defaultValue={String(result.days)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-sm">
-              {[...new Set([...DAY_CHOICES, result.days])]
-                .sort((a, b) => a - b)
-                .map((days) => (
-                  <option key={days} value={days}>
-                    {days} {days === 1 ? "day" : "days"}
-                  </option>
-                ))}
-            </select>
-          </label>
-          <button type="submit" className="rounded px-2 py-0.5 text-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
-            Replay
-          </button>
-        </form>
+        {windowForm ? (
+          <form method="get" action="/policies" className="flex items-center gap-2 text-sm" aria-label="Replay window">
+            <input type="hidden" name="version" value={version.id} />
+            <label className="text-xs font-medium text-slate-700">
+              Replay the last{" "}
+              <select
+                name="days"
+                defaultValue={String(result.days)}
+                className="rounded border border-slate-300 bg-white px-1 py-0.5 text-sm"
+              >
+                {[...new Set([...DAY_CHOICES, result.days])]
+                  .sort((a, b) => a - b)
+                  .map((days) => (
+                    <option key={days} value={days}>
+                      {days} {days === 1 ? "day" : "days"}
+                    </option>
+                  ))}
+              </select>
+            </label>
+            <button type="submit" className="rounded px-2 py-0.5 text-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
+              Replay
+            </button>
+          </form>
+        ) : (
+          <Link href={`/policies?version=${version.id}`} className="text-sm text-sky-700 hover:underline">
+            Version {version.number} on the Policies page
+          </Link>
+        )}
       </div>
       <p className="text-sm text-slate-700" data-testid="replay-summary">
         Replayed {result.replayed.toLocaleString("en")} recorded {result.replayed === 1 ? "decision" : "decisions"} since{" "}

@@ -6,6 +6,7 @@ import { forbidden, notFound } from "@/lib/errors";
 import { DAY_MS } from "@/lib/time";
 import { decisionItemsByIds, OUTCOME_FROM_DB, type DecisionListItem } from "./decisions";
 import { compilePolicySet, evaluate, type CedarRequest, type Outcome } from "./engine";
+import { activatePolicyVersion, activatePolicyVersionInput } from "./store";
 
 // Replaying a policy version before it is enabled: the decisions recorded in
 // the last N days are judged again, each with the Cedar request it was judged
@@ -131,4 +132,22 @@ export async function replayPolicyVersion(
     transitions,
     changes,
   };
+}
+
+/**
+ * The replay an approver of a pending activation should see: what the version
+ * it would enable changes over the default window. Null for any other request,
+ * or when the viewer may not read the policies.
+ */
+export async function replayForApprovalRequest(
+  db: Db,
+  actor: Actor,
+  request: { mutation: string; status: string; input: unknown },
+  now = new Date(),
+): Promise<ReplayResult | null> {
+  if (request.mutation !== activatePolicyVersion.name || request.status !== "PENDING" || !can(actor, "policies:read")) return null;
+  const parsed = activatePolicyVersionInput.safeParse(request.input);
+  if (!parsed.success) return null;
+  const exists = await db.policyVersion.count({ where: { id: parsed.data.versionId } });
+  return exists > 0 ? replayPolicyVersion(db, actor, parsed.data.versionId, {}, now) : null;
 }

@@ -6,6 +6,7 @@ import { ChangeList } from "@/components/approvals/change-list";
 import { RiskTierBadge } from "@/components/inventory/risk-badge";
 import { LocalTime } from "@/components/local-time";
 import { Badge } from "@/components/ui/badge";
+import { ReplayResultView } from "@/components/policies/replay-result";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
@@ -13,6 +14,7 @@ import { timeLeft } from "@/lib/approvals/labels";
 import { getApprovalRequest } from "@/lib/approvals/queries";
 import { describeApprovers } from "@/lib/approvals/rules";
 import { AppError } from "@/lib/errors";
+import { replayForApprovalRequest, REPLAY_MAX_DECISIONS } from "@/lib/policy/replay";
 import { breakGlassAction, decideApprovalAction, withdrawApprovalAction } from "../actions";
 
 export const metadata = { title: "Approval request" };
@@ -20,7 +22,8 @@ export const metadata = { title: "Approval request" };
 async function load(id: string) {
   const actor = await requireActor();
   try {
-    return await getApprovalRequest(prisma, actor, id);
+    const request = await getApprovalRequest(prisma, actor, id);
+    return { request, replay: await replayForApprovalRequest(prisma, actor, request) };
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
@@ -29,7 +32,7 @@ async function load(id: string) {
 
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const request = await load(id);
+  const { request, replay } = await load(id);
   const now = new Date();
   const approvalsAt = (level: number) =>
     request.decisions.filter((decision) => decision.level === level && decision.verdict === "APPROVE").length;
@@ -104,6 +107,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
             </h2>
             <ChangeList changes={request.changes} />
           </section>
+          {replay ? <ReplayResultView result={replay} maxDecisions={REPLAY_MAX_DECISIONS} windowForm={false} /> : null}
         </div>
 
         <div className="space-y-4">
