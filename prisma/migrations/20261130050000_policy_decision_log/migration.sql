@@ -3,13 +3,13 @@
 ALTER TABLE "PolicyDecision" ADD COLUMN     "cedarRequest" JSONB;
 
 -- CreateIndex
-CREATE INDEX "PolicyDecision_outcome_createdAt_idx" ON "PolicyDecision"("outcome", "createdAt");
+CREATE INDEX "PolicyDecision_outcome_createdAt_id_idx" ON "PolicyDecision"("outcome", "createdAt", "id");
 
 -- CreateIndex
-CREATE INDEX "PolicyDecision_action_createdAt_idx" ON "PolicyDecision"("action", "createdAt");
+CREATE INDEX "PolicyDecision_action_createdAt_id_idx" ON "PolicyDecision"("action", "createdAt", "id");
 
 -- CreateIndex
-CREATE INDEX "PolicyDecision_resourceId_createdAt_idx" ON "PolicyDecision"("resourceId", "createdAt");
+CREATE INDEX "PolicyDecision_resourceId_createdAt_id_idx" ON "PolicyDecision"("resourceId", "createdAt", "id");
 
 -- CreateIndex
 CREATE INDEX "PolicyDecision_latencyMicros_id_idx" ON "PolicyDecision"("latencyMicros", "id");
