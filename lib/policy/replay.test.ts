@@ -8,7 +8,7 @@ import { createTestUser, refused, switchOffApprovals, systemActor } from "@/lib/
 import { DAY_MS } from "@/lib/time";
 import { authorize } from "./authorize";
 import { DEFAULT_POLICIES } from "./default-policies";
-import { replayForApprovalRequest, replayPolicyVersion } from "./replay";
+import { replayPolicyVersion, versionToReplayFor } from "./replay";
 import { activePolicyVersion, createPolicyVersion } from "./store";
 
 // Replaying a candidate version against the recorded decisions: exactly the
@@ -113,11 +113,11 @@ when { context has tool && context.tool has path && context.tool.path like "*.en
   it("is shown to the approvers of a pending activation, and for nothing else", async () => {
     const candidate = await version(`@id("no-reads") forbid (principal, action == Action::"call_tool", resource == Tool::"Read");`);
     const activation = { mutation: "policies.activate", status: "PENDING", input: { versionId: candidate.id } };
-    const shown = await replayForApprovalRequest(prisma, member, activation, NOW);
-    expect(shown).toMatchObject({ version: { id: candidate.id }, days: 7 });
-    expect(shown!.changes.map((change) => change.decision.id)).toEqual([made.readSrc, made.readEnv]);
-    expect(await replayForApprovalRequest(prisma, member, { ...activation, status: "APPLIED" })).toBeNull();
-    expect(await replayForApprovalRequest(prisma, member, { ...activation, mutation: "identities.update" })).toBeNull();
-    expect(await replayForApprovalRequest(prisma, member, { ...activation, input: { versionId: "gone" } })).toBeNull();
+    expect(await versionToReplayFor(prisma, member, activation)).toBe(candidate.id);
+    const shown = await replayPolicyVersion(prisma, member, candidate.id, {}, NOW);
+    expect(shown.changes.map((change) => change.decision.id)).toEqual([made.readSrc, made.readEnv]);
+    expect(await versionToReplayFor(prisma, member, { ...activation, status: "APPLIED" })).toBeNull();
+    expect(await versionToReplayFor(prisma, member, { ...activation, mutation: "identities.update" })).toBeNull();
+    expect(await versionToReplayFor(prisma, member, { ...activation, input: { versionId: "gone" } })).toBeNull();
   });
 });

@@ -135,19 +135,18 @@ export async function replayPolicyVersion(
 }
 
 /**
- * The replay an approver of a pending activation should see: what the version
- * it would enable changes over the default window. Null for any other request,
- * or when the viewer may not read the policies.
+ * The version whose replay an approver of a pending activation should see:
+ * what enabling it would change. Null for any other request, or when the
+ * viewer may not read the policies.
  */
-export async function replayForApprovalRequest(
+export async function versionToReplayFor(
   db: Db,
   actor: Actor,
   request: { mutation: string; status: string; input: unknown },
-  now = new Date(),
-): Promise<ReplayResult | null> {
+): Promise<string | null> {
   if (request.mutation !== activatePolicyVersion.name || request.status !== "PENDING" || !can(actor, "policies:read")) return null;
   const parsed = activatePolicyVersionInput.safeParse(request.input);
   if (!parsed.success) return null;
   const exists = await db.policyVersion.count({ where: { id: parsed.data.versionId } });
-  return exists > 0 ? replayPolicyVersion(db, actor, parsed.data.versionId, {}, now) : null;
+  return exists > 0 ? parsed.data.versionId : null;
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { ActivateVersionForm, PolicyEditor } from "@/components/policies/policy-forms";
-import { ReplayResultView } from "@/components/policies/replay-result";
+import { ReplayPending, ReplaySection } from "@/components/policies/replay-section";
 import { LocalTime } from "@/components/local-time";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
@@ -8,7 +9,7 @@ import { TableFrame, TableHead } from "@/components/ui/table";
 import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
-import { replayPolicyVersion, replayQuery, REPLAY_MAX_DECISIONS } from "@/lib/policy/replay";
+import { replayQuery } from "@/lib/policy/replay";
 import { activePolicyVersion, listPolicyVersions, policyVersionOrActive } from "@/lib/policy/store";
 import { activatePolicyVersionAction, createPolicyVersionAction } from "./actions";
 
@@ -25,7 +26,6 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
   const editable = can(actor, "policies:write");
   // A version that is not active is replayed against the recorded decisions before anyone enables it.
   const days = replayQuery.safeParse({ days: typeof params.days === "string" ? params.days : undefined });
-  const replay = shown.id === active.id ? null : await replayPolicyVersion(prisma, actor, shown.id, days.success ? days.data : {});
 
   return (
     <>
@@ -97,7 +97,11 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
           <code>days</code>: {days.error.issues[0]?.message}; the last 7 days are replayed instead.
         </p>
       )}
-      {replay ? <ReplayResultView result={replay} maxDecisions={REPLAY_MAX_DECISIONS} /> : null}
+      {shown.id === active.id ? null : (
+        <Suspense key={`${shown.id}:${days.data?.days}`} fallback={<ReplayPending />}>
+          <ReplaySection actor={actor} versionId={shown.id} days={days.data?.days} />
+        </Suspense>
+      )}
 
       <section aria-labelledby="text-heading" className="space-y-2">
         <h2 id="text-heading" className="text-sm font-semibold text-slate-700">
