@@ -34,6 +34,9 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/approvals/settings", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
   { path: "/approvals/no-such-request", status: 404 },
   { path: "/policies" },
+  { path: "/decisions" },
+  { path: "/decisions?outcome=maybe&sort=latency&dir=asc" },
+  { path: "/decisions/no-such-decision", status: 404 },
   { path: "/controls" },
   { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
   { path: "/evidence" },
@@ -93,7 +96,7 @@ for (const role of ROLES) {
 }
 
 test("the navigation offers only the pages each role may open", async ({ page }) => {
-  const everyone = ["Dashboard", "Inventory", "My tasks", "Approvals", "Policies", "Controls", "Evidence", "Admin"];
+  const everyone = ["Dashboard", "Inventory", "My tasks", "Approvals", "Policies", "Decisions", "Controls", "Evidence", "Admin"];
   for (const role of ROLES) {
     await signInAs(page, role);
     const nav = page.getByRole("navigation", { name: "Main" });

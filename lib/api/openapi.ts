@@ -17,6 +17,8 @@ import { cursorPageQuery } from "./handler";
 import { breakGlassApprovalRequest, decideApprovalRequest, withdrawApprovalRequest } from "@/lib/approvals/decide";
 import { approvalListQuery } from "@/lib/approvals/queries";
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
+import { decisionListQuery } from "@/lib/policy/decisions";
+import { replayQuery } from "@/lib/policy/replay";
 import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 import { authorizeInput } from "@/lib/policy/authorize";
 import { preToolUseInput } from "@/lib/policy/claude-code";
@@ -450,6 +452,29 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("versionId"),
     response: "`{ id, number, activatedAt }` once applied.",
     conflict: "This version is already active.",
+  }),
+  queryRoute("/policies/{id}/replay", "policies.replay", "policies:read", {
+    summary: "Replay this version against the decisions recorded in the last `days` days (default 7): what would change",
+    tag: "policies",
+    pathParams: byId("id"),
+    query: [replayQuery],
+    response:
+      "`{ version, days, since, until, replayed, skipped, capped, changed, transitions, changes }`. The newest 10,000 decisions of the window are judged again, each on the Cedar request it was judged on then; `capped` says the window held more. `skipped` counts decisions stored before their request was kept. `changes` lists every decision whose outcome would change, newest first: `{ decision, before: { outcome, policyIds }, after: { outcome, policyIds, reasons } }`; `transitions` counts them by `allow → deny` and so on.",
+  }),
+
+  queryRoute("/decisions", "decisions.list", "policies:read", {
+    summary: "Stored runtime decisions (the Decisions log), newest first",
+    tag: "decisions",
+    query: [decisionListQuery, cursorPageQuery],
+    response:
+      "`{ data: [...], nextCursor }`; each decision with `identity`, `action`, `resource` (`type` System or Tool, `id`, `name`), `outcome` (`allow`, `deny`, `require_approval`), `policyIds`, `reasons`, `latencyMicros`, `taskId`, `taskIntent`, `policyVersion`. Filters: `identity` (an identity's id), `outcome`, `action`, `resource` (a system's id or a tool's name), `policy` (a policy's @id among those that decided), `from` (inclusive) and `to` (exclusive; a date alone includes that whole UTC day), `q` (text in the identity's name, the tool's name, the task id or intent). `sort` (`createdAt` or `latency`) and `dir` (default `desc`).",
+  }),
+  queryRoute("/decisions/{id}", "decisions.get", "policies:read", {
+    summary: "One decision with everything stored",
+    tag: "decisions",
+    pathParams: byId("id"),
+    response:
+      "The decision as listed, plus `argumentsHash` (SHA-256 of a tool call's canonical arguments), `credential` (`kind`, `id`) and `cedarRequest` (the principal, action, resource, context and entities judged; null for decisions stored before it was kept).",
   }),
   mutationRoute("POST", "/identities/{id}/agent-tokens", issueAgentToken, {
     summary: "Issue the identity an agent token for the runtime endpoints (authorize, access requests, events, Claude Code hooks)",

@@ -81,7 +81,14 @@ describe("demo risk tiers", () => {
 
 describe("demo approvals", () => {
   it("show every state: waiting at each level, applied, rejected, expired and break-glass, each with its audit trail", async () => {
-    const requests = await prisma.approvalRequest.findMany({ include: { decisions: true }, orderBy: { createdAt: "asc" } });
+    const all = await prisma.approvalRequest.findMany({ include: { decisions: true }, orderBy: { createdAt: "asc" } });
+    // The demo agents' calls that the policies sent to a human wait in the inbox too (see the runtime decisions below).
+    const agentCalls = all.filter((request) => request.mutation === "runtime.allow-call-once");
+    expect(agentCalls.map((request) => [request.status, request.summary])).toEqual([
+      ["PENDING", "cursor-web-team asks to Bash: git push --force origin main"],
+      ["PENDING", "claude-code-release-agent asks to Bash: terraform destroy -auto-approve"],
+    ]);
+    const requests = all.filter((request) => !agentCalls.includes(request));
     const byStatus = (status: string) => requests.filter((request) => request.status === status);
     expect(byStatus("PENDING")).toHaveLength(3);
     expect(
@@ -98,7 +105,7 @@ describe("demo approvals", () => {
     expect(byStatus("EXPIRED")).toHaveLength(1);
     const steps = await prisma.auditEvent.groupBy({ by: ["action"], where: { action: { startsWith: "approval." } }, _count: true });
     expect(Object.fromEntries(steps.map((step) => [step.action, step._count]))).toEqual({
-      "approval.requested": 7,
+      "approval.requested": 9,
       "approval.approved": 2,
       "approval.applied": 1,
       "approval.rejected": 1,
@@ -106,5 +113,29 @@ describe("demo approvals", () => {
       "approval.break_glass": 1,
     });
     expect((await verifyAuditChain(prisma)).ok).toBe(true);
+  });
+});
+
+describe("the demo's runtime decisions", () => {
+  it("were judged by the default policies: allowed, denied and waiting for a human, each with the request it judged", async () => {
+    const decisions = await prisma.policyDecision.findMany({
+      orderBy: { createdAt: "asc" },
+      select: { identity: { select: { name: true } }, action: true, resourceId: true, outcome: true, cedarRequest: true },
+    });
+    expect(decisions.map((decision) => `${decision.identity.name} ${decision.action} ${decision.outcome}`)).toEqual([
+      "cursor-web-team call_tool ALLOW",
+      "cursor-web-team call_tool ALLOW",
+      "cursor-web-team call_tool REQUIRE_APPROVAL",
+      "cursor-web-team write ALLOW",
+      "cursor-web-team read DENY",
+      "renovate-bot write ALLOW",
+      "renovate-bot deploy DENY",
+      "claude-code-release-agent deploy DENY",
+      "claude-code-release-agent call_tool REQUIRE_APPROVAL",
+      "slack-triage-bot write DENY",
+      "postgres-mcp-payments read DENY",
+      "ci-security-scanner call_tool ALLOW",
+    ]);
+    expect(decisions.every((decision) => decision.cedarRequest !== null)).toBe(true);
   });
 });

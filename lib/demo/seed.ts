@@ -3,6 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { openDueReviews } from "@/lib/reviews/due";
 import { seedDemoApprovals } from "./seed-approvals";
+import { seedDemoDecisions } from "./seed-decisions";
 import { enqueueNotification } from "@/lib/notifications/outbox";
 import type {
   Autonomy,
@@ -475,6 +476,7 @@ export async function seedDemoDataOnce(db: Db): Promise<boolean> {
     await openDueReviews(db, { kind: "system", label: "demo seed" });
     // Approvals are made through the real mutations by the demo's people, after the organisation exists.
     await seedDemoApprovals(db);
+    await seedDemoDecisions(db);
   }
   return seeded;
 }

@@ -3,10 +3,11 @@ import { labelledContentHash } from "@/lib/audit/hash";
 import type { AgentCaller } from "@/lib/auth/agent";
 import type { ApprovalRequestSummary } from "@/lib/approvals/request";
 import type { Db, Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { AppError, fieldErrorsFromZod, notFound, validationError } from "@/lib/errors";
 import { requiredText } from "@/lib/validation/inventory";
 import { consumeApprovedCall, requestCallApproval, type BoundCall } from "./bound-approval";
-import { evaluate, type Outcome, type PolicyDecision as Decision } from "./engine";
+import { evaluate, type CedarRequest, type Outcome, type PolicyDecision as Decision } from "./engine";
 import { toCedarRequest, type PolicyRequest } from "./request";
 import { SYSTEM_ACTIONS } from "./schema";
 import { activePolicySet } from "./store";
@@ -86,6 +87,11 @@ function outsideJitScope(caller: AuthorizeCaller, input: z.output<typeof authori
   return null;
 }
 
+/** What the caller is told of a judgement: not the Cedar request it was made on. */
+function verdict({ outcome, policyIds, reasons }: Decision): Decision {
+  return { outcome, policyIds, reasons };
+}
+
 export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unknown, now = new Date()): Promise<AuthorizeAnswer> {
   const started = process.hrtime.bigint();
   const parsed = authorizeInput.safeParse(rawInput);
@@ -146,10 +152,14 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
 
   const policies = await activePolicySet(db);
   const outsideToken = outsideJitScope(caller, input);
-  const judge = (humanApproved: boolean) =>
-    outsideToken
-      ? { outcome: "deny" as const, policyIds: [], reasons: [outsideToken] }
-      : evaluate(policies, toCedarRequest({ ...request, humanApproved }));
+  // The Cedar request judged is stored with the decision, so a candidate policy
+  // version can be replayed against it (lib/policy/replay.ts). A request outside
+  // a JIT token's scope is denied before any policy looks at it: nothing to replay.
+  const judge = (humanApproved: boolean): Decision & { cedarRequest: CedarRequest | null } => {
+    if (outsideToken) return { outcome: "deny", policyIds: [], reasons: [outsideToken], cedarRequest: null };
+    const cedarRequest = toCedarRequest({ ...request, humanApproved });
+    return { ...evaluate(policies, cedarRequest), cedarRequest };
+  };
   const first = judge(request.humanApproved);
   const call: BoundCall = {
     identityId: identity.id,
@@ -163,7 +173,11 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
   // Most requests are allowed or denied outright: one insert, no transaction.
   // One that needs a human uses up an approval of this exact call if there is
   // one, or opens (or finds) the request for it, with its decision, atomically.
-  const store = async (tx: Db | Tx, decision: Decision, extra: { humanApproved: boolean; approvalRequestId: string | null }) =>
+  const store = async (
+    tx: Db | Tx,
+    { cedarRequest, ...decision }: ReturnType<typeof judge>,
+    extra: { humanApproved: boolean; approvalRequestId: string | null },
+  ) =>
     tx.policyDecision.create({
       data: {
         identityId: identity.id,
@@ -183,13 +197,14 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
         humanApproved: extra.humanApproved,
         approvalRequestId: extra.approvalRequestId,
         latencyMicros: Number((process.hrtime.bigint() - started) / 1000n),
+        cedarRequest: (cedarRequest ?? undefined) as Prisma.InputJsonValue | undefined,
         createdAt: now,
       },
       select: { id: true },
     });
   if (first.outcome !== "require_approval") {
     const stored = await store(db, first, { humanApproved: request.humanApproved, approvalRequestId: null });
-    return { decisionId: stored.id, ...first, policyVersion: policies.number };
+    return { decisionId: stored.id, ...verdict(first), policyVersion: policies.number };
   }
   return db.$transaction(async (tx) => {
     const approved = await consumeApprovedCall(tx, call, now);
@@ -198,7 +213,7 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       const stored = await store(tx, decision, { humanApproved: true, approvalRequestId: approved.approvalRequestId });
       return {
         decisionId: stored.id,
-        ...decision,
+        ...verdict(decision),
         policyVersion: policies.number,
         approvedBy: { approvalRequestId: approved.approvalRequestId },
       };
@@ -211,6 +226,6 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       decisionHint: input.action === "call_tool" ? "tool call" : `${input.action}`,
     });
     const stored = await store(tx, first, { humanApproved: false, approvalRequestId: approvalRequest?.id ?? null });
-    return { decisionId: stored.id, ...first, policyVersion: policies.number, ...(approvalRequest ? { approvalRequest } : {}) };
+    return { decisionId: stored.id, ...verdict(first), policyVersion: policies.number, ...(approvalRequest ? { approvalRequest } : {}) };
   });
 }

@@ -1,5 +1,7 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { ActivateVersionForm, PolicyEditor } from "@/components/policies/policy-forms";
+import { ReplayPending, ReplaySection } from "@/components/policies/replay-section";
 import { LocalTime } from "@/components/local-time";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
@@ -7,6 +9,7 @@ import { TableFrame, TableHead } from "@/components/ui/table";
 import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
+import { replayQuery } from "@/lib/policy/replay";
 import { activePolicyVersion, listPolicyVersions, policyVersionOrActive } from "@/lib/policy/store";
 import { activatePolicyVersionAction, createPolicyVersionAction } from "./actions";
 
@@ -21,6 +24,8 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
   const params = await searchParams;
   const shown = await policyVersionOrActive(prisma, typeof params.version === "string" ? params.version : undefined);
   const editable = can(actor, "policies:write");
+  // A version that is not active is replayed against the recorded decisions before anyone enables it.
+  const days = replayQuery.safeParse({ days: typeof params.days === "string" ? params.days : undefined });
 
   return (
     <>
@@ -86,6 +91,17 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
           </tbody>
         </TableFrame>
       </section>
+
+      {days.success ? null : (
+        <p role="alert" className="mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <code>days</code>: {days.error.issues[0]?.message}; the last 7 days are replayed instead.
+        </p>
+      )}
+      {shown.id === active.id ? null : (
+        <Suspense key={`${shown.id}:${days.data?.days}`} fallback={<ReplayPending />}>
+          <ReplaySection actor={actor} versionId={shown.id} days={days.data?.days} />
+        </Suspense>
+      )}
 
       <section aria-labelledby="text-heading" className="space-y-2">
         <h2 id="text-heading" className="text-sm font-semibold text-slate-700">

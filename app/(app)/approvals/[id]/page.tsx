@@ -1,11 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { ApprovalStatusBadge } from "@/components/approvals/approval-status-badge";
 import { BreakGlassForm, DecideForm, WithdrawForm } from "@/components/approvals/decision-forms";
 import { ChangeList } from "@/components/approvals/change-list";
 import { RiskTierBadge } from "@/components/inventory/risk-badge";
 import { LocalTime } from "@/components/local-time";
 import { Badge } from "@/components/ui/badge";
+import { ReplayPending, ReplaySection } from "@/components/policies/replay-section";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
@@ -13,6 +15,7 @@ import { timeLeft } from "@/lib/approvals/labels";
 import { getApprovalRequest } from "@/lib/approvals/queries";
 import { describeApprovers } from "@/lib/approvals/rules";
 import { AppError } from "@/lib/errors";
+import { versionToReplayFor } from "@/lib/policy/replay";
 import { breakGlassAction, decideApprovalAction, withdrawApprovalAction } from "../actions";
 
 export const metadata = { title: "Approval request" };
@@ -20,7 +23,8 @@ export const metadata = { title: "Approval request" };
 async function load(id: string) {
   const actor = await requireActor();
   try {
-    return await getApprovalRequest(prisma, actor, id);
+    const request = await getApprovalRequest(prisma, actor, id);
+    return { actor, request, replayVersionId: await versionToReplayFor(prisma, actor, request) };
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
@@ -29,7 +33,7 @@ async function load(id: string) {
 
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const request = await load(id);
+  const { actor, request, replayVersionId } = await load(id);
   const now = new Date();
   const approvalsAt = (level: number) =>
     request.decisions.filter((decision) => decision.level === level && decision.verdict === "APPROVE").length;
@@ -104,6 +108,11 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
             </h2>
             <ChangeList changes={request.changes} />
           </section>
+          {replayVersionId ? (
+            <Suspense fallback={<ReplayPending />}>
+              <ReplaySection actor={actor} versionId={replayVersionId} windowForm={false} />
+            </Suspense>
+          ) : null}
         </div>
 
         <div className="space-y-4">

@@ -6,6 +6,7 @@ import { AddGrantForm } from "@/components/inventory/grant-forms";
 import { GrantsTable } from "@/components/inventory/grants-table";
 import { IdentitySummary } from "@/components/inventory/identity-summary";
 import { IdentityTimeline } from "@/components/inventory/identity-timeline";
+import { RecentDecisions } from "@/components/policies/recent-decisions";
 import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { StatusChangeForm } from "@/components/inventory/status-change-form";
 import { AttestReviewForm } from "@/components/reviews/attest-review-form";
@@ -136,6 +137,8 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           <IssueAgentTokenForm identityId={identity.id} action={issueAgentTokenAction} />
         ) : null}
       </section>
+
+      {can(actor, "policies:read") ? <RecentDecisions actor={actor} identityId={identity.id} /> : null}
 
       <section aria-labelledby="timeline-heading" className="mb-6">
         <h2 id="timeline-heading" className="mb-2 text-sm font-semibold text-slate-700">
