@@ -16,6 +16,8 @@ import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequestsBatc
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "@/lib/notifications/webhooks";
 import { activatePolicyVersion, createPolicyVersion, installDefaultPolicies } from "@/lib/policy/store";
+import { collectAccessToken, completeAccessGrant, issueAccessGrant, openAccessGrant } from "@/lib/access/requests";
+import { rotateSigningKey } from "@/lib/access/keys";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -62,4 +64,9 @@ export const allMutations: AnyMutation[] = [
   createPolicyVersion,
   activatePolicyVersion,
   installDefaultPolicies,
+  openAccessGrant,
+  issueAccessGrant,
+  collectAccessToken,
+  completeAccessGrant,
+  rotateSigningKey,
 ];

@@ -67,7 +67,22 @@ function stringArgument(args: Record<string, unknown>, names: string[]): string 
   return undefined;
 }
 
-export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unknown, now = new Date()): Promise<AuthorizeAnswer> {
+export interface AuthorizeOptions {
+  /**
+   * Judging a just-in-time access request (lib/access): the grant asked for
+   * counts as held, so the policies decide whether to give it rather than
+   * refusing it for want of the very grant requested.
+   */
+  requestingGrant?: boolean;
+}
+
+export async function authorize(
+  db: Db,
+  caller: AuthorizeCaller,
+  rawInput: unknown,
+  now = new Date(),
+  options: AuthorizeOptions = {},
+): Promise<AuthorizeAnswer> {
   const started = process.hrtime.bigint();
   const parsed = authorizeInput.safeParse(rawInput);
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
@@ -121,7 +136,9 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       where: { identityId: identity.id, systemId: system.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
       select: { permission: true },
     });
-    request = { ...common, action: input.action, system, grantedPermissions: [...new Set(grants.map((grant) => grant.permission))] };
+    const granted = grants.map((grant): string => grant.permission);
+    if (options.requestingGrant) granted.push(input.action.toUpperCase());
+    request = { ...common, action: input.action, system, grantedPermissions: [...new Set(granted)] };
     resource = { type: "System", id: system.id };
   }
 
