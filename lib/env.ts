@@ -82,6 +82,7 @@ const schema = z
     // people and well-behaved scripts alone and stop floods.
     WARRANT_RATE_LIMIT_API: perMinute.default(1200),
     WARRANT_RATE_LIMIT_API_ANONYMOUS: perMinute.default(120),
+    WARRANT_RATE_LIMIT_AGENT: perMinute.default(120_000),
     WARRANT_RATE_LIMIT_SIGN_IN: perMinute.default(100),
     WARRANT_RATE_LIMIT_IMPORT: perMinute.default(30),
     WARRANT_RATE_LIMIT_EXPORT: perMinute.default(30),
@@ -251,19 +252,24 @@ export function notificationSettings(): { smtp: { url: string; from: string } | 
   };
 }
 
+/** The longest a just-in-time token may live, in minutes. */
+export function jitMaxTtlMinutes(): number {
+  return env().WARRANT_JIT_MAX_TTL_MINUTES;
+}
+
 /**
- * Just-in-time tokens: the secret that encrypts their signing keys and the
- * longest lifetime. Without WARRANT_SIGNING_KEY_SECRET, development, tests and
- * the demo use a fixed secret (their keys protect nothing real); a production
- * server refuses to issue tokens rather than encrypt keys with a published value.
+ * The secret that encrypts the keys signing just-in-time tokens. Without
+ * WARRANT_SIGNING_KEY_SECRET, development, tests and the demo use a fixed
+ * secret (their keys protect nothing real); a production server refuses to
+ * issue tokens rather than encrypt keys with a published value.
  */
-export function jitSettings(): { signingKeySecret: string; maxTtlMinutes: number } {
-  const { WARRANT_SIGNING_KEY_SECRET, WARRANT_JIT_MAX_TTL_MINUTES, NODE_ENV } = env();
-  if (WARRANT_SIGNING_KEY_SECRET) return { signingKeySecret: WARRANT_SIGNING_KEY_SECRET, maxTtlMinutes: WARRANT_JIT_MAX_TTL_MINUTES };
+export function jitSigningKeySecret(): string {
+  const { WARRANT_SIGNING_KEY_SECRET, NODE_ENV } = env();
+  if (WARRANT_SIGNING_KEY_SECRET) return WARRANT_SIGNING_KEY_SECRET;
   if (NODE_ENV === "production" && !isDemoMode()) {
     throw new ConfigError([
       "WARRANT_SIGNING_KEY_SECRET is required in production: it encrypts the keys that sign just-in-time tokens (try: openssl rand -base64 33)",
     ]);
   }
-  return { signingKeySecret: "warrant-development-signing-key-secret-not-for-production", maxTtlMinutes: WARRANT_JIT_MAX_TTL_MINUTES };
+  return "warrant-development-signing-key-secret-not-for-production";
 }

@@ -48,8 +48,8 @@ async function agent(overrides: Record<string, unknown> = {}) {
   return { identity, caller };
 }
 
-/** What authorize() is given for a verified JIT token (lib/auth/agent.ts hands it over the same way). */
-const viaToken = (jit: JitCaller) => ({ identityId: jit.identityId, credential: jit.credential });
+/** authorize() is given the verified token as the caller, as lib/auth/agent.ts hands it over. */
+const viaToken = (jit: JitCaller) => jit;
 
 const liveGrants = (identityId: string) =>
   prisma.grant.findMany({ where: { identityId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] } });

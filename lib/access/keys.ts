@@ -10,7 +10,7 @@ import {
 import { z } from "zod";
 import { defineMutation } from "@/lib/auth/mutation";
 import type { DbOrTx, Tx } from "@/lib/db/client";
-import { jitSettings } from "@/lib/env";
+import { jitMaxTtlMinutes, jitSigningKeySecret } from "@/lib/env";
 import { optionalText } from "@/lib/validation/inventory";
 
 // The keys that sign just-in-time tokens. One key is active and signs every
@@ -23,7 +23,7 @@ import { optionalText } from "@/lib/validation/inventory";
 const FORMAT = "v1";
 
 function encryptionKey(): Buffer {
-  return Buffer.from(hkdfSync("sha256", jitSettings().signingKeySecret, "warrant", "jit-signing-key v1", 32));
+  return Buffer.from(hkdfSync("sha256", jitSigningKeySecret(), "warrant", "jit-signing-key v1", 32));
 }
 
 /** "v1.<iv>.<tag>.<ciphertext>"; the kid is bound in as associated data, so a key cannot be moved to another row. */
@@ -76,7 +76,7 @@ export async function activeSigningKey(tx: Tx, now: Date): Promise<{ kid: string
 
 /** A key retired before this can have signed no token still alive: tokens live at most the maximum TTL. */
 function publishedSince(now: Date): Date {
-  return new Date(now.getTime() - jitSettings().maxTtlMinutes * 60_000);
+  return new Date(now.getTime() - jitMaxTtlMinutes() * 60_000);
 }
 
 /** The public keys that may have signed a live token: the active one and those retired within the maximum TTL. */

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
+import type { AgentCaller } from "@/lib/auth/agent";
 import { defineMutation, executeMutation, type MutationContext } from "@/lib/auth/mutation";
 import type { SensitiveCheckContext, SensitiveMatch } from "@/lib/approvals/catalog";
 import { requestApprovalIfSensitive, type ApprovalRequestSummary } from "@/lib/approvals/request";
 import { prisma, type Db, type DbOrTx, type Tx } from "@/lib/db/client";
 import type { AccessGrant, ApprovalStatus, Permission } from "@/lib/db/generated/client";
-import { jitSettings } from "@/lib/env";
+import { jitMaxTtlMinutes } from "@/lib/env";
 import { AppError, fieldErrorsFromZod, forbidden, notFound, validationError } from "@/lib/errors";
 import { lockIdentity } from "@/lib/inventory/access";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
@@ -26,13 +27,8 @@ import { signAccessToken, toActions } from "./tokens";
 
 export const DEFAULT_TTL_MINUTES = 15;
 
-/** Who asks: the identity, authenticated by its agent token (lib/auth/agent.ts's AgentCaller has this shape). */
-export interface AccessCaller {
-  identityId: string;
-  identityName: string;
-  credential: { kind: "api_token" | "jit"; id: string };
-  jit?: unknown;
-}
+/** Who asks: the identity, authenticated by its agent token (or, to read or complete, the task's JIT token). */
+export type AccessCaller = AgentCaller;
 
 const actionList = z
   .array(z.enum(SYSTEM_ACTIONS, { message: `must be one of ${SYSTEM_ACTIONS.join(", ")}` }), {
@@ -42,7 +38,7 @@ const actionList = z
   .max(SYSTEM_ACTIONS.length, { message: `must list each action once (at most ${SYSTEM_ACTIONS.length})` })
   .refine((actions) => new Set(actions).size === actions.length, { message: "must list each action once" });
 
-export function accessRequestInput(maxTtlMinutes = jitSettings().maxTtlMinutes) {
+export function accessRequestInput(maxTtlMinutes = jitMaxTtlMinutes()) {
   return z.object({
     systemId: requiredText(64),
     actions: actionList,
@@ -413,7 +409,7 @@ export async function requestAccess(
   now = new Date(),
 ): Promise<{ status: 201 | 202; body: AccessRequestView }> {
   refuseJitCaller(caller);
-  const { maxTtlMinutes } = jitSettings();
+  const maxTtlMinutes = jitMaxTtlMinutes();
   const parsed = accessRequestInput(maxTtlMinutes).safeParse(rawInput);
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
   const input = parsed.data;

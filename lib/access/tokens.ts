@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWK } from "jose";
+import type { AgentCaller } from "@/lib/auth/agent";
 import type { DbOrTx, Tx } from "@/lib/db/client";
 import type { Permission } from "@/lib/db/generated/enums";
 import { appUrl } from "@/lib/env";
@@ -17,13 +18,8 @@ export const JIT_AUDIENCE = "warrant-authorize";
 
 export type JitAction = "read" | "write" | "deploy" | "admin";
 
-/** What a verified token lets its bearer do; the same shape as lib/auth/agent.ts's AgentCaller. */
-export interface JitCaller {
-  identityId: string;
-  identityName: string;
-  credential: { kind: "jit"; id: string };
-  jit: { systemId: string; actions: JitAction[]; taskId: string | null; expiresAt: Date };
-}
+/** What a verified token lets its bearer do: an AgentCaller (lib/auth/agent.ts) held to its system and actions. */
+export type JitCaller = AgentCaller & { credential: { kind: "jit" }; jit: NonNullable<AgentCaller["jit"]> };
 
 export const toActions = (permissions: readonly Permission[]) => permissions.map((permission) => permission.toLowerCase() as JitAction);
 
