@@ -263,10 +263,10 @@ export function jitMaxTtlMinutes(): number {
  * secret (their keys protect nothing real); a production server refuses to
  * issue tokens rather than encrypt keys with a published value.
  */
-export function jitSigningKeySecret(): string {
-  const { WARRANT_SIGNING_KEY_SECRET, NODE_ENV } = env();
+export function jitSigningKeySecret(config: Env = env()): string {
+  const { WARRANT_SIGNING_KEY_SECRET, NODE_ENV, WARRANT_DEMO } = config;
   if (WARRANT_SIGNING_KEY_SECRET) return WARRANT_SIGNING_KEY_SECRET;
-  if (NODE_ENV === "production" && !isDemoMode()) {
+  if (NODE_ENV === "production" && WARRANT_DEMO !== true) {
     throw new ConfigError([
       "WARRANT_SIGNING_KEY_SECRET is required in production: it encrypts the keys that sign just-in-time tokens (try: openssl rand -base64 33)",
     ]);
