@@ -124,7 +124,7 @@ export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ..
 
   const reassigned = changes.ownerId !== undefined && changes.ownerId !== before.ownerId;
   // Just-in-time tokens were issued on the previous owner's word.
-  const jitTokensRevoked = reassigned ? await revokeAccessGrantsOf(tx, identityId, "owner changed", new Date()) : 0;
+  const jitTokensRevoked = reassigned ? await revokeAccessGrantsOf(tx, { identityId }, "owner changed", new Date()) : 0;
   const identity = await tx.aiIdentity.update({
     where: { id: identityId },
     data: {
@@ -175,7 +175,7 @@ export const updateIdentity = defineMutation({
  * cancelled. Its records stay, for audit.
  */
 export async function endAccess(tx: Tx, identityId: string, now: Date) {
-  const jitTokensRevoked = await revokeAccessGrantsOf(tx, identityId, "identity left service", now);
+  const jitTokensRevoked = await revokeAccessGrantsOf(tx, { identityId }, "identity left service", now);
   const grants = await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
   const credentials = await tx.credential.updateMany({
     where: { identityId, status: "ACTIVE" },
@@ -232,7 +232,7 @@ export async function applyIdentityTransition(
       ? await endAccess(tx, identityId, now)
       : {
           reviewsCancelled: 0,
-          jitTokensRevoked: verb === "suspend" ? await revokeAccessGrantsOf(tx, identityId, "identity suspended", now) : 0,
+          jitTokensRevoked: verb === "suspend" ? await revokeAccessGrantsOf(tx, { identityId }, "identity suspended", now) : 0,
         };
   const { reviewsCancelled, jitTokensRevoked } = ended;
   const identity = await tx.aiIdentity.update({ where: { id: identityId }, data: { status: transition.to } });

@@ -38,7 +38,7 @@ async function agent(environment = "PROD") {
   });
   const issued = await owner.post("identities/[id]/agent-tokens", { label: "runner" }, { id: identity.id });
   expect(issued.status).toBe(201);
-  return { identity, api: apiAs(issued.body.secret as string) };
+  return { identity, api: apiAs(issued.body.secret as string), credentialId: issued.body.credentialId as string };
 }
 
 beforeAll(async () => {
@@ -142,11 +142,19 @@ describe("POST /access-requests and the token it gives", () => {
 
 describe("authorize with a JIT token", () => {
   async function issued() {
-    const { identity, api } = await agent();
+    const { identity, api, credentialId } = await agent();
     const asked = await api.post("access-requests", { systemId: docs.id, actions: ["read"], taskIntent: "Read the docs" });
     expect(asked.status).toBe(201);
-    return { identity, token: asked.body.token as string };
+    return { identity, credentialId, token: asked.body.token as string };
   }
+
+  it("refuses a token whose agent token was revoked: what a leaked token obtained goes with it", async () => {
+    const { credentialId, token } = await issued();
+    expect((await owner.post("credentials/[id]/revoke", {}, { id: credentialId })).status).toBe(200);
+    const answer = await apiAs(token).post("authorize", { action: "read", systemId: docs.id });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.message).toMatch(/revoked \(agent token revoked\)/);
+  });
 
   it("refuses a revoked token once its identity is suspended", async () => {
     const { identity, token } = await issued();
