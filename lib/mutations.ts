@@ -19,6 +19,7 @@ import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } fr
 import { activatePolicyVersion, createPolicyVersion, installDefaultPolicies } from "@/lib/policy/store";
 import { collectAccessToken, completeAccessGrant, issueAccessGrant, openAccessGrant } from "@/lib/access/requests";
 import { rotateSigningKey } from "@/lib/access/keys";
+import { revokeAccessGrant } from "@/lib/access/grants";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -70,5 +71,6 @@ export const allMutations: AnyMutation[] = [
   issueAccessGrant,
   collectAccessToken,
   completeAccessGrant,
+  revokeAccessGrant,
   rotateSigningKey,
 ];

@@ -14,6 +14,7 @@ import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { authorize, type AuthorizeAnswer } from "@/lib/policy/authorize";
 import { SYSTEM_ACTIONS, type SystemAction } from "@/lib/policy/schema";
 import { requiredText } from "@/lib/validation/inventory";
+import { accessGrantState } from "./state";
 import { signAccessToken, toActions } from "./tokens";
 
 // Just-in-time access: an agent asks, with its own token, for some actions on
@@ -89,10 +90,18 @@ async function judge(
 const describeAnswers = (answers: { action: string; reasons: string[] }[]) =>
   answers.map((answer) => `${answer.action}: ${answer.reasons.join(" ")}`).join("; ");
 
-const lockAccessGrant = async (tx: Tx, id: string) => {
+/**
+ * Locks the grant's identity, then the grant, and reads it: every change of
+ * an identity's access locks the identity first, so two changes (a
+ * completion and a suspension) cannot lock each other out.
+ */
+export async function lockAccessGrant(tx: Tx, id: string) {
+  const found = await tx.accessGrant.findUnique({ where: { id }, select: { identityId: true } });
+  if (!found) return null;
+  await lockIdentity(tx, found.identityId);
   await tx.$queryRaw`SELECT "id" FROM "AccessGrant" WHERE "id" = ${id} FOR UPDATE`;
   return tx.accessGrant.findUnique({ where: { id }, include: { system: { select: { name: true, environment: true } } } });
-};
+}
 
 /**
  * Issues a requested grant inside the caller's transaction: one JUST_IN_TIME
@@ -366,11 +375,14 @@ const NOT_ISSUED: Record<ApprovalStatus, AccessRequestView["status"]> = {
 };
 
 function viewOf(grant: AccessGrant, approval: { id: string; status: ApprovalStatus } | null, now: Date, token?: string): AccessRequestView {
-  let status: AccessRequestView["status"];
-  if (grant.completedAt) status = "completed";
-  else if (grant.revokedAt) status = "revoked";
-  else if (grant.issuedAt) status = grant.expiresAt! <= now ? "expired" : "issued";
-  else status = approval ? NOT_ISSUED[approval.status] : "failed";
+  const state = accessGrantState(grant, approval?.status === "PENDING", now);
+  // The agent is told why a request was never issued: rejected, expired undecided, withdrawn, failed.
+  const status: AccessRequestView["status"] =
+    state === "active"
+      ? "issued"
+      : state === "pending_approval" || state === "not_issued"
+        ? NOT_ISSUED[approval?.status ?? "FAILED"]
+        : state;
   return {
     id: grant.id,
     status,
@@ -503,7 +515,6 @@ export const completeAccessGrant = defineMutation({
     if (!grant || grant.identityId !== identityId) throw notFound("That access request");
     if (grant.completedAt) throw new AppError("conflict", "This task was already completed.");
     if (grant.revokedAt) throw new AppError("conflict", `This access was already revoked (${grant.revokedReason}).`);
-    await lockIdentity(tx, identityId);
     const completed = await tx.accessGrant.update({ where: { id: grant.id }, data: { completedAt: now } });
     const ended = await tx.grant.updateMany({ where: { accessGrantId: grant.id, revokedAt: null }, data: { revokedAt: now } });
     const risk = await recomputeRisk(tx, identityId, now);

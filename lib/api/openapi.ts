@@ -21,6 +21,7 @@ import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 import { authorizeInput } from "@/lib/policy/authorize";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { accessRequestInput } from "@/lib/access/requests";
+import { revokeAccessGrant } from "@/lib/access/grants";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
 // handlers validate with (a mutation route documents its mutation's own
@@ -488,6 +489,20 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("accessGrantId"),
     response: "The request with `status: completed`.",
     conflict: "The task was already completed, or its access revoked.",
+  }),
+  mutationRoute("POST", "/access-requests/{id}/revoke", revokeAccessGrant, {
+    summary: "End an identity's just-in-time token now, or its request before approval (owner, backup owner, security leads, admins)",
+    tag: "runtime",
+    pathParams: byId("accessGrantId"),
+    response: "`{ id, revokedAt, revokedReason }`; the token stops at once and its just-in-time grants end.",
+    conflict: "Already completed, revoked or expired.",
+  }),
+  queryRoute("/identities/{id}/access-grants", "identities.access-grants", "inventory:read", {
+    summary: "The identity's just-in-time access, newest first (the last 50)",
+    tag: "runtime",
+    pathParams: byId("identityId"),
+    response:
+      "`{ accessGrants: [{ id, state: pending_approval | not_issued | active | expired | completed | revoked, system, actions, taskId, taskIntent, ttlMinutes, approvalRequestId, createdAt, issuedAt, expiresAt, completedAt, revokedAt, revokedReason }] }`.",
   }),
 ];
 

@@ -197,6 +197,8 @@ function summarizeChange(action: string, data: Data, names: TimelineNames): stri
       return sentence([`Just-in-time token issued: ${text(data.actions)} on ${text(data.system)}`, riskSuffix(data)]);
     case "access.token_collected":
       return "Collected its approved just-in-time token";
+    case "access.revoked":
+      return sentence([`Just-in-time access to ${text(data.system)} revoked: ${text(data.reason)}`, riskSuffix(data)]);
     case "access.completed":
       return sentence([`Task completed: just-in-time access to ${text(data.system)} ended`, riskSuffix(data)]);
     case "api_token.created":

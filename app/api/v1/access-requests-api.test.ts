@@ -165,6 +165,29 @@ describe("authorize with a JIT token", () => {
     expect(answer.body.error.message).toMatch(/revoked \(identity suspended\)/);
   });
 
+  it("lets the owner revoke a token now, lists it on the identity, and refuses a stranger", async () => {
+    const { identity, token } = await issued();
+    const listed = await owner.get("identities/[id]/access-grants", { id: identity.id });
+    expect(listed.body.accessGrants).toEqual([
+      expect.objectContaining({ state: "active", actions: ["read"], system: expect.objectContaining({ id: docs.id }) }),
+    ]);
+    const id = listed.body.accessGrants[0].id as string;
+
+    const stranger = apiAs(await createTestToken((await createTestUser()).user.email));
+    expect((await stranger.post("access-requests/[id]/revoke", { reason: "mine now" }, { id })).status).toBe(403);
+    const revoked = await owner.post("access-requests/[id]/revoke", { reason: "Task abandoned" }, { id });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedReason).toBe("Task abandoned");
+    const answer = await apiAs(token).post("authorize", { action: "read", systemId: docs.id });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.message).toMatch(/revoked \(Task abandoned\)/);
+    expect((await owner.get("identities/[id]/access-grants", { id: identity.id })).body.accessGrants[0]).toMatchObject({
+      state: "revoked",
+      revokedReason: "Task abandoned",
+    });
+    expect((await owner.post("access-requests/[id]/revoke", {}, { id })).status).toBe(409);
+  });
+
   it("refuses expired, forged and wrong-audience tokens", async () => {
     const { token } = await issued();
     const [header, payload] = token.split(".");
