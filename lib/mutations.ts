@@ -20,6 +20,7 @@ import { activatePolicyVersion, createPolicyVersion, installDefaultPolicies } fr
 import { collectAccessToken, completeAccessGrant, issueAccessGrant, openAccessGrant } from "@/lib/access/requests";
 import { rotateSigningKey } from "@/lib/access/keys";
 import { revokeAccessGrant } from "@/lib/access/grants";
+import { allowCallOnce } from "@/lib/policy/bound-approval";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -73,4 +74,5 @@ export const allMutations: AnyMutation[] = [
   completeAccessGrant,
   revokeAccessGrant,
   rotateSigningKey,
+  allowCallOnce,
 ];

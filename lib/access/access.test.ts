@@ -56,7 +56,8 @@ const liveGrants = (identityId: string) =>
 
 beforeAll(async () => {
   await switchOffApprovals();
-  await prisma.approvalCatalogEntry.update({ where: { key: "access.issue" }, data: { enabled: true } });
+  // Bound approvals of single calls are on too: a JIT request must open its own request, not one of those.
+  await prisma.approvalCatalogEntry.updateMany({ where: { key: { in: ["access.issue", "runtime.call"] } }, data: { enabled: true } });
   owner = await createTestUser();
   lead = (await createTestUser(["SECURITY_LEAD"])).actor;
   docs = await executeMutation(createSystem, systemActor, {
@@ -153,6 +154,7 @@ describe("asking for just-in-time access", () => {
       systemId: payments.id,
     });
     expect(request.reason).toContain("Deploying needs a human's approval");
+    expect(await prisma.approvalRequest.count({ where: { identityId: identity.id } })).toBe(1);
     expect(await getAccessRequest(caller, asked.body.id)).toMatchObject({ status: "pending_approval", tokenDelivered: false });
     expect(await liveGrants(identity.id)).toEqual([]);
 

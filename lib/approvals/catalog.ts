@@ -54,6 +54,12 @@ export const CATALOG = {
     description: "A just-in-time token an agent asked for that the runtime policies mark for a human's approval.",
     mutations: ["access.issue"],
   },
+  "runtime.call": {
+    label: "Agent action needing approval",
+    description:
+      "A tool call or action an AI identity asked for that the runtime policies allow only once a human approves that exact call.",
+    mutations: ["runtime.allow-call-once"],
+  },
 } as const satisfies Record<string, { label: string; description: string; mutations: readonly string[] }>;
 
 export type CatalogKey = keyof typeof CATALOG;
