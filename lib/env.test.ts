@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "./env";
+import { ConfigError, jitSigningKeySecret, parseEnv } from "./env";
 
 function problems(source: Record<string, string>): string[] {
   try {
@@ -118,5 +118,19 @@ describe("where the environment is read", () => {
     const files = [...sourceFiles("app"), ...sourceFiles("components"), "proxy.ts"];
     expect(files.length).toBeGreaterThan(50);
     expect(files.filter((file) => readFileSync(file, "utf8").includes("process.env"))).toEqual([]);
+  });
+});
+
+describe("the just-in-time signing key secret", () => {
+  it("is required in production, and only there (the demo and development use a fixed one)", () => {
+    const secret = "s".repeat(40);
+    expect(jitSigningKeySecret(parseEnv({ NODE_ENV: "production", WARRANT_SIGNING_KEY_SECRET: secret }))).toBe(secret);
+    expect(() => jitSigningKeySecret(parseEnv({ NODE_ENV: "production" }))).toThrow(/WARRANT_SIGNING_KEY_SECRET is required in production/);
+    expect(jitSigningKeySecret(parseEnv({ NODE_ENV: "production", WARRANT_DEMO: "1" }))).toMatch(/development/);
+    expect(jitSigningKeySecret(parseEnv({}))).toMatch(/development/);
+    expect(problems({ WARRANT_SIGNING_KEY_SECRET: "short" })).toEqual([
+      "WARRANT_SIGNING_KEY_SECRET must be at least 32 characters (try: openssl rand -base64 33)",
+    ]);
+    expect(problems({ WARRANT_JIT_MAX_TTL_MINUTES: "0" })).toEqual(["WARRANT_JIT_MAX_TTL_MINUTES must be at least 1 minute"]);
   });
 });

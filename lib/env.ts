@@ -114,6 +114,15 @@ const schema = z
     // Who may get a Warrant account by signing in with SSO for the first time:
     // anyone the IdP lets in, only people an admin registered beforehand, or only
     // verified addresses in SSO_EMAIL_DOMAINS.
+    // Encrypts the keys that sign just-in-time access tokens (lib/access/keys.ts); required in production.
+    WARRANT_SIGNING_KEY_SECRET: z.string().min(32, { message: "must be at least 32 characters (try: openssl rand -base64 33)" }).optional(),
+    // The longest a just-in-time token may live; requests may ask for less (the default is 15 minutes).
+    WARRANT_JIT_MAX_TTL_MINUTES: z.coerce
+      .number({ message: "must be a number of minutes" })
+      .int({ message: "must be a whole number of minutes" })
+      .min(1, { message: "must be at least 1 minute" })
+      .max(1440, { message: "must be at most 1440 minutes (a day)" })
+      .default(60),
     SSO_NEW_USERS: z
       .enum(["open", "preregistered", "domains"], { message: 'must be "open", "preregistered" or "domains"' })
       .default("open"),
@@ -241,4 +250,26 @@ export function notificationSettings(): { smtp: { url: string; from: string } | 
     allowPrivateWebhooks: WARRANT_WEBHOOKS_ALLOW_PRIVATE,
     baseUrl: appUrl(),
   };
+}
+
+/** The longest a just-in-time token may live, in minutes. */
+export function jitMaxTtlMinutes(): number {
+  return env().WARRANT_JIT_MAX_TTL_MINUTES;
+}
+
+/**
+ * The secret that encrypts the keys signing just-in-time tokens. Without
+ * WARRANT_SIGNING_KEY_SECRET, development, tests and the demo use a fixed
+ * secret (their keys protect nothing real); a production server refuses to
+ * issue tokens rather than encrypt keys with a published value.
+ */
+export function jitSigningKeySecret(config: Env = env()): string {
+  const { WARRANT_SIGNING_KEY_SECRET, NODE_ENV, WARRANT_DEMO } = config;
+  if (WARRANT_SIGNING_KEY_SECRET) return WARRANT_SIGNING_KEY_SECRET;
+  if (NODE_ENV === "production" && WARRANT_DEMO !== true) {
+    throw new ConfigError([
+      "WARRANT_SIGNING_KEY_SECRET is required in production: it encrypts the keys that sign just-in-time tokens (try: openssl rand -base64 33)",
+    ]);
+  }
+  return "warrant-development-signing-key-secret-not-for-production";
 }

@@ -17,6 +17,9 @@ import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequestsBatc
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "@/lib/notifications/webhooks";
 import { activatePolicyVersion, createPolicyVersion, installDefaultPolicies } from "@/lib/policy/store";
+import { collectAccessToken, completeAccessGrant, issueAccessGrant, openAccessGrant } from "@/lib/access/requests";
+import { rotateSigningKey } from "@/lib/access/keys";
+import { revokeAccessGrant } from "@/lib/access/grants";
 import { allowCallOnce } from "@/lib/policy/bound-approval";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
@@ -65,5 +68,11 @@ export const allMutations: AnyMutation[] = [
   createPolicyVersion,
   activatePolicyVersion,
   installDefaultPolicies,
+  openAccessGrant,
+  issueAccessGrant,
+  collectAccessToken,
+  completeAccessGrant,
+  revokeAccessGrant,
+  rotateSigningKey,
   allowCallOnce,
 ];

@@ -23,6 +23,8 @@ import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 import { authorizeInput } from "@/lib/policy/authorize";
 import { preToolUseInput } from "@/lib/policy/claude-code";
 import { issueAgentToken } from "@/lib/auth/agent";
+import { accessRequestInput } from "@/lib/access/requests";
+import { revokeAccessGrant } from "@/lib/access/grants";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
 // handlers validate with (a mutation route documents its mutation's own
@@ -501,6 +503,42 @@ export const API_ROUTES: ApiRoute[] = [
     response:
       "Always 200 with Claude Code's hook output: `{ hookSpecificOutput: { hookEventName: PreToolUse, permissionDecision: allow | deny | ask, permissionDecisionReason } }`. " +
       "A call waiting for approval is denied with the request's link; a call Warrant cannot judge (bad token or input) is denied with the reason.",
+  }),
+  agentRoute("POST", "/access-requests", "access.request", {
+    summary: "Ask for just-in-time access to one system for one task (with the identity's agent token)",
+    tag: "runtime",
+    body: accessRequestInput(),
+    status: 201,
+    response:
+      "201 `{ id, status: issued, token, tokenType, expiresAt, actions, systemId, taskId, decisionIds, … }` when the policies allow every action (the token, an EdDSA JWT verifiable at /.well-known/jwks.json, is in this answer only); 202 `{ id, status: pending_approval, approvalRequest }` when one needs a human's approval; 403 with the policies' reasons when one is denied. Default lifetime 15 minutes (`ttlMinutes`, at most WARRANT_JIT_MAX_TTL_MINUTES).",
+  }),
+  agentRoute("GET", "/access-requests/{id}", "access.get", {
+    summary: "One of the identity's access requests; the first read after its approval hands out the token",
+    tag: "runtime",
+    pathParams: byId("accessGrantId"),
+    response:
+      "`{ id, status: pending_approval | issued | expired | completed | revoked | rejected | approval_expired | withdrawn | failed, token?, tokenDelivered, expiresAt, approvalRequest, … }`. Another identity's request is a 404.",
+  }),
+  agentRoute("POST", "/access-requests/{id}/complete", "access.complete", {
+    summary: "The task is done: the token stops at once and its just-in-time grants end (agent token, or that task's own JIT token)",
+    tag: "runtime",
+    pathParams: byId("accessGrantId"),
+    response: "The request with `status: completed`.",
+    conflict: "The task was already completed, or its access revoked.",
+  }),
+  mutationRoute("POST", "/access-requests/{id}/revoke", revokeAccessGrant, {
+    summary: "End an identity's just-in-time token now, or its request before approval (owner, backup owner, security leads, admins)",
+    tag: "runtime",
+    pathParams: byId("accessGrantId"),
+    response: "`{ id, revokedAt, revokedReason }`; the token stops at once and its just-in-time grants end.",
+    conflict: "Already completed, revoked or expired.",
+  }),
+  queryRoute("/identities/{id}/access-grants", "identities.access-grants", "inventory:read", {
+    summary: "The identity's just-in-time access, newest first (the last 50)",
+    tag: "runtime",
+    pathParams: byId("identityId"),
+    response:
+      "`{ accessGrants: [{ id, state: pending_approval | not_issued | active | expired | completed | revoked, system, actions, taskId, taskIntent, ttlMinutes, approvalRequestId, createdAt, issuedAt, expiresAt, completedAt, revokedAt, revokedReason }] }`.",
   }),
 ];
 

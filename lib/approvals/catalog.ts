@@ -49,6 +49,11 @@ export const CATALOG = {
     description: "Activating a version of the Cedar policies that judge what agents may do.",
     mutations: ["policies.activate"],
   },
+  "access.issue": {
+    label: "Just-in-time access",
+    description: "A just-in-time token an agent asked for that the runtime policies mark for a human's approval.",
+    mutations: ["access.issue"],
+  },
   "runtime.call": {
     label: "Agent action needing approval",
     description:

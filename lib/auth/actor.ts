@@ -6,7 +6,12 @@ import { hasPermission, type Permission } from "./permissions";
 export type Actor =
   | { kind: "user"; userId: string; label: string; roles: Role[] }
   | { kind: "api_token"; tokenId: string; userId: string; label: string; roles: Role[]; scopes: ApiTokenScope[] }
-  | { kind: "system"; label: string };
+  | {
+      kind: "system";
+      label: string;
+      /** Set when Warrant acts at an AI identity's own request (a runtime endpoint): audited as that identity. */
+      identityId?: string;
+    };
 
 function isReadPermission(permission: Permission): boolean {
   return permission.endsWith(":read");
@@ -32,7 +37,9 @@ export function can(actor: Actor, permission: Permission): boolean {
 export function toAuditActor(actor: Actor): AuditActor {
   switch (actor.kind) {
     case "system":
-      return { type: "SYSTEM", id: null, label: actor.label };
+      return actor.identityId
+        ? { type: "IDENTITY", id: actor.identityId, label: actor.label }
+        : { type: "SYSTEM", id: null, label: actor.label };
     case "user":
       return { type: "USER", id: actor.userId, label: actor.label };
     case "api_token":

@@ -8,6 +8,7 @@ import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { DAY_MS } from "@/lib/time";
 import { MAX_TOKEN_DAYS } from "@/lib/validation/api-tokens";
 import { requiredText } from "@/lib/validation/inventory";
+import { looksLikeJwt, verifyJitToken } from "@/lib/access/tokens";
 import { hashApiToken } from "./api-tokens";
 import { defineMutation } from "./mutation";
 
@@ -33,7 +34,14 @@ export interface AgentCaller {
   /** "api_token": the identity's agent token (id = its Credential's id); "jit": a just-in-time token (id = its jti). */
   credential: { kind: "api_token" | "jit"; id: string };
   /** Present for a JIT token: what it was issued for. authorize() denies anything outside it. */
-  jit?: { systemId: string; actions: ("read" | "write" | "deploy" | "admin")[]; taskId: string | null; expiresAt: Date };
+  jit?: {
+    systemId: string;
+    actions: ("read" | "write" | "deploy" | "admin")[];
+    taskId: string | null;
+    expiresAt: Date;
+    /** A human approved this access before the token was issued (catalog entry access.issue). */
+    approvedByHuman?: boolean;
+  };
 }
 
 export const issueAgentTokenInput = z.object({
@@ -160,7 +168,8 @@ export function isAgentBearer(authorization: string | null): boolean {
 
 /**
  * Resolves `Authorization: Bearer …` to the calling identity. An agent token
- * (wai_…) is looked up by its hash; anything else is refused. A person's API
+ * (wai_…) is looked up by its hash; a JWT is a just-in-time token, checked by
+ * lib/access/tokens.ts (signature, audience, expiry, revocation); anything else is refused. A person's API
  * token (wrt_…) acts for a person, not for an agent, and is refused here with
  * a message that says which token to use.
  */
@@ -168,6 +177,7 @@ export async function authenticateAgent(authorization: string | null, db: Db = p
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (!bearer) throw agentUnauthenticated();
   if (bearer.startsWith(AGENT_TOKEN_PREFIX)) return authenticateAgentToken(db, bearer, now);
+  if (looksLikeJwt(bearer)) return verifyJitToken(db, bearer, now);
   if (bearer.startsWith("wrt_")) {
     throw new AppError(
       "unauthenticated",

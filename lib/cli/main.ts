@@ -22,6 +22,9 @@ Commands:
                         against the signed checkpoints (so deleting the newest events shows)
   audit:public-key      print the public key that verifies audit checkpoints (for offline checks)
   risk:recompute        re-rate every identity (inputs such as credential age change with time)
+  signing-keys:rotate [--reason <text>]
+                        retire the key that signs just-in-time tokens and make a new one; tokens already
+                        issued keep verifying until they expire (the old key stays published that long)
   approvals:list --as <email> [--view waiting|mine|all|history]
                         approval requests as that person sees them (default: waiting for their decision)
   approvals:approve <request id> --as <email> [--comment <text>]
@@ -160,6 +163,12 @@ async function run(command: string, argument: string | undefined, options: Recor
       console.log(`key id (SHA-256 of the key): ${keyIdOf(publicKey)}`);
       return 0;
     }
+    case "signing-keys:rotate": {
+      const { rotateSigningKey } = await import("../access/keys");
+      const rotated = await executeMutation(rotateSigningKey, cli, { reason: options.reason });
+      console.log(`New signing key ${rotated.kid}${rotated.retired.length > 0 ? `; retired ${rotated.retired.join(", ")}` : ""}.`);
+      return 0;
+    }
     case "risk:recompute": {
       const { recomputeAllRiskAndRecord } = await import("../inventory/recompute-risk");
       const { changed } = await recomputeAllRiskAndRecord(prisma, cli);
@@ -296,6 +305,7 @@ async function main(): Promise<number> {
       note: { type: "string" },
       activate: { type: "boolean" },
       justification: { type: "string" },
+      reason: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -5,6 +5,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { createCredentialInput, credentialIdInput, rotateCredentialInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
 import { recomputeRisk } from "./recompute-risk";
+import { revokeAccessGrantsOf } from "@/lib/access/revoke";
 
 // Credentials are metadata and a fingerprint. The secret stays in its vault;
 // lib/auth/mutation.ts refuses any input that looks like one.
@@ -90,13 +91,21 @@ export const revokeCredential = defineMutation({
     const { found, identity } = await lockCredential(tx, credentialId);
     assertMayManageIdentity(actor, identity, "revoke this identity's credentials");
     if (found.status === "REVOKED") throw new AppError("conflict", "That credential is already revoked.");
-    const credential = await tx.credential.update({ where: { id: credentialId }, data: { status: "REVOKED", revokedAt: new Date() } });
+    const now = new Date();
+    const credential = await tx.credential.update({ where: { id: credentialId }, data: { status: "REVOKED", revokedAt: now } });
+    // An agent token's just-in-time tokens go with it: a leaked token must not live on through what it obtained.
+    const jitTokensRevoked = await revokeAccessGrantsOf(
+      tx,
+      { identityId: identity.id, requestedWith: credentialId },
+      "agent token revoked",
+      now,
+    );
     const risk = await recomputeRisk(tx, identity.id);
     await audit({
       action: "credential.revoked",
       targetType: "identity",
       targetId: identity.id,
-      data: { credentialId, label: found.label, riskTier: risk.tier },
+      data: { credentialId, label: found.label, ...(jitTokensRevoked > 0 ? { jitTokensRevoked } : {}), riskTier: risk.tier },
     });
     return credential;
   },

@@ -7,6 +7,7 @@ import type { Tx } from "@/lib/db/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
 import { cancelOpenReviews } from "@/lib/reviews/cancel";
+import { revokeAccessGrantsOf } from "@/lib/access/revoke";
 import { createIdentityInput, identityIdInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { actorUserId, assertMayManageIdentity, isInventoryManager, lockIdentity } from "./access";
 import { recomputeRisk } from "./recompute-risk";
@@ -122,6 +123,8 @@ export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ..
   if (changes.name) await assertNameFree(tx, changes.name, before.environment, identityId);
 
   const reassigned = changes.ownerId !== undefined && changes.ownerId !== before.ownerId;
+  // Just-in-time tokens were issued on the previous owner's word.
+  const jitTokensRevoked = reassigned ? await revokeAccessGrantsOf(tx, { identityId }, "owner changed", new Date()) : 0;
   const identity = await tx.aiIdentity.update({
     where: { id: identityId },
     data: {
@@ -141,7 +144,12 @@ export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ..
     action: reassigned ? "identity.owner_reassigned" : "identity.updated",
     targetType: "identity",
     targetId: identityId,
-    data: { changed, previousOwnerId: reassigned ? before.ownerId : undefined, riskTier: risk.tier },
+    data: {
+      changed,
+      previousOwnerId: reassigned ? before.ownerId : undefined,
+      ...(jitTokensRevoked > 0 ? { jitTokensRevoked } : {}),
+      riskTier: risk.tier,
+    },
   };
   return { identity: { ...identity, riskTier: risk.tier, riskReasons: risk.reasons }, audit };
 }
@@ -162,17 +170,19 @@ export const updateIdentity = defineMutation({
 
 /**
  * Ends everything an identity can act with, when it leaves service (retired,
- * expired, or its API token revoked): live grants end, active credentials are
- * marked revoked, an open review is cancelled. Its records stay, for audit.
+ * expired, or its API token revoked): just-in-time tokens are revoked, live
+ * grants end, active credentials are marked revoked, an open review is
+ * cancelled. Its records stay, for audit.
  */
 export async function endAccess(tx: Tx, identityId: string, now: Date) {
+  const jitTokensRevoked = await revokeAccessGrantsOf(tx, { identityId }, "identity left service", now);
   const grants = await tx.grant.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } });
   const credentials = await tx.credential.updateMany({
     where: { identityId, status: "ACTIVE" },
     data: { status: "REVOKED", revokedAt: now },
   });
   const reviewsCancelled = await cancelOpenReviews(tx, identityId, now);
-  return { grantsEnded: grants.count, credentialsRevoked: credentials.count, reviewsCancelled };
+  return { grantsEnded: grants.count, credentialsRevoked: credentials.count, reviewsCancelled, jitTokensRevoked };
 }
 
 /** Which status changes exist, from which statuses, and whether only security leads and admins may make them. */
@@ -215,15 +225,29 @@ export async function applyIdentityTransition(
   if (verb === "reactivate" && before.expiresAt <= new Date()) {
     throw new AppError("conflict", `${before.name} has passed its expiry date; extend the expiry first.`);
   }
-  const ended = verb === "retire" ? await endAccess(tx, identityId, new Date()) : { reviewsCancelled: 0 };
-  const reviewsCancelled = ended.reviewsCancelled;
+  const now = new Date();
+  // A suspended identity's just-in-time tokens stop at once and stay stopped if it is reactivated.
+  const ended =
+    verb === "retire"
+      ? await endAccess(tx, identityId, now)
+      : {
+          reviewsCancelled: 0,
+          jitTokensRevoked: verb === "suspend" ? await revokeAccessGrantsOf(tx, { identityId }, "identity suspended", now) : 0,
+        };
+  const { reviewsCancelled, jitTokensRevoked } = ended;
   const identity = await tx.aiIdentity.update({ where: { id: identityId }, data: { status: transition.to } });
   await recomputeRisk(tx, identityId);
   const audit: AuditEntry = {
     action: `identity.${transition.to.toLowerCase()}`,
     targetType: "identity",
     targetId: identityId,
-    data: { from: before.status, to: transition.to, reason, ...(reviewsCancelled > 0 ? { reviewsCancelled } : {}) },
+    data: {
+      from: before.status,
+      to: transition.to,
+      reason,
+      ...(reviewsCancelled > 0 ? { reviewsCancelled } : {}),
+      ...(jitTokensRevoked > 0 ? { jitTokensRevoked } : {}),
+    },
   };
   return { identity, audit };
 }

@@ -187,6 +187,20 @@ function summarizeChange(action: string, data: Data, names: TimelineNames): stri
         data.comment ? ` Comment: ${text(data.comment)}` : "",
       ]);
     }
+    case "access.requested":
+      return sentence([
+        `Asked for just-in-time ${text(data.actions)} on ${text(data.system)} for ${text(data.ttlMinutes)} min`,
+        data.outcome === "require_approval" ? " (sent for approval)" : "",
+        data.taskIntent ? `. Task: ${text(data.taskIntent)}` : "",
+      ]);
+    case "access.issued":
+      return sentence([`Just-in-time token issued: ${text(data.actions)} on ${text(data.system)}`, riskSuffix(data)]);
+    case "access.token_collected":
+      return "Collected its approved just-in-time token";
+    case "access.revoked":
+      return sentence([`Just-in-time access to ${text(data.system)} revoked: ${text(data.reason)}`, riskSuffix(data)]);
+    case "access.completed":
+      return sentence([`Task completed: just-in-time access to ${text(data.system)} ended`, riskSuffix(data)]);
     case "api_token.created":
       return `API token “${text(data.name)}” created with scopes ${text(data.scopes).toLowerCase()}, expires ${text(data.expiresAt)}`;
     case "api_token.revoked":

@@ -92,7 +92,22 @@ function verdict({ outcome, policyIds, reasons }: Decision): Decision {
   return { outcome, policyIds, reasons };
 }
 
-export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unknown, now = new Date()): Promise<AuthorizeAnswer> {
+export interface AuthorizeOptions {
+  /**
+   * Judging a just-in-time access request (lib/access): the grant asked for
+   * counts as held, so the policies decide whether to give it rather than
+   * refusing it for want of the very grant requested.
+   */
+  requestingGrant?: boolean;
+}
+
+export async function authorize(
+  db: Db,
+  caller: AuthorizeCaller,
+  rawInput: unknown,
+  now = new Date(),
+  options: AuthorizeOptions = {},
+): Promise<AuthorizeAnswer> {
   const started = process.hrtime.bigint();
   const parsed = authorizeInput.safeParse(rawInput);
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
@@ -112,7 +127,8 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
     identity: policyIdentity,
     now,
     credential: caller.credential,
-    humanApproved: caller.humanApproved ?? false,
+    // A token a human approved before it was issued carries that approval for the actions it covers (not for tool calls).
+    humanApproved: (caller.humanApproved ?? false) || (caller.jit?.approvedByHuman === true && input.action !== "call_tool"),
     taskId: input.taskId,
     taskIntent: input.taskIntent,
   };
@@ -146,7 +162,9 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       where: { identityId: identity.id, systemId: system.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
       select: { permission: true },
     });
-    request = { ...common, action: input.action, system, grantedPermissions: [...new Set(grants.map((grant) => grant.permission))] };
+    const granted = grants.map((grant): string => grant.permission);
+    if (options.requestingGrant) granted.push(input.action.toUpperCase());
+    request = { ...common, action: input.action, system, grantedPermissions: [...new Set(granted)] };
     resource = { type: "System", id: system.id, label: `${system.name} (${system.environment})` };
   }
 
@@ -202,7 +220,8 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       },
       select: { id: true },
     });
-  if (first.outcome !== "require_approval") {
+  // A just-in-time request's approval is its own request (lib/access, catalog entry access.issue), not a bound call's.
+  if (first.outcome !== "require_approval" || options.requestingGrant) {
     const stored = await store(db, first, { humanApproved: request.humanApproved, approvalRequestId: null });
     return { decisionId: stored.id, ...verdict(first), policyVersion: policies.number };
   }
