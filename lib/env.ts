@@ -82,6 +82,7 @@ const schema = z
     // people and well-behaved scripts alone and stop floods.
     WARRANT_RATE_LIMIT_API: perMinute.default(1200),
     WARRANT_RATE_LIMIT_API_ANONYMOUS: perMinute.default(120),
+    WARRANT_RATE_LIMIT_AGENT: perMinute.default(120_000),
     WARRANT_RATE_LIMIT_SIGN_IN: perMinute.default(100),
     WARRANT_RATE_LIMIT_IMPORT: perMinute.default(30),
     WARRANT_RATE_LIMIT_EXPORT: perMinute.default(30),

@@ -1,5 +1,6 @@
 import type { AnyMutation } from "@/lib/auth/mutation";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { issueAgentToken } from "@/lib/auth/agent";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
@@ -40,6 +41,7 @@ export const allMutations: AnyMutation[] = [
   createCredential,
   rotateCredential,
   revokeCredential,
+  issueAgentToken,
   bulkUpdateIdentities,
   createSavedView,
   deleteSavedView,

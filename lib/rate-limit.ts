@@ -84,6 +84,8 @@ export function createRateLimiter(what: string, perMinute: () => number): RateLi
 export const rateLimits = {
   /** API requests, per token. */
   api: createRateLimiter("API requests", () => env().WARRANT_RATE_LIMIT_API),
+  /** Runtime requests of AI identities (authorize, events, hooks), per agent credential. */
+  agent: createRateLimiter("agent requests", () => env().WARRANT_RATE_LIMIT_AGENT),
   /** API requests without a valid token, per client address. */
   apiAnonymous: createRateLimiter("API requests without a valid token", () => env().WARRANT_RATE_LIMIT_API_ANONYMOUS),
   /** Sign-in attempts (demo sign-in and Auth.js's routes), per client address. */

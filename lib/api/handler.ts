@@ -156,8 +156,8 @@ export function withPathParams(fields: Record<string, string>) {
   });
 }
 
-/** Serializes BigInt (audit sequence numbers) as strings. */
-function json(data: unknown, status = 200): Response {
+/** A JSON answer with the API headers; BigInt (audit sequence numbers) is serialized as a string. */
+export function json(data: unknown, status = 200): Response {
   return withApiHeaders(
     new Response(
       JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),

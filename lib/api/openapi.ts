@@ -18,6 +18,8 @@ import { breakGlassApprovalRequest, decideApprovalRequest, withdrawApprovalReque
 import { approvalListQuery } from "@/lib/approvals/queries";
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
+import { authorizeInput } from "@/lib/policy/authorize";
+import { issueAgentToken } from "@/lib/auth/agent";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
 // handlers validate with (a mutation route documents its mutation's own
@@ -55,6 +57,8 @@ export interface ApiRoute {
   bodyOmits?: string[];
   /** Some inputs are sensitive changes: they answer 202 with an approval request and need a `justification`. */
   mayNeedApproval?: boolean;
+  /** Called by an AI identity with its agent token or a JIT token, not by a person's API token. */
+  agent?: boolean;
 }
 
 interface RouteDetails {
@@ -99,6 +103,11 @@ function queryRoute(
   details: RouteDetails & { query?: z.ZodObject[] },
 ): ApiRoute {
   return { method: "GET", path, operationId, permission, ...details };
+}
+
+/** A runtime endpoint an AI identity calls (lib/api/agent-handler.ts). */
+function agentRoute(method: Method, path: string, operationId: string, details: RouteDetails & { body?: z.ZodType }): ApiRoute {
+  return { method, path, operationId, permission: null, agent: true, ...details };
 }
 
 const byId = (field: string) => ({ id: field });
@@ -441,6 +450,22 @@ export const API_ROUTES: ApiRoute[] = [
     response: "`{ id, number, activatedAt }` once applied.",
     conflict: "This version is already active.",
   }),
+  mutationRoute("POST", "/identities/{id}/agent-tokens", issueAgentToken, {
+    summary: "Issue the identity an agent token for the runtime endpoints (authorize, access requests, events, Claude Code hooks)",
+    tag: "runtime",
+    pathParams: byId("identityId"),
+    status: 201,
+    response:
+      "`{ credentialId, identityId, label, expiresAt, secret }`: the secret (wai_…) is in this answer only. The token is a credential of the identity; revoking that credential stops it.",
+    conflict: "The identity is not active.",
+  }),
+  agentRoute("POST", "/authorize", "runtime.authorize", {
+    summary: "Ask before acting: an action on a system, or a tool call, judged by the active policies",
+    tag: "runtime",
+    body: authorizeInput,
+    response:
+      "`{ decisionId, outcome: allow | deny | require_approval, policyIds, reasons, policyVersion }`; every decision is stored. A 422 names the field.",
+  }),
 ];
 
 // ---- generation --------------------------------------------------------
@@ -535,8 +560,13 @@ function queryParameters(schemas: z.ZodObject[]) {
 
 function operation(route: ApiRoute) {
   const pathFields = Object.values(route.pathParams ?? {});
+  // A runtime body can be a union (authorize: an action or a tool call), documented whole.
   const generated =
-    route.body && route.method !== "GET" ? withoutFields(toJsonSchema(route.body), [...pathFields, ...(route.bodyOmits ?? [])]) : undefined;
+    route.body && route.method !== "GET"
+      ? route.agent
+        ? toJsonSchema(route.body)
+        : withoutFields(toJsonSchema(route.body), [...pathFields, ...(route.bodyOmits ?? [])])
+      : undefined;
   const body =
     generated && route.mayNeedApproval
       ? {
@@ -551,13 +581,13 @@ function operation(route: ApiRoute) {
           },
         }
       : generated;
-  const hasBody = body !== undefined && Object.keys(body.properties as object).length > 0;
+  const hasBody = body !== undefined && (route.agent || Object.keys(body.properties as object).length > 0);
   const scope = route.permission?.endsWith(":read") ? "read (or write)" : "write";
 
   const responses: Record<string, unknown> = {
     [String(route.status ?? 200)]: { description: route.response, content: { "application/json": { schema: { type: "object" } } } },
   };
-  if (route.permission) {
+  if (route.permission || route.agent) {
     responses["401"] = errorRef("Unauthenticated");
     responses["403"] = errorRef("Forbidden");
     responses["429"] = errorRef("RateLimited");
@@ -583,14 +613,20 @@ function operation(route: ApiRoute) {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
-    ...(route.refusedToApiTokens
-      ? { description: route.refusedToApiTokens, "x-permission": route.permission }
-      : route.permission
-        ? {
-            description: `Needs the \`${route.permission}\` permission; an API token needs the ${scope} scope.`,
-            "x-permission": route.permission,
-          }
-        : { description: "Public: no token needed.", security: [] }),
+    ...(route.agent
+      ? {
+          description:
+            "Called by an AI identity: send its agent token (`Bearer wai_…`, issued on the identity) or a just-in-time token. People's API tokens are refused (401).",
+          security: [{ agentAuth: [] }],
+        }
+      : route.refusedToApiTokens
+        ? { description: route.refusedToApiTokens, "x-permission": route.permission }
+        : route.permission
+          ? {
+              description: `Needs the \`${route.permission}\` permission; an API token needs the ${scope} scope.`,
+              "x-permission": route.permission,
+            }
+          : { description: "Public: no token needed.", security: [] }),
     parameters: [
       ...Object.entries(route.pathParams ?? {}).map(([name, field]) => ({
         name,
@@ -651,6 +687,12 @@ function buildDocument() {
           scheme: "bearer",
           bearerFormat: "wrt_…",
           description: "A Warrant API token, scoped read, write or agent.",
+        },
+        agentAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "wai_… or JWT",
+          description: "An AI identity's agent token, or a just-in-time token issued to it.",
         },
       },
       schemas: { Error: toJsonSchema(errorBody) },

@@ -14,6 +14,9 @@ Commands:
   users:create --email <email> --name <name> [--roles admin,security_lead,approver,auditor]
   users:list
   tokens:create --email <owner email> --name <name> --scopes read[,write,agent] [--days 90]
+  agent-tokens:issue --identity <name or id> --label <label> [--days 30]
+                        issue the identity an agent token (wai_…) for the runtime endpoints (authorize,
+                        access requests, events, Claude Code hooks); shown once
   audit:verify [--public-key <PEM file>]
                         walk the audit hash chain, report the first broken link, and check it
                         against the signed checkpoints (so deleting the newest events shows)
@@ -73,6 +76,37 @@ async function run(command: string, argument: string | undefined, options: Recor
         expiresInDays: options.days ?? "90",
       });
       console.log(`Created API token "${token.name}" expiring ${token.expiresAt.toISOString()}.`);
+      console.log("Copy it now, it is not shown again:");
+      console.log(token.secret);
+      return 0;
+    }
+    case "agent-tokens:issue": {
+      const { issueAgentToken } = await import("../auth/agent");
+      if (!options.identity) {
+        console.error("Name the identity: --identity <name or id>.");
+        return 1;
+      }
+      // Names are not unique (a team may reuse one per environment): an ambiguous name is refused, not guessed.
+      const matches = await prisma.aiIdentity.findMany({
+        where: { OR: [{ id: options.identity }, { name: options.identity }] },
+        select: { id: true, environment: true },
+        take: 2,
+      });
+      const identity = matches.length === 1 ? matches[0]! : null;
+      if (!identity) {
+        console.error(
+          matches.length === 0
+            ? `No identity is named or has the id ${options.identity}.`
+            : `More than one identity is named ${options.identity}: give its id instead.`,
+        );
+        return 1;
+      }
+      const token = await executeMutation(issueAgentToken, cli, {
+        identityId: identity.id,
+        label: options.label,
+        expiresInDays: options.days,
+      });
+      console.log(`Issued agent token "${token.label}" expiring ${token.expiresAt.toISOString()}.`);
       console.log("Copy it now, it is not shown again:");
       console.log(token.secret);
       return 0;
@@ -275,6 +309,8 @@ async function main(): Promise<number> {
       roles: { type: "string" },
       scopes: { type: "string" },
       days: { type: "string" },
+      identity: { type: "string" },
+      label: { type: "string" },
       "public-key": { type: "string" },
       as: { type: "string" },
       view: { type: "string" },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { labelledContentHash } from "@/lib/audit/hash";
+import type { AgentCaller } from "@/lib/auth/agent";
 import type { Db } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, notFound, validationError } from "@/lib/errors";
 import { requiredText } from "@/lib/validation/inventory";
@@ -41,9 +42,7 @@ export const authorizeInput = z.discriminatedUnion(
 
 export type AuthorizeInput = z.input<typeof authorizeInput>;
 
-export interface AuthorizeCaller {
-  identityId: string;
-  credential: { kind: "api_token" | "jit"; id: string };
+export interface AuthorizeCaller extends Pick<AgentCaller, "identityId" | "credential" | "jit"> {
   /** A human approved this exact call (checked by the caller against a bound approval request). */
   humanApproved?: boolean;
 }
@@ -65,6 +64,18 @@ export function argumentsHash(toolName: string, args: Record<string, unknown>): 
 function stringArgument(args: Record<string, unknown>, names: string[]): string | undefined {
   for (const name of names) if (typeof args[name] === "string") return args[name] as string;
   return undefined;
+}
+
+/**
+ * Why a just-in-time token does not cover this request, or null: it acts on
+ * the one system and the actions it was issued for, nothing else, whatever
+ * the policies would allow the identity with its other credentials.
+ */
+function outsideJitScope(caller: AuthorizeCaller, input: z.output<typeof authorizeInput>): string | null {
+  if (!caller.jit || input.action === "call_tool") return null;
+  if (input.systemId !== caller.jit.systemId) return "The just-in-time token was issued for another system.";
+  if (!caller.jit.actions.includes(input.action)) return `The just-in-time token does not cover ${input.action}.`;
+  return null;
 }
 
 export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unknown, now = new Date()): Promise<AuthorizeAnswer> {
@@ -126,7 +137,10 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
   }
 
   const policies = await activePolicySet(db);
-  const decision = evaluate(policies, toCedarRequest(request));
+  const outsideToken = outsideJitScope(caller, input);
+  const decision = outsideToken
+    ? { outcome: "deny" as const, policyIds: [], reasons: [outsideToken] }
+    : evaluate(policies, toCedarRequest(request));
   const latencyMicros = Number((process.hrtime.bigint() - started) / 1000n);
   const stored = await db.policyDecision.create({
     data: {
@@ -150,4 +164,9 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
     select: { id: true },
   });
   return { decisionId: stored.id, ...decision, policyVersion: policies.number };
+}
+
+/** The authorize API: an identity's request, judged and stored. */
+export async function authorizeRequest(db: Db, caller: AuthorizeCaller, body: unknown): Promise<AuthorizeAnswer> {
+  return authorize(db, caller, body);
 }

@@ -1,0 +1,53 @@
+import "server-only";
+import { authenticateAgent, type AgentCaller } from "@/lib/auth/agent";
+import { AppError } from "@/lib/errors";
+import { clientAddress, rateLimits } from "@/lib/rate-limit";
+import { errorResponse, json, readJsonBody } from "./handler";
+
+// The runtime endpoints AI identities call (authorize, access requests,
+// events, the Claude Code hooks): authenticated by the identity's agent token
+// or a JIT token rather than a person's API token, with their own rate limit
+// per credential (an agent asks before every tool call).
+
+type RouteContext = { params: Promise<Record<string, string>> };
+
+export interface AgentRequest {
+  caller: AgentCaller;
+  request: Request;
+  params: Record<string, string>;
+  /** The JSON body (an empty object for a bodiless request). */
+  body: Record<string, unknown>;
+}
+
+/** The caller within the limits: per credential once known, per client address for requests without a valid one. */
+async function authenticateAgentWithinLimits(request: Request): Promise<AgentCaller> {
+  const address = clientAddress(request.headers);
+  if (rateLimits.apiAnonymous.isExhausted(address)) rateLimits.apiAnonymous.take(address);
+  let caller: AgentCaller;
+  try {
+    caller = await authenticateAgent(request.headers.get("authorization"));
+  } catch (error) {
+    if (error instanceof AppError && error.code === "unauthenticated") rateLimits.apiAnonymous.take(address);
+    throw error;
+  }
+  rateLimits.agent.take(caller.credential.id);
+  return caller;
+}
+
+/**
+ * A runtime endpoint: authenticate the identity, read the JSON body, answer
+ * the result as JSON with `status` (200 unless given), or the error shape. A
+ * handler whose status depends on the outcome returns `json(result, status)`.
+ */
+export function agentRoute(handle: (args: AgentRequest) => Promise<unknown>, options: { status?: number } = {}) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    try {
+      const caller = await authenticateAgentWithinLimits(request);
+      const body = request.method === "GET" || request.method === "HEAD" ? {} : await readJsonBody(request);
+      const result = await handle({ caller, request, params: await context.params, body });
+      return result instanceof Response ? result : json(result, options.status ?? 200);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
