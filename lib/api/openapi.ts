@@ -19,6 +19,7 @@ import { approvalListQuery } from "@/lib/approvals/queries";
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 import { authorizeInput } from "@/lib/policy/authorize";
+import { eventsBody } from "@/lib/events/input";
 import { issueAgentToken } from "@/lib/auth/agent";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
@@ -465,6 +466,14 @@ export const API_ROUTES: ApiRoute[] = [
     body: authorizeInput,
     response:
       "`{ decisionId, outcome: allow | deny | require_approval, policyIds, reasons, policyVersion }`; every decision is stored. A 422 names the field.",
+  }),
+  agentRoute("POST", "/events", "runtime.events", {
+    summary: "Report tool calls, token uses and privileged actions: one event, or { events: [...] } of up to 1,000",
+    tag: "runtime",
+    body: eventsBody,
+    status: 201,
+    response:
+      "`{ count, seqs, flags: [{ index, seq, kind, reason }] }`: the events' places in the activity chain and the flags raised on them. A batch is stored whole or not at all; a 422 names the event and field (`events.3.kind`).",
   }),
 ];
 

@@ -73,6 +73,9 @@ const batchInput = z.strictObject(
   { error: (issue) => (issue.code === "unrecognized_keys" ? `is not a known field: ${issue.keys.join(", ")}` : undefined) },
 );
 
+/** The request body as documented (OpenAPI): one event, or a batch. */
+export const eventsBody = z.union([eventInput, batchInput]);
+
 /** Text fields (detail included) are screened like every other input; the arguments are not, since they are never stored. */
 function screen(raw: unknown): FieldErrors {
   const strip = (event: unknown) =>
