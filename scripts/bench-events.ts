@@ -37,8 +37,8 @@ async function reportingAgent(db: Db, base: string) {
       environment: "DEV",
       status: "ACTIVE",
       ownerId: owner.id,
-      expiresAt: new Date(Date.now() + 30 * 86_400_000),
-      nextReviewAt: new Date(Date.now() + 30 * 86_400_000),
+      expiresAt: new Date(Date.now() + 90 * 86_400_000),
+      nextReviewAt: new Date(Date.now() + 90 * 86_400_000),
     },
   });
   const { secret } = await executeMutation(

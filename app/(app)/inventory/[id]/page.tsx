@@ -8,6 +8,7 @@ import { IdentitySummary } from "@/components/inventory/identity-summary";
 import { IdentityTimeline } from "@/components/inventory/identity-timeline";
 import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { StatusChangeForm } from "@/components/inventory/status-change-form";
+import { IdentityActivity } from "@/components/events/identity-activity";
 import { AttestReviewForm } from "@/components/reviews/attest-review-form";
 import { OpenReviewForm } from "@/components/reviews/open-review-form";
 import { ReviewFlash } from "@/components/reviews/review-flash";
@@ -19,6 +20,8 @@ import { prisma } from "@/lib/db/client";
 import { findIdentity, identityPermissions, listSystemOptions, loadIdentityDetail } from "@/lib/inventory/identity-detail";
 import { ENVIRONMENT_LABELS, KIND_LABELS, PERMISSION_LABELS } from "@/lib/inventory/labels";
 import { findIdentityReviews } from "@/lib/reviews/queries";
+import { findIdentityActivity } from "@/lib/events/list";
+import { toActivityTableRow } from "@/lib/events/view";
 import { mayAttestReview } from "@/lib/reviews/reviews";
 import { readPageParams } from "@/lib/validation/page-params";
 import {
@@ -48,7 +51,11 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const identity = await loadIdentityDetail(prisma, id);
   if (!identity) notFound();
   const may = identityPermissions(actor, identity);
-  const [systems, reviews] = await Promise.all([may.addGrant ? listSystemOptions(prisma) : [], findIdentityReviews(prisma, identity.id)]);
+  const [systems, reviews, activity] = await Promise.all([
+    may.addGrant ? listSystemOptions(prisma) : [],
+    findIdentityReviews(prisma, identity.id),
+    findIdentityActivity(prisma, identity.id),
+  ]);
   const now = new Date();
 
   return (
@@ -132,6 +139,8 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         />
         {may.addCredential ? <AddCredentialForm identityId={identity.id} action={createCredentialAction} /> : null}
       </section>
+
+      <IdentityActivity identityId={identity.id} toolCalls={activity.toolCalls.map(toActivityTableRow)} flags={activity.flags} />
 
       <section aria-labelledby="timeline-heading" className="mb-6">
         <h2 id="timeline-heading" className="mb-2 text-sm font-semibold text-slate-700">
