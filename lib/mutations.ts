@@ -17,6 +17,7 @@ import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequestsBatc
 import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings";
 import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "@/lib/notifications/webhooks";
 import { activatePolicyVersion, createPolicyVersion, installDefaultPolicies } from "@/lib/policy/store";
+import { allowCallOnce } from "@/lib/policy/bound-approval";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -64,4 +65,5 @@ export const allMutations: AnyMutation[] = [
   createPolicyVersion,
   activatePolicyVersion,
   installDefaultPolicies,
+  allowCallOnce,
 ];

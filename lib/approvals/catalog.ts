@@ -49,6 +49,12 @@ export const CATALOG = {
     description: "Activating a version of the Cedar policies that judge what agents may do.",
     mutations: ["policies.activate"],
   },
+  "runtime.call": {
+    label: "Agent action needing approval",
+    description:
+      "A tool call or action an AI identity asked for that the runtime policies allow only once a human approves that exact call.",
+    mutations: ["runtime.allow-call-once"],
+  },
 } as const satisfies Record<string, { label: string; description: string; mutations: readonly string[] }>;
 
 export type CatalogKey = keyof typeof CATALOG;

@@ -152,6 +152,12 @@ async function authenticateAgentToken(db: Db, secret: string, now: Date): Promis
   return { identityId: row.identityId, identityName: row.identityName, credential: { kind: "api_token", id: row.credentialId } };
 }
 
+/** True when the bearer is an agent's (an agent token or a JWT): endpoints both people and agents call pick their authentication by it. */
+export function isAgentBearer(authorization: string | null): boolean {
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return bearer !== undefined && (bearer.startsWith(AGENT_TOKEN_PREFIX) || /^[\w-]+\.[\w-]+\.[\w-]+$/.test(bearer));
+}
+
 /**
  * Resolves `Authorization: Bearer …` to the calling identity. An agent token
  * (wai_…) is looked up by its hash; anything else is refused. A person's API

@@ -26,6 +26,8 @@ export interface MutationContext {
   dryRun: boolean;
   /** Records an audit event in the mutation's transaction. */
   audit(entry: AuditEntry): Promise<void>;
+  /** Set while an approved request's change is applied (lib/approvals/decide.ts): that request's id. */
+  approvalRequestId?: string;
 }
 
 export interface Mutation<Input extends z.ZodType, Output> {
@@ -91,6 +93,8 @@ export async function runMutation<Input extends z.ZodType, Output>(
     tx,
     actor,
     dryRun: options.dryRun ?? false,
+    // decide.ts tags the applied change's audit events with its request; the change itself may need it too.
+    approvalRequestId: typeof options.auditData?.approvalRequestId === "string" ? options.auditData.approvalRequestId : undefined,
     async audit(entry) {
       const data = options.auditData ? { ...(entry.data as Record<string, unknown> | undefined), ...options.auditData } : entry.data;
       await recordAuditEvent(tx, toAuditActor(actor), { ...entry, data });

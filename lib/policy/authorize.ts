@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { labelledContentHash } from "@/lib/audit/hash";
 import type { AgentCaller } from "@/lib/auth/agent";
-import type { Db } from "@/lib/db/client";
+import type { ApprovalRequestSummary } from "@/lib/approvals/request";
+import type { Db, Tx } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, notFound, validationError } from "@/lib/errors";
 import { requiredText } from "@/lib/validation/inventory";
-import { evaluate, type Outcome } from "./engine";
+import { consumeApprovedCall, requestCallApproval, type BoundCall } from "./bound-approval";
+import { evaluate, type Outcome, type PolicyDecision as Decision } from "./engine";
 import { toCedarRequest, type PolicyRequest } from "./request";
 import { SYSTEM_ACTIONS } from "./schema";
 import { activePolicySet } from "./store";
@@ -53,6 +55,10 @@ export interface AuthorizeAnswer {
   policyIds: string[];
   reasons: string[];
   policyVersion: number;
+  /** For require_approval: the request a human decides, bound to this exact call (absent when approvals of calls are off). */
+  approvalRequest?: ApprovalRequestSummary;
+  /** For a call allowed because a human approved this exact call: that request (now used up). */
+  approvedBy?: { approvalRequestId: string };
 }
 
 /** SHA-256 of a tool call's canonical arguments: the same call hashes the same however its keys were ordered. */
@@ -104,7 +110,7 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
   };
 
   let request: PolicyRequest;
-  let resource: { type: "System" | "Tool"; id: string };
+  let resource: { type: "System" | "Tool"; id: string; label: string };
   let hash: string | null = null;
   if (input.action === "call_tool") {
     const args = input.tool.arguments;
@@ -120,11 +126,11 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       },
       targetEnvironment: input.targetEnvironment,
     };
-    resource = { type: "Tool", id: input.tool.name };
+    resource = { type: "Tool", id: input.tool.name, label: input.tool.name };
   } else {
     const system = await db.system.findUnique({
       where: { id: input.systemId },
-      select: { id: true, kind: true, environment: true, sensitivity: true, ownerId: true },
+      select: { id: true, name: true, kind: true, environment: true, sensitivity: true, ownerId: true },
     });
     if (!system)
       throw new AppError("validation_failed", "That system is not in the inventory.", { systemId: "must be a system in the inventory" });
@@ -133,40 +139,75 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
       select: { permission: true },
     });
     request = { ...common, action: input.action, system, grantedPermissions: [...new Set(grants.map((grant) => grant.permission))] };
-    resource = { type: "System", id: system.id };
+    resource = { type: "System", id: system.id, label: `${system.name} (${system.environment})` };
   }
 
   const policies = await activePolicySet(db);
   const outsideToken = outsideJitScope(caller, input);
-  const decision = outsideToken
-    ? { outcome: "deny" as const, policyIds: [], reasons: [outsideToken] }
-    : evaluate(policies, toCedarRequest(request));
-  const latencyMicros = Number((process.hrtime.bigint() - started) / 1000n);
-  const stored = await db.policyDecision.create({
-    data: {
-      identityId: identity.id,
-      action: input.action,
-      resourceType: resource.type,
-      resourceId: resource.id,
-      argumentsHash: hash,
-      taskId: input.taskId ?? null,
-      taskIntent: input.taskIntent ?? null,
-      outcome: decision.outcome === "allow" ? "ALLOW" : decision.outcome === "deny" ? "DENY" : "REQUIRE_APPROVAL",
-      policyIds: decision.policyIds,
-      reasons: decision.reasons,
-      policyVersionId: policies.key,
-      credentialKind: caller.credential.kind,
-      credentialId: caller.credential.id,
-      humanApproved: caller.humanApproved ?? false,
-      latencyMicros,
-      createdAt: now,
-    },
-    select: { id: true },
-  });
-  return { decisionId: stored.id, ...decision, policyVersion: policies.number };
-}
+  const judge = (humanApproved: boolean) =>
+    outsideToken
+      ? { outcome: "deny" as const, policyIds: [], reasons: [outsideToken] }
+      : evaluate(policies, toCedarRequest({ ...request, humanApproved }));
+  const first = judge(request.humanApproved);
+  const call: BoundCall = {
+    identityId: identity.id,
+    action: input.action,
+    resourceType: resource.type,
+    resourceId: resource.id,
+    ...(input.action === "call_tool" ? { arguments: input.tool.arguments } : {}),
+    argumentsHash: hash,
+  };
 
-/** The authorize API: an identity's request, judged and stored. */
-export async function authorizeRequest(db: Db, caller: AuthorizeCaller, body: unknown): Promise<AuthorizeAnswer> {
-  return authorize(db, caller, body);
+  // Most requests are allowed or denied outright: one insert, no transaction.
+  // One that needs a human uses up an approval of this exact call if there is
+  // one, or opens (or finds) the request for it, with its decision, atomically.
+  const store = async (tx: Db | Tx, decision: Decision, extra: { humanApproved: boolean; approvalRequestId: string | null }) =>
+    tx.policyDecision.create({
+      data: {
+        identityId: identity.id,
+        action: input.action,
+        resourceType: resource.type,
+        resourceId: resource.id,
+        argumentsHash: hash,
+        taskId: input.taskId ?? null,
+        taskIntent: input.taskIntent ?? null,
+        outcome: decision.outcome === "allow" ? "ALLOW" : decision.outcome === "deny" ? "DENY" : "REQUIRE_APPROVAL",
+        policyIds: decision.policyIds,
+        reasons: decision.reasons,
+        policyVersionId: policies.key,
+        credentialKind: caller.credential.kind,
+        credentialId: caller.credential.id,
+        humanApproved: extra.humanApproved,
+        approvalRequestId: extra.approvalRequestId,
+        latencyMicros: Number((process.hrtime.bigint() - started) / 1000n),
+        createdAt: now,
+      },
+      select: { id: true },
+    });
+  if (first.outcome !== "require_approval") {
+    const stored = await store(db, first, { humanApproved: request.humanApproved, approvalRequestId: null });
+    return { decisionId: stored.id, ...first, policyVersion: policies.number };
+  }
+  return db.$transaction(async (tx) => {
+    const approved = await consumeApprovedCall(tx, call, now);
+    if (approved) {
+      const decision = judge(true);
+      const stored = await store(tx, decision, { humanApproved: true, approvalRequestId: approved.approvalRequestId });
+      return {
+        decisionId: stored.id,
+        ...decision,
+        policyVersion: policies.number,
+        approvedBy: { approvalRequestId: approved.approvalRequestId },
+      };
+    }
+    const approvalRequest = await requestCallApproval(tx, {
+      ...call,
+      resourceLabel: resource.label,
+      reasons: first.reasons,
+      taskIntent: input.taskIntent,
+      decisionHint: input.action === "call_tool" ? "tool call" : `${input.action}`,
+    });
+    const stored = await store(tx, first, { humanApproved: false, approvalRequestId: approvalRequest?.id ?? null });
+    return { decisionId: stored.id, ...first, policyVersion: policies.number, ...(approvalRequest ? { approvalRequest } : {}) };
+  });
 }

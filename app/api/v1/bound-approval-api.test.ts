@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { issueAgentToken } from "@/lib/auth/agent";
+import { executeMutation } from "@/lib/auth/mutation";
+import { prisma } from "@/lib/db/client";
+import { createIdentity } from "@/lib/inventory/identities";
+import { apiAs, type ApiBody } from "@/lib/testing/api-client";
+import { createTestToken, createTestUser, systemActor } from "@/lib/testing/factories";
+import { DAY_MS } from "@/lib/time";
+
+// A tool call the policies send to a human becomes an approval request bound
+// to that exact call. Once a security lead approves it, the identical call is
+// allowed once; a call that differs in any argument, or the same call a
+// second time, asks again. The agent waits on the request with its own token.
+
+let owner: ReturnType<typeof apiAs>;
+let lead: ReturnType<typeof apiAs>;
+let ownerId: string;
+let counter = 0;
+
+async function agentWithToken() {
+  counter += 1;
+  const identity = await executeMutation(createIdentity, systemActor, {
+    name: `bound-agent-${counter}`,
+    kind: "CODING_AGENT",
+    purpose: "Ships releases",
+    environment: "PROD",
+    autonomy: "EXECUTE",
+    ownerId,
+    expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),
+  });
+  await prisma.aiIdentity.update({ where: { id: identity.id }, data: { status: "ACTIVE" } });
+  const { secret } = await executeMutation(issueAgentToken, systemActor, { identityId: identity.id, label: "runner" });
+  return { identity, agent: apiAs(secret) };
+}
+
+const forcePush = (branch: string) => ({
+  action: "call_tool",
+  tool: { name: "Bash", arguments: { command: `git push --force origin ${branch}`, description: "Publish the rebased branch" } },
+  taskId: "REL-7",
+  taskIntent: "Publish the release branch after the rebase",
+});
+
+beforeAll(async () => {
+  const ownerUser = await createTestUser();
+  ownerId = ownerUser.user.id;
+  owner = apiAs(await createTestToken(ownerUser.user.email));
+  lead = apiAs(await createTestToken((await createTestUser(["SECURITY_LEAD"])).user.email));
+});
+
+describe("approval of one exact call", () => {
+  it("asks once, lets the approved call through once, and asks again for anything else", async () => {
+    const { identity, agent } = await agentWithToken();
+
+    const asked = await agent.post("authorize", forcePush("main"));
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatchObject({
+      outcome: "require_approval",
+      policyIds: ["destructive-shell-needs-approval"],
+      approvalRequest: { status: "PENDING", catalogKey: "runtime.call", link: expect.stringMatching(/^\/approvals\//) },
+    });
+    const requestId = asked.body.approvalRequest.id as string;
+    expect(asked.body.approvalRequest.summary).toBe(`${identity.name} asks to Bash: git push --force origin main`);
+
+    // Asking again while it waits points at the same request.
+    const again = await agent.post("authorize", forcePush("main"));
+    expect(again.body).toMatchObject({ outcome: "require_approval", approvalRequest: { id: requestId } });
+
+    // The approver sees the exact arguments; the owner, as requester, cannot approve their own agent's call.
+    const shown = await lead.get("approval-requests/[id]", { id: requestId });
+    expect(JSON.stringify(shown.body)).toContain("git push --force origin main");
+    expect((await owner.post("approval-requests/[id]/approve", {}, { id: requestId })).status).toBe(403);
+
+    const waiting = await agent.get("approval-requests/[id]", { id: requestId });
+    expect(waiting.body).toMatchObject({ id: requestId, status: "PENDING", retry: false });
+    expect((await lead.post("approval-requests/[id]/approve", { comment: "Release rebase" }, { id: requestId })).status).toBe(200);
+    expect((await agent.get("approval-requests/[id]", { id: requestId }, "wait=30")).body, "outcome").toMatchObject({
+      status: "APPLIED",
+      retry: true,
+    });
+
+    // A different argument is not what was approved.
+    const otherBranch = await agent.post("authorize", forcePush("release"));
+    expect(otherBranch.body.outcome).toBe("require_approval");
+    expect(otherBranch.body.approvalRequest.id).not.toBe(requestId);
+
+    const allowed = await agent.post("authorize", forcePush("main"));
+    expect(allowed.body).toMatchObject({ outcome: "allow", approvedBy: { approvalRequestId: requestId } });
+    const decision = await prisma.policyDecision.findUniqueOrThrow({ where: { id: allowed.body.decisionId as string } });
+    expect(decision).toMatchObject({ outcome: "ALLOW", humanApproved: true, approvalRequestId: requestId });
+
+    // Used up: the same call a second time needs a new approval.
+    const twice = await agent.post("authorize", forcePush("main"));
+    expect(twice.body.outcome).toBe("require_approval");
+    expect(twice.body.approvalRequest.id).not.toBe(requestId);
+  });
+
+  it("shows an agent only the requests for its own calls", async () => {
+    const first = await agentWithToken();
+    const second = await agentWithToken();
+    const asked = await first.agent.post("authorize", forcePush("main"));
+    const requestId = asked.body.approvalRequest.id as string;
+    expect((await second.agent.get("approval-requests/[id]", { id: requestId })).status).toBe(404);
+    const badWait = await first.agent.get("approval-requests/[id]", { id: requestId }, "wait=31");
+    expect(badWait.status).toBe(422);
+    expect((badWait.body as ApiBody).error.fields).toEqual({ wait: "must be at most 30 seconds" });
+  });
+});
