@@ -119,3 +119,52 @@ export function RevokeCredentialButton({ credentialId, label, action }: { creden
     </form>
   );
 }
+
+/**
+ * Issues the identity an agent token for the runtime endpoints. The secret is
+ * in the answer only, shown once here; the token then appears among the
+ * credentials and is revoked there.
+ */
+export function IssueAgentTokenForm({ identityId, action }: { identityId: string; action: ServerAction }) {
+  const form = useMutationForm(action, { initial: { expiresInDays: "30" } });
+  const { state, value } = form;
+  const secret = state.status === "ok" ? (state.result as { secret?: string } | undefined)?.secret : undefined;
+  return (
+    <form
+      key={form.formKey}
+      action={form.formAction}
+      aria-label="Issue an agent token"
+      className="space-y-2 rounded-md border border-slate-200 bg-white p-3"
+    >
+      <h3 className="text-sm font-semibold">Issue an agent token</h3>
+      <p className="text-xs text-slate-600">
+        The identity authenticates with it when it asks Warrant before acting (authorize API, Claude Code hook).
+      </p>
+      <input type="hidden" name="identityId" value={identityId} />
+      <div className="grid grid-cols-1 gap-2 sm:grid-cols-4">
+        <TextField label="Label" name="label" state={state} defaultValue={value("label")} required hint="Where it runs, e.g. CI runner" />
+        <TextField
+          label="Expires in (days)"
+          name="expiresInDays"
+          type="number"
+          min={1}
+          max={365}
+          state={state}
+          defaultValue={value("expiresInDays")}
+          required
+        />
+      </div>
+      <div className="flex items-center gap-3">
+        <Button type="submit" disabled={form.pending}>
+          Issue token
+        </Button>
+        <FormMessage state={state} />
+      </div>
+      {secret ? (
+        <p className="rounded bg-slate-100 p-2 font-mono text-xs break-all" data-testid="new-agent-token">
+          {secret}
+        </p>
+      ) : null}
+    </form>
+  );
+}

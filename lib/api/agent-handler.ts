@@ -1,6 +1,6 @@
 import "server-only";
 import { authenticateAgent, type AgentCaller } from "@/lib/auth/agent";
-import { AppError } from "@/lib/errors";
+import { AppError, toAppError } from "@/lib/errors";
 import { clientAddress, rateLimits } from "@/lib/rate-limit";
 import { errorResponse, json, readJsonBody } from "./handler";
 
@@ -39,7 +39,14 @@ async function authenticateAgentWithinLimits(request: Request): Promise<AgentCal
  * the result as JSON with `status` (200 unless given), or the error shape. A
  * handler whose status depends on the outcome returns `json(result, status)`.
  */
-export function agentRoute(handle: (args: AgentRequest) => Promise<unknown>, options: { status?: number } = {}) {
+export function agentRoute(
+  handle: (args: AgentRequest) => Promise<unknown>,
+  options: {
+    status?: number;
+    /** For clients that ignore error statuses (Claude Code runs the tool on any non-2xx): the failure as a 200 answer. */
+    answerErrors?: (error: unknown) => unknown;
+  } = {},
+) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
       const caller = await authenticateAgentWithinLimits(request);
@@ -47,7 +54,9 @@ export function agentRoute(handle: (args: AgentRequest) => Promise<unknown>, opt
       const result = await handle({ caller, request, params: await context.params, body });
       return result instanceof Response ? result : json(result, options.status ?? 200);
     } catch (error) {
-      return errorResponse(error);
+      if (!options.answerErrors) return errorResponse(error);
+      if (!toAppError(error)) console.error("Runtime request failed", error);
+      return json(options.answerErrors(error));
     }
   };
 }

@@ -20,6 +20,7 @@ import { updateApprovalRule, updateCatalogEntry } from "@/lib/approvals/settings
 import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 import { authorizeInput } from "@/lib/policy/authorize";
 import { eventsBody } from "@/lib/events/input";
+import { preToolUseInput } from "@/lib/policy/claude-code";
 import { issueAgentToken } from "@/lib/auth/agent";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
@@ -465,7 +466,17 @@ export const API_ROUTES: ApiRoute[] = [
     tag: "runtime",
     body: authorizeInput,
     response:
-      "`{ decisionId, outcome: allow | deny | require_approval, policyIds, reasons, policyVersion }`; every decision is stored. A 422 names the field.",
+      "`{ decisionId, outcome: allow | deny | require_approval, policyIds, reasons, policyVersion }`; every decision is stored. " +
+      "A require_approval also carries `approvalRequest` (bound to this exact call: once approved, the identical call is allowed once, " +
+      "answered with `approvedBy`); the agent waits with `GET /approval-requests/{id}?wait=30` and its own token. A 422 names the field.",
+  }),
+  agentRoute("POST", "/hooks/claude-code/pre-tool-use", "runtime.claude-code.pre-tool-use", {
+    summary: "Claude Code's PreToolUse hook input, as Claude Code sends it (HTTP hook, or scripts/warrant-hook.mjs)",
+    tag: "runtime",
+    body: preToolUseInput,
+    response:
+      "Always 200 with Claude Code's hook output: `{ hookSpecificOutput: { hookEventName: PreToolUse, permissionDecision: allow | deny | ask, permissionDecisionReason } }`. " +
+      "A call waiting for approval is denied with the request's link; a call Warrant cannot judge (bad token or input) is denied with the reason.",
   }),
   agentRoute("POST", "/events", "runtime.events", {
     summary: "Report tool calls, token uses and privileged actions: one event, or { events: [...] } of up to 1,000",

@@ -10,13 +10,13 @@ import { createSystem } from "@/lib/inventory/systems";
 import { allMutations } from "@/lib/mutations";
 import { runCli } from "@/lib/testing/cli";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
-import { createUser, setUserRoles } from "@/lib/users/mutations";
+import { createUser, deactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { DAY_MS } from "@/lib/time";
 import { CATALOG } from "./catalog";
 import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequests, withdrawApprovalRequest } from "./decide";
 import { getApprovalRequest, listApprovalRequests } from "./queries";
 import { SentForApproval } from "./request";
-import { updateCatalogEntry } from "./settings";
+import { updateApprovalRule, updateCatalogEntry } from "./settings";
 
 // Approvals end to end against a real database, through executeMutation as
 // forms, the API and the CLI call it: a sensitive change becomes a request,
@@ -238,6 +238,20 @@ describe("deciding", () => {
     expect(await prisma.auditEvent.count({ where: { action: "approval.failed", targetId: identity.id } })).toBe(1);
   });
 
+  it("fails, applying nothing, when the requester was deactivated before the last approval", async () => {
+    const requester = await createTestUser();
+    const identity = await registerIdentity({ ownerId: requester.user.id });
+    const request = await deployGrantRequest(identity.id, requester);
+    await decide(lead, request.id);
+    await executeMutation(deactivateUser, systemActor, { userId: requester.user.id });
+    expect(await decide(systemOwner, request.id)).toEqual({
+      id: request.id,
+      status: "FAILED",
+      reason: "The requester's account is deactivated.",
+    });
+    expect(await prisma.grant.count({ where: { identityId: identity.id } })).toBe(0);
+  });
+
   it("applies once when 20 people approve at the same moment", async () => {
     const identity = await registerIdentity();
     await executeMutation(suspendIdentity, systemActor, { identityId: identity.id });
@@ -253,6 +267,29 @@ describe("deciding", () => {
     expect(await prisma.approvalDecision.count({ where: { requestId: request.id } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { action: "identity.active", targetId: identity.id } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { action: "approval.applied", targetId: identity.id } })).toBe(1);
+  });
+
+  it("counts every approval when people decide a level that needs two at the same moment", async () => {
+    const identity = await registerIdentity();
+    await executeMutation(suspendIdentity, systemActor, { identityId: identity.id });
+    // Requests keep the levels they were made with, so the rule is back as it was before anyone decides.
+    const rule = await prisma.approvalRule.findUniqueOrThrow({ where: { key: "security-lead" } });
+    const asItWas = { ruleKey: rule.key, name: rule.name, levels: rule.levels, expiryHours: rule.expiryHours };
+    const twoLeads = [{ name: "Two security leads", approvers: { kind: "role", role: "SECURITY_LEAD" }, required: 2 }];
+    await executeMutation(updateApprovalRule, systemActor, { ...asItWas, levels: twoLeads });
+    const request = await sentForApproval(
+      executeMutation(reactivateIdentity, lead.actor, { identityId: identity.id, justification: "Back in service after the fix" }),
+    ).finally(() => executeMutation(updateApprovalRule, systemActor, asItWas));
+
+    const leads = await Promise.all(Array.from({ length: 6 }, () => createTestUser(["SECURITY_LEAD"])));
+    const outcomes = await Promise.allSettled(leads.map((person) => decide(person, request.id)));
+    const statuses = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value.status] : []));
+    // The first approval leaves it pending, the second applies it, the rest find it applied.
+    expect(statuses.sort()).toEqual(["APPLIED", "PENDING"]);
+    for (const outcome of outcomes) if (outcome.status === "rejected") expect(String(outcome.reason)).toMatch(/already applied/);
+    expect(await prisma.approvalDecision.count({ where: { requestId: request.id } })).toBe(2);
+    expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).status).toBe("ACTIVE");
+    expect(await prisma.auditEvent.count({ where: { action: "identity.active", targetId: identity.id } })).toBe(1);
   });
 });
 

@@ -8,7 +8,7 @@ import { AppError, forbidden, notFound, toAppError } from "@/lib/errors";
 import { defineBatchJob } from "@/lib/jobs/batches";
 import { applyReviewOpen } from "@/lib/reviews/reviews";
 import { requiredText, optionalText } from "@/lib/validation/inventory";
-import { requestParties } from "./parties";
+import { readDecidingRequest, type DecidingRequest } from "./parties";
 import { currentLevel, isComplete, levelFor } from "./rules";
 import { notifyBreakGlass, notifyLevelReached, notifyOutcome } from "./notify";
 
@@ -26,13 +26,25 @@ async function findMutation(name: string): Promise<AnyMutation | undefined> {
   return allMutations.find((mutation) => mutation.name === name);
 }
 
-export async function lockRequest(tx: Tx, id: string): Promise<ApprovalRequest> {
+async function lockRequestRow(tx: Tx, id: string): Promise<void> {
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ApprovalRequest" WHERE "id" = ${id} FOR UPDATE`;
   if (locked.length === 0) throw notFound("That approval request");
+}
+
+export async function lockRequest(tx: Tx, id: string): Promise<ApprovalRequest> {
+  await lockRequestRow(tx, id);
   return tx.approvalRequest.findUniqueOrThrow({ where: { id } });
 }
 
-function assertPending(request: ApprovalRequest, now: Date) {
+/** The same for a decision: the request with its parties and requester, read in one statement once it is locked. */
+async function lockRequestForDecision(tx: Tx, id: string): Promise<DecidingRequest> {
+  await lockRequestRow(tx, id);
+  const request = await readDecidingRequest(tx, id);
+  if (!request) throw notFound("That approval request");
+  return request;
+}
+
+function assertPending(request: Pick<ApprovalRequest, "status" | "expiresAt">, now: Date) {
   if (request.status !== "PENDING") {
     throw new AppError("conflict", `This request is already ${request.status.toLowerCase()}; it can no longer change.`);
   }
@@ -41,7 +53,11 @@ function assertPending(request: ApprovalRequest, now: Date) {
   }
 }
 
-function requestAudit(request: ApprovalRequest, action: string, data: Record<string, unknown>): AuditEntry {
+function requestAudit(
+  request: Pick<ApprovalRequest, "id" | "identityId" | "summary">,
+  action: string,
+  data: Record<string, unknown>,
+): AuditEntry {
   return {
     action,
     targetType: request.identityId ? "identity" : "approval_request",
@@ -49,6 +65,8 @@ function requestAudit(request: ApprovalRequest, action: string, data: Record<str
     data: { requestId: request.id, summary: request.summary, ...data },
   };
 }
+
+type Requester = DecidingRequest["requester"];
 
 /**
  * Applies a request's stored change in the caller's transaction, as its
@@ -58,12 +76,12 @@ function requestAudit(request: ApprovalRequest, action: string, data: Record<str
  */
 async function applyStoredChange(
   tx: Tx,
-  request: ApprovalRequest,
+  request: Pick<ApprovalRequest, "id" | "mutation" | "input">,
+  requester: Requester | null,
   approval: { approvedBy: string[]; breakGlass?: string },
 ): Promise<{ applied: true } | { applied: false; reason: string }> {
   const mutation = await findMutation(request.mutation);
   if (!mutation) return { applied: false, reason: `Warrant no longer knows the change ${request.mutation}.` };
-  const requester = await tx.user.findUnique({ where: { id: request.requesterId } });
   if (!requester?.active) return { applied: false, reason: "The requester's account is deactivated." };
   const actor: Actor = { kind: "user", userId: requester.id, label: requester.email, roles: requester.roles };
 
@@ -89,7 +107,11 @@ async function applyStoredChange(
 }
 
 async function closeRequest(tx: Tx, id: string, status: ApprovalRequest["status"], now: Date, outcome?: string, breakGlass = false) {
-  return tx.approvalRequest.update({ where: { id }, data: { status, closedAt: now, outcome: outcome ?? null, breakGlass } });
+  await tx.approvalRequest.update({
+    where: { id },
+    data: { status, closedAt: now, outcome: outcome ?? null, breakGlass },
+    select: { id: true },
+  });
 }
 
 export const decideApprovalRequestInput = z
@@ -112,13 +134,14 @@ export const decideApprovalRequest = defineMutation({
   async run({ tx, actor, audit }, input) {
     if (actor.kind === "system") throw forbidden("decide approval requests: only people decide them");
     const now = new Date();
-    const request = await lockRequest(tx, input.requestId);
+    const request = await lockRequestForDecision(tx, input.requestId);
     assertPending(request, now);
-    const parties = await requestParties(tx, request);
+    const { parties } = request;
     const fit = levelFor({ userId: actor.userId, roles: actor.roles }, parties);
     if ("refused" in fit) throw new AppError("forbidden", fit.refused);
     await tx.approvalDecision.create({
       data: { requestId: request.id, level: fit.level, deciderId: actor.userId, verdict: input.verdict, comment: input.comment },
+      select: { id: true },
     });
     const levelName = parties.levels[fit.level]!.name;
 
@@ -136,14 +159,17 @@ export const decideApprovalRequest = defineMutation({
     if (!isComplete(decided)) {
       // "Waiting for me" reads the level a request waits for from its row (lib/approvals/waiting.ts).
       const waitingLevel = currentLevel(decided)!;
-      if (waitingLevel !== request.waitingLevel) await tx.approvalRequest.update({ where: { id: request.id }, data: { waitingLevel } });
-      // Levels are decided in order: the next one's approvers are asked now.
-      await notifyLevelReached(tx, request, decided, fit.level + 1);
+      if (waitingLevel !== request.waitingLevel) {
+        await tx.approvalRequest.update({ where: { id: request.id }, data: { waitingLevel }, select: { id: true } });
+      }
+      // Levels are decided in order: the next one's approvers are asked once the request reaches it,
+      // not while this level still needs another approval.
+      if (waitingLevel !== fit.level) await notifyLevelReached(tx, request, decided, waitingLevel);
       return { id: request.id, status: "PENDING" as const };
     }
 
     const approvedBy = decided.decisions.filter((decision) => decision.verdict === "APPROVE").map((decision) => decision.deciderId);
-    const result = await applyStoredChange(tx, request, { approvedBy });
+    const result = await applyStoredChange(tx, request, request.requester, { approvedBy });
     if (result.applied) {
       await closeRequest(tx, request.id, "APPLIED", now);
       await audit(requestAudit(request, "approval.applied", { approvedBy }));
@@ -195,7 +221,11 @@ export const breakGlassApprovalRequest = defineMutation({
     const now = new Date();
     const request = await lockRequest(tx, input.requestId);
     assertPending(request, now);
-    const result = await applyStoredChange(tx, request, { approvedBy: [actor.userId], breakGlass: input.reason });
+    const requester = await tx.user.findUnique({
+      where: { id: request.requesterId },
+      select: { id: true, active: true, email: true, roles: true },
+    });
+    const result = await applyStoredChange(tx, request, requester, { approvedBy: [actor.userId], breakGlass: input.reason });
     if (!result.applied) throw new AppError("conflict", `The change no longer applies: ${result.reason}`);
     await closeRequest(tx, request.id, "APPLIED", now, input.reason, true);
     await audit(requestAudit(request, "approval.break_glass", { reason: input.reason, by: actor.label }));

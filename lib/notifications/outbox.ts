@@ -30,14 +30,19 @@ export function webhookWantsEvent(filter: readonly string[], event: string): boo
 export async function enqueueNotification(tx: Tx, input: NotificationInput): Promise<void> {
   if (input.link !== undefined && !input.link.startsWith("/")) throw new Error(`A notification's link is a path in the app: ${input.link}`);
   const userIds = [...new Set(input.recipientUserIds)];
-  // One after the other: a transaction is one connection, which runs one query at a time.
-  const people =
-    userIds.length > 0
-      ? await tx.user.findMany({ where: { id: { in: userIds }, active: true, email: { not: "" } }, select: { email: true } })
-      : [];
-  const webhooks = await tx.webhook.findMany({ where: { active: true }, select: { id: true, name: true, events: true } });
+  // The recipients' addresses and the active webhooks in one statement: a message is written inside
+  // someone's transaction (deciding an approval, for one), which pays for every round trip.
+  const targets = await tx.$queryRaw<{ email: string | null; webhookId: string | null; name: string | null; events: string[] | null }[]>`
+    SELECT u."email", NULL AS "webhookId", NULL AS "name", NULL::text[] AS "events"
+    FROM "User" u WHERE u."id" = ANY(${userIds}::text[]) AND u."active" AND u."email" <> ''
+    UNION ALL
+    SELECT NULL, w."id", w."name", w."events" FROM "Webhook" w WHERE w."active"`;
+  const people = targets.flatMap(({ email }) => (email === null ? [] : [email]));
+  const webhooks = targets.flatMap(({ webhookId, name, events }) =>
+    webhookId === null ? [] : [{ id: webhookId, name: name!, events: events! }],
+  );
   // Two accounts never share an address (it is unique), but compare as mail servers do.
-  const addresses = [...new Map(people.map(({ email }) => [email.toLowerCase(), email])).values()];
+  const addresses = [...new Map(people.map((email) => [email.toLowerCase(), email])).values()];
   const common = {
     event: input.event,
     subject: input.subject,

@@ -35,6 +35,8 @@ export const authorizeInput = z.discriminatedUnion(
       }),
       /** The environment the call acts on, when the caller knows it. */
       targetEnvironment: z.enum(["DEV", "STAGING", "PROD"], { message: "must be DEV, STAGING or PROD" }).optional(),
+      /** The client's id for this one call (Claude Code's tool_use_id): the report of what the call did names it. */
+      callId: requiredText(200).optional(),
       taskId: requiredText(200).optional(),
       taskIntent: requiredText(2000).optional(),
     }),
@@ -171,6 +173,7 @@ export async function authorize(db: Db, caller: AuthorizeCaller, rawInput: unkno
         argumentsHash: hash,
         taskId: input.taskId ?? null,
         taskIntent: input.taskIntent ?? null,
+        callId: input.action === "call_tool" ? (input.callId ?? null) : null,
         outcome: decision.outcome === "allow" ? "ALLOW" : decision.outcome === "deny" ? "DENY" : "REQUIRE_APPROVAL",
         policyIds: decision.policyIds,
         reasons: decision.reasons,

@@ -1,6 +1,7 @@
 "use server";
 
 import { mutationAction } from "@/lib/auth/action";
+import { issueAgentToken } from "@/lib/auth/agent";
 import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
 import { reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
@@ -38,6 +39,12 @@ export const revokeGrantAction = mutationAction(revokeGrant, {
 export const createCredentialAction = mutationAction(createCredential, {
   success: (credential) => `Recorded ${credential.label}.`,
   revalidate: "/inventory",
+});
+
+export const issueAgentTokenAction = mutationAction(issueAgentToken, {
+  success: (token) => `Issued ${token.label}. Copy the token now: it is shown only once.`,
+  revalidate: "/inventory",
+  returnResult: true,
 });
 
 export const rotateCredentialAction = mutationAction(rotateCredential, {

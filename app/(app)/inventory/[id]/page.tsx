@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AddCredentialForm } from "@/components/inventory/credential-forms";
+import { AddCredentialForm, IssueAgentTokenForm } from "@/components/inventory/credential-forms";
 import { CredentialsTable } from "@/components/inventory/credentials-table";
 import { AddGrantForm } from "@/components/inventory/grant-forms";
 import { GrantsTable } from "@/components/inventory/grants-table";
@@ -26,6 +26,7 @@ import { mayAttestReview } from "@/lib/reviews/reviews";
 import { readPageParams } from "@/lib/validation/page-params";
 import {
   createCredentialAction,
+  issueAgentTokenAction,
   createGrantAction,
   reactivateIdentityAction,
   retireIdentityAction,
@@ -138,6 +139,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           revoke={may.manageCredentials ? revokeCredentialAction : undefined}
         />
         {may.addCredential ? <AddCredentialForm identityId={identity.id} action={createCredentialAction} /> : null}
+        {may.addCredential && identity.status === "ACTIVE" ? (
+          <IssueAgentTokenForm identityId={identity.id} action={issueAgentTokenAction} />
+        ) : null}
       </section>
 
       <IdentityActivity identityId={identity.id} toolCalls={activity.toolCalls.map(toActivityTableRow)} flags={activity.flags} />

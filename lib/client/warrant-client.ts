@@ -1,0 +1,108 @@
+// A small typed client for Warrant's runtime API, as an agent or gateway
+// calls it: authorize before acting, wait on an approval, report what was
+// done. It only needs `fetch`, so it runs in Node 18+, browsers and edge
+// runtimes; the adapters, the tests and the bench use it.
+
+export type Outcome = "allow" | "deny" | "require_approval";
+
+export type AuthorizeRequest =
+  | { action: "read" | "write" | "deploy" | "admin"; systemId: string; taskId?: string; taskIntent?: string }
+  | {
+      action: "call_tool";
+      tool: { name: string; arguments?: Record<string, unknown> };
+      targetEnvironment?: "DEV" | "STAGING" | "PROD";
+      callId?: string;
+      taskId?: string;
+      taskIntent?: string;
+    };
+
+export interface ApprovalRequestRef {
+  id: string;
+  status: string;
+  summary: string;
+  expiresAt: string;
+  /** The request's page, relative to Warrant's URL. */
+  link: string;
+}
+
+export interface AuthorizeResponse {
+  decisionId: string;
+  outcome: Outcome;
+  policyIds: string[];
+  reasons: string[];
+  policyVersion: number;
+  approvalRequest?: ApprovalRequestRef;
+  approvedBy?: { approvalRequestId: string };
+}
+
+export interface CallApprovalState {
+  id: string;
+  status: string;
+  summary: string;
+  expiresAt: string;
+  outcome: string | null;
+  /** True once approved: the identical call is now allowed once. */
+  retry: boolean;
+}
+
+/** Warrant's error answer: `{"error": {"code", "message", "fields"}}` with its HTTP status. */
+export class WarrantError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "WarrantError";
+  }
+}
+
+export interface WarrantClientOptions {
+  /** Warrant's URL, e.g. https://warrant.example.com */
+  baseUrl: string;
+  /** The identity's agent token (wai_…) or a just-in-time token. */
+  token: string;
+  fetch?: typeof fetch;
+}
+
+export function createWarrantClient(options: WarrantClientOptions) {
+  const send = options.fetch ?? fetch;
+
+  async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    const response = await send(new URL(`/api/v1/${path}`, options.baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; fields?: Record<string, string> } }).error;
+      throw new WarrantError(
+        response.status,
+        error?.code ?? "unknown",
+        error?.message ?? `Warrant answered ${response.status}`,
+        error?.fields,
+      );
+    }
+    return parsed as T;
+  }
+
+  return {
+    /** Asks before acting; every answer is stored as a decision. */
+    authorize: (request: AuthorizeRequest) => call<AuthorizeResponse>("POST", "authorize", request),
+    /** The state of the request for one of this identity's calls; waits up to `waitSeconds` (≤ 30) while it is pending. */
+    approvalState: (requestId: string, waitSeconds = 0) =>
+      call<CallApprovalState>("GET", `approval-requests/${encodeURIComponent(requestId)}?wait=${waitSeconds}`),
+    /** Claude Code's PreToolUse hook input as it is, answered in its hook output. */
+    claudeCodePreToolUse: (hookInput: unknown) =>
+      call<{ hookSpecificOutput: { permissionDecision: "allow" | "deny" | "ask"; permissionDecisionReason: string } }>(
+        "POST",
+        "hooks/claude-code/pre-tool-use",
+        hookInput,
+      ),
+  };
+}
+
+export type WarrantClient = ReturnType<typeof createWarrantClient>;
