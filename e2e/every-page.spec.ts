@@ -37,6 +37,8 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/decisions" },
   { path: "/decisions?outcome=maybe&sort=latency&dir=asc" },
   { path: "/decisions/no-such-decision", status: 404 },
+  { path: "/activity" },
+  { path: "/activity?kind=NOPE&flagged=1" },
   { path: "/controls" },
   { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
   { path: "/evidence" },
@@ -96,7 +98,18 @@ for (const role of ROLES) {
 }
 
 test("the navigation offers only the pages each role may open", async ({ page }) => {
-  const everyone = ["Dashboard", "Inventory", "My tasks", "Approvals", "Policies", "Decisions", "Controls", "Evidence", "Admin"];
+  const everyone = [
+    "Dashboard",
+    "Inventory",
+    "My tasks",
+    "Approvals",
+    "Policies",
+    "Decisions",
+    "Activity",
+    "Controls",
+    "Evidence",
+    "Admin",
+  ];
   for (const role of ROLES) {
     await signInAs(page, role);
     const nav = page.getByRole("navigation", { name: "Main" });

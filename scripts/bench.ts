@@ -12,8 +12,10 @@
 // `--runs N` repeats all of it N times, each against a freshly started server
 // (every run is cold: one request per scenario warms it, no more), and prints
 // the runs side by side; `--json FILE` writes every number for a note to
-// tabulate; `--only fixed|random|export|approvals` (repeatable) measures a
-// part (fixed includes the approvals' lists; approvals is those and deciding).
+// tabulate; `--only fixed|random|export|approvals|events` (repeatable) measures a
+// part (fixed includes the approvals' lists; approvals is those and deciding;
+// events is batches of activity events, scripts/bench-events.ts, and needs no
+// large inventory).
 // The machine's load average is printed with each run: on a shared machine it
 // says how far to trust the numbers.
 
@@ -30,6 +32,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { filterCombinations } from "./bench-combinations";
 import { Prisma } from "../lib/db/generated/client";
+import { benchEvents, printEventsBench, type EventsBenchResult } from "./bench-events";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -47,12 +50,14 @@ const options = parseArgs({
 }).values;
 const RUNS = Number(options.runs);
 const COMBINATIONS = Number(options.combinations);
-const PARTS = new Set(options.only ?? ["fixed", "random", "export", "approvals"]);
+const PARTS = new Set(options.only ?? ["fixed", "random", "export", "approvals", "events"]);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
 for (const part of PARTS)
-  if (!["fixed", "random", "export", "approvals"].includes(part))
-    throw new Error(`--only takes fixed, random, export or approvals, not ${part}`);
+  if (!["fixed", "random", "export", "approvals", "events"].includes(part))
+    throw new Error(`--only takes fixed, random, export, approvals or events, not ${part}`);
+/** Only the events part runs without the 100,000-identity inventory. */
+const NEEDS_INVENTORY = [...PARTS].some((part) => part !== "events");
 
 const SCENARIOS: { name: string; query: string }[] = [
   { name: "first page, sort by name", query: "" },
@@ -178,6 +183,7 @@ interface Run {
   loadAfter: string;
   results: Result[];
   export?: { seconds: number; mib: number; status: number; rssBeforeMb: number; rssAfterMb: number; peakMb: number };
+  events?: EventsBenchResult;
 }
 
 /** The runs side by side: p50 / p95 of each scenario in each run. */
@@ -339,7 +345,8 @@ async function main() {
   };
   try {
     const owner = createPrismaClient(database.ownerUrl);
-    await seedLargeInventory(prisma, console.log, undefined, owner).finally(() => owner.$disconnect());
+    if (NEEDS_INVENTORY) await seedLargeInventory(prisma, console.log, undefined, owner).finally(() => owner.$disconnect());
+    else await owner.$disconnect();
     const identities = await prisma.aiIdentity.count();
     console.log(
       `Database: ${identities} identities, ${await prisma.credential.count()} credentials, ${await prisma.grant.count()} grants, ${await prisma.system.count()} systems.`,
@@ -355,11 +362,9 @@ async function main() {
     const overdueReviews = await prisma.review.count({ where: { status: "OPEN", dueAt: { lt: new Date() } } });
 
     // The cursor for a deep API page: the row 90,000 places into the default order.
-    const deep = await prisma.aiIdentity.findFirstOrThrow({
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      skip: 90_000,
-      select: { id: true },
-    });
+    const deep = NEEDS_INVENTORY
+      ? await prisma.aiIdentity.findFirstOrThrow({ orderBy: [{ name: "asc" }, { id: "asc" }], skip: 90_000, select: { id: true } })
+      : { id: "" };
 
     if (!(await buildIsCurrent())) {
       console.log("Building the app…");
@@ -447,6 +452,7 @@ async function main() {
           NODE_ENV: "production",
           WARRANT_RATE_LIMIT_API: "0",
           WARRANT_RATE_LIMIT_EXPORT: "0",
+          WARRANT_RATE_LIMIT_AGENT: "0",
         },
         stdio: "ignore",
       });
@@ -508,6 +514,10 @@ async function main() {
         console.log(
           `  server memory: RSS ${before.rssMb.toFixed(0)} MiB before, ${after.rssMb.toFixed(0)} MiB after; peak ${before.peakMb.toFixed(0)} → ${after.peakMb.toFixed(0)} MiB`,
         );
+      }
+      if (PARTS.has("events")) {
+        run.events = await benchEvents(prisma, BASE);
+        printEventsBench(run.events);
       }
       await stopServer();
       run.loadAfter = load();

@@ -21,6 +21,7 @@ import { decisionListQuery } from "@/lib/policy/decisions";
 import { replayQuery } from "@/lib/policy/replay";
 import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 import { authorizeInput } from "@/lib/policy/authorize";
+import { eventsBody } from "@/lib/events/input";
 import { preToolUseInput } from "@/lib/policy/claude-code";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { accessRequestInput } from "@/lib/access/requests";
@@ -539,6 +540,14 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("identityId"),
     response:
       "`{ accessGrants: [{ id, state: pending_approval | not_issued | active | expired | completed | revoked, system, actions, taskId, taskIntent, ttlMinutes, approvalRequestId, createdAt, issuedAt, expiresAt, completedAt, revokedAt, revokedReason }] }`.",
+  }),
+  agentRoute("POST", "/events", "runtime.events", {
+    summary: "Report tool calls, token uses and privileged actions: one event, or { events: [...] } of up to 1,000",
+    tag: "runtime",
+    body: eventsBody,
+    status: 201,
+    response:
+      "`{ count, seqs, flags: [{ index, seq, kind, reason }] }`: the events' places in the activity chain and the flags raised on them. A batch is stored whole or not at all; a 422 names the event and field (`events.3.kind`).",
   }),
 ];
 

@@ -18,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/approvals", label: "Approvals" },
   { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/decisions", label: "Decisions", permission: "policies:read" },
+  { href: "/activity", label: "Activity", permission: "inventory:read" },
   { href: "/controls", label: "Controls" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/evidence", label: "Evidence" },

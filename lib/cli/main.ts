@@ -20,6 +20,8 @@ Commands:
   audit:verify [--public-key <PEM file>]
                         walk the audit hash chain, report the first broken link, and check it
                         against the signed checkpoints (so deleting the newest events shows)
+  events:verify [--from <seq>] [--to <seq>]
+                        walk the activity log's hash chain (or that range) and report the first broken link
   audit:public-key      print the public key that verifies audit checkpoints (for offline checks)
   risk:recompute        re-rate every identity (inputs such as credential age change with time)
   signing-keys:rotate [--reason <text>]
@@ -148,6 +150,28 @@ async function run(command: string, argument: string | undefined, options: Recor
           `Checkpoints valid: ${checkpoints.checkpoints}, latest #${seq} at ${createdAt.toISOString()}; ${result.events - Number(seq)} events since.`,
         );
       }
+      return 0;
+    }
+    case "events:verify": {
+      const { verifyActivityChain } = await import("../events/verify");
+      const { AppError } = await import("../errors");
+      const seq = (name: "from" | "to") => {
+        const value = options[name];
+        if (value === undefined) return undefined;
+        if (!/^[1-9]\d{0,18}$/.test(value))
+          throw new AppError("validation_failed", `--${name} must be an event number.`, { [name]: "must be a positive whole number" });
+        return BigInt(value);
+      };
+      const result = await verifyActivityChain(prisma, { fromSeq: seq("from"), toSeq: seq("to") });
+      if (!result.ok) {
+        console.error(
+          `Activity chain BROKEN at event #${result.brokenAtSeq}: ${result.reason}. ${result.events} events before it verified.`,
+        );
+        return 2;
+      }
+      console.log(
+        `Activity chain intact: ${result.events} events from #${result.fromSeq}, head #${result.headSeq ?? "-"} ${result.headHash}`,
+      );
       return 0;
     }
     case "audit:public-key": {
@@ -306,6 +330,8 @@ async function main(): Promise<number> {
       activate: { type: "boolean" },
       justification: { type: "string" },
       reason: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

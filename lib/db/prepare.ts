@@ -3,6 +3,7 @@ import { startEmbeddedDatabase } from "./embedded";
 import { ensureLocalSecrets } from "./local-secrets";
 import { applyMigrations } from "./migrate";
 import { grantAppRole } from "./roles";
+import { ensureActivityPartitionsAsOwner } from "@/lib/events/partitions";
 import type { Env } from "@/lib/env";
 
 // Finds the database for this process (DATABASE_URL, or the embedded server
@@ -54,6 +55,7 @@ export async function prepareDatabase(config: Env, log: (message: string) => voi
   process.env.DATABASE_URL = url;
   const { applied } = await applyMigrations(ownerUrl);
   const { problems } = await grantAppRole(ownerUrl, url);
+  await ensureActivityPartitionsAsOwner(ownerUrl);
   if (problems.length > 0) {
     log(
       `WARNING: the audit log is not protected from the app: ${problems.join("; ")}. Anything running as the app could rewrite ` +

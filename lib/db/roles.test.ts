@@ -64,7 +64,7 @@ describe("the app's database role", () => {
       }
 
       await asRole(appUrl, async (client) => {
-        for (const table of ["AuditEvent", "AuditCheckpoint"]) {
+        for (const table of ["AuditEvent", "AuditCheckpoint", "ActivityEvent"]) {
           await expect(client.query(`UPDATE "${table}" SET "hash" = 'forged'`), table).rejects.toThrow(/permission denied/);
           await expect(client.query(`DELETE FROM "${table}"`), table).rejects.toThrow(/permission denied/);
           await expect(client.query(`TRUNCATE "${table}"`), table).rejects.toThrow(/permission denied/);

@@ -7,13 +7,13 @@ import { JOBS_SCHEMA } from "@/lib/jobs/schema";
 // needs, as the owner. Role names stay out of the migrations: the app role is
 // whoever DATABASE_URL logs in as.
 //
-// The audit log and its checkpoints are append-only for the app role: SELECT
+// The audit log, its checkpoints and the activity log are append-only for the app role: SELECT
 // and INSERT only. Only a table's owner can ALTER it (DISABLE TRIGGER) and
 // nobody but the owner can TRUNCATE, so code running as the app cannot rewrite
 // history even if it is compromised.
 
 /** Tables the app may read and append to, never change. */
-export const APPEND_ONLY_TABLES = ["AuditEvent", "AuditCheckpoint"] as const;
+export const APPEND_ONLY_TABLES = ["AuditEvent", "AuditCheckpoint", "ActivityEvent"] as const;
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });

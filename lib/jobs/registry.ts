@@ -6,6 +6,7 @@ import { suspendOverdueIdentities } from "@/lib/reviews/overdue";
 import { expireDueRequests } from "@/lib/approvals/decide";
 import { notificationSettings } from "@/lib/env";
 import { deliverDueNotifications, describeDelivery } from "@/lib/notifications/deliver";
+import { ensureActivityPartitions } from "@/lib/events/partitions";
 import type { JobDefinition } from "./job";
 
 // Every background job Warrant runs on a schedule. Adding one is one entry
@@ -85,6 +86,18 @@ export const JOBS: readonly JobDefinition[] = [
       const { seq, hash, createdAt, signature } = result.checkpoint;
       // The log line is a copy of the checkpoint outside the database.
       return `checkpoint #${seq} ${hash} at ${createdAt.toISOString()} signature ${signature}`;
+    },
+  },
+  {
+    name: "events.partitions",
+    // Daily: a server that runs for months without a restart still has next
+    // month's partition of the activity log well before it starts (start-up
+    // creates this month's and next month's too; the default partition catches the rest).
+    cron: "15 3 * * *",
+    why: "creates this month's and next month's partitions of the activity log, so events never fall into the default partition",
+    async run({ db }) {
+      await ensureActivityPartitions(db);
+      return "activity partitions for this month and the next are in place";
     },
   },
   {

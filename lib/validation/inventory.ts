@@ -14,7 +14,7 @@ import {
 // document) and CSV import. Forms send every field as a string, with "" for
 // an empty optional field, so the helpers below accept both.
 
-function enumOf<T extends string>(values: Record<string, T>) {
+export function enumOf<T extends string>(values: Record<string, T>) {
   const list = Object.values(values) as [T, ...T[]];
   return z.enum(list, { message: `must be one of ${list.join(", ")}` });
 }

@@ -9,6 +9,7 @@ import { IdentityTimeline } from "@/components/inventory/identity-timeline";
 import { RecentDecisions } from "@/components/policies/recent-decisions";
 import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { StatusChangeForm } from "@/components/inventory/status-change-form";
+import { IdentityActivity } from "@/components/events/identity-activity";
 import { AttestReviewForm } from "@/components/reviews/attest-review-form";
 import { OpenReviewForm } from "@/components/reviews/open-review-form";
 import { ReviewFlash } from "@/components/reviews/review-flash";
@@ -20,6 +21,8 @@ import { prisma } from "@/lib/db/client";
 import { findIdentity, identityPermissions, listSystemOptions, loadIdentityDetail } from "@/lib/inventory/identity-detail";
 import { ENVIRONMENT_LABELS, KIND_LABELS, PERMISSION_LABELS } from "@/lib/inventory/labels";
 import { findIdentityReviews } from "@/lib/reviews/queries";
+import { findIdentityActivity } from "@/lib/events/list";
+import { toActivityTableRow } from "@/lib/events/view";
 import { mayAttestReview } from "@/lib/reviews/reviews";
 import { readPageParams } from "@/lib/validation/page-params";
 import {
@@ -50,7 +53,11 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const identity = await loadIdentityDetail(prisma, id);
   if (!identity) notFound();
   const may = identityPermissions(actor, identity);
-  const [systems, reviews] = await Promise.all([may.addGrant ? listSystemOptions(prisma) : [], findIdentityReviews(prisma, identity.id)]);
+  const [systems, reviews, activity] = await Promise.all([
+    may.addGrant ? listSystemOptions(prisma) : [],
+    findIdentityReviews(prisma, identity.id),
+    findIdentityActivity(prisma, identity.id),
+  ]);
   const now = new Date();
 
   return (
@@ -139,6 +146,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
       </section>
 
       {can(actor, "policies:read") ? <RecentDecisions actor={actor} identityId={identity.id} /> : null}
+      <IdentityActivity identityId={identity.id} toolCalls={activity.toolCalls.map(toActivityTableRow)} flags={activity.flags} />
 
       <section aria-labelledby="timeline-heading" className="mb-6">
         <h2 id="timeline-heading" className="mb-2 text-sm font-semibold text-slate-700">

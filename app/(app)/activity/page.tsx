@@ -1,0 +1,57 @@
+import { ActivityFilters } from "@/components/events/activity-filters";
+import { ActivityTable } from "@/components/events/activity-table";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
+import { findActivityPage, findIdentityName, parseActivityListView } from "@/lib/events/list";
+import { toActivityTableRow } from "@/lib/events/view";
+import { PAGE_SIZES } from "@/lib/inventory/query";
+
+export const metadata = { title: "Activity" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function Page({ searchParams }: { searchParams: SearchParams }) {
+  await requirePermission("inventory:read");
+  const params = await searchParams;
+  const { query, page, pageSize, refused } = parseActivityListView(params);
+  const [result, identityName] = await Promise.all([
+    findActivityPage(prisma, query, page, pageSize),
+    query.identity ? findIdentityName(prisma, query.identity) : null,
+  ]);
+  const filtered = Object.values(query).some((value) => value !== undefined);
+
+  return (
+    <>
+      <PageHeader
+        title="Activity"
+        description="Tool calls, token uses and privileged actions that AI identities report, newest first, with the flags Warrant raised on them. Append-only and hash-chained: verify it with `npm run cli -- events:verify`."
+      />
+      {Object.keys(refused).length > 0 ? (
+        <div role="alert" className="mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p className="font-medium">Some parameters in the address are not valid and were ignored.</p>
+          <ul className="mt-1 list-inside list-disc">
+            {Object.entries(refused).map(([field, message]) => (
+              <li key={field}>
+                <code>{field}</code>: {message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="space-y-3">
+        {/* Remount the filter form on every URL change, so it shows the view (back button included). */}
+        <ActivityFilters key={JSON.stringify(params)} query={query} identityName={identityName} />
+        <ActivityTable
+          rows={result.items.map(toActivityTableRow)}
+          total={result.total}
+          totalIsExact={result.totalIsExact}
+          page={result.page}
+          pageSize={result.pageSize}
+          pageSizes={PAGE_SIZES}
+          empty={filtered ? "No events match." : "No events reported yet."}
+        />
+      </div>
+    </>
+  );
+}

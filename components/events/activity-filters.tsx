@@ -1,0 +1,114 @@
+"use client";
+
+import { useRouter, useSearchParams } from "next/navigation";
+import type { FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { ACTIVITY_FLAG_LABELS, ACTIVITY_KIND_LABELS } from "@/lib/events/labels";
+import type { ActivityListQuery } from "@/lib/events/list";
+
+// The Activity log's filter bar writes the URL (a GET form, enhanced), as the
+// approvals' does: a filtered log can be shared and the back button returns to
+// the previous one. The identity filter comes from links (an identity's page)
+// and is kept until cleared; the page number starts again at 1.
+
+/** Every param this form writes. */
+const FORM_PARAMS = ["identity", "kind", "tool", "flagged", "flag", "from", "to"];
+/** Params that are not filters: "Clear" keeps them. */
+const VIEW_PARAMS = ["pageSize", "hide"];
+
+const inputClass = "mt-0.5 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm";
+const day = (date: Date | undefined) => (date ? date.toISOString().slice(0, 10) : "");
+
+export function ActivityFilters({ query, identityName }: { query: ActivityListQuery; identityName: string | null }) {
+  const router = useRouter();
+  const searchParams = useSearchParams();
+
+  function navigate(params: URLSearchParams) {
+    const search = params.toString();
+    router.push(search ? `/activity?${search}` : "/activity", { scroll: false });
+  }
+
+  function apply(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const params = new URLSearchParams(searchParams.toString());
+    for (const name of [...FORM_PARAMS, "page"]) params.delete(name);
+    for (const name of FORM_PARAMS) {
+      const value = String(form.get(name) ?? "").trim();
+      if (value) params.set(name, value);
+    }
+    navigate(params);
+  }
+
+  function clear() {
+    const params = new URLSearchParams();
+    for (const name of VIEW_PARAMS) for (const value of searchParams.getAll(name)) params.append(name, value);
+    navigate(params);
+  }
+
+  return (
+    <form
+      method="get"
+      action="/activity"
+      onSubmit={apply}
+      aria-label="Filters"
+      className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3"
+    >
+      {VIEW_PARAMS.map((name) => {
+        const value = searchParams.get(name);
+        return value ? <input key={name} type="hidden" name={name} value={value} /> : null;
+      })}
+      {query.identity ? (
+        <p className="text-xs font-medium text-slate-700">
+          Identity
+          <input type="hidden" name="identity" value={query.identity} />
+          <span className="mt-0.5 block rounded bg-slate-100 px-2 py-1 text-sm">{identityName ?? query.identity}</span>
+        </p>
+      ) : null}
+      <label className="text-xs font-medium text-slate-700">
+        Kind
+        <select name="kind" defaultValue={query.kind ?? ""} className={inputClass}>
+          <option value="">Any kind</option>
+          {Object.entries(ACTIVITY_KIND_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="text-xs font-medium text-slate-700">
+        Tool
+        <input type="text" name="tool" defaultValue={query.tool ?? ""} placeholder="e.g. Bash" className={inputClass} />
+      </label>
+      <label className="text-xs font-medium text-slate-700">
+        Flag
+        <select name="flag" defaultValue={query.flag ?? ""} className={inputClass}>
+          <option value="">Any or none</option>
+          {Object.entries(ACTIVITY_FLAG_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1 self-center text-xs font-medium text-slate-700">
+        <input type="checkbox" name="flagged" value="1" defaultChecked={query.flagged === "1"} />
+        Flagged only
+      </label>
+      <label className="text-xs font-medium text-slate-700">
+        From (UTC day)
+        <input type="date" name="from" defaultValue={day(query.from)} className={inputClass} />
+      </label>
+      <label className="text-xs font-medium text-slate-700">
+        Before (UTC day)
+        <input type="date" name="to" defaultValue={day(query.to)} className={inputClass} />
+      </label>
+      <div className="ml-auto flex gap-2">
+        <Button type="button" variant="secondary" onClick={clear}>
+          Clear filters
+        </Button>
+        <Button type="submit">Apply filters</Button>
+      </div>
+    </form>
+  );
+}
