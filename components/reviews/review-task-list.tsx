@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RiskTierBadge } from "@/components/inventory/risk-badge";
 import { LocalTime } from "@/components/local-time";
 import { Badge } from "@/components/ui/badge";
-import type { ReviewWithPeople } from "@/lib/reviews/queries";
+import type { ReviewTask } from "@/lib/reviews/queries";
 import { REVIEW_TRIGGER_LABELS } from "@/lib/reviews/labels";
 
 /** A list of open reviews, soonest due first, each linking to the identity page where it is attested. */
@@ -19,7 +19,7 @@ export function ReviewTaskList({
   id: string;
   title: string;
   description?: string;
-  reviews: { rows: ReviewWithPeople[]; total: number };
+  reviews: { rows: ReviewTask[]; total: number };
   now: Date;
   empty: string;
   showOwner?: boolean;
@@ -36,34 +36,41 @@ export function ReviewTaskList({
       {reviews.rows.length === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">{empty}</p>
       ) : (
-        <ul aria-label={title} className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
+        // The rows' shared classes sit once on the list: a large queue repeats them in the HTML and again in the RSC payload.
+        <ul
+          aria-label={title}
+          className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white text-sm *:flex *:flex-wrap *:items-center *:gap-3 *:px-3 *:py-2"
+        >
           {reviews.rows.map((review) => (
-            <li key={review.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
-              <Link href={`/inventory/${review.identity.id}#review-heading`} className="font-medium text-sky-700 hover:underline">
-                {review.identity.name}
+            <li key={review.id}>
+              <Link href={`/inventory/${review.identityId}#review-heading`} className="font-medium text-sky-700 hover:underline">
+                {review.identityName}
               </Link>
-              <span className="text-xs text-slate-500">{review.identity.environment.toLowerCase()}</span>
-              <RiskTierBadge tier={review.identity.riskTier} />
-              {review.dueAt < now ? <Badge tone="red">Overdue</Badge> : null}
+              <span className="text-xs text-slate-500">{review.environment.toLowerCase()}</span>
+              <RiskTierBadge tier={review.riskTier} />
+              {Date.parse(review.dueAt) < now.getTime() ? <Badge tone="red">Overdue</Badge> : null}
               <span className="text-xs text-slate-600">
-                due <LocalTime iso={review.dueAt.toISOString()} /> · {REVIEW_TRIGGER_LABELS[review.trigger]}
-                {showOwner ? ` · owner ${review.identity.owner.name ?? review.identity.owner.email}` : ""}
+                due <LocalTime iso={review.dueAt} /> · {REVIEW_TRIGGER_LABELS[review.trigger]}
+                {showOwner ? ` · owner ${review.ownerLabel}` : ""}
                 {review.reason ? ` · ${review.reason}` : ""}
               </span>
             </li>
           ))}
           {reviews.total > reviews.rows.length ? (
-            <li className="px-3 py-2 text-sm text-slate-600">
-              and {reviews.total - reviews.rows.length} more
-              {more ? (
-                <>
-                  :{" "}
-                  <Link href={more.href} className="text-sky-700 hover:underline">
-                    all {more.label}
-                  </Link>
-                </>
-              ) : null}
-              .
+            // One span: the list's rows are flex boxes, which would space out this sentence's words and link.
+            <li className="text-slate-600">
+              <span>
+                and {reviews.total - reviews.rows.length} more
+                {more ? (
+                  <>
+                    :{" "}
+                    <Link href={more.href} className="text-sky-700 hover:underline">
+                      all {more.label}
+                    </Link>
+                  </>
+                ) : null}
+                .
+              </span>
             </li>
           ) : null}
         </ul>

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { findPageAfter } from "@/lib/db/cursor-page";
-import type { Prisma } from "@/lib/db/generated/client";
-import { ReviewStatus } from "@/lib/db/generated/enums";
+import { Prisma } from "@/lib/db/generated/client";
+import { ReviewStatus, type Environment, type ReviewTrigger, type RiskTier } from "@/lib/db/generated/enums";
 import { queryFlag } from "@/lib/validation/query-params";
 import { notFound } from "@/lib/errors";
 
@@ -21,13 +21,18 @@ export const reviewInclude = {
 
 export type ReviewWithPeople = Prisma.ReviewGetPayload<{ include: typeof reviewInclude }>;
 
-/** Reviews awaiting someone's attestation: open, on identities they own or back up; soonest due first. */
-export function openReviewsOwedBy(userId: string): Prisma.ReviewWhereInput {
-  return { status: "OPEN", identity: { OR: [{ ownerId: userId }, { backupOwnerId: userId }] } };
+/** Reviews awaiting someone's attestation: open, on identities they own or back up. An SQL condition on the review alias `r`. */
+export function openReviewsOwedBySql(userId: string): Prisma.Sql {
+  return Prisma.sql`r."status" = 'OPEN' AND r."identityId" IN (SELECT "id" FROM "AiIdentity" WHERE "ownerId" = ${userId} OR "backupOwnerId" = ${userId})`;
 }
 
 export function overdueReviews(now: Date): Prisma.ReviewWhereInput {
   return { status: "OPEN", dueAt: { lt: now } };
+}
+
+/** The same rule as an SQL condition on the review alias `r` (for the task lists, see findReviewTasks). */
+export function overdueReviewsSql(now: Date): Prisma.Sql {
+  return Prisma.sql`r."status" = 'OPEN' AND r."dueAt" < ${now}`;
 }
 
 /** One review with its people; every reader of the inventory may see it. */
@@ -37,12 +42,40 @@ export async function findReview(db: Db, reviewId: string) {
   return review;
 }
 
-export async function findReviews(db: Db, where: Prisma.ReviewWhereInput, limit: number) {
-  const [rows, total] = await Promise.all([
-    db.review.findMany({ where, include: reviewInclude, orderBy: [{ dueAt: "asc" }, { id: "asc" }], take: limit }),
-    db.review.count({ where }),
+/** One line of a task list (My tasks): only what it shows, as plain values. */
+export interface ReviewTask {
+  id: string;
+  identityId: string;
+  identityName: string;
+  environment: Environment;
+  riskTier: RiskTier;
+  /** The identity owner's name, or their email when they have none. */
+  ownerLabel: string;
+  /** ISO 8601, UTC. */
+  dueAt: string;
+  trigger: ReviewTrigger;
+  reason: string | null;
+}
+
+/**
+ * The first `limit` reviews matching `where` (openReviewsOwedBySql or
+ * overdueReviewsSql), soonest due first, and how many match. One statement for
+ * the rows and one for the count: loaded through Prisma's relations the same
+ * list took six queries (the review, its identity, three people, the count),
+ * a good part of My tasks' time on a large inventory.
+ */
+export async function findReviewTasks(db: Db, where: Prisma.Sql, limit: number): Promise<{ rows: ReviewTask[]; total: number }> {
+  const [rows, [counted]] = await Promise.all([
+    db.$queryRaw<(Omit<ReviewTask, "dueAt"> & { dueAt: Date })[]>`
+      SELECT r."id", r."identityId", i."name" AS "identityName", i."environment"::text AS "environment", i."riskTier"::text AS "riskTier",
+             COALESCE(o."name", o."email") AS "ownerLabel", r."dueAt", r."trigger"::text AS "trigger", r."reason"
+      FROM "Review" r JOIN "AiIdentity" i ON i."id" = r."identityId" JOIN "User" o ON o."id" = i."ownerId"
+      WHERE ${where}
+      ORDER BY r."dueAt", r."id"
+      LIMIT ${limit}`,
+    db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS "count" FROM "Review" r WHERE ${where}`,
   ]);
-  return { rows, total };
+  return { rows: rows.map((row) => ({ ...row, dueAt: row.dueAt.toISOString() })), total: counted!.count };
 }
 
 /** An identity's open review (if any) and its past ones, newest first. */

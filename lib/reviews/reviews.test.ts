@@ -12,6 +12,7 @@ import { createTestUser, systemActor, refused, switchOffApprovals } from "@/lib/
 import { DAY_MS } from "@/lib/time";
 import { openDueReviews, openDueReviewsBatch, REVIEW_NOTICE_DAYS } from "./due";
 import { REVIEW_GRACE_DAYS, suspendOverdueIdentities, suspendOverdueIdentitiesBatch } from "./overdue";
+import { findReviewTasks, openReviewsOwedBySql, overdueReviews, overdueReviewsSql } from "./queries";
 import { attestReview, openReview } from "./reviews";
 
 // Reviews end to end against a real database, through executeMutation as the
@@ -376,6 +377,88 @@ describe("overdue reviews past the grace period", () => {
     await executeMutation(attestReview, owner.actor, attestation(lateReview.id));
     await executeMutation(reactivateIdentity, lead.actor, { identityId: late.id });
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: late.id } })).status).toBe("ACTIVE");
+  });
+});
+
+describe("the task lists of My tasks", () => {
+  it("list the open reviews someone owes as owner or backup owner, soonest due first, with how many there are", async () => {
+    // People of their own, so that the other tests' reviews stay out of these lists.
+    const nameless = await createTestUser([]);
+    await prisma.user.update({ where: { id: nameless.user.id }, data: { name: null } });
+    const deputy = await createTestUser([]);
+    const other = await createTestUser([]);
+    const register = (ownerId: string, name: string) =>
+      executeMutation(createIdentity, lead.actor, {
+        name,
+        kind: "CODING_AGENT",
+        purpose: "Opens dependency update pull requests",
+        environment: "DEV",
+        ownerId,
+        backupOwnerId: deputy.user.id,
+        expiresAt: inDays(200).toISOString(),
+        reviewCadenceDays: 90,
+      });
+    const later = await register(nameless.user.id, "owed-later");
+    const sooner = await register(nameless.user.id, "owed-sooner");
+    const attested = await register(nameless.user.id, "owed-attested");
+    const notTheirs = await register(other.user.id, "owed-by-other");
+    await executeMutation(openReview, lead.actor, { identityId: later.id, dueAt: inDays(20).toISOString(), reason: "new model" });
+    const soonerReview = await executeMutation(openReview, lead.actor, { identityId: sooner.id, dueAt: inDays(5).toISOString() });
+    const attestedReview = await executeMutation(openReview, lead.actor, { identityId: attested.id, dueAt: inDays(1).toISOString() });
+    await executeMutation(openReview, lead.actor, { identityId: notTheirs.id, dueAt: inDays(2).toISOString() });
+    await executeMutation(attestReview, deputy.actor, attestation(attestedReview.id));
+
+    const owed = await findReviewTasks(prisma, openReviewsOwedBySql(nameless.user.id), 1);
+    expect(owed.total).toBe(2);
+    expect(owed.rows).toEqual([
+      {
+        id: soonerReview.id,
+        identityId: sooner.id,
+        identityName: "owed-sooner",
+        environment: "DEV",
+        riskTier: (await prisma.aiIdentity.findUniqueOrThrow({ where: { id: sooner.id } })).riskTier,
+        // No name: the owner is shown by email.
+        ownerLabel: nameless.user.email,
+        dueAt: soonerReview.dueAt.toISOString(),
+        trigger: "MANUAL",
+        reason: null,
+      },
+    ]);
+    const backedUp = await findReviewTasks(prisma, openReviewsOwedBySql(deputy.user.id), 10);
+    expect(backedUp.rows.map((row) => [row.identityName, row.reason])).toEqual([
+      ["owed-by-other", null],
+      ["owed-sooner", null],
+      ["owed-later", "new model"],
+    ]);
+    expect(backedUp.total).toBe(3);
+    expect(await findReviewTasks(prisma, openReviewsOwedBySql(lead.user.id), 10)).toEqual({ rows: [], total: 0 });
+  });
+
+  it("list the overdue reviews exactly as the API's overdue filter finds them", async () => {
+    const identities = [await registerIdentity(), await registerIdentity(), await registerIdentity()];
+    for (const [index, identity] of identities.entries()) {
+      const review = await executeMutation(openReview, lead.actor, { identityId: identity.id });
+      await prisma.review.update({ where: { id: review.id }, data: { dueAt: inDays(-1 - index) } });
+    }
+    // Attested late: past its due date, but no longer anyone's task.
+    const attested = await registerIdentity();
+    const attestedReview = await executeMutation(openReview, lead.actor, { identityId: attested.id });
+    await prisma.review.update({ where: { id: attestedReview.id }, data: { dueAt: inDays(-3) } });
+    await executeMutation(attestReview, owner.actor, attestation(attestedReview.id));
+    const now = new Date();
+    const expected = await prisma.review.findMany({
+      where: overdueReviews(now),
+      orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+      select: { id: true },
+    });
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    const overdue = await findReviewTasks(prisma, overdueReviewsSql(now), 2);
+    expect(overdue.total).toBe(expected.length);
+    expect(overdue.rows.map((row) => row.id)).toEqual(expected.slice(0, 2).map((row) => row.id));
+    const all = await findReviewTasks(prisma, overdueReviewsSql(now), 100);
+    expect(all.rows.map((row) => row.id)).toEqual(expected.map((row) => row.id));
+    expect(all.rows.filter((row) => identities.some((identity) => identity.id === row.identityId))).toHaveLength(3);
+    expect(all.rows.map((row) => row.id)).not.toContain(attestedReview.id);
   });
 });
 
