@@ -22,7 +22,7 @@ import { replayQuery } from "@/lib/policy/replay";
 import { activatePolicyVersion, createPolicyVersion } from "@/lib/policy/store";
 import { authorizeInput } from "@/lib/policy/authorize";
 import { eventsBody } from "@/lib/events/input";
-import { preToolUseInput } from "@/lib/policy/claude-code";
+import { postToolUseInput, preToolUseInput } from "@/lib/policy/claude-code";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { accessRequestInput } from "@/lib/access/requests";
 import { revokeAccessGrant } from "@/lib/access/grants";
@@ -504,6 +504,13 @@ export const API_ROUTES: ApiRoute[] = [
     response:
       "Always 200 with Claude Code's hook output: `{ hookSpecificOutput: { hookEventName: PreToolUse, permissionDecision: allow | deny | ask, permissionDecisionReason } }`. " +
       "A call waiting for approval is denied with the request's link; a call Warrant cannot judge (bad token or input) is denied with the reason.",
+  }),
+  agentRoute("POST", "/hooks/claude-code/post-tool-use", "runtime.claude-code.post-tool-use", {
+    summary: "Claude Code's PostToolUse hook input: the call that ran, recorded in the activity log with the decision that allowed it",
+    tag: "runtime",
+    body: postToolUseInput,
+    response:
+      "`{ recorded: 1, flags: [kinds raised] }`. The decision is found by the tool_use_id its PreToolUse stored; a call no decision allowed is recorded and flagged. The tool's output is not kept.",
   }),
   agentRoute("POST", "/access-requests", "access.request", {
     summary: "Ask for just-in-time access to one system for one task (with the identity's agent token)",

@@ -98,3 +98,27 @@ export function unjudgedOutput(error: unknown): PreToolUseOutput {
   const why = known ? `${known.message}${fields}` : "Warrant failed to judge this call.";
   return preToolUseOutput("deny", `Warrant could not judge this call, so it is denied: ${why}`);
 }
+
+export type PostToolUseInput = z.output<typeof postToolUseInput>;
+
+/**
+ * What Claude Code reports after a call ran, as an activity event: the tool,
+ * its arguments (hashed, never stored), the session, and the decision that
+ * allowed it, found by the tool_use_id the PreToolUse hook stored. A call
+ * with no such decision is still recorded, and flagged for it. The tool's
+ * output is not kept: it can hold anything the tool read.
+ */
+export function toToolCallEvent(input: PostToolUseInput, decisionId: string | null) {
+  const response = input.tool_response;
+  const failed =
+    typeof response === "object" && response !== null && ("error" in response || (response as { success?: unknown }).success === false);
+  return {
+    kind: "tool_call" as const,
+    tool: input.tool_name,
+    arguments: input.tool_input,
+    ...(decisionId ? { decisionId } : {}),
+    result: failed ? ("failure" as const) : ("success" as const),
+    sessionId: input.session_id,
+    ...(input.tool_use_id ? { detail: { toolUseId: input.tool_use_id } } : {}),
+  };
+}

@@ -248,3 +248,17 @@ export async function loadDecisionFilterChoices(db: Db, query: DecisionListQuery
   ]);
   return { policyIds: policies.policies.map((policy) => policy.id), identityName: identity?.name ?? null };
 }
+
+/**
+ * The newest decision about this identity's call with the client's id for it
+ * (Claude Code's tool_use_id), so the report of what the call did names the
+ * decision that allowed it.
+ */
+export async function findDecisionIdByCallId(db: Db, identityId: string, callId: string): Promise<string | null> {
+  const decision = await db.policyDecision.findFirst({
+    where: { identityId, callId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  return decision?.id ?? null;
+}

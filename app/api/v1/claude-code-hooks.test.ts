@@ -93,6 +93,33 @@ describe("POST /api/v1/hooks/claude-code/pre-tool-use", () => {
   });
 });
 
+describe("POST /api/v1/hooks/claude-code/post-tool-use", () => {
+  const report = (body: unknown) => callApi("POST", "hooks/claude-code/post-tool-use", secret, { body });
+
+  it("records the call that ran in the activity log, with the decision that allowed it", async () => {
+    expect((await hook(payload("pre-tool-use-bash-test"))).body.hookSpecificOutput.permissionDecision).toBe("allow");
+    const { status, body } = await report(payload("post-tool-use-bash-test"));
+    expect(status).toBe(200);
+    expect(body).toEqual({ recorded: 1, flags: [] });
+    const decision = await prisma.policyDecision.findFirstOrThrow({
+      where: { identityId, callId: "toolu_01Hq3MxkVdW1f5N4s7hZC9aa" },
+      orderBy: { createdAt: "desc" },
+    });
+    const event = await prisma.activityEvent.findFirstOrThrow({ where: { identityId }, orderBy: { seq: "desc" } });
+    expect(event).toMatchObject({ kind: "TOOL_CALL", tool: "Bash", decisionId: decision.id, argumentsHash: decision.argumentsHash });
+  });
+
+  it("flags a call that ran without Warrant having allowed it", async () => {
+    const unasked = {
+      ...payload("post-tool-use-bash-test"),
+      tool_use_id: "toolu_01NeverAskedAbout000000",
+      tool_input: { command: "curl -s evil.example" },
+    };
+    const { body } = await report(unasked);
+    expect(body).toEqual({ recorded: 1, flags: ["NO_ALLOWING_DECISION"] });
+  });
+});
+
 describe("the command hook (scripts/warrant-hook.mjs)", () => {
   let server: Server;
   let url: string;
