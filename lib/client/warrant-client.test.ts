@@ -12,6 +12,7 @@ import { createWarrantClient, WarrantError, type WarrantClient } from "./warrant
 // The typed client an agent or gateway uses, against the real routes.
 
 let client: WarrantClient;
+let docsId: string;
 let lead: ReturnType<typeof apiAs>;
 
 beforeAll(async () => {
@@ -29,6 +30,8 @@ beforeAll(async () => {
   await prisma.aiIdentity.update({ where: { id: identity.id }, data: { status: "ACTIVE" } });
   const { secret } = await executeMutation(issueAgentToken, systemActor, { identityId: identity.id, label: "client" });
   client = createWarrantClient({ baseUrl: "http://warrant.test", token: secret, fetch: routeFetch });
+  docsId = (await prisma.system.create({ data: { name: "client-docs", kind: "REPOSITORY", environment: "PROD", sensitivity: "INTERNAL" } }))
+    .id;
 });
 
 describe("the Warrant client", () => {
@@ -44,6 +47,20 @@ describe("the Warrant client", () => {
     expect((await lead.post("approval-requests/[id]/approve", {}, { id: requestId })).status).toBe(200);
     expect(await client.approvalState(requestId, 30)).toMatchObject({ status: "APPLIED", retry: true });
     expect(await client.authorize(destroy)).toMatchObject({ outcome: "allow", approvedBy: { approvalRequestId: requestId } });
+  });
+
+  it("asks for just-in-time access, acts with the token, reports it, and ends it", async () => {
+    const access = await client.requestAccess({ systemId: docsId, actions: ["write"], taskIntent: "Fix the typo", ttlMinutes: 5 });
+    expect(access).toMatchObject({ status: "issued", token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
+    const scoped = createWarrantClient({ baseUrl: "http://warrant.test", token: access.token!, fetch: routeFetch });
+    const decision = await scoped.authorize({ action: "write", systemId: docsId });
+    expect(decision.outcome).toBe("allow");
+    const reported = await scoped.reportEvents([
+      { kind: "privileged_action", action: "write", systemId: docsId, decisionId: decision.decisionId },
+    ]);
+    expect(reported).toMatchObject({ count: 1, flags: [] });
+    expect(await client.completeAccess(access.id)).toMatchObject({ status: "completed" });
+    await expect(scoped.authorize({ action: "write", systemId: docsId })).rejects.toMatchObject({ status: 401 });
   });
 
   it("throws Warrant's errors with their status, code and fields", async () => {

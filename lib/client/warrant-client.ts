@@ -45,6 +45,38 @@ export interface CallApprovalState {
   retry: boolean;
 }
 
+export interface AccessRequest {
+  systemId: string;
+  actions: ("read" | "write" | "deploy" | "admin")[];
+  taskIntent: string;
+  taskId?: string;
+  ttlMinutes?: number;
+}
+
+/** An access request: `issued` carries the token (once), `pending_approval` the request a human decides. */
+export interface AccessGrantState {
+  id: string;
+  status: string;
+  token?: string;
+  expiresAt?: string | null;
+  approvalRequest?: { id: string; status: string };
+}
+
+/** One reported event (see POST /api/v1/events). */
+export interface ActivityEventInput {
+  kind: "tool_call" | "token_use" | "privileged_action";
+  occurredAt?: string;
+  tool?: string;
+  arguments?: Record<string, unknown>;
+  action?: "read" | "write" | "deploy" | "admin";
+  systemId?: string;
+  result?: "success" | "failure";
+  decisionId?: string;
+  sessionId?: string;
+  taskId?: string;
+  detail?: Record<string, unknown>;
+}
+
 /** Warrant's error answer: `{"error": {"code", "message", "fields"}}` with its HTTP status. */
 export class WarrantError extends Error {
   constructor(
@@ -95,6 +127,15 @@ export function createWarrantClient(options: WarrantClientOptions) {
     /** The state of the request for one of this identity's calls; waits up to `waitSeconds` (≤ 30) while it is pending. */
     approvalState: (requestId: string, waitSeconds = 0) =>
       call<CallApprovalState>("GET", `approval-requests/${encodeURIComponent(requestId)}?wait=${waitSeconds}`),
+    /** Just-in-time access for one task: 201 issued (with the token), 202 waiting for approval; a denial throws (403). */
+    requestAccess: (request: AccessRequest) => call<AccessGrantState>("POST", "access-requests", request),
+    /** The access request; once approved, the first read hands out the token. */
+    accessState: (id: string) => call<AccessGrantState>("GET", `access-requests/${encodeURIComponent(id)}`),
+    /** The task is done: its token stops at once. */
+    completeAccess: (id: string) => call<AccessGrantState>("POST", `access-requests/${encodeURIComponent(id)}/complete`, {}),
+    /** Reports what was done: one event or up to 1,000; answers their places in the chain and the flags raised. */
+    reportEvents: (events: ActivityEventInput[]) =>
+      call<{ count: number; seqs: string[]; flags: { index: number; kind: string; reason: string }[] }>("POST", "events", { events }),
     /** Claude Code's PreToolUse hook input as it is, answered in its hook output. */
     claudeCodePreToolUse: (hookInput: unknown) =>
       call<{ hookSpecificOutput: { permissionDecision: "allow" | "deny" | "ask"; permissionDecisionReason: string } }>(
@@ -102,6 +143,9 @@ export function createWarrantClient(options: WarrantClientOptions) {
         "hooks/claude-code/pre-tool-use",
         hookInput,
       ),
+    /** Claude Code's PostToolUse hook input: the call that ran, recorded with the decision that allowed it. */
+    claudeCodePostToolUse: (hookInput: unknown) =>
+      call<{ recorded: number; flags: string[] }>("POST", "hooks/claude-code/post-tool-use", hookInput),
   };
 }
 
