@@ -12,10 +12,11 @@
 // `--runs N` repeats all of it N times, each against a freshly started server
 // (every run is cold: one request per scenario warms it, no more), and prints
 // the runs side by side; `--json FILE` writes every number for a note to
-// tabulate; `--only fixed|random|export|approvals|events` (repeatable) measures a
-// part (fixed includes the approvals' lists; approvals is those and deciding;
-// events is batches of activity events, scripts/bench-events.ts, and needs no
-// large inventory).
+// tabulate; `--only fixed|random|export|approvals|events|authorize` (repeatable)
+// measures a part (fixed includes the approvals' lists; approvals is those and
+// deciding; events is batches of activity events, scripts/bench-events.ts;
+// authorize is the authorize API under load, Cedar alone beside it and the JIT
+// round trip, scripts/bench-authorize.ts; those two need no large inventory).
 // The machine's load average is printed with each run: on a shared machine it
 // says how far to trust the numbers.
 
@@ -33,6 +34,7 @@ import { parseArgs } from "node:util";
 import { filterCombinations } from "./bench-combinations";
 import { Prisma } from "../lib/db/generated/client";
 import { benchEvents, printEventsBench, type EventsBenchResult } from "./bench-events";
+import { benchAuthorize, printAuthorizeBench, type AuthorizeBenchResult } from "./bench-authorize";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -50,14 +52,13 @@ const options = parseArgs({
 }).values;
 const RUNS = Number(options.runs);
 const COMBINATIONS = Number(options.combinations);
-const PARTS = new Set(options.only ?? ["fixed", "random", "export", "approvals", "events"]);
+const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize"];
+const PARTS = new Set(options.only ?? ALL_PARTS);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
-for (const part of PARTS)
-  if (!["fixed", "random", "export", "approvals", "events"].includes(part))
-    throw new Error(`--only takes fixed, random, export, approvals or events, not ${part}`);
-/** Only the events part runs without the 100,000-identity inventory. */
-const NEEDS_INVENTORY = [...PARTS].some((part) => part !== "events");
+for (const part of PARTS) if (!ALL_PARTS.includes(part)) throw new Error(`--only takes ${ALL_PARTS.join(", ")}, not ${part}`);
+/** The runtime parts (events, authorize) run without the 100,000-identity inventory. */
+const NEEDS_INVENTORY = [...PARTS].some((part) => part !== "events" && part !== "authorize");
 
 const SCENARIOS: { name: string; query: string }[] = [
   { name: "first page, sort by name", query: "" },
@@ -184,6 +185,7 @@ interface Run {
   results: Result[];
   export?: { seconds: number; mib: number; status: number; rssBeforeMb: number; rssAfterMb: number; peakMb: number };
   events?: EventsBenchResult;
+  authorize?: AuthorizeBenchResult;
 }
 
 /** The runs side by side: p50 / p95 of each scenario in each run. */
@@ -518,6 +520,10 @@ async function main() {
       if (PARTS.has("events")) {
         run.events = await benchEvents(prisma, BASE);
         printEventsBench(run.events);
+      }
+      if (PARTS.has("authorize")) {
+        run.authorize = await benchAuthorize(prisma, BASE);
+        printAuthorizeBench(run.authorize);
       }
       await stopServer();
       run.loadAfter = load();
