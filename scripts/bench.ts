@@ -455,6 +455,8 @@ async function main() {
           WARRANT_RATE_LIMIT_API: "0",
           WARRANT_RATE_LIMIT_EXPORT: "0",
           WARRANT_RATE_LIMIT_AGENT: "0",
+          // Production refuses to issue just-in-time tokens without it (lib/env.ts, jitSigningKeySecret).
+          WARRANT_SIGNING_KEY_SECRET: randomBytes(33).toString("base64"),
         },
         stdio: "ignore",
       });
