@@ -1,8 +1,9 @@
 import "server-only";
 import { authenticateAgent, type AgentCaller } from "@/lib/auth/agent";
-import { AppError, toAppError } from "@/lib/errors";
+import { AppError, toAppError, validationError } from "@/lib/errors";
+import { screenRawInput } from "@/lib/validation/raw-input";
 import { clientAddress, rateLimits } from "@/lib/rate-limit";
-import { errorResponse, json, readJsonBody } from "./handler";
+import { errorResponse, json, MAX_API_BODY_BYTES, readJsonBody } from "./handler";
 
 // The runtime endpoints AI identities call (authorize, access requests,
 // events, the Claude Code hooks): authenticated by the identity's agent token
@@ -51,6 +52,10 @@ export function agentRoute(
     try {
       const caller = await authenticateAgentWithinLimits(request);
       const body = request.method === "GET" || request.method === "HEAD" ? {} : await readJsonBody(request);
+      // An agent's call is taken as it is (a file it writes may be long, a command may hold anything), but
+      // a NUL character cannot be stored and an absurd nesting would exhaust the stack: refused, named.
+      const refused = screenRawInput(body, { secrets: false, maxFieldChars: MAX_API_BODY_BYTES });
+      if (Object.keys(refused).length > 0) throw validationError(refused);
       const result = await handle({ caller, request, params: await context.params, body });
       return result instanceof Response ? result : json(result, options.status ?? 200);
     } catch (error) {

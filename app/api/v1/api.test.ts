@@ -6,6 +6,7 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { executeMutation } from "@/lib/auth/mutation";
 import type { Actor } from "@/lib/auth/actor";
 import { countRows, createTestToken, createTestUser, refused } from "@/lib/testing/factories";
+import { API_ROUTES } from "@/lib/api/openapi";
 
 // Calls the real route handlers (the same functions `next start` serves) with
 // real requests against a real database.
@@ -75,10 +76,14 @@ describe("every mutating API route", () => {
         if (!handler) continue;
         walked += 1;
         const before = await countRows();
+        // Runtime endpoints take an AI identity's token: a person's (even an auditor's) is no credential there.
+        const apiPath = `/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`.replace(/\[(\w+)\]/g, "{$1}");
+        const documented = API_ROUTES.find((route) => route.path === apiPath && route.method === method);
+        const forAgents = documented?.agent === true;
         for (const [token, status] of [
           [undefined, 401],
           ["wrt_not-a-real-token", 401],
-          [auditorToken, 403],
+          [auditorToken, forAgents ? 401 : 403],
         ] as const) {
           const { request, context } = requestFor(file, method, token, {
             email: "x@example.com",
@@ -88,7 +93,15 @@ describe("every mutating API route", () => {
             expiresInDays: 1,
           });
           const response = await handler(request, context);
-          expect(response.status, `${method} ${file} with ${token ? "a token" : "no token"}`).toBe(status);
+          const label = `${method} ${file} with ${token ? "a token" : "no token"}`;
+          // Claude Code runs the tool on any error status, so its PreToolUse hook answers a refusal as a 200 deny.
+          if (apiPath === "/hooks/claude-code/pre-tool-use") {
+            expect(response.status, label).toBe(200);
+            const body = (await response.json()) as { hookSpecificOutput: { permissionDecision: string } };
+            expect(body.hookSpecificOutput.permissionDecision, label).toBe("deny");
+            continue;
+          }
+          expect(response.status, label).toBe(status);
           const body = (await response.json()) as { error: { code: string; message: string } };
           expect(body.error.code).toBe(status === 401 ? "unauthenticated" : "forbidden");
         }

@@ -111,6 +111,28 @@ describe("POST /api/v1/authorize", () => {
     expect(await prisma.policyDecision.count({ where: { identityId: identity.id } })).toBe(0);
   });
 
+  it("refuses a NUL character anywhere in a runtime request, naming the field, and stores nothing", async () => {
+    const identity = await activeAgent();
+    const agent = apiAs((await issueToken(identity.id)).secret);
+    const nul = "rm -rf build\u0000/";
+    const tool = await agent.post("authorize", { action: "call_tool", tool: { name: "Bash", arguments: { command: nul } } });
+    expect(tool.status).toBe(422);
+    expect(tool.body.error.fields).toEqual({ "tool.arguments.command": "must not contain a NUL character (\\u0000)" });
+    const intent = await agent.post("authorize", { action: "read", systemId: repo.id, taskIntent: "a\u0000b" });
+    expect(intent.body.error.fields).toEqual({ taskIntent: "must not contain a NUL character (\\u0000)" });
+    const events = await agent.post("events", { kind: "tool_call", tool: "Bash", detail: { note: "a\u0000b" } });
+    expect(events.body.error.fields).toEqual({ "detail.note": "must not contain a NUL character (\\u0000)" });
+    const hook = await agent.post("hooks/claude-code/pre-tool-use", {
+      session_id: "s-1",
+      tool_name: "Bash",
+      tool_input: { command: nul },
+    });
+    expect(hook.status).toBe(200);
+    expect(hook.body.hookSpecificOutput).toMatchObject({ permissionDecision: "deny" });
+    expect(hook.body.hookSpecificOutput.permissionDecisionReason).toMatch(/tool_input\.command must not contain a NUL character/);
+    expect(await prisma.policyDecision.count({ where: { identityId: identity.id } })).toBe(0);
+  });
+
   it("refuses missing, made-up and people's tokens, revoked credentials and suspended identities (401)", async () => {
     const identity = await activeAgent();
     const { secret, credentialId } = await issueToken(identity.id);

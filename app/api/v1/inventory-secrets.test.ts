@@ -128,7 +128,8 @@ describe("a pasted secret", () => {
   it("is refused in every field of every write endpoint, named in the 422, and stored nowhere", async () => {
     const operations = Object.entries(openApiDocument().paths).flatMap(([apiPath, methods]) =>
       Object.entries(methods as Record<string, Body>)
-        .filter(([method]) => method !== "get")
+        // Runtime endpoints take an AI identity's token, not a person's: authorize-api.test.ts walks them.
+        .filter(([method, operation]) => method !== "get" && !operation.security?.length)
         .map(([method, operation]) => ({ apiPath, method: method.toUpperCase(), operation })),
     );
     expect(operations.length).toBeGreaterThanOrEqual(18);

@@ -71,7 +71,8 @@ describe("a NUL character in a request", () => {
   it("is refused in every field of every write endpoint with a 422 naming the field, and nothing is written", async () => {
     const operations = Object.entries(openApiDocument().paths).flatMap(([apiPath, methods]) =>
       Object.entries(methods as Record<string, ApiBody>)
-        .filter(([method]) => method !== "get")
+        // Runtime endpoints take an AI identity's token, not a person's: authorize-api.test.ts walks them.
+        .filter(([method, operation]) => method !== "get" && !operation.security?.length)
         .map(([method, operation]) => ({ apiPath, method: method.toUpperCase(), operation })),
     );
     expect(operations.length).toBeGreaterThanOrEqual(18);
