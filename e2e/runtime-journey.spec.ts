@@ -7,6 +7,9 @@ import { APP_URL, signInAs } from "./fixtures";
 // approval; a security lead approves that exact call in the inbox; the
 // agent's retried call is allowed once; the decision and the call that ran
 // show on the identity's page.
+//
+// It adds decisions to the demo's: e2e/decisions.spec.ts counts the demo's own, and runs first (files run in
+// name order, one worker).
 
 const IDENTITY = "claude-code-release-agent";
 const hookInput = (name: string) =>
