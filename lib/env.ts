@@ -60,7 +60,7 @@ const schema = z
     AUTH_URL: z.string().url({ message: "must be the app's public URL, e.g. https://warrant.example.com" }).optional(),
     AUTH_TRUST_HOST: flag.optional(),
     PORT: port.default(3000),
-    // The address `next start` listens on. Unset: every interface, except in demo
+    // The address the web server (scripts/server.ts) listens on. Unset: every interface, except in demo
     // mode, where it is 127.0.0.1 so one-click sign-in is not offered to the network.
     HOST: z
       .string()

@@ -27,7 +27,7 @@ import path from "node:path";
 import { parseEnv } from "../lib/env";
 import { prepareDatabase } from "../lib/db/prepare";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
-import { spawnNext } from "./next-command";
+import { spawnProductionServer } from "./next-command";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -444,22 +444,26 @@ async function main() {
       const run: Run = { run: number, loadBefore: load(), loadAfter: "", results: [] };
       console.log(`\n=== Run ${number} of ${RUNS}: a freshly started server; load average ${run.loadBefore} ===`);
       // Rate limits off: the bench is one token and one person asking far faster than any real client.
-      server = spawnNext(["start", "-p", String(PORT)], {
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          AUTH_SECRET: randomBytes(33).toString("base64"),
-          AUTH_URL: BASE,
-          WARRANT_DEMO: "0",
-          NODE_ENV: "production",
-          WARRANT_RATE_LIMIT_API: "0",
-          WARRANT_RATE_LIMIT_EXPORT: "0",
-          WARRANT_RATE_LIMIT_AGENT: "0",
-          // Production refuses to issue just-in-time tokens without it (lib/env.ts, jitSigningKeySecret).
-          WARRANT_SIGNING_KEY_SECRET: randomBytes(33).toString("base64"),
+      // The production server as `npm start` runs it (scripts/server.ts), runtime listener included.
+      server = spawnProductionServer(
+        { port: PORT },
+        {
+          env: {
+            ...process.env,
+            DATABASE_URL: database.url,
+            AUTH_SECRET: randomBytes(33).toString("base64"),
+            AUTH_URL: BASE,
+            WARRANT_DEMO: "0",
+            NODE_ENV: "production",
+            WARRANT_RATE_LIMIT_API: "0",
+            WARRANT_RATE_LIMIT_EXPORT: "0",
+            WARRANT_RATE_LIMIT_AGENT: "0",
+            // Production refuses to issue just-in-time tokens without it (lib/env.ts, jitSigningKeySecret).
+            WARRANT_SIGNING_KEY_SECRET: randomBytes(33).toString("base64"),
+          },
+          stdio: "ignore",
         },
-        stdio: "ignore",
-      });
+      );
       await waitForServer();
       const groups = [...(PARTS.has("fixed") ? fixedGroups : []), ...(approvalViews ? [approvalViews] : [])];
       for (const group of groups) {

@@ -21,3 +21,19 @@ export function spawnNext(args: string[], options: Omit<SpawnOptions, "env"> & {
 export function spawnNextSync(args: string[], options: Omit<SpawnSyncOptions, "env"> & { env?: NodeJS.ProcessEnv } = {}) {
   return spawnSync(process.execPath, [NEXT_BIN, ...args], { ...options, env: nextEnv(options.env) });
 }
+
+/**
+ * Starts the production web server (scripts/server.ts: Next's handler behind
+ * the runtime listener) as a child process, on `port` and `host` (all
+ * interfaces when not given), with telemetry off.
+ */
+export function spawnProductionServer(
+  listen: { port: number; host?: string },
+  options: Omit<SpawnOptions, "env"> & { env?: NodeJS.ProcessEnv } = {},
+) {
+  const env: NodeJS.ProcessEnv = { ...nextEnv(options.env), NODE_ENV: "production", PORT: String(listen.port) };
+  if (listen.host) env.HOST = listen.host;
+  else delete env.HOST;
+  // `node --import tsx` rather than the tsx CLI, so the child is the server itself and gets our signals directly.
+  return spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/server.ts")], { ...options, env });
+}

@@ -1,6 +1,7 @@
 // `npm start`: validates configuration, starts the embedded PostgreSQL when
 // DATABASE_URL is not set, applies migrations, loads demo data the first time,
-// builds the app if the sources changed, then runs `next start` and, beside it,
+// builds the app if the sources changed, then runs the production server
+// (scripts/server.ts: Next behind the runtime listener) and, beside it,
 // the background job worker (unless WARRANT_WORKER=0). Ctrl-C stops the app,
 // the worker and the database cleanly. `npm run dev` does the same with `next dev`.
 
@@ -9,7 +10,7 @@ import { prepareDatabase } from "../lib/db/prepare";
 import { isLoopbackHost, isLoopbackUrl } from "../lib/env";
 import { buildApp, buildIsCurrent } from "./build-fingerprint";
 import { loadConfigOrExit } from "./config";
-import { spawnNext } from "./next-command";
+import { spawnNext, spawnProductionServer } from "./next-command";
 import { superviseWorker } from "./worker-child";
 import { onStopSignal } from "./stop-signals";
 
@@ -78,11 +79,13 @@ async function main() {
       `WARNING: demo mode on HOST=${config.HOST}: anyone who can reach port ${config.PORT} can sign in as any demo user, the admin included.`,
     );
   }
-  const listen = ["-p", String(config.PORT), ...(host ? ["-H", host] : [])];
   // The web server signs nothing: only the worker (and the CLI) need the audit signing key.
   const serverEnv = { ...process.env };
   delete serverEnv.WARRANT_AUDIT_SIGNING_KEY;
-  const server = spawnNext([dev ? "dev" : "start", ...listen], { stdio: ["inherit", "pipe", "inherit"], env: serverEnv });
+  const stdio: ["inherit", "pipe", "inherit"] = ["inherit", "pipe", "inherit"];
+  const server = dev
+    ? spawnNext(["dev", "-p", String(config.PORT), ...(host ? ["-H", host] : [])], { stdio, env: serverEnv })
+    : spawnProductionServer({ port: config.PORT, host }, { stdio, env: serverEnv });
   const worker = config.WARRANT_WORKER ? superviseWorker(log) : undefined;
   if (!worker) log("Not running the background job worker here (WARRANT_WORKER=0); run `npm run worker` somewhere.");
 

@@ -1,14 +1,15 @@
-import "server-only";
 import { authenticateAgent, type AgentCaller } from "@/lib/auth/agent";
 import { AppError, toAppError, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
 import { clientAddress, rateLimits } from "@/lib/rate-limit";
-import { errorResponse, json, MAX_API_BODY_BYTES, readJsonBody } from "./handler";
+import { errorResponse, json, MAX_API_BODY_BYTES, readJsonBody } from "./http";
 
 // The runtime endpoints AI identities call (authorize, access requests,
 // events, the Claude Code hooks): authenticated by the identity's agent token
 // or a JIT token rather than a person's API token, with their own rate limit
-// per credential (an agent asks before every tool call).
+// per credential (an agent asks before every tool call). Nothing here depends
+// on Next: in production the runtime listener (lib/api/runtime-listener.ts)
+// calls these same handlers before Next's router is involved.
 
 type RouteContext = { params: Promise<Record<string, string>> };
 

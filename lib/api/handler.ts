@@ -6,96 +6,19 @@ import { executeMutation, type Mutation } from "@/lib/auth/mutation";
 import { SentForApproval } from "@/lib/approvals/request";
 import type { Permission } from "@/lib/auth/permissions";
 import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
-import { AppError, fieldErrorsFromZod, forbidden, toAppError, validationError } from "@/lib/errors";
-import { clientAddress, rateLimits, RateLimitedError, type RateLimiter } from "@/lib/rate-limit";
+import { AppError, fieldErrorsFromZod, forbidden, validationError } from "@/lib/errors";
+import { clientAddress, rateLimits, type RateLimiter } from "@/lib/rate-limit";
 import { screenParameters } from "@/lib/validation/raw-input";
-import { appUrl } from "@/lib/env";
-import { strictTransportSecurity } from "@/lib/security/headers";
+import { errorResponse, json, readJsonBody, withApiHeaders } from "./http";
 
-// Adapters from HTTP to lib/ for everything under /api/v1: bearer-token
-// authentication, JSON in and out, and errors in the shape DESIGN.md fixes:
-// {"error": {"code", "message", "fields"}}.
+// Adapters from HTTP to lib/ for everything under /api/v1 that people and
+// their scripts call: bearer-token authentication, query and body parsing.
+// JSON in and out and the error shape are in ./http (re-exported here, so a
+// route imports its whole toolkit from one place).
+
+export { errorResponse, json, MAX_API_BODY_BYTES, readBodyText, readJsonBody, withApiHeaders } from "./http";
 
 type RouteContext = { params: Promise<Record<string, string>> };
-
-/**
- * HSTS on every /api response when AUTH_URL is https. proxy.ts adds it to
- * pages but does not run for /api, and next.config.ts's headers are fixed at
- * build time while AUTH_URL is read at start, so the API adds its own.
- */
-export function withApiHeaders(response: Response): Response {
-  const hsts = strictTransportSecurity(appUrl());
-  if (!hsts) return response;
-  try {
-    response.headers.set("Strict-Transport-Security", hsts);
-    return response;
-  } catch {
-    // Redirects made by Response.redirect (Auth.js) have immutable headers: answer a copy.
-    const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    copy.headers.set("Strict-Transport-Security", hsts);
-    return copy;
-  }
-}
-
-export function errorResponse(error: unknown): Response {
-  const known = toAppError(error);
-  if (known) {
-    return withApiHeaders(
-      Response.json(
-        { error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) } },
-        { status: known.status, headers: known instanceof RateLimitedError ? { "retry-after": String(known.retryAfterSeconds) } : {} },
-      ),
-    );
-  }
-  console.error("API request failed", error);
-  return withApiHeaders(Response.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 }));
-}
-
-/**
- * No API request needs more than this (the longest field is 10,000
- * characters; CSV import, which takes a whole file, is a form in the browser).
- */
-export const MAX_API_BODY_BYTES = 1024 * 1024;
-
-const payloadTooLarge = () =>
-  new AppError("payload_too_large", `The request body is too large: send at most 1 MiB (${MAX_API_BODY_BYTES} bytes) of JSON.`);
-
-/**
- * The body as text, read chunk by chunk and abandoned as soon as it passes
- * `limit` bytes, so a client cannot make the server buffer an endless body.
- */
-export async function readBodyText(request: Request, limit = MAX_API_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw payloadTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** JSON body as an object; a malformed body is a 400 that says so, one over 1 MiB a 413. */
-export async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request);
-  if (text.trim() === "") return {};
-  try {
-    const body: unknown = JSON.parse(text);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error("not an object");
-    return body as Record<string, unknown>;
-  } catch {
-    throw new AppError("bad_request", "The request body must be a JSON object.");
-  }
-}
 
 /** A request's search params as a record; a repeated key (?status=A&status=B) becomes an array. */
 export function searchParamsRecord(request: Request): Record<string, string | string[]> {
@@ -154,19 +77,6 @@ export function withPathParams(fields: Record<string, string>) {
     ...body,
     ...Object.fromEntries(Object.entries(fields).map(([param, field]) => [field, params[param]])),
   });
-}
-
-/** A JSON answer with the API headers; BigInt (audit sequence numbers) is serialized as a string. */
-export function json(data: unknown, status = 200): Response {
-  return withApiHeaders(
-    new Response(
-      JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),
-      {
-        status,
-        headers: { "content-type": "application/json" },
-      },
-    ),
-  );
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { loadCatalog } from "@/lib/approvals/catalog";
 import { prisma, type Db } from "@/lib/db/client";
+import { runtimeQuery } from "@/lib/db/runtime-pool";
 import { AppError } from "@/lib/errors";
 import { assertMayManageIdentity, lockIdentity } from "@/lib/inventory/access";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
@@ -147,11 +148,15 @@ export function agentTokenStopReason(row: AgentTokenRow, now: Date): string | nu
 }
 
 async function authenticateAgentToken(db: Db, secret: string, now: Date): Promise<AgentCaller> {
-  const [row] = await db.$queryRaw<AgentTokenRow[]>`
-    SELECT c."id" AS "credentialId", c."status"::text AS "credentialStatus", c."expiresAt" AS "credentialExpiresAt", c."lastUsedAt",
-           i."id" AS "identityId", i."name" AS "identityName", i."status"::text AS "identityStatus", i."expiresAt" AS "identityExpiresAt"
-    FROM "Credential" c JOIN "AiIdentity" i ON i."id" = c."identityId"
-    WHERE c."secretHash" = ${hashApiToken(secret)}`;
+  // Through the runtime pool, not Prisma: this runs before every tool call an agent makes (lib/db/runtime-pool.ts).
+  const [row] = await runtimeQuery<AgentTokenRow>(
+    "agent-token",
+    `SELECT c."id" AS "credentialId", c."status"::text AS "credentialStatus", c."expiresAt" AS "credentialExpiresAt", c."lastUsedAt",
+            i."id" AS "identityId", i."name" AS "identityName", i."status"::text AS "identityStatus", i."expiresAt" AS "identityExpiresAt"
+     FROM "Credential" c JOIN "AiIdentity" i ON i."id" = c."identityId"
+     WHERE c."secretHash" = $1`,
+    [hashApiToken(secret)],
+  );
   if (!row || agentTokenStopReason(row, now) !== null) throw agentUnauthenticated();
   // Last-used feeds the inventory's stale-credential signals; once a minute is enough.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {

@@ -3,14 +3,16 @@ import { labelledContentHash } from "@/lib/audit/hash";
 import type { AgentCaller } from "@/lib/auth/agent";
 import type { ApprovalRequestSummary } from "@/lib/approvals/request";
 import type { Db, Tx } from "@/lib/db/client";
+import { runtimeQuery } from "@/lib/db/runtime-pool";
 import type { Prisma } from "@/lib/db/generated/client";
 import { AppError, fieldErrorsFromZod, notFound, validationError } from "@/lib/errors";
 import { requiredText } from "@/lib/validation/inventory";
+import { storeDecision, type DecisionRow } from "./decision-writer";
 import { consumeApprovedCall, requestCallApproval, type BoundCall } from "./bound-approval";
 import { evaluate, type CedarRequest, type Outcome, type PolicyDecision as Decision } from "./engine";
 import { toCedarRequest, type PolicyRequest } from "./request";
 import { SYSTEM_ACTIONS } from "./schema";
-import { activePolicySet } from "./store";
+import { ACTIVE_POLICY_VERSION_ID_SQL, policySetOfActiveVersion } from "./store";
 
 // Judging one request of an identity at run time: read what the policies
 // need from the inventory (the identity, its open reviews, the system and the
@@ -92,6 +94,74 @@ function verdict({ outcome, policyIds, reasons }: Decision): Decision {
   return { outcome, policyIds, reasons };
 }
 
+interface InventoryRow {
+  id: string;
+  kind: string;
+  environment: string;
+  autonomy: string;
+  status: string;
+  riskTier: string;
+  ownerId: string;
+  teamId: string | null;
+  reviewOverdue: boolean;
+  activeVersionId: string | null;
+  systemId: string | null;
+  systemName: string | null;
+  systemKind: string | null;
+  systemEnvironment: string | null;
+  systemSensitivity: string | null;
+  systemOwnerId: string | null;
+  granted: string[];
+}
+
+/**
+ * Everything a judgement reads, in one statement through the runtime pool (an
+ * agent asks before every tool call, so each round trip counts): the identity, whether a review of it
+ * is overdue, the system acted on with the identity's live grants on it, and
+ * the active policy version's id. Null when there is no such identity.
+ */
+async function readInventory(identityId: string, systemId: string | null, now: Date) {
+  const [row] = await runtimeQuery<InventoryRow>(
+    "authorize-inventory",
+    `SELECT i."id", i."kind"::text AS "kind", i."environment"::text AS "environment", i."autonomy"::text AS "autonomy",
+            i."status"::text AS "status", i."riskTier"::text AS "riskTier", i."ownerId", i."teamId",
+            EXISTS (SELECT 1 FROM "Review" r WHERE r."identityId" = i."id" AND r."status" = 'OPEN' AND r."dueAt" < $3) AS "reviewOverdue",
+            ${ACTIVE_POLICY_VERSION_ID_SQL} AS "activeVersionId",
+            s."id" AS "systemId", s."name" AS "systemName", s."kind"::text AS "systemKind", s."environment"::text AS "systemEnvironment",
+            s."sensitivity"::text AS "systemSensitivity", s."ownerId" AS "systemOwnerId",
+            ARRAY(SELECT DISTINCT g."permission"::text FROM "Grant" g
+                  WHERE g."identityId" = i."id" AND g."systemId" = s."id" AND g."revokedAt" IS NULL
+                    AND (g."expiresAt" IS NULL OR g."expiresAt" > $3)) AS "granted"
+     FROM "AiIdentity" i LEFT JOIN "System" s ON s."id" = $2
+     WHERE i."id" = $1`,
+    [identityId, systemId, now],
+  );
+  if (!row) return null;
+  const system =
+    row.systemId === null
+      ? null
+      : {
+          id: row.systemId,
+          name: row.systemName!,
+          kind: row.systemKind!,
+          environment: row.systemEnvironment!,
+          sensitivity: row.systemSensitivity!,
+          ownerId: row.systemOwnerId,
+        };
+  const identity = {
+    id: row.id,
+    kind: row.kind,
+    environment: row.environment,
+    autonomy: row.autonomy,
+    status: row.status,
+    riskTier: row.riskTier,
+    ownerId: row.ownerId,
+    teamId: row.teamId,
+    reviewOverdue: row.reviewOverdue,
+  };
+  return { identity, system, granted: row.granted, activeVersionId: row.activeVersionId };
+}
+
 export interface AuthorizeOptions {
   /**
    * Judging a just-in-time access request (lib/access): the grant asked for
@@ -113,16 +183,10 @@ export async function authorize(
   if (!parsed.success) throw validationError(fieldErrorsFromZod(parsed.error));
   const input = parsed.data;
 
-  const identity = await db.aiIdentity.findUnique({
-    where: { id: caller.identityId },
-    select: { id: true, kind: true, environment: true, autonomy: true, status: true, riskTier: true, ownerId: true, teamId: true },
-  });
-  if (!identity) throw notFound("That identity");
-  const overdueReview = await db.review.findFirst({
-    where: { identityId: identity.id, status: "OPEN", dueAt: { lt: now } },
-    select: { id: true },
-  });
-  const policyIdentity = { ...identity, reviewOverdue: overdueReview !== null };
+  const systemId = input.action === "call_tool" ? null : input.systemId;
+  const read = await readInventory(caller.identityId, systemId, now);
+  if (!read) throw notFound("That identity");
+  const { identity: policyIdentity, system, granted, activeVersionId } = read;
   const common = {
     identity: policyIdentity,
     now,
@@ -152,23 +216,14 @@ export async function authorize(
     };
     resource = { type: "Tool", id: input.tool.name, label: input.tool.name };
   } else {
-    const system = await db.system.findUnique({
-      where: { id: input.systemId },
-      select: { id: true, name: true, kind: true, environment: true, sensitivity: true, ownerId: true },
-    });
     if (!system)
       throw new AppError("validation_failed", "That system is not in the inventory.", { systemId: "must be a system in the inventory" });
-    const grants = await db.grant.findMany({
-      where: { identityId: identity.id, systemId: system.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      select: { permission: true },
-    });
-    const granted = grants.map((grant): string => grant.permission);
     if (options.requestingGrant) granted.push(input.action.toUpperCase());
     request = { ...common, action: input.action, system, grantedPermissions: [...new Set(granted)] };
     resource = { type: "System", id: system.id, label: `${system.name} (${system.environment})` };
   }
 
-  const policies = await activePolicySet(db);
+  const policies = await policySetOfActiveVersion(db, activeVersionId);
   const outsideToken = outsideJitScope(caller, input);
   // The Cedar request judged is stored with the decision, so a candidate policy
   // version can be replayed against it (lib/policy/replay.ts). A request outside
@@ -180,7 +235,7 @@ export async function authorize(
   };
   const first = judge(request.humanApproved);
   const call: BoundCall = {
-    identityId: identity.id,
+    identityId: policyIdentity.id,
     action: input.action,
     resourceType: resource.type,
     resourceId: resource.id,
@@ -188,50 +243,55 @@ export async function authorize(
     argumentsHash: hash,
   };
 
-  // Most requests are allowed or denied outright: one insert, no transaction.
+  // Most requests are allowed or denied outright: stored by the decision
+  // writer, with whatever other decisions arrive meanwhile, in one commit.
   // One that needs a human uses up an approval of this exact call if there is
   // one, or opens (or finds) the request for it, with its decision, atomically.
-  const store = async (
-    tx: Db | Tx,
+  const decisionRow = (
     { cedarRequest, ...decision }: ReturnType<typeof judge>,
     extra: { humanApproved: boolean; approvalRequestId: string | null },
-  ) =>
-    tx.policyDecision.create({
-      data: {
-        identityId: identity.id,
-        action: input.action,
-        resourceType: resource.type,
-        resourceId: resource.id,
-        argumentsHash: hash,
-        taskId: input.taskId ?? null,
-        taskIntent: input.taskIntent ?? null,
-        callId: input.action === "call_tool" ? (input.callId ?? null) : null,
-        outcome: decision.outcome === "allow" ? "ALLOW" : decision.outcome === "deny" ? "DENY" : "REQUIRE_APPROVAL",
-        policyIds: decision.policyIds,
-        reasons: decision.reasons,
-        policyVersionId: policies.key,
-        credentialKind: caller.credential.kind,
-        credentialId: caller.credential.id,
-        humanApproved: extra.humanApproved,
-        approvalRequestId: extra.approvalRequestId,
-        latencyMicros: Number((process.hrtime.bigint() - started) / 1000n),
-        cedarRequest: (cedarRequest ?? undefined) as Prisma.InputJsonValue | undefined,
-        createdAt: now,
-      },
+  ): DecisionRow => ({
+    identityId: policyIdentity.id,
+    action: input.action,
+    resourceType: resource.type,
+    resourceId: resource.id,
+    argumentsHash: hash,
+    taskId: input.taskId ?? null,
+    taskIntent: input.taskIntent ?? null,
+    callId: input.action === "call_tool" ? (input.callId ?? null) : null,
+    outcome: decision.outcome === "allow" ? "ALLOW" : decision.outcome === "deny" ? "DENY" : "REQUIRE_APPROVAL",
+    policyIds: decision.policyIds,
+    reasons: decision.reasons,
+    policyVersionId: policies.key,
+    credentialKind: caller.credential.kind,
+    credentialId: caller.credential.id,
+    humanApproved: extra.humanApproved,
+    approvalRequestId: extra.approvalRequestId,
+    latencyMicros: Number((process.hrtime.bigint() - started) / 1000n),
+    cedarRequest,
+    createdAt: now,
+  });
+  /** In the transaction of a bound approval, with what it opened or used up. */
+  const storeIn = async (tx: Tx, ...args: Parameters<typeof decisionRow>) => {
+    const { cedarRequest, ...row } = decisionRow(...args);
+    const stored = await tx.policyDecision.create({
+      data: { ...row, cedarRequest: (cedarRequest ?? undefined) as Prisma.InputJsonValue | undefined },
       select: { id: true },
     });
+    return stored.id;
+  };
   // A just-in-time request's approval is its own request (lib/access, catalog entry access.issue), not a bound call's.
   if (first.outcome !== "require_approval" || options.requestingGrant) {
-    const stored = await store(db, first, { humanApproved: request.humanApproved, approvalRequestId: null });
-    return { decisionId: stored.id, ...verdict(first), policyVersion: policies.number };
+    const decisionId = await storeDecision(decisionRow(first, { humanApproved: request.humanApproved, approvalRequestId: null }));
+    return { decisionId, ...verdict(first), policyVersion: policies.number };
   }
   return db.$transaction(async (tx) => {
     const approved = await consumeApprovedCall(tx, call, now);
     if (approved) {
       const decision = judge(true);
-      const stored = await store(tx, decision, { humanApproved: true, approvalRequestId: approved.approvalRequestId });
+      const decisionId = await storeIn(tx, decision, { humanApproved: true, approvalRequestId: approved.approvalRequestId });
       return {
-        decisionId: stored.id,
+        decisionId,
         ...verdict(decision),
         policyVersion: policies.number,
         approvedBy: { approvalRequestId: approved.approvalRequestId },
@@ -244,7 +304,7 @@ export async function authorize(
       taskIntent: input.taskIntent,
       decisionHint: input.action === "call_tool" ? "tool call" : `${input.action}`,
     });
-    const stored = await store(tx, first, { humanApproved: false, approvalRequestId: approvalRequest?.id ?? null });
-    return { decisionId: stored.id, ...verdict(first), policyVersion: policies.number, ...(approvalRequest ? { approvalRequest } : {}) };
+    const decisionId = await storeIn(tx, first, { humanApproved: false, approvalRequestId: approvalRequest?.id ?? null });
+    return { decisionId, ...verdict(first), policyVersion: policies.number, ...(approvalRequest ? { approvalRequest } : {}) };
   });
 }

@@ -152,11 +152,40 @@ export async function activePolicyVersion(db: Db) {
   return installed;
 }
 
-/** The active policy set, parsed once per version (see compilePolicySet). */
-export async function activePolicySet(db: Db): Promise<CompiledPolicySet & { number: number }> {
-  const version = await activePolicyVersion(db);
-  return { ...compilePolicySet(version.id, version.text), number: version.number };
+export type NumberedPolicySet = CompiledPolicySet & { number: number };
+
+/** Compiled sets by version id: a version's text never changes, so neither does its set. */
+const setsByVersion = new Map<string, NumberedPolicySet>();
+
+function numberedSet(version: { id: string; number: number; text: string }): NumberedPolicySet {
+  let set = setsByVersion.get(version.id);
+  if (!set) {
+    set = { ...compilePolicySet(version.id, version.text), number: version.number };
+    setsByVersion.set(version.id, set);
+  }
+  return set;
 }
+
+/** The active policy set, parsed once per version (see compilePolicySet). */
+export async function activePolicySet(db: Db): Promise<NumberedPolicySet> {
+  return numberedSet(await activePolicyVersion(db));
+}
+
+/**
+ * The policy set of the version a caller found active (its id read along with
+ * the rest of what it needs, in the same statement), without reading the
+ * version again once its set is compiled; null (no version active yet) installs
+ * the defaults, as activePolicySet does.
+ */
+export async function policySetOfActiveVersion(db: Db, activeVersionId: string | null): Promise<NumberedPolicySet> {
+  const compiled = activeVersionId ? setsByVersion.get(activeVersionId) : undefined;
+  if (compiled) return compiled;
+  const version = activeVersionId ? await db.policyVersion.findUnique({ where: { id: activeVersionId } }) : null;
+  return version ? numberedSet(version) : activePolicySet(db);
+}
+
+/** The active version's id as an SQL expression, for a statement that reads it along with other rows (the same order as activeVersionRow). */
+export const ACTIVE_POLICY_VERSION_ID_SQL = `(SELECT v."id" FROM "PolicyVersion" v WHERE v."activatedAt" IS NOT NULL ORDER BY v."activatedAt" DESC, v."number" DESC LIMIT 1)`;
 
 export async function listPolicyVersions(db: Db) {
   const [active, versions] = await Promise.all([

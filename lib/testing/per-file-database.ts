@@ -23,6 +23,8 @@ process.env.WARRANT_TEST_SERVER_URL = serverUrl;
 afterAll(async () => {
   const { prisma } = await import("@/lib/db/client");
   await prisma.$disconnect();
+  const { closeRuntimePool } = await import("@/lib/db/runtime-pool");
+  await closeRuntimePool();
   const client = new pg.Client({ connectionString: withDatabase("postgres") });
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);

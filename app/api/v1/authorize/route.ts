@@ -1,6 +1,4 @@
-import { agentRoute } from "@/lib/api/agent-handler";
-import { prisma } from "@/lib/db/client";
-import { authorize } from "@/lib/policy/authorize";
+import { authorizeEndpoint } from "@/lib/api/runtime-endpoints";
 
-/** An AI identity asks before acting: allow, deny or require_approval, with the policies and reasons, stored as a decision. */
-export const POST = agentRoute(({ caller, body }) => authorize(prisma, caller, body));
+/** An AI identity asks before acting (lib/api/runtime-endpoints.ts). In production the runtime listener answers this path before Next does. */
+export const POST = authorizeEndpoint;

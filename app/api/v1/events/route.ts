@@ -1,6 +1,4 @@
-import { agentRoute } from "@/lib/api/agent-handler";
-import { prisma } from "@/lib/db/client";
-import { recordEvents } from "@/lib/events/record";
+import { eventsEndpoint } from "@/lib/api/runtime-endpoints";
 
-/** An AI identity (or its gateway) reports tool calls, token uses and privileged actions: one event, or { events: [...] } of up to 1,000. */
-export const POST = agentRoute(({ caller, body }) => recordEvents(prisma, caller, body), { status: 201 });
+/** An AI identity reports what it did (lib/api/runtime-endpoints.ts). In production the runtime listener answers this path before Next does. */
+export const POST = eventsEndpoint;
