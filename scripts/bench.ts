@@ -458,10 +458,12 @@ async function main() {
             WARRANT_RATE_LIMIT_API: "0",
             WARRANT_RATE_LIMIT_EXPORT: "0",
             WARRANT_RATE_LIMIT_AGENT: "0",
-            // Production refuses to issue just-in-time tokens without it (lib/env.ts, jitSigningKeySecret).
-            WARRANT_SIGNING_KEY_SECRET: randomBytes(33).toString("base64"),
+            // Production refuses to issue just-in-time tokens without it (lib/env.ts, jitSigningKeySecret). The same
+            // one every run: the bench database keeps the signing key it encrypted, which another secret cannot open.
+            WARRANT_SIGNING_KEY_SECRET: "bench-only signing key secret, not for any real deployment",
           },
-          stdio: "ignore",
+          // Its errors show beside the numbers: a crash or a failed request under load is part of the result.
+          stdio: ["ignore", "ignore", "inherit"],
         },
       );
       await waitForServer();
