@@ -199,16 +199,3 @@ export function inventoryCountSql(query: InventoryQuery, now: Date, limit?: numb
   if (limit === undefined) return sql`SELECT count(*)::int AS "count" FROM "AiIdentity" i WHERE ${conditions}`;
   return sql`SELECT count(*)::int AS "count" FROM (SELECT 1 FROM "AiIdentity" i WHERE ${conditions} LIMIT ${limit}) matched`;
 }
-
-/**
- * How many identities match each of several queries, in one statement: one
- * pass over the identities with a `count(*) FILTER` per query, each filter
- * being that query's own WHERE conditions. The dashboard asked forty-odd
- * counts as separate statements, each a pass of its own.
- */
-export function inventoryCountsSql(queries: readonly InventoryQuery[], now: Date): Prisma.Sql {
-  const counts = queries.map(
-    (query, index) => sql`count(*) FILTER (WHERE ${inventoryConditionsSql(query, now)})::int AS ${Prisma.raw(`"c${index}"`)}`,
-  );
-  return sql`SELECT ${join(counts, ", ")} FROM "AiIdentity" i`;
-}

@@ -8,7 +8,7 @@ import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
 import { queryFlag } from "@/lib/validation/query-params";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
-import { inventoryCountSql, inventoryCountsSql, inventoryRowsSql, type FlatInventoryRow, type IdsArgs } from "./query-sql";
+import { inventoryCountSql, inventoryRowsSql, type FlatInventoryRow, type IdsArgs } from "./query-sql";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
@@ -217,13 +217,6 @@ async function findRows(db: DbOrTx, query: InventoryQuery, now: Date, args: IdsA
 export async function countIdentities(db: DbOrTx, query: InventoryQuery, now = new Date()): Promise<number> {
   const [row] = await db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now));
   return row!.count;
-}
-
-/** How many identities match each query, exactly, in one statement (the dashboard's numbers, all as of `now`). */
-export async function countIdentitiesEach(db: DbOrTx, queries: readonly InventoryQuery[], now = new Date()): Promise<number[]> {
-  if (queries.length === 0) return [];
-  const [row] = await db.$queryRaw<Record<string, number>[]>(inventoryCountsSql(queries, now));
-  return queries.map((_, index) => row![`c${index}`]!);
 }
 
 /** One page for the browser table (numbered pages, with the total up to countLimit). */
