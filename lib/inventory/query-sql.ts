@@ -70,15 +70,16 @@ export function inventoryConditionsSql(query: InventoryQuery, now: Date): Prisma
   }
   if (query.credentialAge) {
     // "Has an active credential issued within this age range." With no upper age the oldest one
-    // answers alone. The other ranges ask Credential: narrowing them by the oldest and newest first
-    // made the dashboard's uncapped counts slower (the planner gave up its hash join).
+    // answers alone. The other ranges read the issue dates each identity keeps of its active
+    // credentials (migration 20261201020000): asking Credential hashed tens of thousands of
+    // credentials per range, most of the dashboard's time.
     const [minDays, maxDays] = CREDENTIAL_AGE_BUCKETS[query.credentialAge];
     const issuedBy = new Date(now.getTime() - minDays * DAY_MS);
     if (maxDays === null) {
       and.push(sql`i."credentialOldestIssuedAt" <= ${issuedBy}`);
     } else {
-      and.push(sql`EXISTS (SELECT 1 FROM "Credential" c WHERE c."identityId" = i."id" AND c."status" = 'ACTIVE'
-        AND c."issuedAt" <= ${issuedBy} AND c."issuedAt" > ${new Date(now.getTime() - maxDays * DAY_MS)})`);
+      const issuedAfter = new Date(now.getTime() - maxDays * DAY_MS);
+      and.push(sql`tstzrange(CAST(${issuedAfter} AS timestamptz), CAST(${issuedBy} AS timestamptz), '(]') @> ANY(i."credentialIssuedAt")`);
     }
   }
   if (query.q) {
