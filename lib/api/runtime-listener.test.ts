@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { createIdentity } from "@/lib/inventory/identities";
-import { createTestUser, systemActor } from "@/lib/testing/factories";
-import { DAY_MS } from "@/lib/time";
+import { createActiveTestIdentity, createTestUser, systemActor } from "@/lib/testing/factories";
 import { answerRuntimeRequest } from "./runtime-listener";
 import { MAX_API_BODY_BYTES } from "./http";
 
@@ -22,17 +20,7 @@ let secret: string;
 let identityId: string;
 
 beforeAll(async () => {
-  const owner = await createTestUser();
-  const identity = await executeMutation(createIdentity, systemActor, {
-    name: "listener-agent",
-    kind: "CODING_AGENT",
-    purpose: "Asks before acting",
-    environment: "PROD",
-    autonomy: "EXECUTE",
-    ownerId: owner.user.id,
-    expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),
-  });
-  await prisma.aiIdentity.update({ where: { id: identity.id }, data: { status: "ACTIVE" } });
+  const identity = await createActiveTestIdentity((await createTestUser()).user.id, "listener-agent");
   identityId = identity.id;
   secret = (await executeMutation(issueAgentToken, systemActor, { identityId, label: "listener" })).secret;
 

@@ -10,7 +10,7 @@ import { requiredText } from "@/lib/validation/inventory";
 import { storeDecision, type DecisionRow } from "./decision-writer";
 import { consumeApprovedCall, requestCallApproval, type BoundCall } from "./bound-approval";
 import { evaluate, type CedarRequest, type Outcome, type PolicyDecision as Decision } from "./engine";
-import { toCedarRequest, type PolicyRequest } from "./request";
+import { toCedarRequest, type PolicyIdentity, type PolicyRequest } from "./request";
 import { SYSTEM_ACTIONS } from "./schema";
 import { ACTIVE_POLICY_VERSION_ID_SQL, policySetOfActiveVersion } from "./store";
 
@@ -94,16 +94,8 @@ function verdict({ outcome, policyIds, reasons }: Decision): Decision {
   return { outcome, policyIds, reasons };
 }
 
-interface InventoryRow {
-  id: string;
-  kind: string;
-  environment: string;
-  autonomy: string;
-  status: string;
-  riskTier: string;
-  ownerId: string;
-  teamId: string | null;
-  reviewOverdue: boolean;
+/** The identity's row as policies see it, with the system acted on, the live grants on it and the active version. */
+interface InventoryRow extends PolicyIdentity {
   activeVersionId: string | null;
   systemId: string | null;
   systemName: string | null;
@@ -116,8 +108,8 @@ interface InventoryRow {
 
 /**
  * Everything a judgement reads, in one statement through the runtime pool (an
- * agent asks before every tool call, so each round trip counts): the identity, whether a review of it
- * is overdue, the system acted on with the identity's live grants on it, and
+ * agent asks before every tool call, so each round trip counts): the
+ * identity, whether a review of it is overdue, the system acted on with the identity's live grants on it, and
  * the active policy version's id. Null when there is no such identity.
  */
 async function readInventory(identityId: string, systemId: string | null, now: Date) {
@@ -137,29 +129,29 @@ async function readInventory(identityId: string, systemId: string | null, now: D
     [identityId, systemId, now],
   );
   if (!row) return null;
+  const {
+    activeVersionId,
+    systemId: foundSystemId,
+    systemName,
+    systemKind,
+    systemEnvironment,
+    systemSensitivity,
+    systemOwnerId,
+    granted,
+    ...identity
+  } = row;
   const system =
-    row.systemId === null
+    foundSystemId === null
       ? null
       : {
-          id: row.systemId,
-          name: row.systemName!,
-          kind: row.systemKind!,
-          environment: row.systemEnvironment!,
-          sensitivity: row.systemSensitivity!,
-          ownerId: row.systemOwnerId,
+          id: foundSystemId,
+          name: systemName!,
+          kind: systemKind!,
+          environment: systemEnvironment!,
+          sensitivity: systemSensitivity!,
+          ownerId: systemOwnerId,
         };
-  const identity = {
-    id: row.id,
-    kind: row.kind,
-    environment: row.environment,
-    autonomy: row.autonomy,
-    status: row.status,
-    riskTier: row.riskTier,
-    ownerId: row.ownerId,
-    teamId: row.teamId,
-    reviewOverdue: row.reviewOverdue,
-  };
-  return { identity, system, granted: row.granted, activeVersionId: row.activeVersionId };
+  return { identity, system, granted, activeVersionId };
 }
 
 export interface AuthorizeOptions {

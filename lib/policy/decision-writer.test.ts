@@ -1,9 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { createIdentity } from "@/lib/inventory/identities";
-import { createTestUser, systemActor } from "@/lib/testing/factories";
-import { DAY_MS } from "@/lib/time";
+import { createActiveTestIdentity, createTestUser } from "@/lib/testing/factories";
 import { storeDecision, type DecisionRow } from "./decision-writer";
 import { activePolicySet } from "./store";
 
@@ -14,16 +11,7 @@ import { activePolicySet } from "./store";
 let row: DecisionRow;
 
 beforeAll(async () => {
-  const owner = await createTestUser();
-  const identity = await executeMutation(createIdentity, systemActor, {
-    name: "writer-agent",
-    kind: "CODING_AGENT",
-    purpose: "Asks before acting",
-    environment: "PROD",
-    autonomy: "EXECUTE",
-    ownerId: owner.user.id,
-    expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),
-  });
+  const identity = await createActiveTestIdentity((await createTestUser()).user.id, "writer-agent");
   const policies = await activePolicySet(prisma);
   row = {
     identityId: identity.id,

@@ -5,6 +5,8 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import type { ApiTokenScope, Role } from "@/lib/db/generated/enums";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
+import { createIdentity } from "@/lib/inventory/identities";
+import { DAY_MS } from "@/lib/time";
 
 // Small builders for integration tests. They go through the real mutations
 // where one exists, so test data is shaped like production data.
@@ -53,4 +55,18 @@ export async function refused(run: Promise<unknown> | (() => Promise<unknown>)):
  */
 export async function switchOffApprovals() {
   await prisma.approvalCatalogEntry.updateMany({ data: { enabled: false } });
+}
+
+/** An active coding agent in production, owned by `ownerId`: what the runtime endpoints' tests act as. */
+export async function createActiveTestIdentity(ownerId: string, name = `agent-${randomBytes(4).toString("hex")}`) {
+  const identity = await executeMutation(createIdentity, systemActor, {
+    name,
+    kind: "CODING_AGENT",
+    purpose: "Asks before acting",
+    environment: "PROD",
+    autonomy: "EXECUTE",
+    ownerId,
+    expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),
+  });
+  return prisma.aiIdentity.update({ where: { id: identity.id }, data: { status: "ACTIVE" } });
 }
