@@ -22,13 +22,43 @@ export interface AuditEntry {
   data?: unknown;
 }
 
+/**
+ * The last event each open transaction wrote. A transaction that holds the
+ * chain's lock knows the head without asking: it is the event it wrote last,
+ * so its next event (an applied approval writes three) skips the lock and the
+ * read. Entries go away with their transaction object.
+ */
+const headWritten = new WeakMap<Tx, { seq: bigint; hash: string }>();
+
 export async function recordAuditEvent(tx: Tx, actor: AuditActor, entry: AuditEntry) {
+  const known = headWritten.get(tx);
+  if (known) {
+    const event = buildEvent(known, actor, entry);
+    // Only if that event is still there and still the newest: a rollback to a savepoint may have taken it away
+    // (and the lock taken with it), and then the event is written the usual way below.
+    const inserted = await tx.$executeRaw`
+      INSERT INTO "AuditEvent" ("seq", "occurredAt", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "data", "prevHash", "hash")
+      SELECT ${event.seq}, ${event.occurredAt}, ${event.actorType}::"ActorType", ${event.actorId}, ${event.actorLabel}, ${event.action},
+             ${event.targetType}, ${event.targetId}, ${JSON.stringify(event.data)}::jsonb, ${event.prevHash}, ${event.hash}
+      WHERE EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" = ${known.seq} AND "hash" = ${known.hash})
+        AND NOT EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" > ${known.seq})`;
+    if (inserted === 1) {
+      headWritten.set(tx, { seq: event.seq, hash: event.hash });
+      return event;
+    }
+  }
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${AUDIT_CHAIN_LOCK}))`;
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-  const seq = (last?.seq ?? 0n) + 1n;
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  const event = buildEvent(last ?? { seq: 0n, hash: GENESIS_HASH }, actor, entry);
+  const created = await tx.auditEvent.create({ data: event });
+  headWritten.set(tx, { seq: created.seq, hash: created.hash });
+  return created;
+}
+
+/** The event that follows `previous` in the chain, hashed. */
+function buildEvent(previous: { seq: bigint; hash: string }, actor: AuditActor, entry: AuditEntry) {
   const content = {
-    seq,
+    seq: previous.seq + 1n,
     occurredAt: new Date(),
     actorType: actor.type,
     actorId: actor.id,
@@ -38,6 +68,6 @@ export async function recordAuditEvent(tx: Tx, actor: AuditActor, entry: AuditEn
     targetId: entry.targetId ?? null,
     data: toJsonValue(entry.data),
   };
-  const hash = hashAuditEvent(prevHash, content);
-  return tx.auditEvent.create({ data: { ...content, data: content.data ?? {}, prevHash, hash } });
+  const hash = hashAuditEvent(previous.hash, content);
+  return { ...content, data: content.data ?? {}, prevHash: previous.hash, hash };
 }
