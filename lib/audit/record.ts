@@ -5,9 +5,9 @@ import { GENESIS_HASH, hashAuditEvent, toJsonValue } from "./hash";
 // Writes one audit event inside the caller's transaction, so the event exists
 // if and only if the change it records was committed.
 
-// Serializes writers of the chain: each event needs the previous one's hash.
-// The lock is released when the surrounding transaction ends.
-const AUDIT_CHAIN_LOCK = "warrant.audit_chain";
+// Writers of the chain serialize on an advisory lock ("warrant.audit_chain",
+// taken by warrant_audit_chain_head()): each event needs the previous one's
+// hash. The lock is released when the surrounding transaction ends.
 
 export interface AuditActor {
   type: ActorType;
@@ -47,8 +47,8 @@ export async function recordAuditEvent(tx: Tx, actor: AuditActor, entry: AuditEn
       return event;
     }
   }
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${AUDIT_CHAIN_LOCK}))`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  // Takes the chain's lock, then reads the head: one round trip (prisma/migrations/20261201010000_audit_chain_head).
+  const [last] = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`SELECT "seq", "hash" FROM "warrant_audit_chain_head"()`;
   const event = buildEvent(last ?? { seq: 0n, hash: GENESIS_HASH }, actor, entry);
   const created = await tx.auditEvent.create({ data: event });
   headWritten.set(tx, { seq: created.seq, hash: created.hash });
