@@ -1,4 +1,5 @@
 import type { Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import type { ActorType } from "@/lib/db/generated/enums";
 import { GENESIS_HASH, hashAuditEvent, toJsonValue } from "./hash";
 
@@ -36,23 +37,32 @@ export async function recordAuditEvent(tx: Tx, actor: AuditActor, entry: AuditEn
     const event = buildEvent(known, actor, entry);
     // Only if that event is still there and still the newest: a rollback to a savepoint may have taken it away
     // (and the lock taken with it), and then the event is written the usual way below.
-    const inserted = await tx.$executeRaw`
-      INSERT INTO "AuditEvent" ("seq", "occurredAt", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "data", "prevHash", "hash")
-      SELECT ${event.seq}, ${event.occurredAt}, ${event.actorType}::"ActorType", ${event.actorId}, ${event.actorLabel}, ${event.action},
-             ${event.targetType}, ${event.targetId}, ${JSON.stringify(event.data)}::jsonb, ${event.prevHash}, ${event.hash}
-      WHERE EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" = ${known.seq} AND "hash" = ${known.hash})
-        AND NOT EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" > ${known.seq})`;
-    if (inserted === 1) {
-      headWritten.set(tx, { seq: event.seq, hash: event.hash });
-      return event;
-    }
+    const guard = Prisma.sql`WHERE EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" = ${known.seq} AND "hash" = ${known.hash})
+      AND NOT EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" > ${known.seq})`;
+    if ((await insertEvent(tx, event, guard)) === 1) return event;
   }
   // Takes the chain's lock, then reads the head: one round trip (prisma/migrations/20261201010000_audit_chain_head).
   const [last] = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`SELECT "seq", "hash" FROM "warrant_audit_chain_head"()`;
   const event = buildEvent(last ?? { seq: 0n, hash: GENESIS_HASH }, actor, entry);
-  const created = await tx.auditEvent.create({ data: event });
-  headWritten.set(tx, { seq: created.seq, hash: created.hash });
-  return created;
+  await insertEvent(tx, event, Prisma.empty);
+  return event;
+}
+
+type AuditEventRow = ReturnType<typeof buildEvent>;
+
+/**
+ * Inserts the event, if `guard` lets it, and remembers it as the head this
+ * transaction wrote. Plain SQL: it runs in every audited transaction, and
+ * skips the ORM's query planning.
+ */
+async function insertEvent(tx: Tx, event: AuditEventRow, guard: Prisma.Sql): Promise<number> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO "AuditEvent" ("seq", "occurredAt", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "data", "prevHash", "hash")
+    SELECT ${event.seq}, ${event.occurredAt}, ${event.actorType}::"ActorType", ${event.actorId}, ${event.actorLabel}, ${event.action},
+           ${event.targetType}, ${event.targetId}, ${JSON.stringify(event.data)}::jsonb, ${event.prevHash}, ${event.hash}
+    ${guard}`;
+  if (inserted === 1) headWritten.set(tx, { seq: event.seq, hash: event.hash });
+  return inserted;
 }
 
 /** The event that follows `previous` in the chain, hashed. */
