@@ -106,12 +106,11 @@ async function applyStoredChange(
   }
 }
 
+// Plain SQL for the request's own row, which every decision writes: it skips the ORM's query planning.
 async function closeRequest(tx: Tx, id: string, status: ApprovalRequest["status"], now: Date, outcome?: string, breakGlass = false) {
-  await tx.approvalRequest.update({
-    where: { id },
-    data: { status, closedAt: now, outcome: outcome ?? null, breakGlass },
-    select: { id: true },
-  });
+  await tx.$executeRaw`
+    UPDATE "ApprovalRequest" SET "status" = ${status}::"ApprovalStatus", "closedAt" = ${now}, "outcome" = ${outcome ?? null}, "breakGlass" = ${breakGlass}
+    WHERE "id" = ${id}`;
 }
 
 export const decideApprovalRequestInput = z
@@ -160,7 +159,7 @@ export const decideApprovalRequest = defineMutation({
       // "Waiting for me" reads the level a request waits for from its row (lib/approvals/waiting.ts).
       const waitingLevel = currentLevel(decided)!;
       if (waitingLevel !== request.waitingLevel) {
-        await tx.approvalRequest.update({ where: { id: request.id }, data: { waitingLevel }, select: { id: true } });
+        await tx.$executeRaw`UPDATE "ApprovalRequest" SET "waitingLevel" = ${waitingLevel} WHERE "id" = ${request.id}`;
       }
       // Levels are decided in order: the next one's approvers are asked once the request reaches it,
       // not while this level still needs another approval.

@@ -1,5 +1,6 @@
 import type { Tx } from "@/lib/db/client";
 import type { ApprovalRequest } from "@/lib/db/generated/client";
+import type { Role } from "@/lib/db/generated/enums";
 import { enqueueNotification } from "@/lib/notifications/outbox";
 import { otherSystemOwners, type RequestParties } from "./rules";
 
@@ -9,21 +10,22 @@ import { otherSystemOwners, type RequestParties } from "./rules";
 
 type Notified = Pick<ApprovalRequest, "id" | "summary" | "requesterId" | "justification" | "catalogKey" | "identityId" | "systemId">;
 
-async function securityLeads(tx: Tx): Promise<string[]> {
-  const leads = await tx.user.findMany({ where: { roles: { has: "SECURITY_LEAD" }, active: true }, select: { id: true } });
-  return leads.map((lead) => lead.id);
+/** The active people with `role`, in plain SQL: deciding asks this inside its transaction. */
+async function activeWithRole(tx: Tx, role: Role): Promise<string[]> {
+  const people = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "roles" @> ARRAY[${role}::"Role"] AND "active"`;
+  return people.map((person) => person.id);
 }
+
+const securityLeads = (tx: Tx) => activeWithRole(tx, "SECURITY_LEAD");
 
 /** The people who may decide `level` (the requester excluded: they never decide their own). */
 export async function approversOf(tx: Tx, parties: RequestParties, level: number): Promise<string[]> {
   const approvers = parties.levels[level]!.approvers;
   let ids: string[];
   switch (approvers.kind) {
-    case "role": {
-      const people = await tx.user.findMany({ where: { roles: { has: approvers.role }, active: true }, select: { id: true } });
-      ids = people.map((person) => person.id);
+    case "role":
+      ids = await activeWithRole(tx, approvers.role);
       break;
-    }
     case "user":
       ids = [approvers.userId];
       break;

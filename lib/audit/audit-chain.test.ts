@@ -65,6 +65,51 @@ describe("audit chain", () => {
     expect(await prisma.auditEvent.count()).toBe(result.events);
   });
 
+  it("stays one chain when transactions write several events each, at once", async () => {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        prisma.$transaction(async (tx) => {
+          for (let j = 0; j < 3; j += 1) await recordAuditEvent(tx, actor, { action: "test.several", data: { i, j } });
+        }),
+      ),
+    );
+    const result = await verifyAuditChain(prisma);
+    expect(result).toMatchObject({ ok: true, events: 30 });
+    const events = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, select: { data: true } });
+    // A transaction's events are consecutive: it holds the chain from its first event to its commit.
+    for (let at = 0; at < 30; at += 3) {
+      const ofOne = events.slice(at, at + 3).map((event) => event.data as { i: number; j: number });
+      expect(ofOne.map((data) => data.j)).toEqual([0, 1, 2]);
+      expect(new Set(ofOne.map((data) => data.i)).size).toBe(1);
+    }
+  });
+
+  it("stays one chain when a transaction rolls back to a savepoint between its events", async () => {
+    await writeEvents(1);
+    await prisma.$transaction(async (tx) => {
+      await recordAuditEvent(tx, actor, { action: "test.kept", data: { n: 1 } });
+      await tx.$executeRawUnsafe("SAVEPOINT trial");
+      await recordAuditEvent(tx, actor, { action: "test.undone", data: { n: 2 } });
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT trial");
+      await recordAuditEvent(tx, actor, { action: "test.kept", data: { n: 3 } });
+    });
+    // A savepoint that held the chain's first event of its transaction: rolling back gives up the lock too.
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SAVEPOINT trial");
+      await recordAuditEvent(tx, actor, { action: "test.undone", data: { n: 4 } });
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT trial");
+      await recordAuditEvent(tx, actor, { action: "test.kept", data: { n: 5 } });
+    });
+    const events = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(events.map((event) => [event.seq, event.action])).toEqual([
+      [1n, "test.event"],
+      [2n, "test.kept"],
+      [3n, "test.kept"],
+      [4n, "test.kept"],
+    ]);
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 4, headHash: events[3]!.hash });
+  });
+
   it("leaves no event behind when the transaction that wrote it rolls back", async () => {
     const before = await prisma.auditEvent.count();
     await expect(

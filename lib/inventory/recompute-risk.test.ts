@@ -1,8 +1,77 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { createTestUser, systemActor } from "@/lib/testing/factories";
-import { recomputeAllRisk, recomputeAllRiskAndRecord } from "./recompute-risk";
+import { recomputeAllRisk, recomputeAllRiskAndRecord, recomputeRisk } from "./recompute-risk";
 import { summarizeEvent } from "./timeline";
+
+describe("recomputeRisk", () => {
+  it("rates one identity from its grants, their systems and its credentials, and stores the rating", async () => {
+    const { user } = await createTestUser();
+    const day = 86_400_000;
+    const now = new Date();
+    const ago = (days: number) => new Date(now.getTime() - days * day);
+    const identity = await prisma.aiIdentity.create({
+      data: {
+        name: "one-statement",
+        kind: "CODING_AGENT",
+        purpose: "test",
+        environment: "DEV",
+        autonomy: "EXECUTE",
+        ownerId: user.id,
+        expiresAt: new Date(now.getTime() + 90 * day),
+        nextReviewAt: new Date(now.getTime() + 30 * day),
+      },
+    });
+    const system = (name: string, environment: "DEV" | "PROD", sensitivity: "INTERNAL" | "CONFIDENTIAL" | "RESTRICTED") =>
+      prisma.system.create({ data: { name, kind: "REPOSITORY", environment, sensitivity } });
+    const [prod, vault, repo] = await Promise.all([
+      system("rr-payments", "PROD", "CONFIDENTIAL"),
+      system("rr-vault", "PROD", "RESTRICTED"),
+      system("rr-repo", "DEV", "INTERNAL"),
+    ]);
+    await prisma.grant.createMany({
+      data: [
+        { identityId: identity.id, systemId: prod.id, permission: "DEPLOY", mode: "JUST_IN_TIME" },
+        // Neither counts: one is revoked, the other expired.
+        { identityId: identity.id, systemId: vault.id, permission: "ADMIN", revokedAt: ago(1) },
+        { identityId: identity.id, systemId: vault.id, permission: "WRITE", expiresAt: ago(2) },
+        { identityId: identity.id, systemId: repo.id, permission: "WRITE", expiresAt: new Date(now.getTime() + day) },
+      ],
+    });
+    await prisma.credential.createMany({
+      data: [
+        { identityId: identity.id, type: "PAT", label: "ci", fingerprint: "f1", issuedAt: ago(120), lastUsedAt: ago(100) },
+        {
+          identityId: identity.id,
+          type: "API_KEY",
+          label: "k",
+          fingerprint: "f2",
+          issuedAt: ago(10),
+          expiresAt: ago(-20),
+          rotationPeriodDays: 5,
+        },
+        { identityId: identity.id, type: "SSH_KEY", label: "old", fingerprint: "f3", status: "REVOKED", issuedAt: ago(400) },
+      ],
+    });
+
+    const result = await prisma.$transaction((tx) => recomputeRisk(tx, identity.id, now));
+
+    expect(result).toEqual({
+      tier: "CRITICAL",
+      reasons: [
+        "deploy on rr-payments (production, confidential) (just-in-time)",
+        "write on rr-repo (internal)",
+        "executes changes itself (autonomy: execute)",
+        "dev identity reaches production system rr-payments",
+        "long-lived PAT 120 days old, no expiry",
+        "PAT unused for 100 days",
+        "API key not rotated for 10 days (period 5)",
+      ],
+    });
+    const stored = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } });
+    expect({ tier: stored.riskTier, reasons: stored.riskReasons }).toEqual(result);
+  });
+});
 
 describe("recomputeAllRisk", () => {
   it("re-rates identities whose inputs changed with time alone, and only those", async () => {

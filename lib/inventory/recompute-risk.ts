@@ -2,22 +2,72 @@ import type { Db, Tx } from "@/lib/db/client";
 import { findAllInPages } from "@/lib/db/cursor-page";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { toAuditActor, type Actor } from "@/lib/auth/actor";
-import { assessRisk } from "./risk";
+import type { RiskTier } from "@/lib/db/generated/enums";
+import { notFound } from "@/lib/errors";
+import { assessRisk, type RiskInput } from "./risk";
 
 /**
  * Recomputes and stores one identity's risk tier and reasons. Every mutation
  * that changes an input of the rule calls this in its own transaction.
  */
 export async function recomputeRisk(tx: Tx, identityId: string, now = new Date()) {
-  const identity = await tx.aiIdentity.findUniqueOrThrow({
-    where: { id: identityId },
-    include: { grants: { include: { system: true } }, credentials: true },
-  });
+  const identity = await readRiskInput(tx, identityId);
   const { tier, reasons } = assessRisk(identity, now);
   if (tier !== identity.riskTier || JSON.stringify(reasons) !== JSON.stringify(identity.riskReasons)) {
     await tx.aiIdentity.update({ where: { id: identityId }, data: { riskTier: tier, riskReasons: reasons } });
   }
   return { tier, reasons };
+}
+
+type JsonDate = string | null;
+interface RiskInputRow extends Omit<RiskInput, "nextReviewAt" | "grants" | "credentials"> {
+  riskTier: RiskTier;
+  riskReasons: unknown;
+  nextReviewAt: Date;
+  grants: (Omit<RiskInput["grants"][number], "expiresAt" | "revokedAt"> & { expiresAt: JsonDate; revokedAt: JsonDate })[];
+  credentials: (Omit<RiskInput["credentials"][number], "issuedAt" | "expiresAt" | "lastUsedAt" | "lastRotatedAt"> & {
+    issuedAt: string;
+    expiresAt: JsonDate;
+    lastUsedAt: JsonDate;
+    lastRotatedAt: JsonDate;
+  })[];
+}
+
+const toDate = (value: JsonDate) => (value === null ? null : new Date(value));
+
+/**
+ * What the rule reads of one identity (its grants with their systems, its
+ * credentials) and its stored rating, in one statement: recomputing runs inside
+ * the mutation's transaction, which pays for every round trip (four with
+ * Prisma's includes).
+ */
+async function readRiskInput(tx: Tx, identityId: string): Promise<RiskInput & { riskTier: RiskTier; riskReasons: unknown }> {
+  const [row] = await tx.$queryRaw<RiskInputRow[]>`
+    SELECT i."status"::text AS "status", i."environment"::text AS "environment", i."autonomy"::text AS "autonomy",
+           i."nextReviewAt", i."riskTier"::text AS "riskTier", i."riskReasons",
+           coalesce((SELECT json_agg(json_build_object('permission', g."permission", 'mode', g."mode", 'expiresAt', g."expiresAt",
+                                                       'revokedAt', g."revokedAt", 'system', json_build_object(
+                                                         'name', s."name", 'environment', s."environment", 'sensitivity', s."sensitivity"))
+                                     ORDER BY g."id")
+                     FROM "Grant" g JOIN "System" s ON s."id" = g."systemId" WHERE g."identityId" = i."id"), '[]'::json) AS "grants",
+           coalesce((SELECT json_agg(json_build_object('type', c."type", 'label', c."label", 'status', c."status", 'issuedAt', c."issuedAt",
+                                                       'expiresAt', c."expiresAt", 'lastUsedAt', c."lastUsedAt",
+                                                       'lastRotatedAt', c."lastRotatedAt", 'rotationPeriodDays', c."rotationPeriodDays")
+                                     ORDER BY c."id")
+                     FROM "Credential" c WHERE c."identityId" = i."id"), '[]'::json) AS "credentials"
+    FROM "AiIdentity" i WHERE i."id" = ${identityId}`;
+  if (!row) throw notFound("That identity");
+  return {
+    ...row,
+    grants: row.grants.map((grant) => ({ ...grant, expiresAt: toDate(grant.expiresAt), revokedAt: toDate(grant.revokedAt) })),
+    credentials: row.credentials.map((credential) => ({
+      ...credential,
+      issuedAt: new Date(credential.issuedAt),
+      expiresAt: toDate(credential.expiresAt),
+      lastUsedAt: toDate(credential.lastUsedAt),
+      lastRotatedAt: toDate(credential.lastRotatedAt),
+    })),
+  };
 }
 
 /** One identity whose tier moved in a sweep, and why it is rated so now. */
