@@ -47,7 +47,10 @@ export function decryptPrivateKey(kid: string, stored: string): KeyObject {
   try {
     pkcs8 = Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]);
   } catch {
-    throw new Error(`Signing key ${kid} cannot be decrypted: WARRANT_SIGNING_KEY_SECRET is not the one it was stored with`);
+    throw new Error(
+      `Signing key ${kid} cannot be decrypted: WARRANT_SIGNING_KEY_SECRET is not the one it was stored with ` +
+        "(if it was changed on purpose, run `npm run cli -- signing-keys:rotate` to make a key under the new one)",
+    );
   }
   return createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" });
 }
