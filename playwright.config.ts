@@ -59,9 +59,6 @@ export default defineConfig({
         PORT: String(NEXT_PORT),
         WARRANT_DATA_DIR: ".data/e2e",
         WARRANT_EMBEDDED_PG_PORT: "54340",
-        // Two web processes on one port, as a 2-core deployment runs (scripts/server.ts): every browser test
-        // then also checks that nothing a person does depends on which process answered.
-        WARRANT_WEB_PROCESSES: "2",
         OIDC_ISSUER,
         OIDC_CLIENT_ID: "warrant-e2e",
         OIDC_CLIENT_SECRET: "warrant-e2e-secret",

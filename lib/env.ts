@@ -72,14 +72,6 @@ const schema = z
     // `npm start` runs the background job worker beside the web server unless this is 0
     // (for deployments that run `npm run worker` separately).
     WARRANT_WORKER: flag.default(true),
-    // How many web server processes `npm start` runs on its port (scripts/server.ts): one per core lets
-    // the runtime endpoints use every core. Rate limits are counted per process.
-    WARRANT_WEB_PROCESSES: z.coerce
-      .number({ message: "must be a number of processes" })
-      .int({ message: "must be a whole number of processes" })
-      .min(1, { message: "must be at least 1" })
-      .max(64, { message: "must be at most 64" })
-      .default(1),
     // Set by Next itself ("development" under `next dev`); not validated beyond being text.
     NODE_ENV: z.string().optional(),
     OIDC_ISSUER: z.string().url({ message: "must be the provider's issuer URL, e.g. https://login.example.com/realms/acme" }).optional(),

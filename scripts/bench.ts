@@ -442,10 +442,7 @@ async function main() {
     const runs: Run[] = [];
     for (let number = 1; number <= RUNS; number += 1) {
       const run: Run = { run: number, loadBefore: load(), loadAfter: "", results: [] };
-      const processes = Number(process.env.WARRANT_WEB_PROCESSES ?? 1);
-      console.log(
-        `\n=== Run ${number} of ${RUNS}: a freshly started server (${processes} web process${processes === 1 ? "" : "es"}, WARRANT_WEB_PROCESSES); load average ${run.loadBefore} ===`,
-      );
+      console.log(`\n=== Run ${number} of ${RUNS}: a freshly started server; load average ${run.loadBefore} ===`);
       // Rate limits off: the bench is one token and one person asking far faster than any real client.
       // The production server as `npm start` runs it (scripts/server.ts), runtime listener included.
       server = spawnProductionServer(
