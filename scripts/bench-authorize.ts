@@ -7,7 +7,8 @@ import type { Db } from "../lib/db/client";
 // in this process on the same requests beside it.
 //
 // - sustained: 500 requests/s for 60 s, p99 (the target: ≤ 10 ms);
-// - the highest rate held with p99 ≤ 50 ms, stepping the rate up, 15 s a step;
+// - the highest rate held with p99 ≤ 50 ms, stepping the rate up from 500/s
+//   (or down, when 500/s does not hold it), 15 s a step;
 // - the bare evaluator on the same request shapes, and the ratio of the HTTP
 //   p50 to it (what HTTP, authentication, the inventory reads and storing the
 //   decision cost on top of Cedar).
@@ -22,6 +23,8 @@ const SUSTAINED_RATE = 500;
 const SUSTAINED_SECONDS = 60;
 const STEP_SECONDS = 15;
 const STEP_RATES = [750, 1000, 1500, 2000, 3000];
+/** When 500/s does not hold p99 ≤ 50 ms, the rates tried below it, highest first, until one does. */
+const STEP_DOWN_RATES = [400, 300, 200, 100];
 const AGENTS = 8;
 
 export interface LatencySummary {
@@ -255,15 +258,16 @@ export async function benchAuthorize(db: Db, base: string): Promise<AuthorizeBen
   }
   const storedBefore = await db.policyDecision.count();
   const sustained = await atRate(base, agents, bodies, SUSTAINED_RATE, SUSTAINED_SECONDS);
+  const holds = (step: AuthorizeRateResult) => step.latencyMs.p99 <= 50 && step.achievedPerSecond >= step.rate * 0.95;
   const steps: AuthorizeRateResult[] = [];
-  for (const rate of STEP_RATES) {
+  for (const rate of holds(sustained) ? STEP_RATES : STEP_DOWN_RATES) {
     const step = await atRate(base, agents, bodies, rate, STEP_SECONDS);
     steps.push(step);
-    if (step.latencyMs.p99 > 50 || step.achievedPerSecond < rate * 0.95) break;
+    if (holds(sustained) ? !holds(step) : holds(step)) break;
   }
   const decisionsStored = (await db.policyDecision.count()) - storedBefore;
   const requestsAnswered = sustained.ok + steps.reduce((sum, step) => sum + step.ok, 0);
-  const held = [sustained, ...steps].filter((step) => step.latencyMs.p99 <= 50 && step.achievedPerSecond >= step.rate * 0.95);
+  const held = [sustained, ...steps].filter(holds);
   const cedarMicros = await cedarAlone(db, agents, systemId);
   const jit = await jitRoundTrips(base, agents, systemId);
   return {
