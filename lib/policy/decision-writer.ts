@@ -65,9 +65,7 @@ async function writeQueued(): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const rows: Pending["row"][] = [];
-        for (const item of batch) rows.push(item.row); // a loop, not map: see the note in ./engine.ts's evaluate()
-        await insert(rows);
+        await insert(batch.map((item) => item.row));
         for (const item of batch) item.stored();
       } catch (error) {
         if (batch.length === 1) {

@@ -33,8 +33,6 @@ export interface CompiledPolicySet {
   /** The version this set was compiled for; it names the set in the evaluator's cache. */
   key: string;
   policies: PolicyInfo[];
-  /** The same policies by @id, for naming the ones that decided. */
-  byId: Map<string, PolicyInfo>;
 }
 
 export interface CedarRequest {
@@ -168,7 +166,7 @@ export function compilePolicySet(key: string, text: string): CompiledPolicySet {
     staticPolicies: Object.fromEntries(checked.policies.map((policy) => [policy.id, policy.text])),
   });
   if (answer.type !== "success") throw new PolicySetInvalid(problemsFrom(text, answer.errors));
-  const set = { key, policies: checked.policies, byId: new Map(checked.policies.map((policy) => [policy.id, policy])) };
+  const set = { key, policies: checked.policies };
   compiled.set(key, set);
   return set;
 }
@@ -196,50 +194,32 @@ export function evaluate(set: CompiledPolicySet, request: CedarRequest): PolicyD
     preparsedPolicySetId: set.key,
     validateRequest: true,
   });
-  // Plain loops below, not map/filter/every: Node 20's V8 aborted the whole process (a fatal "unreachable
-  // code" in Deoptimizer::DoComputeBuiltinContinuation) when this function, optimized with those builtins
-  // inlined, was deoptimized under sustained load. The bench hit it within minutes; loops have no builtin
-  // continuation to rebuild.
   if (answer.type !== "success") {
-    const reasons: string[] = [];
-    for (const error of answer.errors) reasons.push(`The request could not be judged: ${error.message}`);
-    return { outcome: "deny", policyIds: [], reasons };
+    return { outcome: "deny", policyIds: [], reasons: answer.errors.map((error) => `The request could not be judged: ${error.message}`) };
   }
   const { decision, diagnostics } = answer.response;
+  const byId = new Map(set.policies.map((policy) => [policy.id, policy]));
   if (diagnostics.errors.length > 0) {
-    const policyIds: string[] = [];
-    const reasons: string[] = [];
-    for (const error of diagnostics.errors) {
-      policyIds.push(error.policyId);
-      reasons.push(`Policy ${error.policyId} could not be evaluated (${error.error.message}), so the request is denied.`);
-    }
-    return { outcome: "deny", policyIds, reasons };
+    return {
+      outcome: "deny",
+      policyIds: diagnostics.errors.map((error) => error.policyId),
+      reasons: diagnostics.errors.map(
+        (error) => `Policy ${error.policyId} could not be evaluated (${error.error.message}), so the request is denied.`,
+      ),
+    };
   }
-  const deciding: PolicyInfo[] = [];
-  for (const id of diagnostics.reason) {
-    const policy = set.byId.get(id);
-    if (policy) deciding.push(policy);
-  }
-  if (decision === "allow") {
-    const policyIds: string[] = [];
-    const reasons: string[] = [];
-    for (const policy of deciding) {
-      policyIds.push(policy.id);
-      reasons.push(policy.reason ?? `Policy ${policy.id} permits it.`);
-    }
-    return { outcome: "allow", policyIds, reasons };
-  }
+  const deciding = diagnostics.reason.map((id) => byId.get(id)).filter((policy): policy is PolicyInfo => policy !== undefined);
+  const reasons = deciding.map(
+    (policy) => policy.reason ?? `Policy ${policy.id} ${policy.effect === "permit" ? "permits" : "forbids"} it.`,
+  );
+  if (decision === "allow") return { outcome: "allow", policyIds: deciding.map((policy) => policy.id), reasons };
   if (deciding.length === 0) return { outcome: "deny", policyIds: [], reasons: ["No policy permits this request."] };
-  let everyRequiresApproval = true;
-  for (const policy of deciding) if (!policy.requiresApproval) everyRequiresApproval = false;
+  const outcome = deciding.every((policy) => policy.requiresApproval) ? "require_approval" : "deny";
   // A hard forbid wins: only its reasons are told, since approval would not help.
-  const outcome: Outcome = everyRequiresApproval ? "require_approval" : "deny";
-  const policyIds: string[] = [];
-  const reasons: string[] = [];
-  for (const policy of deciding) {
-    if (outcome === "deny" && policy.requiresApproval) continue;
-    policyIds.push(policy.id);
-    reasons.push(policy.reason ?? `Policy ${policy.id} forbids it.`);
-  }
-  return { outcome, policyIds, reasons };
+  const told = outcome === "deny" ? deciding.filter((policy) => !policy.requiresApproval) : deciding;
+  return {
+    outcome,
+    policyIds: told.map((policy) => policy.id),
+    reasons: told.map((policy) => policy.reason ?? `Policy ${policy.id} forbids it.`),
+  };
 }
