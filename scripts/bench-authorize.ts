@@ -20,6 +20,15 @@ import type { Db } from "../lib/db/client";
 // systems with and without grants.
 
 const SUSTAINED_RATE = 500;
+/**
+ * autocannon's rate limit lets each connection send its quota for the second
+ * back to back, then wait for the next second: with 32 connections, 500/s
+ * arrives as bursts of 32 requests at once at the top of each second, which
+ * queue behind each other on the server. Agents asking independently do not
+ * arrive in step like that, so the sustained rate is also measured over 4
+ * connections (bursts of 4), side by side.
+ */
+const FEW_CONNECTIONS = 4;
 const SUSTAINED_SECONDS = 60;
 const STEP_SECONDS = 15;
 const STEP_RATES = [750, 1000, 1500, 2000, 3000];
@@ -36,6 +45,7 @@ export interface LatencySummary {
 
 export interface AuthorizeRateResult {
   rate: number;
+  connections: number;
   seconds: number;
   achievedPerSecond: number;
   ok: number;
@@ -52,8 +62,10 @@ export interface JitRoundTripResult {
 
 export interface AuthorizeBenchResult {
   sustained: AuthorizeRateResult;
+  /** The same rate over 4 connections: smaller bursts (see FEW_CONNECTIONS). */
+  sustainedFewConnections: AuthorizeRateResult;
   steps: AuthorizeRateResult[];
-  /** The highest stepped rate whose p99 stayed within 50 ms (the sustained rate if none did). */
+  /** The highest rate whose p99 stayed within 50 ms over 32 connections (the sustained run and the steps). */
   highestRateWithin50ms: number | null;
   decisionsStored: number;
   requestsAnswered: number;
@@ -134,6 +146,7 @@ async function atRate(
   bodies: Record<string, unknown>[],
   rate: number,
   seconds: number,
+  connections = agents.length * 4,
 ): Promise<AuthorizeRateResult> {
   // One load generator, its connections spread over the agents: each connection
   // is one agent (its token on every request it sends), so the percentiles are
@@ -141,7 +154,7 @@ async function atRate(
   let connectionsMade = 0;
   const result = await autocannon({
     url: `${base}/api/v1/authorize`,
-    connections: agents.length * 4,
+    connections,
     overallRate: rate,
     duration: seconds,
     timeout: 10,
@@ -158,6 +171,7 @@ async function atRate(
   });
   return {
     rate,
+    connections,
     seconds,
     achievedPerSecond: result["2xx"] / result.duration,
     ok: result["2xx"],
@@ -258,6 +272,7 @@ export async function benchAuthorize(db: Db, base: string): Promise<AuthorizeBen
   }
   const storedBefore = await db.policyDecision.count();
   const sustained = await atRate(base, agents, bodies, SUSTAINED_RATE, SUSTAINED_SECONDS);
+  const sustainedFewConnections = await atRate(base, agents, bodies, SUSTAINED_RATE, SUSTAINED_SECONDS, FEW_CONNECTIONS);
   const holds = (step: AuthorizeRateResult) => step.latencyMs.p99 <= 50 && step.achievedPerSecond >= step.rate * 0.95;
   const steps: AuthorizeRateResult[] = [];
   for (const rate of holds(sustained) ? STEP_RATES : STEP_DOWN_RATES) {
@@ -266,13 +281,14 @@ export async function benchAuthorize(db: Db, base: string): Promise<AuthorizeBen
     if (holds(sustained) ? !holds(step) : holds(step)) break;
   }
   const decisionsStored = (await db.policyDecision.count()) - storedBefore;
-  const requestsAnswered = sustained.ok + steps.reduce((sum, step) => sum + step.ok, 0);
+  const requestsAnswered = sustained.ok + sustainedFewConnections.ok + steps.reduce((sum, step) => sum + step.ok, 0);
   const held = [sustained, ...steps].filter(holds);
   const cedarMicros = await cedarAlone(db, agents, systemId);
   const jit = await jitRoundTrips(base, agents, systemId);
   return {
     jit,
     sustained,
+    sustainedFewConnections,
     steps,
     highestRateWithin50ms: held.length > 0 ? Math.max(...held.map((step) => step.rate)) : null,
     decisionsStored,
@@ -284,11 +300,12 @@ export async function benchAuthorize(db: Db, base: string): Promise<AuthorizeBen
 
 export function printAuthorizeBench(result: AuthorizeBenchResult): void {
   const line = (step: AuthorizeRateResult) =>
-    `  ${String(step.rate).padStart(5)}/s for ${step.seconds} s: achieved ${step.achievedPerSecond.toFixed(0)}/s; ` +
+    `  ${String(step.rate).padStart(5)}/s for ${step.seconds} s over ${step.connections} connections: achieved ${step.achievedPerSecond.toFixed(0)}/s; ` +
     `p50 ${step.latencyMs.p50} ms, p90 ${step.latencyMs.p90} ms, p99 ${step.latencyMs.p99} ms, max ${step.latencyMs.max} ms ` +
     `(${step.non2xx} non-2xx, ${step.errors} errors)`;
   console.log(`\nAuthorize (POST /api/v1/authorize, ${AGENTS} agents, every decision stored, autocannon):`);
   console.log(line(result.sustained));
+  console.log(line(result.sustainedFewConnections));
   for (const step of result.steps) console.log(line(step));
   console.log(
     `  highest rate held with p99 ≤ 50 ms: ${result.highestRateWithin50ms ?? "none"}/s; decisions stored ${result.decisionsStored} for ${result.requestsAnswered} answers`,
