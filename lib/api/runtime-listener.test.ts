@@ -20,7 +20,7 @@ let secret: string;
 let identityId: string;
 
 beforeAll(async () => {
-  const identity = await createActiveTestIdentity((await createTestUser()).user.id, "listener-agent");
+  const identity = await createActiveTestIdentity((await createTestUser()).user.id, { name: "listener-agent" });
   identityId = identity.id;
   secret = (await executeMutation(issueAgentToken, systemActor, { identityId, label: "listener" })).secret;
 

@@ -11,7 +11,7 @@ import { activePolicySet } from "./store";
 let row: DecisionRow;
 
 beforeAll(async () => {
-  const identity = await createActiveTestIdentity((await createTestUser()).user.id, "writer-agent");
+  const identity = await createActiveTestIdentity((await createTestUser()).user.id, { name: "writer-agent" });
   const policies = await activePolicySet(prisma);
   row = {
     identityId: identity.id,

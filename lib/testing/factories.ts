@@ -57,13 +57,19 @@ export async function switchOffApprovals() {
   await prisma.approvalCatalogEntry.updateMany({ data: { enabled: false } });
 }
 
-/** An active coding agent in production, owned by `ownerId`: what the runtime endpoints' tests act as. */
-export async function createActiveTestIdentity(ownerId: string, name = `agent-${randomBytes(4).toString("hex")}`) {
+/** An active coding agent (in production unless told otherwise), owned by `ownerId`: what the runtime endpoints' tests act as. */
+export async function createActiveTestIdentity(
+  ownerId: string,
+  {
+    name = `agent-${randomBytes(4).toString("hex")}`,
+    environment = "PROD",
+  }: { name?: string; environment?: "DEV" | "STAGING" | "PROD" } = {},
+) {
   const identity = await executeMutation(createIdentity, systemActor, {
     name,
     kind: "CODING_AGENT",
     purpose: "Asks before acting",
-    environment: "PROD",
+    environment,
     autonomy: "EXECUTE",
     ownerId,
     expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),

@@ -2,11 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { createGrant } from "@/lib/inventory/grants";
-import { createIdentity } from "@/lib/inventory/identities";
 import { createSystem } from "@/lib/inventory/systems";
 import { apiAs, type ApiBody } from "@/lib/testing/api-client";
-import { createTestToken, createTestUser, switchOffApprovals, systemActor } from "@/lib/testing/factories";
-import { DAY_MS } from "@/lib/time";
+import { createActiveTestIdentity, createTestToken, createTestUser, switchOffApprovals, systemActor } from "@/lib/testing/factories";
 
 // An AI identity asks Warrant before it acts, with its own agent token: the
 // token is issued by the identity's owner, shows in the inventory as a
@@ -20,16 +18,7 @@ let counter = 0;
 
 async function activeAgent() {
   counter += 1;
-  const identity = await executeMutation(createIdentity, systemActor, {
-    name: `hooked-agent-${counter}`,
-    kind: "CODING_AGENT",
-    purpose: "Fixes failing builds",
-    environment: "PROD",
-    autonomy: "EXECUTE",
-    ownerId,
-    expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),
-  });
-  await prisma.aiIdentity.update({ where: { id: identity.id }, data: { status: "ACTIVE" } });
+  const identity = await createActiveTestIdentity(ownerId, { name: `hooked-agent-${counter}`, environment: "PROD" });
   return identity;
 }
 

@@ -2,10 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { createIdentity } from "@/lib/inventory/identities";
 import { apiAs, type ApiBody } from "@/lib/testing/api-client";
-import { createTestToken, createTestUser, systemActor } from "@/lib/testing/factories";
-import { DAY_MS } from "@/lib/time";
+import { createActiveTestIdentity, createTestToken, createTestUser, systemActor } from "@/lib/testing/factories";
 
 // A tool call the policies send to a human becomes an approval request bound
 // to that exact call. Once a security lead approves it, the identical call is
@@ -19,16 +17,7 @@ let counter = 0;
 
 async function agentWithToken() {
   counter += 1;
-  const identity = await executeMutation(createIdentity, systemActor, {
-    name: `bound-agent-${counter}`,
-    kind: "CODING_AGENT",
-    purpose: "Ships releases",
-    environment: "PROD",
-    autonomy: "EXECUTE",
-    ownerId,
-    expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),
-  });
-  await prisma.aiIdentity.update({ where: { id: identity.id }, data: { status: "ACTIVE" } });
+  const identity = await createActiveTestIdentity(ownerId, { name: `bound-agent-${counter}`, environment: "PROD" });
   const { secret } = await executeMutation(issueAgentToken, systemActor, { identityId: identity.id, label: "runner" });
   return { identity, agent: apiAs(secret) };
 }

@@ -1,11 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { createIdentity } from "@/lib/inventory/identities";
 import { createSystem } from "@/lib/inventory/systems";
 import { apiAs, type ApiBody } from "@/lib/testing/api-client";
-import { createTestToken, createTestUser, switchOffApprovals, systemActor } from "@/lib/testing/factories";
-import { DAY_MS } from "@/lib/time";
+import { createActiveTestIdentity, createTestToken, createTestUser, switchOffApprovals, systemActor } from "@/lib/testing/factories";
 
 // An AI identity reports what it did with its own agent token: tool calls are
 // stored in the activity chain, linked to the decision that allowed them, and
@@ -18,16 +16,7 @@ let counter = 0;
 
 async function agentWithToken() {
   counter += 1;
-  const identity = await executeMutation(createIdentity, systemActor, {
-    name: `reporting-agent-${counter}`,
-    kind: "CODING_AGENT",
-    purpose: "Fixes failing builds",
-    environment: "DEV",
-    autonomy: "EXECUTE",
-    ownerId,
-    expiresAt: new Date(Date.now() + 60 * DAY_MS).toISOString(),
-  });
-  await prisma.aiIdentity.update({ where: { id: identity.id }, data: { status: "ACTIVE" } });
+  const identity = await createActiveTestIdentity(ownerId, { name: `reporting-agent-${counter}`, environment: "DEV" });
   const issued = await owner.post("identities/[id]/agent-tokens", { label: "laptop" }, { id: identity.id });
   expect(issued.status).toBe(201);
   return { identity, ...(issued.body as { secret: string; credentialId: string }) };
