@@ -1,5 +1,17 @@
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import { setFlagsFromString } from "node:v8";
 import { POLICY_SCHEMA } from "./schema";
+
+// Node 20's V8 (11.3) aborts the whole process ("Fatal error ... unreachable
+// code" in Deoptimizer::DoComputeBuiltinContinuation) when optimized code that
+// inlined a call into WebAssembly is deoptimized while that call runs and the
+// Wasm function returns a JS object (externref), as every cedar-wasm function
+// does: V8's deoptimizer only knows i32, i64, f32 and f64 returns. Under load,
+// authorize hit it within minutes. Not inlining JS-to-Wasm calls avoids it, at
+// the cost of a call through the wrapper. It must be set before `evaluate` is
+// first optimized, hence here, where every process that evaluates loads Cedar.
+// engine-deopt.test.ts reproduces the abort and shows this prevents it.
+setFlagsFromString("--no-turbo-inline-js-wasm-calls");
 
 // Cedar, wrapped for Warrant: a policy set is checked (syntax, annotations,
 // validation against the schema, each problem at its line and column),
