@@ -1,8 +1,8 @@
 import { authenticateAgent, type AgentCaller } from "@/lib/auth/agent";
-import { AppError, toAppError, validationError } from "@/lib/errors";
+import { toAppError, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
-import { clientAddress, rateLimits } from "@/lib/rate-limit";
-import { errorResponse, json, MAX_API_BODY_BYTES, readJsonBody } from "./http";
+import { rateLimits } from "@/lib/rate-limit";
+import { authenticateWithinAddressLimit, errorResponse, json, MAX_API_BODY_BYTES, readJsonBody } from "./http";
 
 // The runtime endpoints AI identities call (authorize, access requests,
 // events, the Claude Code hooks): authenticated by the identity's agent token
@@ -21,17 +21,9 @@ export interface AgentRequest {
   body: Record<string, unknown>;
 }
 
-/** The caller within the limits: per credential once known, per client address for requests without a valid one. */
+/** The caller within the limits: per client address until it is known, then per credential. */
 async function authenticateAgentWithinLimits(request: Request): Promise<AgentCaller> {
-  const address = clientAddress(request.headers);
-  if (rateLimits.apiAnonymous.isExhausted(address)) rateLimits.apiAnonymous.take(address);
-  let caller: AgentCaller;
-  try {
-    caller = await authenticateAgent(request.headers.get("authorization"));
-  } catch (error) {
-    if (error instanceof AppError && error.code === "unauthenticated") rateLimits.apiAnonymous.take(address);
-    throw error;
-  }
+  const caller = await authenticateWithinAddressLimit(request, authenticateAgent);
   rateLimits.agent.take(caller.credential.id);
   return caller;
 }

@@ -6,10 +6,10 @@ import { executeMutation, type Mutation } from "@/lib/auth/mutation";
 import { SentForApproval } from "@/lib/approvals/request";
 import type { Permission } from "@/lib/auth/permissions";
 import { MAX_API_PAGE_SIZE } from "@/lib/inventory/query";
-import { AppError, fieldErrorsFromZod, forbidden, validationError } from "@/lib/errors";
+import { fieldErrorsFromZod, forbidden, validationError } from "@/lib/errors";
 import { clientAddress, rateLimits, type RateLimiter } from "@/lib/rate-limit";
 import { screenParameters } from "@/lib/validation/raw-input";
-import { errorResponse, json, readJsonBody, withApiHeaders } from "./http";
+import { authenticateWithinAddressLimit, errorResponse, json, readJsonBody, withApiHeaders } from "./http";
 
 // Adapters from HTTP to lib/ for everything under /api/v1 that people and
 // their scripts call: bearer-token authentication, query and body parsing.
@@ -79,22 +79,9 @@ export function withPathParams(fields: Record<string, string>) {
   });
 }
 
-/**
- * The request's token as an actor, within the rate limits: per token once it
- * is known, and per client address for requests without a valid one. An
- * address that has used up its unauthenticated requests is refused before the
- * token is looked up, so a flood of made-up tokens costs no queries.
- */
+/** The request's token as an actor, within the rate limits: per client address until it is known, then per token. */
 async function authenticateWithinLimits(request: Request): Promise<Actor> {
-  const address = clientAddress(request.headers);
-  if (rateLimits.apiAnonymous.isExhausted(address)) rateLimits.apiAnonymous.take(address);
-  let actor: Actor;
-  try {
-    actor = await authenticateApiToken(request.headers.get("authorization"));
-  } catch (error) {
-    if (error instanceof AppError && error.code === "unauthenticated") rateLimits.apiAnonymous.take(address);
-    throw error;
-  }
+  const actor = await authenticateWithinAddressLimit(request, authenticateApiToken);
   if (actor.kind === "api_token") rateLimits.api.take(actor.tokenId);
   return actor;
 }

@@ -1,5 +1,5 @@
 import { AppError, toAppError } from "@/lib/errors";
-import { RateLimitedError } from "@/lib/rate-limit";
+import { clientAddress, RateLimitedError, rateLimits } from "@/lib/rate-limit";
 import { appUrl } from "@/lib/env";
 import { strictTransportSecurity } from "@/lib/security/headers";
 
@@ -98,4 +98,25 @@ export function json(data: unknown, status = 200): Response {
       },
     ),
   );
+}
+
+/**
+ * Runs `authenticate` on the request's Authorization header within the limit
+ * on unauthenticated requests per client address: an address that has used
+ * it up is refused before the credential is looked up, so a flood of made-up
+ * tokens costs no queries, and each failed authentication counts against it.
+ * Callers then limit per credential (a person's API token, an agent's token).
+ */
+export async function authenticateWithinAddressLimit<Caller>(
+  request: Request,
+  authenticate: (authorization: string | null) => Promise<Caller>,
+): Promise<Caller> {
+  const address = clientAddress(request.headers);
+  if (rateLimits.apiAnonymous.isExhausted(address)) rateLimits.apiAnonymous.take(address);
+  try {
+    return await authenticate(request.headers.get("authorization"));
+  } catch (error) {
+    if (error instanceof AppError && error.code === "unauthenticated") rateLimits.apiAnonymous.take(address);
+    throw error;
+  }
 }
