@@ -167,7 +167,7 @@ export function JustificationField({
       rows={2}
       value={value}
       onChange={onChange}
-      hint="Required when the change needs approval (privileged or production access, long-lived credentials, raised autonomy, reactivation)"
+      hint="Required when the change needs approval (privileged or production access, long-lived credentials, raised autonomy, reactivation, a system moved into production)"
       className={className}
     />
   );

@@ -3,7 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { ENVIRONMENT_LABELS, SENSITIVITY_LABELS, SYSTEM_KIND_LABELS, optionsOf } from "@/lib/inventory/labels";
-import { SelectField, TextField } from "./fields";
+import { JustificationField, SelectField, TextField } from "./fields";
 import { useMutationForm, type ServerAction } from "./use-mutation-form";
 
 export interface SystemFormValues {
@@ -96,6 +96,7 @@ export function EditSystemForm({ systemId, initial, action }: { systemId: string
     >
       <input type="hidden" name="systemId" value={systemId} />
       <SystemFields form={form} />
+      <JustificationField state={form.state} className="max-w-xl" />
       <div className="flex items-center gap-3">
         <Button type="submit" variant="secondary" disabled={form.pending}>
           Save system

@@ -6,7 +6,7 @@ import { createGrant } from "@/lib/inventory/grants";
 import { createCredential, rotateCredential } from "@/lib/inventory/credentials";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { importIdentities } from "@/lib/inventory/csv-import";
-import { createSystem } from "@/lib/inventory/systems";
+import { createSystem, updateSystem } from "@/lib/inventory/systems";
 import { allMutations } from "@/lib/mutations";
 import { runCli } from "@/lib/testing/cli";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
@@ -530,6 +530,45 @@ describe("the catalog", () => {
     await executeMutation(reactivateIdentity, lead.actor, { identityId: identity.id });
     expect((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).status).toBe("ACTIVE");
     await executeMutation(updateCatalogEntry, systemActor, { key: "identity.reactivated", enabled: true, ruleKey: "security-lead" });
+  });
+
+  it("asks before a system that identities have access to moves into production or becomes restricted", async () => {
+    const staging = await executeMutation(createSystem, systemActor, {
+      name: "billing-api",
+      kind: "INTERNAL_API",
+      environment: "STAGING",
+      sensitivity: "CONFIDENTIAL",
+      ownerId: systemOwner.user.id,
+    });
+    const identity = await registerIdentity({ environment: "STAGING" });
+    await executeMutation(createGrant, systemActor, { identityId: identity.id, systemId: staging.id, permission: "READ" });
+    // Renaming it, or moving it out of production, widens nobody's reach.
+    await executeMutation(updateSystem, lead.actor, { systemId: staging.id, name: "billing-api-v2" });
+    const toProd = await sentForApproval(
+      executeMutation(updateSystem, lead.actor, { systemId: staging.id, environment: "PROD", justification: "Promoted to production" }),
+    );
+    expect(toProd).toMatchObject({
+      catalogKey: "system.reclassified",
+      systemId: staging.id,
+      summary: "Move billing-api-v2 (STAGING) into production",
+      reason: "1 identity has access to billing-api-v2, which would move into production",
+    });
+    expect((await prisma.system.findUniqueOrThrow({ where: { id: staging.id } })).environment).toBe("STAGING");
+    // A security lead other than the requester, then the system's owner.
+    await expect(decide(lead, toProd.id)).rejects.toThrow("Nobody decides their own request.");
+    await decide(secondLead, toProd.id);
+    expect(await decide(systemOwner, toProd.id)).toMatchObject({ status: "APPLIED" });
+    expect((await prisma.system.findUniqueOrThrow({ where: { id: staging.id } })).environment).toBe("PROD");
+    const restricted = await sentForApproval(
+      executeMutation(updateSystem, lead.actor, { systemId: staging.id, sensitivity: "RESTRICTED", justification: "Holds card data" }),
+    );
+    expect(restricted.summary).toBe("Move billing-api-v2 (PROD) to restricted");
+    // With no live access left, the same move changes nobody's reach and applies at once.
+    await executeMutation(withdrawApprovalRequest, lead.actor, { requestId: restricted.id });
+    const grant = await prisma.grant.findFirstOrThrow({ where: { systemId: staging.id } });
+    await prisma.grant.update({ where: { id: grant.id }, data: { revokedAt: new Date() } });
+    await executeMutation(updateSystem, lead.actor, { systemId: staging.id, sensitivity: "RESTRICTED" });
+    expect((await prisma.system.findUniqueOrThrow({ where: { id: staging.id } })).sensitivity).toBe("RESTRICTED");
   });
 
   it("is checked by every mutation it names, and only those have a sensitive check", () => {

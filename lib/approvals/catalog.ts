@@ -14,6 +14,12 @@ export const CATALOG = {
     description: "A grant of write, deploy or admin, or any grant on a PROD or RESTRICTED system.",
     mutations: ["grants.create"],
   },
+  "system.reclassified": {
+    label: "System moved into production or restricted",
+    description:
+      "A system that identities already have access to, moved to PROD or to RESTRICTED: their existing access becomes access the grant entry would have asked approval for.",
+    mutations: ["systems.update"],
+  },
   "credential.long_lived": {
     label: "Long-lived credential",
     description: "A credential with no expiry, or one that expires more than the limit after it was issued.",

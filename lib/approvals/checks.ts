@@ -38,6 +38,39 @@ export async function grantChecks(
   ];
 }
 
+/**
+ * Moving a system into production, or making it restricted, widens what every
+ * identity with access to it can reach, without a new grant to approve; so it
+ * is sensitive while any identity still has live access to the system.
+ */
+export async function systemReclassifiedChecks(
+  { tx }: SensitiveCheckContext,
+  input: { systemId: string; environment?: string; sensitivity?: string },
+): Promise<SensitiveMatch[]> {
+  const system = await tx.system.findUnique({ where: { id: input.systemId } });
+  if (!system) return [];
+  const moves: string[] = [];
+  if (input.environment === "PROD" && system.environment !== "PROD") moves.push("into production");
+  if (input.sensitivity === "RESTRICTED" && system.sensitivity !== "RESTRICTED") moves.push("to restricted");
+  if (moves.length === 0) return [];
+  const now = new Date();
+  const reaching = await tx.grant.findMany({
+    where: { systemId: system.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    distinct: ["identityId"],
+    select: { identityId: true },
+  });
+  if (reaching.length === 0) return [];
+  const identities = reaching.length === 1 ? "1 identity has" : `${reaching.length} identities have`;
+  return [
+    {
+      key: "system.reclassified",
+      reason: `${identities} access to ${system.name}, which would move ${moves.join(" and ")}`,
+      summary: `Move ${system.name} (${system.environment}) ${moves.join(" and ")}`,
+      systemId: system.id,
+    },
+  ];
+}
+
 function credentialMatch(
   maxDays: number | null,
   identity: { id: string; name: string },

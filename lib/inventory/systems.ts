@@ -4,6 +4,7 @@ import type { Tx } from "@/lib/db/client";
 import type { Sensitivity } from "@/lib/db/generated/enums";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { confirmSystemSensitivityInput, createSystemInput, updateSystemInput } from "@/lib/validation/inventory";
+import { systemReclassifiedChecks } from "@/lib/approvals/checks";
 import { isInventoryManager } from "./access";
 import { recomputeRisk } from "./recompute-risk";
 
@@ -89,6 +90,7 @@ export const updateSystem = defineMutation({
   description: "edit systems",
   permission: "inventory:write",
   input: updateSystemInput,
+  sensitive: systemReclassifiedChecks,
   async run({ tx, actor, audit }, { systemId, ...changes }) {
     if (!isInventoryManager(actor)) throw forbidden("edit systems: only security leads and admins may");
     const before = await lockSystem(tx, systemId);
