@@ -40,6 +40,8 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/activity" },
   { path: "/activity?kind=NOPE&flagged=1" },
   { path: "/controls" },
+  { path: "/controls/frameworks/nist-csf-2.0" },
+  { path: "/controls/frameworks/no-such-framework", status: 404 },
   { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
   { path: "/evidence" },
   { path: "/admin" },

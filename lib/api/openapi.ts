@@ -432,6 +432,20 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: { key: "key" },
     response: "The catalog entry.",
   }),
+  queryRoute("/frameworks", "frameworks.list", "controls:read", {
+    summary:
+      "The frameworks Warrant's controls map to (NIST CSF 2.0, NIST AI RMF 1.0, OWASP's agentic and NHI top tens, CSA MAESTRO, NIST SP 800-53 r5)",
+    tag: "frameworks",
+    response: "`{ frameworks: [{ id, name, version, source, builtIn, counts: { kind: number }, requirements }] }`.",
+  }),
+  queryRoute("/frameworks/{id}", "frameworks.get", "controls:read", {
+    summary:
+      "One framework with its items under their official IDs, as a tree (each item followed by the items under it, siblings in published order)",
+    tag: "frameworks",
+    pathParams: byId("id"),
+    response:
+      "`{ id, name, version, source, notes, builtIn, requirements: [{ id, code, kind, title, text, parentCode, altTitle, withdrawn, oscalId, note, depth }] }`.",
+  }),
   queryRoute("/policies", "policies.list", "policies:read", {
     summary: "Versions of the runtime (Cedar) policies, newest first, and which is active",
     tag: "policies",

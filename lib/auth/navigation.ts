@@ -19,7 +19,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/decisions", label: "Decisions", permission: "policies:read" },
   { href: "/activity", label: "Activity", permission: "inventory:read" },
-  { href: "/controls", label: "Controls" },
+  { href: "/controls", label: "Controls", permission: "controls:read" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/evidence", label: "Evidence" },
   { href: "/admin", label: "Admin" },

@@ -26,9 +26,18 @@ export type Permission =
   /** Read the runtime policies (every member: owners need to know why their agents are stopped). */
   | "policies:read"
   /** Write new policy versions and activate one (activation is itself a sensitive change). */
-  | "policies:write";
+  | "policies:write"
+  /** Read the frameworks and Warrant's controls (everyone: owners fix what a control finds, auditors assess it). */
+  | "controls:read";
 
-const MEMBER: Permission[] = ["inventory:read", "inventory:write", "tokens:manage-own", "approvals:decide", "policies:read"];
+const MEMBER: Permission[] = [
+  "inventory:read",
+  "inventory:write",
+  "tokens:manage-own",
+  "approvals:decide",
+  "policies:read",
+  "controls:read",
+];
 
 const BY_ROLE: Record<Role, Permission[]> = {
   ADMIN: [
@@ -43,7 +52,7 @@ const BY_ROLE: Record<Role, Permission[]> = {
   ],
   SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:configure", "policies:write"],
   APPROVER: [...MEMBER],
-  AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read", "policies:read"],
+  AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read", "policies:read", "controls:read"],
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

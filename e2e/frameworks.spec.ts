@@ -1,0 +1,21 @@
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./fixtures";
+
+// An auditor reads the frameworks Warrant maps its controls to, under their
+// official IDs and titles, nested as published.
+
+test("an auditor opens NIST CSF 2.0 from Controls and reads a subcategory under its category", async ({ page }) => {
+  await signInAs(page, "Audrey Auditor");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Controls", exact: true }).click();
+  const frameworks = page.getByRole("table", { name: "Frameworks" });
+  await expect(frameworks.getByTestId("framework-owasp-agentic-top10-2026")).toContainText("10 items");
+  await expect(frameworks.getByTestId("framework-nist-csf-2.0")).toContainText("6 functions · 22 categories · 106 subcategories");
+  await frameworks.getByRole("link", { name: "The NIST Cybersecurity Framework (CSF) 2.0" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("The NIST Cybersecurity Framework (CSF) 2.0");
+  const rows = page.getByTestId("requirement-row");
+  await expect(rows).toHaveCount(134);
+  await expect(rows.nth(0)).toContainText("GV");
+  await expect(rows.filter({ hasText: "GV.OC-01" })).toContainText(
+    "The organizational mission is understood and informs cybersecurity risk management",
+  );
+});
