@@ -6,6 +6,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { runtimeQuery } from "@/lib/db/runtime-pool";
 import type { Prisma } from "@/lib/db/generated/client";
 import { AppError, fieldErrorsFromZod, notFound, validationError } from "@/lib/errors";
+import { redactSecrets, redactSecretsIn } from "@/lib/security/secret-detector";
 import { requiredText } from "@/lib/validation/inventory";
 import { storeDecision, type DecisionRow } from "./decision-writer";
 import { consumeApprovedCall, requestCallApproval, type BoundCall } from "./bound-approval";
@@ -226,14 +227,18 @@ export async function authorize(
     return { ...evaluate(policies, cedarRequest), cedarRequest };
   };
   const first = judge(request.humanApproved);
+  // The policies judge the call as sent; what is stored of it (the decision's Cedar request, a bound
+  // request's arguments, the task's intent) has any secret in it redacted. The hash is of the call as
+  // sent, so an approval still binds exactly that call.
   const call: BoundCall = {
     identityId: policyIdentity.id,
     action: input.action,
     resourceType: resource.type,
     resourceId: resource.id,
-    ...(input.action === "call_tool" ? { arguments: input.tool.arguments } : {}),
+    ...(input.action === "call_tool" ? { arguments: redactSecretsIn(input.tool.arguments) } : {}),
     argumentsHash: hash,
   };
+  const taskIntent = input.taskIntent === undefined ? undefined : redactSecrets(input.taskIntent);
 
   // Most requests are allowed or denied outright: stored by the decision
   // writer, with whatever other decisions arrive meanwhile, in one commit.
@@ -249,7 +254,7 @@ export async function authorize(
     resourceId: resource.id,
     argumentsHash: hash,
     taskId: input.taskId ?? null,
-    taskIntent: input.taskIntent ?? null,
+    taskIntent: taskIntent ?? null,
     callId: input.action === "call_tool" ? (input.callId ?? null) : null,
     outcome: decision.outcome === "allow" ? "ALLOW" : decision.outcome === "deny" ? "DENY" : "REQUIRE_APPROVAL",
     policyIds: decision.policyIds,
@@ -260,7 +265,7 @@ export async function authorize(
     humanApproved: extra.humanApproved,
     approvalRequestId: extra.approvalRequestId,
     latencyMicros: Number((process.hrtime.bigint() - started) / 1000n),
-    cedarRequest,
+    cedarRequest: cedarRequest && redactSecretsIn(cedarRequest),
     createdAt: now,
   });
   /** In the transaction of a bound approval, with what it opened or used up. */
@@ -293,7 +298,7 @@ export async function authorize(
       ...call,
       resourceLabel: resource.label,
       reasons: first.reasons,
-      taskIntent: input.taskIntent,
+      taskIntent,
       decisionHint: input.action === "call_tool" ? "tool call" : `${input.action}`,
     });
     const decisionId = await storeIn(tx, first, { humanApproved: false, approvalRequestId: approvalRequest?.id ?? null });

@@ -64,7 +64,8 @@ export const allowCallOnce = defineMutation({
   description: "allow an agent's call once",
   permission: "inventory:write",
   input: allowCallOnceInput,
-  // The arguments are the agent's call as it sent it (a command may be long); the approver must see them as they are.
+  // The arguments are the agent's call as it sent it (a command may be long), for the approver to see,
+  // but for any secret in them, which authorize redacted before they got here (lib/policy/authorize.ts).
   scansOwnSecrets: true,
   maxFieldChars: 100_000,
   async sensitive(_ctx, input) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { screenRawInput } from "@/lib/validation/raw-input";
-import { detectSecret } from "./secret-detector";
+import { detectSecret, redactSecrets, redactSecretsIn } from "./secret-detector";
 
 // Built at run time so this file does not itself look like it holds secrets.
 const fake = (prefix: string, length: number, alphabet = "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z") =>
@@ -79,5 +79,40 @@ describe("scanning long crafted text", () => {
       best = Math.min(best, performance.now() - started);
     }
     expect(best).toBeLessThan(100);
+  });
+});
+
+describe("redactSecrets", () => {
+  it("replaces each secret, all of it, with its kind and keeps the text around it", () => {
+    const openAi = fake("sk-proj-", 120);
+    const github = fake("ghp_", 36);
+    const command = `curl -H "Authorization: Bearer ${openAi}" https://api.example.com && git clone https://x:${github}@github.com/a/b`;
+    const redacted = redactSecrets(command);
+    expect(redacted).toBe(
+      'curl -H "Authorization: Bearer [redacted: OpenAI API key]" https://api.example.com && git clone https://x:[redacted: GitHub token]@github.com/a/b',
+    );
+    expect(detectSecret(redacted)).toBeUndefined();
+    // Nothing of the key's tail is left behind (detection only needs its first characters).
+    expect(redacted).not.toContain(openAi.slice(-40));
+  });
+
+  it("takes a private key's whole body, up to its END line", () => {
+    const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----";
+    expect(redactSecrets(`echo '${key}' > id && ssh -i id host`)).toBe("echo '[redacted: private key]' > id && ssh -i id host");
+  });
+
+  it("leaves text without a secret as it is, and redacts every string of a JSON value", () => {
+    expect(redactSecrets("git push origin main")).toBe("git push origin main");
+    const token = fake("ghp_", 36);
+    const value = { command: `gh auth login --with-token ${token}`, env: [{ [token]: 1 }], count: 2, ok: true, none: null };
+    expect(redactSecretsIn(value)).toEqual({
+      command: "gh auth login --with-token [redacted: GitHub token]",
+      env: [{ "[redacted: GitHub token]": 1 }],
+      count: 2,
+      ok: true,
+      none: null,
+    });
+    const clean = { command: "ls" };
+    expect(redactSecretsIn(clean)).toEqual(clean);
   });
 });

@@ -51,6 +51,40 @@ export function detectSecret(text: string): string | undefined {
   return undefined;
 }
 
+// The same patterns, global, for redaction. Detection only needs a secret's first characters (an
+// OpenAI key's first 32), so a redaction also takes the rest of its run, and a private key's body
+// up to its END line; a replace scans on from each match's end, so it stays linear in the text.
+const REST_OF_RUN = "[A-Za-z0-9_\\-]{0,8192}";
+const REDACTIONS = PATTERNS.map(({ kind, pattern }) => {
+  let source = `${pattern.source}${REST_OF_RUN}`;
+  if (kind === "private key") source = `${pattern.source}(?:[\\s\\S]{0,65536}?-----END [A-Z0-9 ]{0,80}-----|[\\s\\S]{0,65536})`;
+  if (kind === "password in a connection string") source = pattern.source;
+  return { kind, pattern: new RegExp(source, `${pattern.flags}g`) };
+});
+
+/**
+ * The text with each secret it holds replaced by "[redacted: <kind>]". For
+ * what Warrant must keep although it may carry a secret it did not ask for
+ * (an agent's command, judged by the policies as sent): it stores the
+ * redacted copy and never the secret.
+ */
+export function redactSecrets(text: string): string {
+  if (detectSecret(text) === undefined) return text;
+  let redacted = text;
+  for (const { kind, pattern } of REDACTIONS) redacted = redacted.replace(pattern, `[redacted: ${kind}]`);
+  return redacted;
+}
+
+/** Every string in a JSON-like value (keys included) redacted; the same value when nothing was. */
+export function redactSecretsIn<T>(value: T): T {
+  if (typeof value === "string") return redactSecrets(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactSecretsIn(item)) as T;
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactSecrets(key), redactSecretsIn(item)])) as T;
+  }
+  return value;
+}
+
 export function secretRefusalMessage(kind: string): string {
   return `looks like a ${kind}. Warrant never stores secrets: record where it lives (vault path) and its fingerprint instead, and rotate it if it was shared`;
 }

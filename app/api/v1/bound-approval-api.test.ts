@@ -83,6 +83,40 @@ describe("approval of one exact call", () => {
     expect(twice.body.approvalRequest.id).not.toBe(requestId);
   });
 
+  it("stores no secret from a call: the policies judge it as sent, the approval binds it, every stored copy is redacted", async () => {
+    const { identity, agent } = await agentWithToken();
+    // Built at run time so no token-shaped literal sits in the repository for scanners to flag.
+    const token = `ghp_${"Zq7Xw2Lk9P".repeat(4)}`;
+    const call = {
+      action: "call_tool",
+      tool: { name: "Bash", arguments: { command: `git push --force https://ci:${token}@github.com/acme/app main` } },
+      taskIntent: `Publish with ${token}`,
+    };
+    const asked = await agent.post("authorize", call);
+    // The destructive pattern still matched: the policies saw the command as sent.
+    expect(asked.body).toMatchObject({ outcome: "require_approval", policyIds: ["destructive-shell-needs-approval"] });
+    const requestId = asked.body.approvalRequest.id as string;
+    expect(asked.body.approvalRequest.summary).toBe(
+      `${identity.name} asks to Bash: git push --force https://ci:[redacted: GitHub token]@github.com/acme/app main`,
+    );
+    expect((await lead.post("approval-requests/[id]/approve", {}, { id: requestId })).status).toBe(200);
+    // The approval binds the call as sent (its hash), token and all.
+    expect((await agent.post("authorize", call)).body).toMatchObject({ outcome: "allow", approvedBy: { approvalRequestId: requestId } });
+
+    const stored = JSON.stringify(
+      [
+        await prisma.policyDecision.findMany({ where: { identityId: identity.id } }),
+        await prisma.approvalRequest.findMany({ where: { identityId: identity.id } }),
+        await prisma.auditEvent.findMany({ where: { targetId: identity.id } }),
+        await prisma.notificationMessage.findMany({ where: { link: `/approvals/${requestId}` } }),
+      ],
+      (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
+    );
+    expect(stored).toContain("[redacted: GitHub token]");
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain("Zq7Xw2Lk9P");
+  });
+
   it("shows an agent only the requests for its own calls", async () => {
     const first = await agentWithToken();
     const second = await agentWithToken();
