@@ -270,6 +270,37 @@ describe("tokens and keys", () => {
     expect((await refused(executeMutation(rotateSigningKey, owner.actor, {}))).status).toBe(403);
   });
 
+  it("replaces an active key the configured secret no longer opens, on the next token, and says so in the audit log", async () => {
+    const { caller } = await agent();
+    const before = await requestAccess(caller, { systemId: docs.id, actions: ["read"], taskIntent: "Before the secret changed" });
+    const stale = await prisma.signingKey.findFirstOrThrow({ where: { retiredAt: null } });
+    // What a changed WARRANT_SIGNING_KEY_SECRET looks like from here: the stored key no longer opens.
+    const [format, iv, , ciphertext] = stale.privateKey.split(".");
+    await prisma.signingKey.update({
+      where: { id: stale.id },
+      data: { privateKey: [format, iv, Buffer.alloc(16).toString("base64url"), ciphertext].join(".") },
+    });
+
+    const after = await requestAccess(caller, { systemId: docs.id, actions: ["read"], taskIntent: "After the secret changed" });
+    expect(after.status).toBe(201);
+    const kidOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).kid;
+    const fresh = await prisma.signingKey.findFirstOrThrow({ where: { retiredAt: null } });
+    expect(kidOf(after.body.token!)).toBe(fresh.id);
+    expect(fresh.id).not.toBe(stale.id);
+    expect((await prisma.signingKey.findUniqueOrThrow({ where: { id: stale.id } })).retiredAt).not.toBeNull();
+    // The token signed before still verifies (its key's public half stays published); so does the new one.
+    await verifyJitToken(prisma, before.body.token!);
+    await verifyJitToken(prisma, after.body.token!);
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "signing_key.rotated", targetId: fresh.id } });
+    expect(event).toMatchObject({
+      actorType: "SYSTEM",
+      data: expect.objectContaining({ retired: [stale.id], reason: expect.stringMatching(/secret was changed/) }),
+    });
+    // The next token uses the new key without replacing it again.
+    const next = await requestAccess(caller, { systemId: docs.id, actions: ["read"], taskIntent: "Later" });
+    expect(kidOf(next.body.token!)).toBe(fresh.id);
+  });
+
   it("keeps private keys encrypted at rest, bound to their kid", async () => {
     const key = await prisma.signingKey.findFirstOrThrow({ where: { retiredAt: null } });
     expect(key.privateKey).toMatch(/^v1\./);

@@ -8,6 +8,8 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { z } from "zod";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { toAuditActor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
 import type { DbOrTx, Tx } from "@/lib/db/client";
 import { jitMaxTtlMinutes, jitSigningKeySecret } from "@/lib/env";
@@ -37,6 +39,9 @@ export function encryptPrivateKey(kid: string, pkcs8: Buffer): string {
     .join(".");
 }
 
+/** The configured secret does not open the stored key (it was changed, or the row was altered). */
+export class SigningKeyUnreadable extends Error {}
+
 export function decryptPrivateKey(kid: string, stored: string): KeyObject {
   const [format, iv, tag, ciphertext] = stored.split(".");
   if (format !== FORMAT || !iv || !tag || !ciphertext) throw new Error(`Signing key ${kid} is stored in an unknown format`);
@@ -47,10 +52,7 @@ export function decryptPrivateKey(kid: string, stored: string): KeyObject {
   try {
     pkcs8 = Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]);
   } catch {
-    throw new Error(
-      `Signing key ${kid} cannot be decrypted: WARRANT_SIGNING_KEY_SECRET is not the one it was stored with ` +
-        "(if it was changed on purpose, run `npm run cli -- signing-keys:rotate` to make a key under the new one)",
-    );
+    throw new SigningKeyUnreadable(`Signing key ${kid} cannot be decrypted: WARRANT_SIGNING_KEY_SECRET is not the one it was stored with`);
   }
   return createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" });
 }
@@ -66,15 +68,42 @@ async function createSigningKey(tx: Tx, now: Date) {
 /** Key writers take turns, so two first tokens cannot each make an "active" key. */
 const lockKeys = (tx: Tx) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('warrant.signing-keys'))`;
 
-/** The key that signs new tokens, made on first use. */
+const findActiveKey = (tx: Tx) => tx.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: "desc" } });
+
+/**
+ * The key that signs new tokens, made on first use. When the configured
+ * secret no longer opens it (WARRANT_SIGNING_KEY_SECRET was changed), no token
+ * could be signed with it: it is retired and a key made under the current
+ * secret, as `signing-keys:rotate` would, with an audit event saying why.
+ * Tokens it signed keep verifying while they live (its public key stays
+ * published), so changing the secret interrupts nothing.
+ */
 export async function activeSigningKey(tx: Tx, now: Date): Promise<{ kid: string; privateKey: KeyObject }> {
-  let key = await tx.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: "desc" } });
+  let key = await findActiveKey(tx);
   if (!key) {
     await lockKeys(tx);
-    key =
-      (await tx.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: "desc" } })) ?? (await createSigningKey(tx, now));
+    key = (await findActiveKey(tx)) ?? (await createSigningKey(tx, now));
   }
-  return { kid: key.id, privateKey: decryptPrivateKey(key.id, key.privateKey) };
+  try {
+    return { kid: key.id, privateKey: decryptPrivateKey(key.id, key.privateKey) };
+  } catch (error) {
+    if (!(error instanceof SigningKeyUnreadable)) throw error;
+  }
+  await lockKeys(tx);
+  // Another request may have replaced it while this one waited for the lock.
+  const current = await findActiveKey(tx);
+  if (current && current.id !== key.id) return activeSigningKey(tx, now);
+  const retired = await tx.signingKey.updateManyAndReturn({ where: { retiredAt: null }, data: { retiredAt: now }, select: { id: true } });
+  const replacement = await createSigningKey(tx, now);
+  const reason = "WARRANT_SIGNING_KEY_SECRET no longer opens the active signing key (the secret was changed): replaced automatically";
+  console.warn(`${reason}; retired ${retired.map((row) => row.id).join(", ")}, now signing with ${replacement.id}`);
+  await recordAuditEvent(tx, toAuditActor({ kind: "system", label: "Warrant (signing keys)" }), {
+    action: "signing_key.rotated",
+    targetType: "signing_key",
+    targetId: replacement.id,
+    data: { kid: replacement.id, retired: retired.map((row) => row.id), reason },
+  });
+  return { kid: replacement.id, privateKey: decryptPrivateKey(replacement.id, replacement.privateKey) };
 }
 
 /** A key retired before this can have signed no token still alive: tokens live at most the maximum TTL. */
