@@ -2,7 +2,7 @@ import type { Tx } from "@/lib/db/client";
 import type { ApprovalRequest } from "@/lib/db/generated/client";
 import type { Role } from "@/lib/db/generated/enums";
 import { enqueueNotification } from "@/lib/notifications/outbox";
-import { otherSystemOwners, type RequestParties } from "./rules";
+import { otherOwners, type RequestParties } from "./rules";
 
 // Who hears about an approval request, written to the outbox in the same
 // transaction as the step that causes it: approvers when the request reaches
@@ -26,15 +26,16 @@ export async function approversOf(tx: Tx, parties: RequestParties, level: number
     case "role":
       ids = await activeWithRole(tx, approvers.role);
       break;
+    // The same fallbacks as fitsLevel (rules.ts): security leads decide when the people named are gone.
     case "user":
-      ids = [approvers.userId];
+      ids = parties.inactiveApproverIds.includes(approvers.userId) ? await securityLeads(tx) : [approvers.userId];
       break;
     case "system_owner":
-      ids = otherSystemOwners(parties).length > 0 ? otherSystemOwners(parties) : await securityLeads(tx);
+    case "identity_owner": {
+      const owners = otherOwners(parties, approvers.kind);
+      ids = owners.length > 0 ? owners : await securityLeads(tx);
       break;
-    case "identity_owner":
-      ids = parties.identityOwnerIds;
-      break;
+    }
   }
   return ids.filter((id) => id !== parties.requesterId);
 }

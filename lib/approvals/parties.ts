@@ -16,24 +16,40 @@ export async function requestParties(
     ? await tx.system.findUnique({ where: { id: request.systemId }, select: { ownerId: true, backupOwnerId: true } })
     : null;
   const decisions = await tx.approvalDecision.findMany({ where: { requestId: request.id }, orderBy: { createdAt: "asc" } });
-  return partiesOf({ ...request, identity, system, decisions });
+  const named = [...present(identity), ...present(system), ...namedApprovers(request.levels)];
+  const inactive = await tx.user.findMany({ where: { id: { in: named }, active: false }, select: { id: true } });
+  return partiesOf({ ...request, identity, system, decisions, inactiveUserIds: inactive.map((user) => user.id) });
 }
 
 type Owners = { ownerId: string | null; backupOwnerId: string | null } | null;
 
-/** The same, from a request already read with its identity's and system's owners and its decisions. */
+const present = (owners: Owners) => [owners?.ownerId, owners?.backupOwnerId].filter((id): id is string => typeof id === "string");
+
+/** The people the levels name by id. */
+function namedApprovers(levels: ApprovalRequest["levels"]): string[] {
+  return levelsSchema.parse(levels).flatMap((level) => (level.approvers.kind === "user" ? [level.approvers.userId] : []));
+}
+
+/**
+ * The same, from a request already read with its identity's and system's
+ * owners, its decisions, and which of its people (owners, named approvers)
+ * are deactivated: they are left out, so their levels fall back to security
+ * leads (fitsLevel in rules.ts).
+ */
 export function partiesOf(request: {
   requesterId: string;
   levels: ApprovalRequest["levels"];
   identity: Owners;
   system: Owners;
   decisions: RequestParties["decisions"];
+  inactiveUserIds: readonly string[];
 }): RequestParties {
-  const present = (owners: Owners) => [owners?.ownerId, owners?.backupOwnerId].filter((id): id is string => typeof id === "string");
+  const active = (ids: string[]) => ids.filter((id) => !request.inactiveUserIds.includes(id));
   return {
     requesterId: request.requesterId,
-    identityOwnerIds: present(request.identity),
-    systemOwnerIds: present(request.system),
+    identityOwnerIds: active(present(request.identity)),
+    systemOwnerIds: active(present(request.system)),
+    inactiveApproverIds: namedApprovers(request.levels).filter((id) => request.inactiveUserIds.includes(id)),
     levels: levelsSchema.parse(request.levels),
     decisions: request.decisions.map(({ level, deciderId, verdict }) => ({ level, deciderId, verdict })),
   };
@@ -69,6 +85,7 @@ type DecidingRow = Omit<DecidingRequest, "parties" | "requester"> & {
   systemOwnerId: string | null;
   systemBackupOwnerId: string | null;
   decisions: RequestParties["decisions"];
+  inactiveUserIds: string[];
 };
 
 /**
@@ -87,7 +104,10 @@ export async function readDecidingRequest(tx: Tx, id: string): Promise<DecidingR
            s."ownerId" AS "systemOwnerId", s."backupOwnerId" AS "systemBackupOwnerId",
            coalesce((SELECT json_agg(json_build_object('level', d."level", 'deciderId', d."deciderId", 'verdict', d."verdict")
                                      ORDER BY d."createdAt", d."id")
-                     FROM "ApprovalDecision" d WHERE d."requestId" = r."id"), '[]'::json) AS "decisions"
+                     FROM "ApprovalDecision" d WHERE d."requestId" = r."id"), '[]'::json) AS "decisions",
+           ARRAY(SELECT p."id" FROM "User" p
+                 WHERE NOT p."active" AND p."id" = ANY(ARRAY[i."ownerId", i."backupOwnerId", s."ownerId", s."backupOwnerId"]
+                   || ARRAY(SELECT l -> 'approvers' ->> 'userId' FROM jsonb_array_elements(r."levels") l))) AS "inactiveUserIds"
     FROM "ApprovalRequest" r
     JOIN "User" u ON u."id" = r."requesterId"
     LEFT JOIN "AiIdentity" i ON i."id" = r."identityId"
@@ -104,6 +124,7 @@ export async function readDecidingRequest(tx: Tx, id: string): Promise<DecidingR
     systemOwnerId,
     systemBackupOwnerId,
     decisions,
+    inactiveUserIds,
     ...request
   } = row;
   return {
@@ -114,6 +135,7 @@ export async function readDecidingRequest(tx: Tx, id: string): Promise<DecidingR
       identity: { ownerId: identityOwnerId, backupOwnerId: identityBackupOwnerId },
       system: { ownerId: systemOwnerId, backupOwnerId: systemBackupOwnerId },
       decisions,
+      inactiveUserIds,
     }),
     requester: { id: request.requesterId, active: requesterActive, email: requesterEmail, roles: requesterRoles },
   };

@@ -234,7 +234,14 @@ export type ApprovalListItem = ReturnType<typeof toListItem>;
 
 function toListItem(row: ListRow) {
   const levels = levelsSchema.parse(row.levels);
-  const parties = { requesterId: row.requesterId, identityOwnerIds: [], systemOwnerIds: [], levels, decisions: row.decisions };
+  const parties = {
+    requesterId: row.requesterId,
+    identityOwnerIds: [],
+    systemOwnerIds: [],
+    inactiveApproverIds: [],
+    levels,
+    decisions: row.decisions,
+  };
   const level = row.status === "PENDING" ? currentLevel(parties) : undefined;
   return {
     id: row.id,

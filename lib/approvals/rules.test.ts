@@ -13,6 +13,7 @@ function parties(overrides: Partial<RequestParties> = {}): RequestParties {
     requesterId: "requester",
     identityOwnerIds: ["owner"],
     systemOwnerIds: ["sys-owner"],
+    inactiveApproverIds: [],
     levels: leadThenSystemOwner,
     decisions: [],
     ...overrides,
@@ -73,6 +74,26 @@ describe("approval levels", () => {
     expect(levelFor({ userId: "lead", roles: ["SECURITY_LEAD"] }, parties({ levels: named }))).toEqual({
       refused: expect.stringMatching(/not yours/),
     });
+  });
+
+  it("fall back to security leads when the people a level names are deactivated", () => {
+    const named = levelsSchema.parse([
+      { name: "CISO", approvers: { kind: "user", userId: "ciso" }, required: 1 },
+      { name: "Owner", approvers: { kind: "identity_owner" }, required: 1 },
+    ]);
+    // The CISO left: a security lead decides the first level in their place, and the CISO no longer would.
+    const cisoGone = parties({ levels: named, inactiveApproverIds: ["ciso"] });
+    expect(levelFor({ userId: "lead", roles: ["SECURITY_LEAD"] }, cisoGone)).toEqual({ level: 0 });
+    expect(levelFor({ userId: "ciso", roles: [] }, cisoGone)).toEqual({ refused: expect.stringMatching(/not yours/) });
+    // The identity's owners are gone too (partiesOf leaves deactivated people out): a lead decides the owners' level.
+    const afterFirst = parties({
+      levels: named,
+      inactiveApproverIds: ["ciso"],
+      identityOwnerIds: [],
+      decisions: [{ level: 0, deciderId: "lead", verdict: "APPROVE" }],
+    });
+    expect(levelFor({ userId: "other-lead", roles: ["SECURITY_LEAD"] }, afterFirst)).toEqual({ level: 1 });
+    expect(levelFor({ userId: "member", roles: [] }, afterFirst)).toEqual({ refused: expect.stringMatching(/not yours/) });
   });
 
   it("are validated: at least one level, each with a name and 1–5 approvals", () => {

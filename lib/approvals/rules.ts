@@ -36,8 +36,12 @@ export type ApprovalLevel = z.infer<typeof levelSchema>;
 /** The people a request is about, as far as levels need them. */
 export interface RequestParties {
   requesterId: string;
+  /** The identity's owner and backup owner who are active (a deactivated person decides nothing). */
   identityOwnerIds: string[];
+  /** The system's owner and backup owner who are active. */
   systemOwnerIds: string[];
+  /** People a level names by id who are deactivated: their level falls back to security leads. */
+  inactiveApproverIds: string[];
   levels: ApprovalLevel[];
   decisions: { level: number; deciderId: string; verdict: "APPROVE" | "REJECT" }[];
 }
@@ -53,22 +57,27 @@ export function fitsLevel(level: ApprovalLevel, decider: Decider, parties: Reque
   switch (approvers.kind) {
     case "role":
       return decider.roles.includes(approvers.role);
+    // Where the people a level names are gone (deactivated, never set, or only the requester), security
+    // leads decide it instead, so a request is never stuck for want of someone who may decide it.
+    // The "waitingFor" trigger (migration 20261201050000) makes the same choice for the inbox.
     case "user":
-      return decider.userId === approvers.userId;
-    case "system_owner": {
-      // A system nobody else owns (no owner, or only the requester) falls back to security leads,
-      // so a request is never stuck for want of someone who may decide it.
-      const owners = otherSystemOwners(parties);
+      return parties.inactiveApproverIds.includes(approvers.userId)
+        ? decider.roles.includes("SECURITY_LEAD")
+        : decider.userId === approvers.userId;
+    case "system_owner":
+    case "identity_owner": {
+      const owners = otherOwners(parties, approvers.kind);
       return owners.length > 0 ? owners.includes(decider.userId) : decider.roles.includes("SECURITY_LEAD");
     }
-    case "identity_owner":
-      return parties.identityOwnerIds.includes(decider.userId);
   }
 }
 
-/** The system's owner and backup owner, leaving out the requester (who never decides their own request). */
-export function otherSystemOwners(parties: Pick<RequestParties, "systemOwnerIds" | "requesterId">): string[] {
-  return parties.systemOwnerIds.filter((id) => id !== parties.requesterId);
+/** The active owner and backup owner of the system or identity, leaving out the requester (who never decides their own request). */
+export function otherOwners(
+  parties: Pick<RequestParties, "systemOwnerIds" | "identityOwnerIds" | "requesterId">,
+  of: "system_owner" | "identity_owner",
+): string[] {
+  return (of === "system_owner" ? parties.systemOwnerIds : parties.identityOwnerIds).filter((id) => id !== parties.requesterId);
 }
 
 export function approvalsAt(parties: RequestParties, level: number): number {
@@ -115,10 +124,10 @@ export function describeApprovers(approvers: Approver, names: { userName?: (user
     case "role":
       return { SECURITY_LEAD: "a security lead", ADMIN: "an admin", APPROVER: "an approver" }[approvers.role];
     case "user":
-      return names.userName?.(approvers.userId) ?? "a named person";
+      return `${names.userName?.(approvers.userId) ?? "a named person"} (security leads if deactivated)`;
     case "system_owner":
-      return "the system's owner or backup owner (security leads when it has none but the requester)";
+      return "the system's owner or backup owner (security leads when it has no active one but the requester)";
     case "identity_owner":
-      return "the identity's owner or backup owner";
+      return "the identity's owner or backup owner (security leads when it has no active one but the requester)";
   }
 }

@@ -67,7 +67,7 @@ async function createRequest(n: number) {
     for (let k = 0; k < count && deciders.length > 0; k += 1) decisions.push({ level, deciderId: deciders.pop()!, verdict: "APPROVE" });
   }
   const status: ApprovalStatus = pick(["PENDING", "PENDING", "PENDING", "PENDING", "PENDING", "APPLIED", "REJECTED", "EXPIRED"]);
-  const parties = { requesterId: requester, identityOwnerIds: [], systemOwnerIds: [], levels, decisions };
+  const parties = { requesterId: requester, identityOwnerIds: [], systemOwnerIds: [], inactiveApproverIds: [], levels, decisions };
   await prisma.approvalRequest.create({
     data: {
       id: `req-${String(n).padStart(4, "0")}-${Math.floor(random() * 1000)}`,
@@ -109,8 +109,9 @@ async function expectedWaiting(actor: Extract<Actor, { kind: "user" }>): Promise
       decisions: { select: { level: true, deciderId: true, verdict: true } },
     },
   });
+  const inactiveUserIds = (await prisma.user.findMany({ where: { active: false }, select: { id: true } })).map((user) => user.id);
   return requests
-    .filter((request) => "level" in levelFor({ userId: actor.userId, roles: actor.roles }, partiesOf(request)))
+    .filter((request) => "level" in levelFor({ userId: actor.userId, roles: actor.roles }, partiesOf({ ...request, inactiveUserIds })))
     .map((request) => request.id);
 }
 
@@ -129,8 +130,10 @@ async function visitWaiting(actor: Actor, size: number): Promise<string[]> {
 
 async function expectAllAgree() {
   let nonEmpty = 0;
+  // A deactivated person cannot sign in, so has no inbox to compare.
+  const active = new Set((await prisma.user.findMany({ where: { active: true }, select: { id: true } })).map((user) => user.id));
   for (const { actor } of people) {
-    if (actor.kind !== "user") continue;
+    if (actor.kind !== "user" || !active.has(actor.userId)) continue;
     const expected = await expectedWaiting(actor);
     if (expected.length > 0) nonEmpty += 1;
     expect(await visitWaiting(actor, 7), actor.label).toEqual(expected);
@@ -207,6 +210,22 @@ describe("waiting for me", () => {
       }
       await expectAllAgree();
     }
+  }, 240_000);
+
+  it("stays right as people are deactivated and come back: their levels fall back to security leads meanwhile", async () => {
+    const leads = people.filter((person) => person.actor.kind === "user" && person.actor.roles.includes("SECURITY_LEAD"));
+    const leadIds = new Set(leads.map((person) => person.user.id));
+    let fellBack = 0;
+    for (let round = 0; round < 3; round += 1) {
+      // Never every lead at once: the fallback needs someone to fall back to.
+      const leaving = people.filter((person) => !leadIds.has(person.user.id) && random() < 0.4).map((person) => person.user.id);
+      await prisma.user.updateMany({ where: { id: { in: leaving } }, data: { active: false } });
+      fellBack += await prisma.approvalRequest.count({ where: { status: "PENDING", waitingFor: "role:SECURITY_LEAD" } });
+      await expectAllAgree();
+      await prisma.user.updateMany({ where: { id: { in: leaving } }, data: { active: true } });
+      await expectAllAgree();
+    }
+    expect(fellBack).toBeGreaterThan(0);
   }, 240_000);
 
   it("moves with decisions: a request leaves one inbox and reaches the next level's", async () => {
