@@ -40,10 +40,11 @@ export interface FrameworkView extends Omit<FrameworkSummary, "counts" | "requir
 export async function listFrameworks(db: DbOrTx): Promise<FrameworkSummary[]> {
   const [frameworks, counts] = await Promise.all([
     db.framework.findMany({ orderBy: [{ position: "asc" }, { name: "asc" }] }),
-    db.requirement.groupBy({ by: ["frameworkId", "kind"], _count: { _all: true } }),
+    db.requirement.groupBy({ by: ["frameworkId", "kind"], _count: { _all: true }, _min: { position: true } }),
   ]);
   return frameworks.map((framework) => {
-    const own = counts.filter((row) => row.frameworkId === framework.id);
+    // Kinds in the order the catalog first lists them: functions, then categories, then subcategories.
+    const own = counts.filter((row) => row.frameworkId === framework.id).sort((a, b) => (a._min.position ?? 0) - (b._min.position ?? 0));
     return {
       id: framework.id,
       name: framework.name,

@@ -11,8 +11,9 @@ export const metadata = { title: "Controls" };
 
 /** "6 functions · 22 categories · 106 subcategories", in the kinds' published order. */
 function describeCounts(counts: Record<string, number>) {
+  const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`);
   return Object.entries(counts)
-    .map(([kind, count]) => `${count} ${kind === "item" ? "items" : kind === "family" ? "families" : `${kind}s`}`)
+    .map(([kind, count]) => `${count} ${plural(kind)}`)
     .join(" · ");
 }
 
