@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./fixtures";
 
@@ -18,4 +19,18 @@ test("an auditor opens NIST CSF 2.0 from Controls and reads a subcategory under 
   await expect(rows.filter({ hasText: "GV.OC-01" })).toContainText(
     "The organizational mission is understood and informs cybersecurity risk management",
   );
+});
+
+test("a security lead adds the organisation's own standard from an OSCAL catalog file and opens it", async ({ page }) => {
+  await signInAs(page, "Sam Lead");
+  await page.goto("/controls");
+  const form = page.getByRole("form", { name: "Add a framework from an OSCAL catalog" });
+  await form.getByLabel("OSCAL catalog (JSON)").setInputFiles(path.resolve("lib/controls/fixtures/acme-ai-standard.oscal.json"));
+  await form.getByLabel("Key").fill("acme-e2e-standard");
+  await form.getByRole("button", { name: "Add framework" }).click();
+  await expect(form.getByRole("status")).toHaveText("Added ACME AI Standard 1.2 as acme-e2e-standard: 5 items.");
+  const row = page.getByTestId("framework-acme-e2e-standard");
+  await expect(row).toContainText("Your own");
+  await row.getByRole("link", { name: "ACME AI Standard" }).click();
+  await expect(page.getByTestId("requirement-row").filter({ hasText: "AGT-1(1)" })).toContainText("Backup owner");
 });

@@ -10,6 +10,7 @@ import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
+import { importOscalFramework } from "@/lib/controls/framework-import";
 import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { createWebhook, deactivateWebhook, deleteWebhook } from "@/lib/notifications/webhooks";
@@ -437,6 +438,13 @@ export const API_ROUTES: ApiRoute[] = [
       "The frameworks Warrant's controls map to (NIST CSF 2.0, NIST AI RMF 1.0, OWASP's agentic and NHI top tens, CSA MAESTRO, NIST SP 800-53 r5)",
     tag: "frameworks",
     response: "`{ frameworks: [{ id, name, version, source, builtIn, counts: { kind: number }, requirements }] }`.",
+  }),
+  mutationRoute("POST", "/frameworks", importOscalFramework, {
+    summary: "Add a framework of your own from an OSCAL catalog (the document's JSON, with an optional `key`)",
+    tag: "frameworks",
+    status: 201,
+    response:
+      "`{ id, name, version, requirements }`: every group and control became an item, under its label (or id), nested as in the catalog. 409 when the key is taken.",
   }),
   queryRoute("/frameworks/{id}", "frameworks.get", "controls:read", {
     summary:

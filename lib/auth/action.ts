@@ -38,12 +38,15 @@ export function mutationAction<Input extends z.ZodType, Output>(
     returnResult?: boolean;
     /** A preview: the mutation runs in full and is rolled back (see executeMutation). */
     dryRun?: boolean;
+    /** The mutation's input from the form, where it is more than its fields (an uploaded file); may throw a field error. */
+    input?: (formData: FormData) => Promise<unknown>;
   },
 ) {
   return async function action(_previous: ActionState, formData: FormData): Promise<ActionState<Output>> {
     try {
       const actor = await getSessionActor();
-      const result = await executeMutation(mutation, actor, formDataToObject(formData), undefined, { dryRun: options.dryRun });
+      const input = options.input ? await options.input(formData) : formDataToObject(formData);
+      const result = await executeMutation(mutation, actor, input, undefined, { dryRun: options.dryRun });
       if (options.revalidate) revalidatePath(options.revalidate);
       return { status: "ok", message: options.success(result), result: options.returnResult ? result : undefined };
     } catch (error) {

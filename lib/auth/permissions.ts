@@ -28,7 +28,9 @@ export type Permission =
   /** Write new policy versions and activate one (activation is itself a sensitive change). */
   | "policies:write"
   /** Read the frameworks and Warrant's controls (everyone: owners fix what a control finds, auditors assess it). */
-  | "controls:read";
+  | "controls:read"
+  /** Add frameworks of the organisation's own (and, later, map and except controls). */
+  | "controls:manage";
 
 const MEMBER: Permission[] = [
   "inventory:read",
@@ -50,7 +52,16 @@ const BY_ROLE: Record<Role, Permission[]> = {
     "approvals:break-glass",
     "notifications:manage",
   ],
-  SECURITY_LEAD: [...MEMBER, "users:read", "audit:read", "tokens:revoke-any", "approvals:read", "approvals:configure", "policies:write"],
+  SECURITY_LEAD: [
+    ...MEMBER,
+    "users:read",
+    "audit:read",
+    "tokens:revoke-any",
+    "approvals:read",
+    "approvals:configure",
+    "policies:write",
+    "controls:manage",
+  ],
   APPROVER: [...MEMBER],
   AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read", "policies:read", "controls:read"],
 };

@@ -37,6 +37,9 @@ Commands:
   policies:import --file <path> --as <email> [--note <text>] [--activate --justification <text>]
                         store the file as a new policy version as that security lead (checked against the
                         schema, problems named by line and column); --activate asks for its activation
+  frameworks:import-oscal --file <catalog.json> --as <email> [--key <key>]
+                        add a framework of your own from an OSCAL catalog, as that security lead; every
+                        group and control becomes an item under its label, nested as in the catalog
   jobs:list             list the background jobs and when each runs
   jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
   db:migrate            apply pending migrations and exit
@@ -260,6 +263,24 @@ async function run(command: string, argument: string | undefined, options: Recor
       }
       return 0;
     }
+    case "frameworks:import-oscal": {
+      const { importOscalFramework } = await import("../controls/framework-import");
+      if (!options.file || !existsSync(options.file)) {
+        console.error(options.file ? `No file ${options.file}.` : "Name the catalog: --file <catalog.json>.");
+        return 64;
+      }
+      let document: Record<string, unknown>;
+      try {
+        document = JSON.parse(readFileSync(options.file, "utf8")) as Record<string, unknown>;
+      } catch {
+        console.error(`${options.file} is not JSON: an OSCAL catalog in its JSON form is expected.`);
+        return 65;
+      }
+      const actor = await personActor(prisma, options.as);
+      const framework = await executeMutation(importOscalFramework, actor, { ...document, key: options.key });
+      console.log(`Added ${framework.name} ${framework.version} as ${framework.id}: ${framework.requirements} items.`);
+      return 0;
+    }
     case "jobs:list": {
       const { JOBS } = await import("../jobs/registry");
       const { createBoss } = await import("../jobs/worker");
@@ -332,6 +353,7 @@ async function main(): Promise<number> {
       reason: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
+      key: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

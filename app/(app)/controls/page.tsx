@@ -1,11 +1,14 @@
 import Link from "next/link";
+import { ImportFrameworkForm } from "@/components/controls/import-framework-form";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableFrame, TableHead } from "@/components/ui/table";
+import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { listFrameworks } from "@/lib/controls/frameworks";
 import { prisma } from "@/lib/db/client";
+import { importFrameworkAction } from "./actions";
 
 export const metadata = { title: "Controls" };
 
@@ -18,7 +21,7 @@ function describeCounts(counts: Record<string, number>) {
 }
 
 export default async function Page() {
-  await requirePermission("controls:read");
+  const actor = await requirePermission("controls:read");
   const frameworks = await listFrameworks(prisma);
   return (
     <>
@@ -54,6 +57,7 @@ export default async function Page() {
             ))}
           </tbody>
         </TableFrame>
+        {can(actor, "controls:manage") ? <ImportFrameworkForm action={importFrameworkAction} /> : null}
       </section>
       <EmptyState title="Controls: not built yet">
         Controls such as “every active identity has an owner” will run over live data here, each mapped to the requirements of the
