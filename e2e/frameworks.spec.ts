@@ -33,4 +33,13 @@ test("a security lead adds the organisation's own standard from an OSCAL catalog
   await expect(row).toContainText("Your own");
   await row.getByRole("link", { name: "ACME AI Standard" }).click();
   await expect(page.getByTestId("requirement-row").filter({ hasText: "AGT-1(1)" })).toContainText("Backup owner");
+
+  // The standard grows a rule of its own.
+  const add = page.getByRole("form", { name: "Add a requirement" });
+  await add.getByLabel("ID", { exact: true }).fill("AGT-3");
+  await add.getByLabel("Title", { exact: true }).fill("Agents never share a token");
+  await add.getByLabel("Under", { exact: true }).selectOption({ label: "agt Agent identity" });
+  await add.getByRole("button", { name: "Add requirement" }).click();
+  await expect(add.getByRole("status")).toHaveText("Added AGT-3: Agents never share a token.");
+  await expect(page.getByTestId("requirement-row").filter({ hasText: "AGT-3" })).toContainText("Agents never share a token");
 });

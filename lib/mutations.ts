@@ -21,7 +21,7 @@ import { collectAccessToken, completeAccessGrant, issueAccessGrant, openAccessGr
 import { rotateSigningKey } from "@/lib/access/keys";
 import { revokeAccessGrant } from "@/lib/access/grants";
 import { allowCallOnce } from "@/lib/policy/bound-approval";
-import { importOscalFramework } from "@/lib/controls/framework-import";
+import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -77,4 +77,5 @@ export const allMutations: AnyMutation[] = [
   rotateSigningKey,
   allowCallOnce,
   importOscalFramework,
+  addRequirement,
 ];

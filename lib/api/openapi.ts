@@ -10,7 +10,7 @@ import { attestReview, openReview } from "@/lib/reviews/reviews";
 import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
-import { importOscalFramework } from "@/lib/controls/framework-import";
+import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
 import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { createWebhook, deactivateWebhook, deleteWebhook } from "@/lib/notifications/webhooks";
@@ -445,6 +445,14 @@ export const API_ROUTES: ApiRoute[] = [
     status: 201,
     response:
       "`{ id, name, version, requirements }`: every group and control became an item, under its label (or id), nested as in the catalog. 409 when the key is taken.",
+  }),
+  mutationRoute("POST", "/frameworks/{id}/requirements", addRequirement, {
+    summary: "Add one requirement to a framework of your own (the shipped catalogs keep exactly their official items)",
+    tag: "frameworks",
+    status: 201,
+    pathParams: byId("frameworkId"),
+    response: "`{ frameworkId, code, title }`.",
+    conflict: "The framework is a shipped catalog, or already has that code.",
   }),
   queryRoute("/frameworks/{id}", "frameworks.get", "controls:read", {
     summary:

@@ -5,7 +5,7 @@ import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { runCli } from "@/lib/testing/cli";
 import { createTestUser, refused } from "@/lib/testing/factories";
-import { importOscalFramework } from "./framework-import";
+import { addRequirement, importOscalFramework } from "./framework-import";
 import { getFramework } from "./frameworks";
 
 // A security lead adds their organisation's own standard from an OSCAL
@@ -88,6 +88,44 @@ describe("importing an OSCAL catalog as a framework", () => {
     const asMember = await runCli(["frameworks:import-oscal", "--file", file, "--as", member.user.email, "--key", "members-cli"]);
     expect(asMember.code).not.toBe(0);
     expect(await prisma.framework.count({ where: { id: "members-cli" } })).toBe(0);
+  });
+
+  it("takes a requirement added by hand, under an item of its own, and the shipped catalogs take none", async () => {
+    const added = await executeMutation(addRequirement, lead.actor, {
+      frameworkId: "acme-ai-standard",
+      code: "AGT-3",
+      title: "Agents never share a token",
+      text: "Each agent identity has credentials of its own.",
+      parentCode: "agt",
+    });
+    expect(added).toEqual({ frameworkId: "acme-ai-standard", code: "AGT-3", title: "Agents never share a token" });
+    const tree = (await getFramework(prisma, "acme-ai-standard")).requirements.map(({ code, depth }) => [code, depth]);
+    expect(tree).toEqual([
+      ["agt", 0],
+      ["AGT-1", 1],
+      ["AGT-1(1)", 2],
+      ["AGT-2", 1],
+      ["AGT-3", 1],
+      ["run-1", 0],
+    ]);
+    expect(await prisma.auditEvent.count({ where: { action: "framework.requirement_added", targetId: "acme-ai-standard" } })).toBe(1);
+    const again = await refused(
+      executeMutation(addRequirement, lead.actor, { frameworkId: "acme-ai-standard", code: "AGT-3", title: "Twice" }),
+    );
+    expect(again).toMatchObject({ status: 409, fields: { code: "is already used in this framework" } });
+    const orphan = await refused(
+      executeMutation(addRequirement, lead.actor, { frameworkId: "acme-ai-standard", code: "AGT-4", title: "Lost", parentCode: "nope" }),
+    );
+    expect(orphan).toMatchObject({ status: 422, fields: { parentCode: "must be an item of ACME AI Standard" } });
+    const shipped = await refused(
+      executeMutation(addRequirement, lead.actor, { frameworkId: "nist-csf-2.0", code: "GV.XX-01", title: "Ours" }),
+    );
+    expect(shipped.status).toBe(409);
+    expect(await prisma.requirement.count({ where: { frameworkId: "nist-csf-2.0" } })).toBe(134);
+    expect(
+      (await refused(executeMutation(addRequirement, member.actor, { frameworkId: "acme-ai-standard", code: "M-1", title: "Mine" })))
+        .status,
+    ).toBe(403);
   });
 
   it("is for security leads only", async () => {

@@ -68,3 +68,82 @@ export const importOscalFramework = defineMutation({
     return { id: key, name: metadata.title, version: metadata.version, requirements: read.requirements.length };
   },
 });
+
+const requirementCode = z
+  .string({ message: "is required" })
+  .trim()
+  .min(1, { message: "is required" })
+  .max(100, { message: "must be at most 100 characters" });
+
+export const addRequirementInput = z.object({
+  frameworkId: z.string({ message: "is required" }).trim().min(1, { message: "is required" }),
+  code: requirementCode,
+  title: z
+    .string({ message: "is required" })
+    .trim()
+    .min(1, { message: "is required" })
+    .max(500, { message: "must be at most 500 characters" }),
+  text: z
+    .string()
+    .trim()
+    .max(4000, { message: "must be at most 4000 characters" })
+    .optional()
+    .transform((value) => value || undefined),
+  parentCode: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((value) => value || undefined),
+});
+
+/**
+ * One requirement added to a framework of the organisation's own (an internal
+ * standard grows a rule). The shipped catalogs keep exactly their official
+ * items, so they take none.
+ */
+export const addRequirement = defineMutation({
+  name: "frameworks.add-requirement",
+  description: "add requirements to frameworks",
+  permission: "controls:manage",
+  input: addRequirementInput,
+  async run({ tx, audit }, input) {
+    // Added one at a time: concurrent additions to one framework take their places in turn.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`warrant.framework:${input.frameworkId}`}))`;
+    const framework = await tx.framework.findUnique({ where: { id: input.frameworkId }, select: { id: true, name: true, builtIn: true } });
+    if (!framework) throw new AppError("not_found", "That framework does not exist.", { frameworkId: "must be an existing framework" });
+    if (framework.builtIn) {
+      throw new AppError(
+        "conflict",
+        `${framework.name} is a shipped catalog and keeps exactly its official items: add your own framework for your own requirements.`,
+      );
+    }
+    const existing = await tx.requirement.findMany({ where: { frameworkId: framework.id }, select: { code: true, position: true } });
+    if (existing.some((requirement) => requirement.code === input.code)) {
+      throw new AppError("conflict", `${framework.name} already has ${input.code}.`, { code: "is already used in this framework" });
+    }
+    if (input.parentCode && !existing.some((requirement) => requirement.code === input.parentCode)) {
+      throw validationError({ parentCode: `must be an item of ${framework.name}` });
+    }
+    const position = Math.max(-1, ...existing.map((requirement) => requirement.position)) + 1;
+    const requirement = await tx.requirement.create({
+      data: {
+        id: `${framework.id}:${input.code}`,
+        frameworkId: framework.id,
+        code: input.code,
+        kind: "requirement",
+        title: input.title,
+        text: input.text ?? null,
+        parentCode: input.parentCode ?? null,
+        position,
+      },
+    });
+    await audit({
+      action: "framework.requirement_added",
+      targetType: "framework",
+      targetId: framework.id,
+      data: { code: requirement.code, title: requirement.title, parentCode: requirement.parentCode },
+    });
+    return { frameworkId: framework.id, code: requirement.code, title: requirement.title };
+  },
+});

@@ -1,7 +1,7 @@
 "use server";
 
 import { mutationAction } from "@/lib/auth/action";
-import { importOscalFramework } from "@/lib/controls/framework-import";
+import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
 import { validationError } from "@/lib/errors";
 
 /** An OSCAL catalog uploaded as a file: its JSON is the mutation's input, with the key typed beside it. */
@@ -22,4 +22,9 @@ export const importFrameworkAction = mutationAction(importOscalFramework, {
   success: (framework) => `Added ${framework.name} ${framework.version} as ${framework.id}: ${framework.requirements} items.`,
   revalidate: "/controls",
   input: catalogFromUpload,
+});
+
+export const addRequirementAction = mutationAction(addRequirement, {
+  success: (requirement) => `Added ${requirement.code}: ${requirement.title}.`,
+  revalidate: "/controls",
 });

@@ -1,12 +1,15 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
+import { AddRequirementForm } from "@/components/controls/add-requirement-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableFrame, TableHead } from "@/components/ui/table";
+import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { getFramework } from "@/lib/controls/frameworks";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { addRequirementAction } from "../../actions";
 
 export const metadata = { title: "Framework" };
 
@@ -23,7 +26,7 @@ async function load(id: string) {
 }
 
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
-  await requirePermission("controls:read");
+  const actor = await requirePermission("controls:read");
   const framework = await load((await params).id);
   return (
     <>
@@ -45,6 +48,13 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
             </a>
           ) : null}
         </p>
+      ) : null}
+      {!framework.builtIn && can(actor, "controls:manage") ? (
+        <AddRequirementForm
+          action={addRequirementAction}
+          frameworkId={framework.id}
+          items={framework.requirements.map((requirement) => [requirement.code, `${requirement.code} ${requirement.title}`.slice(0, 80)])}
+        />
       ) : null}
       <TableFrame label={`${framework.name}: items`}>
         <TableHead>
