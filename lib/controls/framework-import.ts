@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineMutation } from "@/lib/auth/mutation";
 import { AppError, fieldErrorsFromZod, validationError } from "@/lib/errors";
-import { oscalCatalogSchema, requirementsFromOscal } from "./oscal-catalog";
+import { itemCode, itemTitle, oscalCatalogSchema, requirementsFromOscal } from "./oscal-catalog";
 
 // A security lead brings a framework of their own (an internal standard, or
 // a catalog Warrant does not ship) as an OSCAL catalog. It sits beside the
@@ -69,20 +69,10 @@ export const importOscalFramework = defineMutation({
   },
 });
 
-const requirementCode = z
-  .string({ message: "is required" })
-  .trim()
-  .min(1, { message: "is required" })
-  .max(100, { message: "must be at most 100 characters" });
-
 export const addRequirementInput = z.object({
   frameworkId: z.string({ message: "is required" }).trim().min(1, { message: "is required" }),
-  code: requirementCode,
-  title: z
-    .string({ message: "is required" })
-    .trim()
-    .min(1, { message: "is required" })
-    .max(500, { message: "must be at most 500 characters" }),
+  code: itemCode,
+  title: itemTitle,
   text: z
     .string()
     .trim()

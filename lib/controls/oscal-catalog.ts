@@ -8,6 +8,18 @@ import { z } from "zod";
 
 const MAX_ITEMS = 5_000;
 
+/** An item's ID and title, as a catalog gives them and as a security lead types them (framework-import.ts). */
+export const itemCode = z
+  .string({ message: "is required" })
+  .trim()
+  .min(1, { message: "is required" })
+  .max(100, { message: "must be at most 100 characters" });
+export const itemTitle = z
+  .string({ message: "is required" })
+  .trim()
+  .min(1, { message: "is required" })
+  .max(500, { message: "must be at most 500 characters" });
+
 const prop = z.object({ name: z.string(), value: z.string() });
 type Part = { name?: string; prose?: string; parts?: Part[] };
 const part: z.ZodType<Part> = z.lazy(() =>
@@ -16,16 +28,8 @@ const part: z.ZodType<Part> = z.lazy(() =>
 type Control = { id: string; title: string; class?: string; props?: z.infer<typeof prop>[]; parts?: Part[]; controls?: Control[] };
 const control: z.ZodType<Control> = z.lazy(() =>
   z.object({
-    id: z
-      .string({ message: "is required" })
-      .trim()
-      .min(1, { message: "is required" })
-      .max(100, { message: "must be at most 100 characters" }),
-    title: z
-      .string({ message: "is required" })
-      .trim()
-      .min(1, { message: "is required" })
-      .max(500, { message: "must be at most 500 characters" }),
+    id: itemCode,
+    title: itemTitle,
     class: z.string().optional(),
     props: z.array(prop).optional(),
     parts: z.array(part).optional(),
@@ -44,11 +48,7 @@ type Group = {
 const group: z.ZodType<Group> = z.lazy(() =>
   z.object({
     id: z.string().trim().min(1).max(100, { message: "must be at most 100 characters" }).optional(),
-    title: z
-      .string({ message: "is required" })
-      .trim()
-      .min(1, { message: "is required" })
-      .max(500, { message: "must be at most 500 characters" }),
+    title: itemTitle,
     class: z.string().optional(),
     props: z.array(prop).optional(),
     parts: z.array(part).optional(),

@@ -1,29 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { checkPolicies, compilePolicySet, compiledVersionCount, evaluate, PolicySetInvalid } from "./engine";
-import { toCedarRequest, type PolicyRequest } from "./request";
+import { DEV_WRITE_REQUEST } from "./fixtures/dev-write-request";
+import { toCedarRequest } from "./request";
 
 // What someone editing policies sees: each problem at its line and column,
 // and how a policy set's answer becomes allow, deny or require_approval.
 
-const request: PolicyRequest = {
-  identity: {
-    id: "agent",
-    kind: "CODING_AGENT",
-    environment: "DEV",
-    autonomy: "DRAFT",
-    status: "ACTIVE",
-    riskTier: "LOW",
-    reviewOverdue: false,
-    ownerId: "omar",
-    teamId: null,
-  },
-  action: "write",
-  system: { id: "sandbox", kind: "REPOSITORY", environment: "DEV", sensitivity: "INTERNAL", ownerId: null },
-  grantedPermissions: ["WRITE"],
-  now: new Date("2026-11-29T12:00:00Z"),
-  credential: { kind: "jit", id: "jti-1" },
-  humanApproved: false,
-};
+const request = DEV_WRITE_REQUEST;
 
 const problemsOf = (text: string) => {
   const checked = checkPolicies(text);
