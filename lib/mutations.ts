@@ -22,6 +22,8 @@ import { rotateSigningKey } from "@/lib/access/keys";
 import { revokeAccessGrant } from "@/lib/access/grants";
 import { allowCallOnce } from "@/lib/policy/bound-approval";
 import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
+import { runControls } from "@/lib/controls/run";
+import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -78,4 +80,8 @@ export const allMutations: AnyMutation[] = [
   allowCallOnce,
   importOscalFramework,
   addRequirement,
+  runControls,
+  addControlException,
+  revokeControlException,
+  mapControl,
 ];

@@ -60,6 +60,11 @@ export const CATALOG = {
     description: "A just-in-time token an agent asked for that the runtime policies mark for a human's approval.",
     mutations: ["access.issue"],
   },
+  "control.excepted": {
+    label: "Control exception",
+    description: "Accepting an object a control finds failing, for a while: it then counts as excepted instead of failing.",
+    mutations: ["controls.add-exception"],
+  },
   "runtime.call": {
     label: "Agent action needing approval",
     description:

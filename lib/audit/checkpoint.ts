@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import { env, parseEd25519PrivateKey } from "@/lib/env";
 import { verifyAuditChain } from "./verify";
 
@@ -98,7 +98,7 @@ const BATCH = 1000;
  * itself verified, so an intact chain plus this proves nothing was cut off
  * before the latest checkpoint.
  */
-export async function verifyCheckpoints(db: Db, publicKey: KeyObject, headSeq: bigint | null): Promise<CheckpointVerification> {
+export async function verifyCheckpoints(db: DbOrTx, publicKey: KeyObject, headSeq: bigint | null): Promise<CheckpointVerification> {
   const keyId = keyIdOf(publicKey);
   let checked = 0;
   let latest: Checkpoint | null = null;

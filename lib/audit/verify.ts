@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import type { DbOrTx } from "@/lib/db/client";
 import { GENESIS_HASH, hashAuditEvent, type JsonValue } from "./hash";
 
 export type ChainVerification =
@@ -18,7 +18,7 @@ export interface ChainStart {
  * recomputing each hash, and reports the first event whose link or content
  * does not match. Reads in batches so a long log never has to fit in memory.
  */
-export async function verifyAuditChain(db: Db, start: ChainStart = { seq: 0n, hash: GENESIS_HASH }): Promise<ChainVerification> {
+export async function verifyAuditChain(db: DbOrTx, start: ChainStart = { seq: 0n, hash: GENESIS_HASH }): Promise<ChainVerification> {
   let prevHash = start.hash;
   let expectedSeq = start.seq + 1n;
   let checked = 0;

@@ -7,6 +7,8 @@ import { expireDueRequests } from "@/lib/approvals/decide";
 import { notificationSettings } from "@/lib/env";
 import { deliverDueNotifications, describeDelivery } from "@/lib/notifications/deliver";
 import { ensureActivityPartitions } from "@/lib/events/partitions";
+import { runControls } from "@/lib/controls/run";
+import { executeMutation } from "@/lib/auth/mutation";
 import type { JobDefinition } from "./job";
 
 // Every background job Warrant runs on a schedule. Adding one is one entry
@@ -109,6 +111,18 @@ export const JOBS: readonly JobDefinition[] = [
     why: "sends the outbox's due email and webhook messages, retrying failed ones with backoff until they are sent or given up",
     async run({ db }) {
       return describeDelivery(await deliverDueNotifications(db, notificationSettings()));
+    },
+  },
+  {
+    name: "controls.run",
+    // Daily, early morning UTC (after the night's expiry and review sweeps): a control's status is
+    // a day's picture, and each run is kept for the trend. Security leads run them on demand too.
+    cron: "20 4 * * *",
+    why: "runs every Warrant control over live data and keeps the results, so status over time is known and new failures reach the security leads",
+    async run({ db, actor }) {
+      const summary = await executeMutation(runControls, actor, {}, db);
+      const newly = summary.newlyFailing.length > 0 ? `; newly failing: ${summary.newlyFailing.join(", ")}` : "";
+      return `controls run ${summary.runId}: ${summary.passed} pass, ${summary.failed} fail, ${summary.notApplicable} not applicable${newly}`;
     },
   },
 ];
