@@ -11,6 +11,8 @@ import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, up
 import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
 import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
+import { runControls } from "@/lib/controls/run";
+import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { createWebhook, deactivateWebhook, deleteWebhook } from "@/lib/notifications/webhooks";
@@ -461,6 +463,49 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("id"),
     response:
       "`{ id, name, version, source, notes, builtIn, requirements: [{ id, code, kind, title, text, parentCode, altTitle, withdrawn, oscalId, note, depth }] }`.",
+  }),
+  queryRoute("/controls", "controls.list", "controls:read", {
+    summary: "Warrant's controls: each with its latest result, its recent trend and the requirements it maps to",
+    tag: "controls",
+    response:
+      "`{ controls: [{ key, title, statement, remedy, latest: { runId, at, status (PASS|FAIL|NOT_APPLICABLE), total, failed, excepted, measure, reason } | null, trend: [{ at, status, passRate }], mappings: [{ requirementId, frameworkId, frameworkName, code, title, alias, builtIn }] }] }`.",
+  }),
+  queryRoute("/controls/{key}", "controls.get", "controls:read", {
+    summary: "One control with its latest failing objects (the first 500; `failureCount` says how many), its exceptions and mappings",
+    tag: "controls",
+    pathParams: { key: "key" },
+    response:
+      "As in the list, plus `failures: [{ objectType, objectId, label, detail, ownerId, ownerName, excepted }]`, `failureCount` and `exceptions`.",
+  }),
+  mutationRoute("POST", "/controls/runs", runControls, {
+    summary: "Run every control now over live data (the daily job runs them too); each run is kept",
+    tag: "controls",
+    status: 201,
+    response: "`{ runId, passed, failed, notApplicable, newlyFailing: [control keys] }`.",
+  }),
+  mutationRoute("POST", "/controls/{key}/exceptions", addControlException, {
+    summary:
+      "Accept one object the control's latest run found failing, with a reason, until a date at most a year ahead (a second security lead approves it)",
+    tag: "controls",
+    status: 201,
+    pathParams: { key: "controlKey" },
+    response: "The exception; 202 with the approval request while it waits for approval.",
+    conflict: "The object is not failing in the control's latest run, or is already excepted.",
+  }),
+  mutationRoute("POST", "/control-exceptions/{id}/revoke", revokeControlException, {
+    summary: "End an exception early: the object fails again from the next run",
+    tag: "controls",
+    pathParams: byId("exceptionId"),
+    response: "The exception.",
+    conflict: "The exception is already revoked.",
+  }),
+  mutationRoute("POST", "/controls/{key}/mappings", mapControl, {
+    summary: "Map a control to a requirement (typically of a framework of your own), with an optional alias",
+    tag: "controls",
+    status: 201,
+    pathParams: { key: "controlKey" },
+    response: "The mapping.",
+    conflict: "The control already maps to that requirement.",
   }),
   queryRoute("/policies", "policies.list", "policies:read", {
     summary: "Versions of the runtime (Cedar) policies, newest first, and which is active",

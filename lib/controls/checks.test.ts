@@ -256,7 +256,7 @@ describe("the runtime controls", () => {
     }
     const logged = applicable(await run(checks.activityLoggedCheck));
     expect(logged.total).toBe(2);
-    expect(failing(logged).get(silent.id)).toBe("asked for 1 decisions but reported no activity in 30 days");
+    expect(failing(logged).get(silent.id)).toBe("asked for 1 decision but reported no activity in 30 days");
     expect(failing(logged).has(judgedAndReported.id)).toBe(false);
     const policy = applicable(await run(checks.runtimePolicyCheck));
     expect(policy.total).toBe(2);

@@ -96,7 +96,7 @@ export const ownerCheck: ControlCheck = async ({ db }) => {
 
 /** Purposes that say nothing; a business purpose is a sentence someone can check. */
 const PLACEHOLDER_PURPOSES = ["tbd", "todo", "n/a", "na", "none", "-", "test", "testing", "misc", "various"];
-const MIN_PURPOSE_CHARS = 15;
+const MIN_PURPOSE_CHARS = 10;
 /** Reviewed at least yearly: a longer cadence is no review date in practice. */
 const MAX_REVIEW_CADENCE_DAYS = 365;
 
@@ -243,9 +243,10 @@ export const activityLoggedCheck: ControlCheck = async ({ db, now }) => {
     return { applicable: false, reason: `no active identity asked the runtime API for a decision in the last ${RUNTIME_WINDOW_DAYS} days` };
   const rows = await db.$queryRaw<IdentityRow[]>`
     SELECT i."id", i."name", i."environment"::text AS "environment", i."ownerId",
-           'asked for ' || (SELECT count(*) FROM "PolicyDecision" d WHERE d."identityId" = i."id" AND d."createdAt" >= ${since})
-           || ' decisions but reported no activity in ${Prisma.raw(String(RUNTIME_WINDOW_DAYS))} days' AS "detail"
+           'asked for ' || n."decisions" || CASE WHEN n."decisions" = 1 THEN ' decision' ELSE ' decisions' END
+           || ' but reported no activity in ${Prisma.raw(String(RUNTIME_WINDOW_DAYS))} days' AS "detail"
     FROM "AiIdentity" i
+    CROSS JOIN LATERAL (SELECT count(*)::int AS "decisions" FROM "PolicyDecision" d WHERE d."identityId" = i."id" AND d."createdAt" >= ${since}) n
     WHERE ${acted} AND NOT EXISTS (SELECT 1 FROM "ActivityEvent" e WHERE e."identityId" = i."id" AND e."occurredAt" >= ${since})
     ORDER BY i."name", i."id"`;
   const [events] = await db.$queryRaw<{ count: number }[]>`

@@ -7,6 +7,7 @@ import { enqueueNotification } from "@/lib/notifications/outbox";
 import type { ControlStatus } from "@/lib/db/generated/enums";
 import type { CheckOutcome, ControlFinding } from "./checks";
 import { CONTROLS, type ControlDefinition } from "./library";
+import { latestStatuses } from "./queries";
 
 // One run of every control: each check reads live data inside the run's
 // transaction, live exceptions turn failing objects into excepted ones, and
@@ -190,14 +191,6 @@ export const runControls = defineMutation({
     return summary;
   },
 });
-
-/** Each control's status in its latest run. */
-async function latestStatuses(tx: Tx): Promise<Map<string, ControlStatus>> {
-  const rows = await tx.$queryRaw<{ controlKey: string; status: ControlStatus }[]>`
-    SELECT DISTINCT ON (r."controlKey") r."controlKey", r."status"::text AS "status"
-    FROM "ControlResult" r ORDER BY r."controlKey", r."createdAt" DESC`;
-  return new Map(rows.map((row) => [row.controlKey, row.status]));
-}
 
 async function notifyNewlyFailing(tx: Tx, failing: ControlRunResult[]): Promise<void> {
   const leads = await tx.user.findMany({ where: { active: true, roles: { has: "SECURITY_LEAD" } }, select: { id: true } });

@@ -13,6 +13,7 @@ import { findIdentitiesPage, parseInventoryQuery } from "@/lib/inventory/query";
 import { SENSITIVITY_LABELS } from "@/lib/inventory/labels";
 import { listSystemsAwaitingConfirmation } from "@/lib/inventory/systems-overview";
 import { listApprovalRequests } from "@/lib/approvals/queries";
+import { failuresOwnedBy } from "@/lib/controls/queries";
 
 export const metadata = { title: "My tasks" };
 
@@ -29,13 +30,14 @@ const OVERDUE_SHOWN = 10;
 const APPROVALS_SHOWN = 10;
 const REVIEWS_SHOWN = 50;
 const SYSTEMS_SHOWN = 50;
+const FAILURES_SHOWN = 50;
 
 export default async function Page() {
   const actor = await requireActor();
   const now = new Date();
   const userId = actorUserId(actor);
   const manager = isInventoryManager(actor);
-  const [approvals, owed, overdue, orphans, unconfirmed] = await Promise.all([
+  const [approvals, owed, overdue, orphans, unconfirmed, failing] = await Promise.all([
     listApprovalRequests(prisma, actor, { view: "waiting" }, { limit: APPROVALS_SHOWN }),
     // Attesting is the owners' task; chasing overdue reviews is the security leads'.
     userId && can(actor, "inventory:write") ? findReviewTasks(prisma, openReviewsOwedBySql(userId), REVIEWS_SHOWN) : null,
@@ -44,6 +46,8 @@ export default async function Page() {
     manager ? findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(ORPHANED_QUERY)), 1, ORPHANS_SHOWN) : null,
     // Only leads and admins decide a system's sensitivity; members' proposals wait for them.
     manager ? listSystemsAwaitingConfirmation(prisma, SYSTEMS_SHOWN) : null,
+    // What the controls found failing on what this person owns: theirs to fix.
+    userId ? failuresOwnedBy(prisma, userId, FAILURES_SHOWN) : null,
   ]);
 
   return (
@@ -93,6 +97,35 @@ export default async function Page() {
           </ul>
         )}
       </section>
+      {failing && failing.length > 0 ? (
+        <section aria-labelledby="failing-heading" className="mb-6 space-y-2">
+          <h2 id="failing-heading" className="text-sm font-semibold text-slate-700">
+            Controls failing on what you own
+          </h2>
+          <ul
+            aria-label="Controls failing on what you own"
+            className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white text-sm *:flex *:flex-wrap *:items-baseline *:justify-between *:gap-2 *:px-3 *:py-2"
+          >
+            {failing.map((failure) => (
+              <li key={`${failure.controlKey}:${failure.objectType}:${failure.objectId}`}>
+                <span>
+                  {failure.objectType === "identity" ? (
+                    <Link href={`/inventory/${failure.objectId}`} className="font-medium text-sky-700 hover:underline">
+                      {failure.label}
+                    </Link>
+                  ) : (
+                    <span className="font-medium">{failure.label}</span>
+                  )}
+                  <span className="text-slate-700">: {failure.detail}</span>
+                </span>
+                <Link href={`/controls/${failure.controlKey}`} className="text-xs text-slate-600 hover:underline">
+                  {failure.controlTitle}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {owed ? (
         <ReviewTaskList
           id="owed"
