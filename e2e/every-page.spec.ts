@@ -46,7 +46,7 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/controls/identity.owner" },
   { path: "/controls/no.such-control", status: 404 },
   { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
-  { path: "/evidence" },
+  { path: "/evidence", forbiddenFor: ["Ada Admin", "Alex Approver", "Olivia Owner"] },
   { path: "/admin" },
   { path: "/admin/notifications", forbiddenFor: ["Sam Lead", "Alex Approver", "Audrey Auditor", "Olivia Owner"] },
   {

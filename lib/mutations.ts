@@ -23,6 +23,7 @@ import { revokeAccessGrant } from "@/lib/access/grants";
 import { allowCallOnce } from "@/lib/policy/bound-approval";
 import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
 import { runControls } from "@/lib/controls/run";
+import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
@@ -84,4 +85,5 @@ export const allMutations: AnyMutation[] = [
   addControlException,
   revokeControlException,
   mapControl,
+  requestEvidencePackage,
 ];

@@ -119,7 +119,9 @@ export function apiQuery(
       if (!can(actor, permission)) throw forbidden("read this");
       const params = await context.params;
       screenParams(request, params);
-      return json(await handle({ actor, request, params }));
+      // A handler that streams a file (an evidence package) answers with its own Response.
+      const result = await handle({ actor, request, params });
+      return result instanceof Response ? withApiHeaders(result) : json(result);
     } catch (error) {
       return errorResponse(error);
     }

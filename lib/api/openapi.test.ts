@@ -138,7 +138,7 @@ describe("GET /api/v1/openapi.json", () => {
 describe("the document agrees with the handlers", () => {
   let token: string;
   beforeAll(async () => {
-    // Admin for users and webhooks, security lead for policy versions: between them every create endpoint.
+    // Admin for users and webhooks, security lead for policy versions and evidence: between them every create endpoint.
     token = await createTestToken((await createTestUser(["ADMIN", "SECURITY_LEAD"])).user.email);
   });
 
@@ -150,6 +150,7 @@ describe("the document agrees with the handlers", () => {
     // POST /api-tokens documents no body: API tokens cannot create tokens (403 whatever they send).
     expect(creates.map((entry) => entry.apiPath).sort()).toEqual([
       "/credentials",
+      "/evidence-packages",
       "/frameworks",
       "/grants",
       "/identities",

@@ -12,6 +12,7 @@ import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
 import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
 import { runControls } from "@/lib/controls/run";
+import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
@@ -506,6 +507,32 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: { key: "controlKey" },
     response: "The mapping.",
     conflict: "The control already maps to that requirement.",
+  }),
+  queryRoute("/evidence-packages", "evidence.list", "evidence:export", {
+    summary: "Evidence packages, newest first, with each build's progress",
+    tag: "evidence",
+    response:
+      "`{ packages: [{ id, status (QUEUED|BUILDING|READY|FAILED), periodFrom, periodTo, frameworks, teamId, teamName, requestedBy, requestedAt, progress, stage, attempts, finishedAt, error, sizeBytes, sha256, keyId, fileCount }] }`.",
+  }),
+  mutationRoute("POST", "/evidence-packages", requestEvidencePackage, {
+    summary:
+      "Ask for an evidence package over a period, for some frameworks and optionally one team; a background job builds it (auditors and security leads)",
+    tag: "evidence",
+    status: 202,
+    response: "The package, QUEUED. Poll `GET /evidence-packages/{id}` until `status` is READY, then download it.",
+  }),
+  queryRoute("/evidence-packages/{id}", "evidence.get", "evidence:export", {
+    summary: "One evidence package: its status, progress and, once built, its size, SHA-256 and signing key",
+    tag: "evidence",
+    pathParams: byId("id"),
+    response: "As in the list.",
+  }),
+  queryRoute("/evidence-packages/{id}/download", "evidence.download", "evidence:export", {
+    summary:
+      "The package's zip (application/zip): manifest.json signed with the key published at /.well-known/warrant-evidence-keys.json; `npm run cli -- evidence:verify` checks it offline. The download is audited",
+    tag: "evidence",
+    pathParams: byId("id"),
+    response: "The zip; 409 while the package is not READY.",
   }),
   queryRoute("/policies", "policies.list", "policies:read", {
     summary: "Versions of the runtime (Cedar) policies, newest first, and which is active",

@@ -48,6 +48,11 @@ export interface Mutation<Input extends z.ZodType, Output> {
   rateLimit?: RateLimiter;
   /** Set when API tokens may never make this change, whatever their scopes: the 403's message says why. */
   refusedToApiTokens?: string;
+  /**
+   * Set on the few calls an auditor, who changes nothing, may make (an export that is only
+   * recorded): why. The tests that prove every other mutation refuses auditors read it.
+   */
+  auditorsMay?: string;
   /** Longest string accepted in any field, when the schema allows more than MAX_FIELD_CHARS (a whole document). */
   maxFieldChars?: number;
   /**

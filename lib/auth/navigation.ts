@@ -21,7 +21,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/activity", label: "Activity", permission: "inventory:read" },
   { href: "/controls", label: "Controls", permission: "controls:read" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
-  { href: "/evidence", label: "Evidence" },
+  { href: "/evidence", label: "Evidence", permission: "evidence:export" },
   { href: "/admin", label: "Admin" },
 ];
 

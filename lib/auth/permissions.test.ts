@@ -8,10 +8,10 @@ describe("permissions", () => {
     expect(hasPermission([], "users:manage")).toBe(false);
   });
 
-  it("gives an auditor read access to everything and no change at all", () => {
+  it("gives an auditor read access to everything and no change at all; exporting evidence is the one thing they ask for", () => {
     const granted = [...permissionsFor(["AUDITOR"])];
     expect(granted).toEqual(expect.arrayContaining(["inventory:read", "audit:read", "users:read"]));
-    expect(granted.filter((permission) => !permission.endsWith(":read"))).toEqual([]);
+    expect(granted.filter((permission) => !permission.endsWith(":read"))).toEqual(["evidence:export"]);
   });
 
   it("keeps user management with admins", () => {

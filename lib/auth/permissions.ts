@@ -29,8 +29,13 @@ export type Permission =
   | "policies:write"
   /** Read the frameworks and Warrant's controls (everyone: owners fix what a control finds, auditors assess it). */
   | "controls:read"
-  /** Add frameworks of the organisation's own (and, later, map and except controls). */
-  | "controls:manage";
+  /** Add frameworks of the organisation's own, run controls, map them and accept failing objects. */
+  | "controls:manage"
+  /**
+   * Ask for evidence packages and download them. An export changes nothing Warrant governs (it is
+   * audited as who exported what), and auditors are who it is for: the one thing they may ask for.
+   */
+  | "evidence:export";
 
 const MEMBER: Permission[] = [
   "inventory:read",
@@ -61,9 +66,10 @@ const BY_ROLE: Record<Role, Permission[]> = {
     "approvals:configure",
     "policies:write",
     "controls:manage",
+    "evidence:export",
   ],
   APPROVER: [...MEMBER],
-  AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read", "policies:read", "controls:read"],
+  AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read", "policies:read", "controls:read", "evidence:export"],
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -40,6 +40,13 @@ Commands:
   frameworks:import-oscal --file <catalog.json> --as <email> [--key <key>]
                         add a framework of your own from an OSCAL catalog, as that security lead; every
                         group and control becomes an item under its label, nested as in the catalog
+  controls:run          run every control now over live data and print each one's status
+  evidence:verify <package.zip> [--keys <warrant-evidence-keys.json>] [--trust <key id>[,…]] [--public-key <PEM file>]
+                        check an evidence package offline: its manifest's signature, every file's SHA-256,
+                        the audit chain segment and its checkpoints; says exactly which file or event fails.
+                        --keys (the file /.well-known/warrant-evidence-keys.json serves) or --trust name the
+                        keys that may sign it; --public-key is the audit checkpoints' key, when not the one
+                        the package carries. Needs no database.
   jobs:list             list the background jobs and when each runs
   jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
   db:migrate            apply pending migrations and exit
@@ -116,6 +123,19 @@ async function run(command: string, argument: string | undefined, options: Recor
       console.log("Copy it now, it is not shown again:");
       console.log(token.secret);
       return 0;
+    }
+    case "controls:run": {
+      const { runControls } = await import("../controls/run");
+      const { listControls } = await import("../controls/queries");
+      const summary = await executeMutation(runControls, cli, {});
+      for (const control of await listControls(prisma)) {
+        const latest = control.latest;
+        console.log(
+          `${(latest?.status ?? "NOT RUN").padEnd(15)} ${control.key.padEnd(34)} ${latest?.status === "NOT_APPLICABLE" ? latest.reason : (latest?.measure ?? "")}`,
+        );
+      }
+      console.log(`Run ${summary.runId}: ${summary.passed} pass, ${summary.failed} fail, ${summary.notApplicable} not applicable.`);
+      return summary.failed > 0 ? 2 : 0;
     }
     case "audit:verify": {
       const { verifyAuditChain } = await import("../audit/verify");
@@ -330,6 +350,48 @@ async function personActor(prisma: typeof import("../db/client").prisma, email: 
   return { kind: "user" as const, userId: user.id, label: user.email, roles: user.roles };
 }
 
+async function verifyEvidence(file: string | undefined, options: Record<string, string | undefined>): Promise<number> {
+  if (!file) {
+    console.error("Name the package: npm run cli -- evidence:verify <package.zip>.");
+    return 64;
+  }
+  const { verifyEvidencePackage } = await import("../evidence/verify");
+  const trusted = [
+    ...(options.trust ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter(Boolean),
+    ...(options.keys
+      ? ((JSON.parse(readFileSync(options.keys, "utf8")) as { keys?: { kid?: string }[] }).keys ?? []).flatMap((key) =>
+          key.kid ? [key.kid] : [],
+        )
+      : []),
+  ];
+  const auditKey = options["public-key"];
+  const result = await verifyEvidencePackage(file, {
+    trustedKeyIds: options.trust || options.keys ? trusted : undefined,
+    auditPublicKey: auditKey ? (existsSync(auditKey) ? readFileSync(auditKey, "utf8") : auditKey) : undefined,
+  });
+  const { summary } = result;
+  for (const problem of result.problems) console.error(`FAIL ${problem.message}`);
+  if (!result.ok) {
+    console.error(`Evidence package NOT verified: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}.`);
+    return 2;
+  }
+  console.log(
+    `Evidence package verified: ${summary.files} files (${summary.bytes} bytes), period ${summary.period?.from} to ${summary.period?.to}, signed by key ${summary.keyId}.`,
+  );
+  console.log(
+    `Audit chain segment: ${summary.events} events intact; ${summary.checkpoints} checkpoints, signatures ${summary.checkpointSignatures}.`,
+  );
+  if (summary.keyTrusted === null) {
+    console.log(
+      "The signing key was NOT compared with Warrant's published keys: pass --keys warrant-evidence-keys.json (from /.well-known/) or --trust <key id>, or anyone could have signed it.",
+    );
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -354,6 +416,8 @@ async function main(): Promise<number> {
       from: { type: "string" },
       to: { type: "string" },
       key: { type: "string" },
+      keys: { type: "string" },
+      trust: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -362,6 +426,8 @@ async function main(): Promise<number> {
     console.log(HELP);
     return command ? 0 : 64;
   }
+  // Offline: an auditor checks a package on a machine with no Warrant database.
+  if (command === "evidence:verify") return verifyEvidence(positionals[1], values as Record<string, string | undefined>);
   const config = parseEnv();
   let database: Awaited<ReturnType<typeof prepareDatabase>>;
   try {

@@ -373,3 +373,16 @@ export async function failuresOwnedBy(db: DbOrTx, userId: string, limit: number)
     LIMIT ${limit}`;
   return rows.map((row) => ({ ...row, controlTitle: findControl(row.controlKey)?.title ?? row.controlKey }));
 }
+
+/** Requirements a security lead may map a control to: their own frameworks' (Warrant maps the shipped catalogs). */
+export async function mappableRequirements(db: DbOrTx): Promise<{ id: string; label: string }[]> {
+  const requirements = await db.requirement.findMany({
+    where: { framework: { builtIn: false } },
+    orderBy: [{ frameworkId: "asc" }, { position: "asc" }],
+    select: { id: true, code: true, title: true, framework: { select: { name: true } } },
+  });
+  return requirements.map((requirement) => ({
+    id: requirement.id,
+    label: `${requirement.framework.name}: ${requirement.code} ${requirement.title}`,
+  }));
+}

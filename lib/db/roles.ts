@@ -12,8 +12,15 @@ import { JOBS_SCHEMA } from "@/lib/jobs/schema";
 // nobody but the owner can TRUNCATE, so code running as the app cannot rewrite
 // history even if it is compromised.
 
-/** Tables the app may read and append to, never change. */
-export const APPEND_ONLY_TABLES = ["AuditEvent", "AuditCheckpoint", "ActivityEvent"] as const;
+/** Tables the app may read and append to, never change. Control runs are evidence too: what failed on a given day stays as found. */
+export const APPEND_ONLY_TABLES = [
+  "AuditEvent",
+  "AuditCheckpoint",
+  "ActivityEvent",
+  "ControlRun",
+  "ControlResult",
+  "ControlFailure",
+] as const;
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });

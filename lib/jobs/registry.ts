@@ -8,6 +8,7 @@ import { notificationSettings } from "@/lib/env";
 import { deliverDueNotifications, describeDelivery } from "@/lib/notifications/deliver";
 import { ensureActivityPartitions } from "@/lib/events/partitions";
 import { runControls } from "@/lib/controls/run";
+import { buildWaitingPackages } from "@/lib/evidence/build";
 import { executeMutation } from "@/lib/auth/mutation";
 import type { JobDefinition } from "./job";
 
@@ -124,6 +125,18 @@ export const JOBS: readonly JobDefinition[] = [
       const newly = summary.newlyFailing.length > 0 ? `; newly failing: ${summary.newlyFailing.join(", ")}` : "";
       return `controls run ${summary.runId}: ${summary.passed} pass, ${summary.failed} fail, ${summary.notApplicable} not applicable${newly}`;
     },
+  },
+  {
+    name: "evidence.build",
+    // Every minute, and at once when someone asks for a package (the request wakes the worker):
+    // the schedule picks up a build whose worker died, once its lease has run out.
+    cron: "* * * * *",
+    why: "builds the evidence packages people asked for, and takes over a build whose worker died",
+    async run({ db }) {
+      return buildWaitingPackages(db);
+    },
+    // A package of a long period takes minutes; a build holds a lease of its own meanwhile.
+    queue: { expireInSeconds: 2 * 60 * 60 },
   },
 ];
 

@@ -1,8 +1,10 @@
+import pg from "pg";
 import { PgBoss, type ConstructorOptions, type Queue } from "pg-boss";
 import type { Db } from "@/lib/db/client";
 import { runJob, type JobDefinition } from "./job";
 import { JOBS } from "./registry";
 import { JOBS_SCHEMA } from "./schema";
+import { WAKE_CHANNEL } from "./wake";
 
 // The background worker: pg-boss on Warrant's own PostgreSQL. Any number of
 // workers may run against one database (beside the web server or on their
@@ -119,6 +121,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       }
     });
   }
+  const wake = await listenForWakeUps(options.databaseUrl, boss, jobs, log);
   log(`Started: ${jobs.map((job) => `${job.name} (${job.cron} UTC)`).join(", ")}.`);
 
   let stopping: Promise<void> | undefined;
@@ -126,10 +129,36 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     boss,
     stop() {
       stopping ??= (async () => {
+        await wake.end().catch(() => undefined);
         await boss.stop({ graceful: true, timeout: STOP_TIMEOUT_MS });
         log("Stopped.");
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * Runs a job as soon as a committed change asks for it: NOTIFY is delivered on commit, so the job
+ * never runs before the row it will read exists. The schedule stays the safety net: a wake-up lost
+ * while no worker listened is picked up at the next tick. The queue's "stately" policy makes a
+ * burst of wake-ups one run.
+ */
+async function listenForWakeUps(
+  databaseUrl: string,
+  boss: PgBoss,
+  jobs: readonly JobDefinition[],
+  log: (line: string) => void,
+): Promise<pg.Client> {
+  const names = new Set(jobs.map((job) => job.name));
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on("error", (error) => log(`wake-up listener error: ${describeError(error)} (jobs still run on their schedules)`));
+  client.on("notification", (message) => {
+    const name = message.payload ?? "";
+    if (!names.has(name)) return;
+    boss.send(name, {}).catch((error: unknown) => log(`could not wake ${name}: ${describeError(error)}`));
+  });
+  await client.connect();
+  await client.query(`LISTEN ${WAKE_CHANNEL}`);
+  return client;
 }

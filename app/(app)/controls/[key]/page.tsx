@@ -9,7 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { TableFrame, TableHead } from "@/components/ui/table";
 import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
-import { FAILURES_SHOWN, failureHref, getControl, trendPoints } from "@/lib/controls/queries";
+import { FAILURES_SHOWN, failureHref, getControl, mappableRequirements, trendPoints } from "@/lib/controls/queries";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { addExceptionAction, mapControlAction, revokeExceptionAction, runControlsAction } from "../actions";
@@ -37,14 +37,7 @@ export default async function Page({ params }: { params: Promise<{ key: string }
   const manage = can(actor, "controls:manage");
   const now = new Date();
   const { latest } = control;
-  // Requirements a lead may add: their own frameworks' (the shipped catalogs' are mapped by Warrant).
-  const mappable = manage
-    ? await prisma.requirement.findMany({
-        where: { framework: { builtIn: false } },
-        orderBy: [{ frameworkId: "asc" }, { position: "asc" }],
-        select: { id: true, code: true, title: true, framework: { select: { name: true } } },
-      })
-    : [];
+  const mappable = manage ? await mappableRequirements(prisma) : [];
   return (
     <>
       <PageHeader
@@ -231,10 +224,7 @@ export default async function Page({ params }: { params: Promise<{ key: string }
           <MapControlForm
             action={mapControlAction}
             controlKey={control.key}
-            requirements={mappable.map((requirement) => [
-              requirement.id,
-              `${requirement.framework.name}: ${requirement.code} ${requirement.title}`.slice(0, 100),
-            ])}
+            requirements={mappable.map((requirement) => [requirement.id, requirement.label.slice(0, 100)])}
           />
         ) : null}
       </section>

@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Checkpoint } from "@/lib/audit/checkpoint";
 import { GENESIS_HASH } from "@/lib/audit/hash";
-import { AUDIT_EVENTS_FILE, type AuditEventRecord } from "./format";
-import { createEvidencePackage, jsonLines } from "./package-writer";
-import { auditEvents, ed25519Keys, signCheckpoint } from "./test-helpers";
-import { verifyEvidencePackage } from "./verify";
+import { AUDIT_EVENTS_FILE, type AuditEventRecord } from "@/lib/evidence/format";
+import { createEvidencePackage, jsonLines } from "@/lib/evidence/package-writer";
+import { auditEvents, ed25519Keys, signCheckpoint } from "@/lib/evidence/test-helpers";
+import { verifyEvidencePackage } from "@/lib/evidence/verify";
 
 // How long a package of a big period takes to write and to verify, and how
-// much memory each needs. Run: npx tsx lib/evidence/bench-package.ts [events]
+// much memory each needs. Run: npx tsx scripts/bench-evidence-format.ts [events]
 // (default 1,000,000). The events are generated lazily with a real hash chain,
 // so memory shows what the streaming costs, not what the test data costs.
 // Prints numbers; it asserts nothing (timings belong in a report, not a test).
