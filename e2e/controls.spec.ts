@@ -60,6 +60,8 @@ test("a security lead follows a failing control to the identity, fixes it, and t
 
 test("an auditor reads the controls and a framework's coverage, and may not run them", async ({ page }) => {
   await signInAs(page, "Audrey Auditor");
+  // The dashboard gives each framework's pass rate over the controls' runs.
+  await expect(page.getByTestId("pass-rate-nist-csf-2.0")).toContainText(/\d+(\.\d)?%/);
   await page.goto("/controls");
   await expect(page.getByRole("table", { name: "Controls" }).locator("tbody tr")).toHaveCount(14);
   await expect(page.getByRole("button", { name: "Run controls now" })).toHaveCount(0);

@@ -12,11 +12,15 @@
 // `--runs N` repeats all of it N times, each against a freshly started server
 // (every run is cold: one request per scenario warms it, no more), and prints
 // the runs side by side; `--json FILE` writes every number for a note to
-// tabulate; `--only fixed|random|export|approvals|events|authorize` (repeatable)
+// tabulate; `--only fixed|random|export|approvals|events|authorize|controls|evidence` (repeatable)
 // measures a part (fixed includes the approvals' lists; approvals is those and
 // deciding; events is batches of activity events, scripts/bench-events.ts;
 // authorize is the authorize API under load, Cedar alone beside it and the JIT
-// round trip, scripts/bench-authorize.ts; those two need no large inventory).
+// round trip, scripts/bench-authorize.ts; those two need no large inventory;
+// controls is a run of every control over the inventory and the Controls and
+// Frameworks pages, scripts/bench-controls.ts; evidence is a package over a
+// period of 1,000,000 audit events built in a process of its own,
+// scripts/bench-evidence.ts).
 // The machine's load average is printed with each run: on a shared machine it
 // says how far to trust the numbers.
 
@@ -35,6 +39,8 @@ import { filterCombinations } from "./bench-combinations";
 import { Prisma } from "../lib/db/generated/client";
 import { benchEvents, printEventsBench, type EventsBenchResult } from "./bench-events";
 import { benchAuthorize, printAuthorizeBench, type AuthorizeBenchResult } from "./bench-authorize";
+import { benchControlRun, printControlsBench, type ControlsBenchResult } from "./bench-controls";
+import { benchEvidencePackage, ensurePeriodEvents, printEvidenceBench, type EvidenceBenchResult } from "./bench-evidence";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -52,7 +58,7 @@ const options = parseArgs({
 }).values;
 const RUNS = Number(options.runs);
 const COMBINATIONS = Number(options.combinations);
-const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize"];
+const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize", "controls", "evidence"];
 const PARTS = new Set(options.only ?? ALL_PARTS);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
@@ -186,6 +192,8 @@ interface Run {
   export?: { seconds: number; mib: number; status: number; rssBeforeMb: number; rssAfterMb: number; peakMb: number };
   events?: EventsBenchResult;
   authorize?: AuthorizeBenchResult;
+  controls?: ControlsBenchResult;
+  evidence?: EvidenceBenchResult;
 }
 
 /** The runs side by side: p50 / p95 of each scenario in each run. */
@@ -199,6 +207,20 @@ function printSideBySide(runs: Run[]) {
     });
     console.log(`  ${`${result.group}: ${result.name}`.slice(0, 60).padEnd(60)} ${cells.join(" ")}`);
   }
+  if (runs[0]!.controls)
+    console.log(
+      `  ${"Control run over the inventory (s)".padEnd(60)} ${runs.map((run) => `${run.controls!.runSeconds.toFixed(2)}`.padEnd(24)).join(" ")}`,
+    );
+  if (runs[0]!.evidence)
+    console.log(
+      `  ${"Evidence package: build s / peak RSS MB / verify s".padEnd(60)} ${runs
+        .map((run) =>
+          `${run.evidence!.buildSeconds.toFixed(1)} / ${run.evidence!.peakRssMb.toFixed(0)} / ${run.evidence!.verifySeconds.toFixed(1)}`.padEnd(
+            24,
+          ),
+        )
+        .join(" ")}`,
+    );
   if (runs[0]!.export)
     console.log(
       `  ${"CSV export of every identity (s)".padEnd(60)} ${runs.map((run) => `${run.export!.seconds.toFixed(2)}`.padEnd(24)).join(" ")}`,
@@ -405,6 +427,26 @@ async function main() {
         requests: [{ name: "Dashboard (GET /, every count)", url: `${BASE}/`, headers: pageHeaders }],
       },
     ];
+    // The Controls and Frameworks pages read the controls' results: a run must exist first.
+    if (PARTS.has("controls") && (await prisma.controlRun.count()) === 0) {
+      console.log("Running the controls once, so their pages have results…");
+      printControlsBench(await benchControlRun(prisma));
+    }
+    const frameworkIds = (
+      await prisma.framework.findMany({ where: { builtIn: true }, orderBy: { position: "asc" }, select: { id: true } })
+    ).map((framework) => framework.id);
+    const controlsGroup: Group = {
+      title: "Controls and frameworks pages (signed in)",
+      requests: [
+        { name: "Controls (GET /controls)", url: `${BASE}/controls`, headers: pageHeaders },
+        { name: "a failing control (GET /controls/identity.owner)", url: `${BASE}/controls/identity.owner`, headers: pageHeaders },
+        ...frameworkIds.flatMap((id) => [
+          { name: `Framework ${id}`, url: `${BASE}/controls/frameworks/${id}`, headers: pageHeaders },
+          { name: `Framework ${id}, gaps`, url: `${BASE}/controls/frameworks/${id}?view=gaps`, headers: pageHeaders },
+        ]),
+      ],
+    };
+    const evidencePeriod = PARTS.has("evidence") ? await ensurePeriodEvents(prisma) : undefined;
 
     // Four disjoint slices of combinations, so no scenario repeats a URL another one asked.
     const combinations = filterCombinations(4 * COMBINATIONS, COMBINATION_SEED);
@@ -467,7 +509,11 @@ async function main() {
         },
       );
       await waitForServer();
-      const groups = [...(PARTS.has("fixed") ? fixedGroups : []), ...(approvalViews ? [approvalViews] : [])];
+      const groups = [
+        ...(PARTS.has("fixed") ? fixedGroups : []),
+        ...(approvalViews ? [approvalViews] : []),
+        ...(PARTS.has("controls") ? [controlsGroup] : []),
+      ];
       for (const group of groups) {
         printHeader(`${group.title}, ${REPEAT} requests per scenario after one warm-up:`);
         const all: number[] = [];
@@ -532,6 +578,14 @@ async function main() {
       if (PARTS.has("authorize")) {
         run.authorize = await benchAuthorize(prisma, BASE);
         printAuthorizeBench(run.authorize);
+      }
+      if (PARTS.has("controls")) {
+        run.controls = await benchControlRun(prisma);
+        printControlsBench(run.controls);
+      }
+      if (evidencePeriod) {
+        run.evidence = await benchEvidencePackage(prisma, database.url, lead.user.id, evidencePeriod);
+        printEvidenceBench(run.evidence);
       }
       await stopServer();
       run.loadAfter = load();

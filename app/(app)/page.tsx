@@ -6,6 +6,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { inventoryHref, loadDashboard, type LinkedCount } from "@/lib/inventory/dashboard";
+import { frameworkPassRates } from "@/lib/controls/queries";
+import { Sparkline } from "@/components/controls/trend-chart";
+import { TableFrame, TableHead } from "@/components/ui/table";
 
 export const metadata = { title: "Dashboard" };
 
@@ -19,7 +22,7 @@ const ENVIRONMENT_SERIES = [
 
 export default async function DashboardPage() {
   await requirePermission("inventory:read");
-  const dashboard = await loadDashboard(prisma);
+  const [dashboard, passRates] = await Promise.all([loadDashboard(prisma), frameworkPassRates(prisma)]);
 
   return (
     <>
@@ -49,6 +52,49 @@ export default async function DashboardPage() {
             </li>
           ))}
         </ul>
+      </section>
+
+      <section aria-labelledby="framework-pass-rates" className="mb-6">
+        <h2 id="framework-pass-rates" className="mb-2 text-sm font-semibold text-slate-700">
+          Controls by framework{" "}
+          <Link href="/controls" className="font-normal text-sky-700 hover:underline">
+            (all controls)
+          </Link>
+        </h2>
+        <TableFrame label="Pass rate per framework">
+          <TableHead>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Framework
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Pass rate
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Requirements passing
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Trend
+            </th>
+          </TableHead>
+          <tbody className="divide-y divide-slate-100">
+            {passRates.map((rate) => (
+              <tr key={rate.frameworkId} data-testid={`pass-rate-${rate.frameworkId}`}>
+                <td className="px-3 py-1.5">
+                  <Link href={`/controls/frameworks/${rate.frameworkId}`} className="text-sky-700 hover:underline">
+                    {rate.name}
+                  </Link>
+                </td>
+                <td className="px-3 py-1.5 font-semibold tabular-nums">{rate.percent === null ? "—" : `${rate.percent}%`}</td>
+                <td className="px-3 py-1.5 text-xs text-slate-700 tabular-nums">
+                  {rate.assessed === 0 ? "none assessed yet" : `${rate.passing} of ${rate.assessed}`}
+                </td>
+                <td className="px-3 py-1.5">
+                  <Sparkline points={rate.trend} label={`${rate.name} pass rate`} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableFrame>
       </section>
 
       <section aria-labelledby="attention" className="mb-6">

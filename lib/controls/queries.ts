@@ -386,3 +386,73 @@ export async function mappableRequirements(db: DbOrTx): Promise<{ id: string; la
     label: `${requirement.framework.name}: ${requirement.code} ${requirement.title}`,
   }));
 }
+
+// ---------------------------------------------------------------------------
+// Pass rate per framework, run by run (the dashboard): of a framework's
+// requirements that some applicable control assesses, the share whose
+// controls all pass. A requirement whose controls are all not applicable is
+// left out, neither passing nor failing; an excepted object does not fail its
+// control, as everywhere else.
+
+export interface FrameworkPassRate {
+  frameworkId: string;
+  name: string;
+  /** The latest run's: passing and assessed requirements, and the share in percent (null before any run assesses one). */
+  passing: number;
+  assessed: number;
+  percent: number | null;
+  trend: { at: string; percent: number | null; status: string }[];
+}
+
+/** Runs shown in the trend: about a month of daily runs. */
+const RATE_RUNS = 30;
+
+export async function frameworkPassRates(db: DbOrTx): Promise<FrameworkPassRate[]> {
+  const [runs, mappings, frameworks] = await Promise.all([
+    db.controlRun.findMany({
+      orderBy: { startedAt: "desc" },
+      take: RATE_RUNS,
+      select: { startedAt: true, results: { select: { controlKey: true, status: true } } },
+    }),
+    mappingsByControl(db),
+    db.framework.findMany({ orderBy: [{ position: "asc" }, { name: "asc" }], select: { id: true, name: true } }),
+  ]);
+  // Each framework's requirements, with the controls mapped to each.
+  const controlsOf = new Map<string, Map<string, string[]>>();
+  for (const [controlKey, list] of mappings) {
+    for (const mapping of list) {
+      const requirements = controlsOf.get(mapping.frameworkId) ?? new Map<string, string[]>();
+      requirements.set(mapping.requirementId, [...(requirements.get(mapping.requirementId) ?? []), controlKey]);
+      controlsOf.set(mapping.frameworkId, requirements);
+    }
+  }
+  const chronological = runs.reverse();
+  return frameworks.map((framework) => {
+    const requirements = [...(controlsOf.get(framework.id)?.values() ?? [])];
+    const points = chronological.map((run) => {
+      const status = new Map(run.results.map((result) => [result.controlKey, result.status]));
+      let passing = 0;
+      let assessed = 0;
+      for (const controls of requirements) {
+        const applicable = controls.map((key) => status.get(key)).filter((value) => value === "PASS" || value === "FAIL");
+        if (applicable.length === 0) continue;
+        assessed += 1;
+        if (applicable.every((value) => value === "PASS")) passing += 1;
+      }
+      return { at: run.startedAt, passing, assessed, percent: assessed === 0 ? null : Math.round((passing / assessed) * 1000) / 10 };
+    });
+    const latest = points.at(-1);
+    return {
+      frameworkId: framework.id,
+      name: framework.name,
+      passing: latest?.passing ?? 0,
+      assessed: latest?.assessed ?? 0,
+      percent: latest?.percent ?? null,
+      trend: points.map((point) => ({
+        at: point.at.toISOString(),
+        percent: point.percent,
+        status: point.percent === 100 ? "PASS" : "FAIL",
+      })),
+    };
+  });
+}

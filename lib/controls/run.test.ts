@@ -11,6 +11,7 @@ import { DAY_MS } from "@/lib/time";
 import { CONTROLS } from "./library";
 import { addControlException, mapControl, revokeControlException } from "./exceptions";
 import { runControls } from "./run";
+import { frameworkPassRates } from "./queries";
 
 // A run of the controls as the daily job and a security lead make it: every
 // control's result is kept with its failing objects; a control that starts
@@ -192,5 +193,20 @@ describe("a security lead's own mapping", () => {
     expect(
       (await refused(executeMutation(mapControl, lead.actor, { controlKey: "identity.owner", requirementId: "csa-maestro:L6" }))).code,
     ).toBe("conflict");
+  });
+});
+
+describe("pass rate per framework", () => {
+  it("counts a requirement failing when one of its applicable controls fails, run by run", async () => {
+    const rates = await frameworkPassRates(prisma);
+    const runs = await prisma.controlRun.count();
+    const maestro = rates.find((rate) => rate.frameworkId === "csa-maestro")!;
+    expect(maestro.trend).toHaveLength(Math.min(runs, 30));
+    // identity.owner fails (its one failing object is no longer excepted), so L6 ("GOV-01") fails with it.
+    expect(maestro.assessed).toBeGreaterThan(0);
+    expect(maestro.passing).toBeLessThan(maestro.assessed);
+    expect(maestro.percent).toBe(Math.round((maestro.passing / maestro.assessed) * 1000) / 10);
+    // The lead's own framework counts through their mapping: AI-3 is identity.owner's, which fails.
+    expect(rates.find((rate) => rate.frameworkId === "acme")).toMatchObject({ assessed: 1, passing: 0, percent: 0 });
   });
 });

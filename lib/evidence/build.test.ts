@@ -226,3 +226,24 @@ describe("a build whose worker died", () => {
     expect(await prisma.auditEvent.findFirst({ where: { action: "evidence.package_failed", targetId: abandoned.id } })).toBeTruthy();
   });
 });
+
+describe("the evidence key", () => {
+  it("is replaced when the secret no longer opens it, and the old one stays published", async () => {
+    const before = await prisma.evidenceKey.findFirstOrThrow({ where: { retiredAt: null } });
+    // What a changed WARRANT_SIGNING_KEY_SECRET looks like to the builder: the stored key no longer decrypts.
+    const [format, iv, tag, ciphertext] = before.privateKey.split(".");
+    await prisma.evidenceKey.update({
+      where: { id: before.id },
+      data: { privateKey: [format, iv, tag, `${ciphertext!.slice(0, -2)}AA`].join(".") },
+    });
+    const queued = await request();
+    await buildWaitingPackages(prisma);
+    const built = await prisma.evidencePackage.findUniqueOrThrow({ where: { id: queued.id } });
+    expect(built.status).toBe("READY");
+    expect(built.keyId).not.toBe(before.id);
+    const published = (await publishedEvidenceKeys(prisma)).keys;
+    expect(published.map((key) => key.kid)).toEqual(expect.arrayContaining([before.id, built.keyId]));
+    expect(published.find((key) => key.kid === before.id)!.retiredAt).not.toBeNull();
+    expect(await prisma.auditEvent.findFirst({ where: { action: "evidence_key.rotated", targetId: built.keyId! } })).toBeTruthy();
+  });
+});
