@@ -53,6 +53,8 @@ export interface Mutation<Input extends z.ZodType, Output> {
    * recorded): why. The tests that prove every other mutation refuses auditors read it.
    */
   auditorsMay?: string;
+  /** How long its transaction may run, when a minute is not enough (a run of every control over a large inventory). */
+  transactionTimeoutMs?: number;
   /** Longest string accepted in any field, when the schema allows more than MAX_FIELD_CHARS (a whole document). */
   maxFieldChars?: number;
   /**
@@ -161,7 +163,7 @@ export async function executeMutation<Input extends z.ZodType, Output>(
   };
   let outcome: Output | PendingApproval;
   try {
-    outcome = await db.$transaction(transaction, { timeout: 60_000 });
+    outcome = await db.$transaction(transaction, { timeout: mutation.transactionTimeoutMs ?? 60_000 });
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result as Output;
     throw error;

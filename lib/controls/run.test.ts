@@ -10,7 +10,7 @@ import { newId } from "@/lib/db/ids";
 import { DAY_MS } from "@/lib/time";
 import { CONTROLS } from "./library";
 import { addControlException, mapControl, revokeControlException } from "./exceptions";
-import { runControls } from "./run";
+import { exceptionKey, resultOf, runControls } from "./run";
 import { frameworkPassRates } from "./queries";
 
 // A run of the controls as the daily job and a security lead make it: every
@@ -208,5 +208,45 @@ describe("pass rate per framework", () => {
     expect(maestro.percent).toBe(Math.round((maestro.passing / maestro.assessed) * 1000) / 10);
     // The lead's own framework counts through their mapping: AI-3 is identity.owner's, which fails.
     expect(rates.find((rate) => rate.frameworkId === "acme")).toMatchObject({ assessed: 1, passing: 0, percent: 0 });
+  });
+});
+
+describe("a result", () => {
+  const control = CONTROLS.find((candidate) => candidate.key === "identity.owner")!;
+
+  it("is not applicable when there is nothing to look at, never a pass on nothing", () => {
+    expect(resultOf(control, { applicable: true, total: 0, unit: "identities in service", failures: [] }, new Set())).toMatchObject({
+      status: "NOT_APPLICABLE",
+      reason: "there are no identities in service to check",
+    });
+    expect(resultOf(control, { applicable: false, reason: "no data yet" }, new Set())).toMatchObject({
+      status: "NOT_APPLICABLE",
+      reason: "no data yet",
+    });
+  });
+
+  it("passes when nothing fails, fails with the count otherwise, and counts excepted objects apart", () => {
+    const failure = { objectType: "identity" as const, objectId: "a", label: "a (PROD)", detail: "x", ownerId: null };
+    const outcome = {
+      applicable: true as const,
+      total: 4,
+      unit: "identities in service",
+      failures: [failure, { ...failure, objectId: "b" }],
+    };
+    expect(resultOf(control, { ...outcome, failures: [] }, new Set())).toMatchObject({
+      status: "PASS",
+      measure: "4 of 4 identities in service pass",
+    });
+    expect(resultOf(control, outcome, new Set())).toMatchObject({
+      status: "FAIL",
+      failed: 2,
+      measure: "2 of 4 identities in service pass (2 failing)",
+    });
+    expect(resultOf(control, outcome, new Set([exceptionKey(control.key, failure)]))).toMatchObject({
+      status: "FAIL",
+      failed: 1,
+      excepted: 1,
+      measure: "2 of 4 identities in service pass (1 failing, 1 excepted)",
+    });
   });
 });

@@ -30,7 +30,13 @@ export interface ControlRunResult {
 
 /** What a control's check outcome becomes once exceptions are applied. */
 export function resultOf(control: ControlDefinition, outcome: CheckOutcome, excepted: ReadonlySet<string>): ControlRunResult {
-  if (!outcome.applicable) {
+  // Nothing to look at is no pass either: an empty inventory proves nothing.
+  const notApplicable = !outcome.applicable
+    ? outcome.reason
+    : outcome.total === 0 && outcome.failures.length === 0
+      ? `there are no ${outcome.unit} to check`
+      : null;
+  if (notApplicable !== null || !outcome.applicable) {
     return {
       controlKey: control.key,
       status: "NOT_APPLICABLE",
@@ -38,7 +44,7 @@ export function resultOf(control: ControlDefinition, outcome: CheckOutcome, exce
       failed: null,
       excepted: null,
       measure: "not applicable",
-      reason: outcome.reason,
+      reason: notApplicable,
       failures: [],
     };
   }
@@ -113,6 +119,8 @@ export const runControls = defineMutation({
   description: "run the controls",
   permission: "controls:manage",
   input: runControlsInput,
+  // Every check reads inside the run's transaction; the audit chain's alone walks every event.
+  transactionTimeoutMs: 15 * 60_000,
   async run({ tx, actor, audit }): Promise<ControlRunSummary> {
     // One run at a time, so "the previous run" is well defined for the notifications.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('warrant.controls.run'))`;
