@@ -103,23 +103,15 @@ for (const role of ROLES) {
 }
 
 test("the navigation offers only the pages each role may open", async ({ page }) => {
-  const everyone = [
-    "Dashboard",
-    "Inventory",
-    "My tasks",
-    "Approvals",
-    "Policies",
-    "Decisions",
-    "Activity",
-    "Controls",
-    "Evidence",
-    "Admin",
-  ];
+  const everyone = ["Dashboard", "Inventory", "My tasks", "Approvals", "Policies", "Decisions", "Activity", "Controls", "Admin"];
+  // Evidence packages are exported by the people they are for: security leads and auditors.
+  const exporters: Role[] = ["Sam Lead", "Audrey Auditor"];
   for (const role of ROLES) {
     await signInAs(page, role);
     const nav = page.getByRole("navigation", { name: "Main" });
     for (const label of everyone) await expect(nav.getByRole("link", { name: label, exact: true }), `${role} ${label}`).toBeVisible();
     await expect(nav.getByRole("link", { name: "Audit log", exact: true }), role).toHaveCount(MEMBERS_WITHOUT_AUDIT.includes(role) ? 0 : 1);
+    await expect(nav.getByRole("link", { name: "Evidence", exact: true }), role).toHaveCount(exporters.includes(role) ? 1 : 0);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/sign-in/);
   }
