@@ -10,6 +10,7 @@ import type { Db } from "../lib/db/client";
 import { publishedEvidenceKeys } from "../lib/evidence/keys";
 import { requestEvidencePackage } from "../lib/evidence/requests";
 import { verifyEvidencePackage } from "../lib/evidence/verify";
+import { WORKER_HEAP_FLAG } from "./worker-child";
 
 // Part of `npm run bench` (--only evidence): an evidence package over a period
 // holding 1,000,000 audit events. The events are added to the bench database
@@ -112,7 +113,8 @@ export async function benchEvidencePackage(
     },
     db,
   );
-  const child = spawn("npx", ["tsx", "scripts/bench-evidence-build.ts"], {
+  // With the worker's own heap limit (scripts/worker-child.ts), since the worker is what builds packages.
+  const child = spawn(process.execPath, [WORKER_HEAP_FLAG, "--import", "tsx", "scripts/bench-evidence-build.ts"], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -39,8 +39,9 @@ import { filterCombinations } from "./bench-combinations";
 import { Prisma } from "../lib/db/generated/client";
 import { benchEvents, printEventsBench, type EventsBenchResult } from "./bench-events";
 import { benchAuthorize, printAuthorizeBench, type AuthorizeBenchResult } from "./bench-authorize";
-import { benchControlRun, printControlsBench, type ControlsBenchResult } from "./bench-controls";
-import { benchEvidencePackage, ensurePeriodEvents, printEvidenceBench, type EvidenceBenchResult } from "./bench-evidence";
+// Loaded once the database is prepared (inside main): they reach the database client, which reads DATABASE_URL when loaded.
+import type { ControlsBenchResult } from "./bench-controls";
+import type { EvidenceBenchResult } from "./bench-evidence";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -360,6 +361,8 @@ async function main() {
   const database = await prepareDatabase(config, console.log);
   const { prisma, createPrismaClient } = await import("../lib/db/client");
   const { seedLargeInventory } = await import("../lib/demo/seed-large");
+  const { benchControlRun, printControlsBench } = await import("./bench-controls");
+  const { benchEvidencePackage, ensurePeriodEvents, printEvidenceBench } = await import("./bench-evidence");
   let server: ChildProcess | undefined;
   const stopServer = async () => {
     if (!server || server.exitCode !== null) return;

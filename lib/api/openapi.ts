@@ -472,7 +472,7 @@ export const API_ROUTES: ApiRoute[] = [
       "`{ controls: [{ key, title, statement, remedy, latest: { runId, at, status (PASS|FAIL|NOT_APPLICABLE), total, failed, excepted, measure, reason } | null, trend: [{ at, status, passRate }], mappings: [{ requirementId, frameworkId, frameworkName, code, title, alias, builtIn }] }] }`.",
   }),
   queryRoute("/controls/{key}", "controls.get", "controls:read", {
-    summary: "One control with its latest failing objects (the first 500; `failureCount` says how many), its exceptions and mappings",
+    summary: "One control with its latest failing objects (the first 200; `failureCount` says how many), its exceptions and mappings",
     tag: "controls",
     pathParams: { key: "key" },
     response:

@@ -214,7 +214,7 @@ export interface ControlDetail extends ControlSummary {
   exceptions: ExceptionView[];
 }
 
-export const FAILURES_SHOWN = 500;
+export const FAILURES_SHOWN = 200;
 
 export async function getControl(db: DbOrTx, key: string): Promise<ControlDetail> {
   const control = findControl(key);

@@ -127,7 +127,7 @@ describe("a package built from the database", () => {
         "controls/results.jsonl",
         "evidence-public-key.json",
         "inventory/identities.csv",
-        "inventory/identities.json",
+        "inventory/identities.jsonl",
         "manifest.json",
         "manifest.sig",
         "oscal/assessment-results.json",
