@@ -20,6 +20,7 @@ import { publishedEvidenceKeys } from "./keys";
 import { openPackageDownload } from "./queries";
 import { requestEvidencePackage } from "./requests";
 import { readZipEntries, rewriteZip, withOneByteChanged } from "./test-helpers";
+import { INVENTORY_CSV_COLUMNS } from "@/lib/inventory/csv";
 import { verifyEvidencePackage } from "./verify";
 
 // An evidence package built from the database as the evidence.build job builds
@@ -126,6 +127,8 @@ describe("a package built from the database", () => {
         "controls/failures.jsonl",
         "controls/results.jsonl",
         "evidence-public-key.json",
+        "inventory/credentials.jsonl",
+        "inventory/grants.jsonl",
         "inventory/identities.csv",
         "inventory/identities.jsonl",
         "manifest.json",
@@ -154,6 +157,15 @@ describe("a package built from the database", () => {
     expect(events.map((event) => event.action)).toContain("controls.run");
     expect(entries.get("inventory/identities.csv")!.split("\n")[0]).toMatch(/^id,externalId,name,/);
     expect(entries.get("inventory/identities.csv")).toContain("pkg-agent-one");
+    // The same columns and cell rules as the inventory's own CSV export.
+    expect(entries.get("inventory/identities.csv")!.split("\r\n")[0]).toBe(INVENTORY_CSV_COLUMNS.join(","));
+    const identity = entries
+      .get("inventory/identities.jsonl")!
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { name: string; ownerEmail: string; riskReasons: unknown })
+      .find((row) => row.name.startsWith("pkg-agent-one"));
+    expect(identity).toMatchObject({ ownerEmail: expect.stringMatching(/@example\.com$/), riskReasons: expect.any(Array) });
     const results = entries
       .get("controls/results.jsonl")!
       .trim()

@@ -1,6 +1,5 @@
 import { createHash, createPublicKey } from "node:crypto";
-import { PassThrough, Readable, Writable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { PassThrough, Writable } from "node:stream";
 import packageJson from "@/package.json";
 import { Prisma } from "@/lib/db/generated/client";
 import { auditSigningKey, type Checkpoint } from "@/lib/audit/checkpoint";
@@ -9,8 +8,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { CONTROLS, findControl } from "@/lib/controls/library";
 import { getFramework } from "@/lib/controls/frameworks";
 import { mappingsByControl } from "@/lib/controls/queries";
-import { inventoryCsvStream } from "@/lib/inventory/csv";
-import { parseInventoryQuery, streamIdentities } from "@/lib/inventory/query";
+import { INVENTORY_CSV_COLUMNS, toCsvRow } from "@/lib/inventory/csv";
 import { activeEvidenceKey } from "./keys";
 import { AUDIT_EVENTS_FILE } from "./format";
 import { createEvidencePackage, jsonLines, type ChainSegment } from "./package-writer";
@@ -188,6 +186,53 @@ async function* auditLines(rows: AsyncIterable<AuditTextRow>): AsyncGenerator<{ 
   }
 }
 
+interface InventoryTextRow {
+  id: string;
+  externalId: string | null;
+  name: string;
+  kind: string;
+  environment: string;
+  status: string;
+  riskTier: string;
+  /** JSON text, as PostgreSQL writes jsonb. */
+  riskReasons: string;
+  ownerEmail: string;
+  ownerName: string | null;
+  ownerActive: boolean;
+  backupOwnerEmail: string | null;
+  team: string | null;
+  autonomy: string;
+  vendor: string | null;
+  product: string | null;
+  model: string | null;
+  purpose: string;
+  expiresAt: Date;
+  nextReviewAt: Date;
+  reviewCadenceDays: number;
+  orphanedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The inventory's CSV, with the same columns and cell rules as its export from the browser (lib/inventory/csv.ts). */
+async function* inventoryCsv(rows: AsyncIterable<InventoryTextRow>): AsyncGenerator<string> {
+  let chunk = toCsvRow(INVENTORY_CSV_COLUMNS);
+  for await (const row of rows) {
+    chunk += toCsvRow(INVENTORY_CSV_COLUMNS.map((column) => row[column]));
+    if (chunk.length >= 64 * 1024) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+async function* identityLines(rows: AsyncIterable<InventoryTextRow>): AsyncGenerator<{ line: string }> {
+  for await (const { riskReasons, ...row } of rows) {
+    yield { line: `${JSON.stringify(row).slice(0, -1)},"riskReasons":${riskReasons}}` };
+  }
+}
+
 /** Identities (aliased `i`) in the package's scope: one team's, or all. */
 function teamScope(claimed: Claimed): Prisma.Sql {
   return claimed.teamId ? Prisma.sql`i."teamId" = ${claimed.teamId}` : Prisma.sql`TRUE`;
@@ -220,36 +265,48 @@ async function build(db: Db, claimed: Claimed): Promise<BuildOutcome> {
       const advance = (stage: string) => reportProgress(db, claimed, Math.round((step++ / steps) * 95), stage);
 
       await advance("inventory");
-      const inventoryQuery = parseInventoryQuery(new URLSearchParams(claimed.teamId ? { teamId: claimed.teamId } : {}));
+      // Plain columns, read once per file: the identities, then their live grants and active credentials
+      // in files of their own (one scan each, instead of a subquery per identity).
+      const identityBatch = (after: { id: string } | undefined) =>
+        tx.$queryRaw<InventoryTextRow[]>`
+          SELECT i."id", i."externalId", i."name", i."kind"::text AS "kind", i."environment"::text AS "environment", i."status"::text AS "status",
+                 i."riskTier"::text AS "riskTier", i."riskReasons"::text AS "riskReasons", o."email" AS "ownerEmail", o."name" AS "ownerName",
+                 o."active" AS "ownerActive", b."email" AS "backupOwnerEmail", i."teamName" AS "team", i."autonomy"::text AS "autonomy",
+                 i."vendor", i."product", i."model", i."purpose", i."expiresAt", i."nextReviewAt", i."reviewCadenceDays", i."orphanedAt",
+                 i."createdAt", i."updatedAt"
+          FROM "AiIdentity" i JOIN "User" o ON o."id" = i."ownerId" LEFT JOIN "User" b ON b."id" = i."backupOwnerId"
+          WHERE ${scope} AND i."createdAt" < ${to} AND i."id" > ${after?.id ?? ""}
+          ORDER BY i."id" LIMIT ${BATCH}`;
+      await writer.addFile("inventory/identities.csv", inventoryCsv(pages(identityBatch)));
+      await writer.addFile("inventory/identities.jsonl", sqlLines(identityLines(pages(identityBatch))));
       await writer.addFile(
-        "inventory/identities.csv",
-        Readable.fromWeb(inventoryCsvStream(streamIdentities(tx, inventoryQuery, BATCH, to)) as NodeReadableStream<Uint8Array>),
-      );
-      // The JSON form carries what the CSV cannot: each identity's live grants and active credentials' metadata.
-      await writer.addFile(
-        "inventory/identities.jsonl",
+        "inventory/grants.jsonl",
         sqlLines(
           pages<{ id: string; line: string }>(
             (after) => tx.$queryRaw`
-              SELECT i."id",
-                     json_build_object('id', i."id", 'externalId', i."externalId", 'name', i."name", 'kind', i."kind", 'vendor', i."vendor",
-                       'product', i."product", 'model', i."model", 'purpose', i."purpose", 'environment', i."environment", 'autonomy', i."autonomy",
-                       'status', i."status", 'riskTier', i."riskTier", 'riskReasons', i."riskReasons", 'owner', o."email", 'ownerActive', o."active",
-                       'backupOwner', b."email", 'team', i."teamName", 'expiresAt', i."expiresAt", 'nextReviewAt', i."nextReviewAt",
-                       'reviewCadenceDays', i."reviewCadenceDays", 'orphanedAt', i."orphanedAt", 'createdAt', i."createdAt", 'updatedAt', i."updatedAt",
-                       'grants', coalesce((SELECT json_agg(json_build_object('system', s."name", 'systemId', s."id", 'environment', s."environment",
-                                             'sensitivity', s."sensitivity", 'permission', g."permission", 'mode', g."mode", 'expiresAt', g."expiresAt")
-                                             ORDER BY s."name", g."permission")
-                                           FROM "Grant" g JOIN "System" s ON s."id" = g."systemId"
-                                           WHERE g."identityId" = i."id" AND g."revokedAt" IS NULL AND (g."expiresAt" IS NULL OR g."expiresAt" > ${to})), '[]'::json),
-                       'credentials', coalesce((SELECT json_agg(json_build_object('id', c."id", 'type', c."type", 'label', c."label",
-                                                  'issuedAt', c."issuedAt", 'expiresAt', c."expiresAt", 'lastRotatedAt', c."lastRotatedAt",
-                                                  'lastUsedAt', c."lastUsedAt", 'vaultPath', c."vaultPath") ORDER BY c."issuedAt")
-                                                FROM "Credential" c WHERE c."identityId" = i."id" AND c."status" = 'ACTIVE'), '[]'::json)
-                     )::text AS "line"
-              FROM "AiIdentity" i JOIN "User" o ON o."id" = i."ownerId" LEFT JOIN "User" b ON b."id" = i."backupOwnerId"
-              WHERE ${scope} AND i."createdAt" < ${to} AND i."id" > ${after?.id ?? ""}
-              ORDER BY i."id" LIMIT ${BATCH}`,
+              SELECT g."id",
+                     json_build_object('id', g."id", 'identityId', g."identityId", 'identity', i."name", 'systemId', g."systemId", 'system', s."name",
+                       'systemEnvironment', s."environment", 'sensitivity', s."sensitivity", 'permission', g."permission", 'mode', g."mode",
+                       'expiresAt', g."expiresAt", 'createdAt', g."createdAt", 'accessGrantId', g."accessGrantId")::text AS "line"
+              FROM "Grant" g JOIN "AiIdentity" i ON i."id" = g."identityId" JOIN "System" s ON s."id" = g."systemId"
+              WHERE ${scope} AND g."createdAt" < ${to} AND (g."revokedAt" IS NULL OR g."revokedAt" >= ${to}) AND (g."expiresAt" IS NULL OR g."expiresAt" > ${to})
+                AND g."id" > ${after?.id ?? ""}
+              ORDER BY g."id" LIMIT ${BATCH}`,
+          ),
+        ),
+      );
+      await writer.addFile(
+        "inventory/credentials.jsonl",
+        sqlLines(
+          pages<{ id: string; line: string }>(
+            (after) => tx.$queryRaw`
+              SELECT c."id",
+                     json_build_object('id', c."id", 'identityId', c."identityId", 'identity', i."name", 'type', c."type", 'label', c."label",
+                       'fingerprint', c."fingerprint", 'issuedAt', c."issuedAt", 'expiresAt', c."expiresAt", 'lastRotatedAt', c."lastRotatedAt",
+                       'rotationPeriodDays', c."rotationPeriodDays", 'lastUsedAt', c."lastUsedAt", 'vaultPath', c."vaultPath")::text AS "line"
+              FROM "Credential" c JOIN "AiIdentity" i ON i."id" = c."identityId"
+              WHERE ${scope} AND c."issuedAt" < ${to} AND (c."status" = 'ACTIVE' OR c."revokedAt" >= ${to}) AND c."id" > ${after?.id ?? ""}
+              ORDER BY c."id" LIMIT ${BATCH}`,
           ),
         ),
       );
