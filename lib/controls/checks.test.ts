@@ -413,7 +413,28 @@ describe("audit.chain-intact", () => {
     await writeCheckpoint(prisma, privateKey);
     const intact = applicable(await checks.auditChainCheck({ db: prisma, now, auditKey: privateKey }));
     expect(intact.failures).toEqual([]);
-    expect(intact.note).toMatch(/events verified up to #\d+; latest checkpoint at #\d+/);
+    expect(intact.note).toMatch(/events verified from the first event up to #\d+; latest checkpoint at #\d+/);
+    // After a passing run, a weekday's run walks only from the last checkpoint that run proved; Sunday's walks it all.
+    const run = await prisma.controlRun.create({ data: { trigger: "schedule", startedAt: new Date(), finishedAt: new Date() } });
+    await prisma.controlResult.create({
+      data: {
+        runId: run.id,
+        controlKey: "audit.chain-intact",
+        status: "PASS",
+        total: 1,
+        failed: 0,
+        excepted: 0,
+        measure: "1 of 1",
+        createdAt: new Date(),
+      },
+    });
+    await prisma.$transaction((tx) => recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "test" }, { action: "test.later" }));
+    const day = (weekday: number) => new Date(Date.UTC(2026, 10, 29 + weekday)); // 2026-11-29 was a Sunday
+    const weekday = applicable(await checks.auditChainCheck({ db: prisma, now: day(1), auditKey: privateKey }));
+    expect(weekday.failures).toEqual([]);
+    expect(weekday.note).toMatch(/^1 events verified from checkpoint #\d+ \(proved by the previous run/);
+    const sunday = applicable(await checks.auditChainCheck({ db: prisma, now: day(7), auditKey: privateKey }));
+    expect(sunday.note).toMatch(/^\d+ events verified from the first event/);
     const other = generateKeyPairSync("ed25519").privateKey;
     const forged = applicable(await checks.auditChainCheck({ db: prisma, now, auditKey: other }));
     expect(forged.failures).toEqual([
