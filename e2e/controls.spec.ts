@@ -1,17 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { dayFromNow, signInAs } from "./fixtures";
 
 // A security lead works a failing control: runs the controls, opens the one
 // that fails, follows the failing object to its identity, fixes it there, and
 // sees the control pass on the next run. An auditor reads the same controls
 // and may not run them.
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function dayFromNow(days: number): string {
-  const date = new Date(Date.now() + days * DAY_MS);
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
-}
 
 const CONTROL = "Business purpose and review date on every identity";
 

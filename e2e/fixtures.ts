@@ -14,3 +14,11 @@ export async function signInAs(page: Page, name: string) {
   await page.getByRole("button", { name: `Sign in as ${name}` }).click();
   await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A day as a date input takes it (the browser runs in this machine's zone). */
+export function dayFromNow(days: number): string {
+  const date = new Date(Date.now() + days * DAY_MS);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+}

@@ -1,15 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { dayFromNow, signInAs } from "./fixtures";
 
 // The identity page and the inventory's forms, as owners and auditors use them.
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A day as a date input takes it (the browser runs in this machine's zone). */
-function dayFromNow(days: number): string {
-  const date = new Date(Date.now() + days * DAY_MS);
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
-}
 
 async function registerIdentity(page: Page, identity: { name: string; kind: string; environment: string; autonomy?: string }) {
   await page.goto("/inventory/new");

@@ -1,4 +1,5 @@
 import type { DbOrTx } from "@/lib/db/client";
+import type { ControlResult } from "@/lib/db/generated/client";
 import type { ControlStatus } from "@/lib/db/generated/enums";
 import { notFound } from "@/lib/errors";
 import { CONTROLS, findControl, type ControlDefinition } from "./library";
@@ -55,18 +56,8 @@ function passRate(row: { total: number | null; failed: number | null; excepted: 
   return Math.max(0, row.total - (row.failed ?? 0) - (row.excepted ?? 0)) / row.total;
 }
 
-interface ResultRow {
-  id: string;
-  runId: string;
-  controlKey: string;
-  createdAt: Date;
-  status: ControlStatus;
-  total: number | null;
-  failed: number | null;
-  excepted: number | null;
-  measure: string;
-  reason: string | null;
-}
+/** A stored result row, as the queries below read it. */
+type ResultRow = ControlResult;
 
 /** The latest TREND_POINTS results of each control (or of one), oldest first. */
 async function recentResults(db: DbOrTx, controlKey?: string): Promise<ResultRow[]> {
@@ -149,6 +140,11 @@ function withoutPosition(item: MappingView & { position: number }): MappingView 
   return { requirementId, frameworkId, frameworkName, code, title, alias, builtIn };
 }
 
+function latestOf(row: ResultRow): LatestResult {
+  const { id, runId, status, total, failed, excepted, measure, reason, createdAt } = row;
+  return { id, runId, at: createdAt, status, total, failed, excepted, measure, reason };
+}
+
 function summarize(control: ControlDefinition, rows: ResultRow[], mappings: MappingView[]): ControlSummary {
   const last = rows.at(-1);
   return {
@@ -156,19 +152,7 @@ function summarize(control: ControlDefinition, rows: ResultRow[], mappings: Mapp
     title: control.title,
     statement: control.statement,
     remedy: control.remedy,
-    latest: last
-      ? {
-          id: last.id,
-          runId: last.runId,
-          at: last.createdAt,
-          status: last.status,
-          total: last.total,
-          failed: last.failed,
-          excepted: last.excepted,
-          measure: last.measure,
-          reason: last.reason,
-        }
-      : null,
+    latest: last ? latestOf(last) : null,
     trend: rows.map((row) => ({ at: row.createdAt, status: row.status, passRate: passRate(row) })),
     mappings,
   };
@@ -308,38 +292,47 @@ export async function frameworkCoverage(db: DbOrTx, framework: FrameworkView): P
     }
   }
   // Bottom-up: the tree lists each item before its descendants, so walk it backwards.
-  const coverage = framework.requirements.map((requirement) => {
+  const coverage: RequirementCoverage[] = framework.requirements.map((requirement) => {
     const controls = own.get(requirement.id) ?? [];
     return {
       ...requirement,
       controls,
-      status: "GAP" as CoverageStatus,
+      status: "GAP",
       passing: controls.filter((control) => control.status === "PASS").length,
       failing: controls.filter((control) => control.status === "FAIL").length,
-      statuses: controls.map((control) => (control.status ?? "NOT_APPLICABLE") as CoverageStatus),
     };
   });
+  // Each item's statuses to weigh: its own controls', then its children's as the walk reaches them.
+  const statuses = new Map(
+    coverage.map((item) => [item.code, item.controls.map((control) => control.status ?? "NOT_APPLICABLE") as CoverageStatus[]]),
+  );
   const byCode = new Map(coverage.map((item) => [item.code, item]));
   for (let index = coverage.length - 1; index >= 0; index--) {
     const item = coverage[index]!;
-    item.status = item.statuses.reduce<CoverageStatus>((worst, status) => (RANK[status] > RANK[worst] ? status : worst), "GAP");
+    item.status = statuses.get(item.code)!.reduce<CoverageStatus>((worst, status) => (RANK[status] > RANK[worst] ? status : worst), "GAP");
     const parent = item.parentCode ? byCode.get(item.parentCode) : undefined;
     if (parent && parent !== item && item.status !== "GAP") {
-      parent.statuses.push(item.status);
+      statuses.get(parent.code)!.push(item.status);
       parent.passing += item.passing;
       parent.failing += item.failing;
     }
   }
-  for (const item of coverage) delete (item as Partial<typeof item>).statuses;
   return coverage;
+}
+
+/** Each control's latest result (made before `before`, when given): how it stands, as of then. */
+export async function latestResults(db: DbOrTx, before?: Date): Promise<ResultRow[]> {
+  const until = before ?? null;
+  return db.$queryRaw<ResultRow[]>`
+    SELECT DISTINCT ON (r."controlKey") r."id", r."runId", r."controlKey", r."status"::text AS "status", r."total", r."failed", r."excepted",
+           r."measure", r."reason", r."createdAt"
+    FROM "ControlResult" r WHERE (${until}::timestamptz IS NULL OR r."createdAt" < ${until}::timestamptz)
+    ORDER BY r."controlKey", r."createdAt" DESC`;
 }
 
 /** Each control's status in its latest run. */
 export async function latestStatuses(db: DbOrTx): Promise<Map<string, ControlStatus>> {
-  const rows = await db.$queryRaw<{ controlKey: string; status: ControlStatus }[]>`
-    SELECT DISTINCT ON (r."controlKey") r."controlKey", r."status"::text AS "status"
-    FROM "ControlResult" r ORDER BY r."controlKey", r."createdAt" DESC`;
-  return new Map(rows.map((row) => [row.controlKey, row.status]));
+  return new Map((await latestResults(db)).map((row) => [row.controlKey, row.status]));
 }
 
 /** A trend as the charts take it: ISO times and whole percentages. */

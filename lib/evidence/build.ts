@@ -4,14 +4,15 @@ import packageJson from "@/package.json";
 import { Prisma } from "@/lib/db/generated/client";
 import { auditSigningKey, type Checkpoint } from "@/lib/audit/checkpoint";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { toAuditActor } from "@/lib/auth/actor";
 import type { Db, Tx } from "@/lib/db/client";
 import { CONTROLS, findControl } from "@/lib/controls/library";
 import { getFramework } from "@/lib/controls/frameworks";
-import { mappingsByControl } from "@/lib/controls/queries";
+import { latestResults, mappingsByControl } from "@/lib/controls/queries";
 import { INVENTORY_CSV_COLUMNS, toCsvRow } from "@/lib/inventory/csv";
 import { activeEvidenceKey } from "./keys";
 import { AUDIT_EVENTS_FILE } from "./format";
-import { createEvidencePackage, jsonLines, type ChainSegment } from "./package-writer";
+import { createEvidencePackage, jsonLines, textInBatches, type ChainSegment } from "./package-writer";
 import { buildAssessmentResults } from "./oscal-results";
 import { renderEvidenceReport, type EvidenceReport, type ReportFramework } from "./report-pdf";
 import type { AssessedRequirement, ControlResult, ControlStatus } from "./types";
@@ -41,7 +42,7 @@ interface Claimed {
   requestedById: string;
 }
 
-const SYSTEM = { type: "SYSTEM" as const, id: null, label: "job:evidence.build" };
+const SYSTEM = toAuditActor({ kind: "system", label: "job:evidence.build" });
 
 /** Takes the oldest waiting package (or one whose builder's lease ran out) for this worker. */
 async function claimPackage(db: Db): Promise<Claimed | null> {
@@ -142,15 +143,11 @@ async function* pages<T>(fetch: (after: T | undefined) => Promise<T[]>): AsyncGe
  * the database writes each row's JSON text, so Node only passes strings on, with no object per row.
  */
 async function* sqlLines(rows: AsyncIterable<{ line: string }>): AsyncGenerator<string> {
-  let batch = "";
-  for await (const row of rows) {
-    batch += `${row.line}\n`;
-    if (batch.length >= 64 * 1024) {
-      yield batch;
-      batch = "";
-    }
-  }
-  if (batch) yield batch;
+  yield* textInBatches(
+    (async function* () {
+      for await (const row of rows) yield `${row.line}\n`;
+    })(),
+  );
 }
 
 interface AuditTextRow {
@@ -216,15 +213,12 @@ interface InventoryTextRow {
 
 /** The inventory's CSV, with the same columns and cell rules as its export from the browser (lib/inventory/csv.ts). */
 async function* inventoryCsv(rows: AsyncIterable<InventoryTextRow>): AsyncGenerator<string> {
-  let chunk = toCsvRow(INVENTORY_CSV_COLUMNS);
-  for await (const row of rows) {
-    chunk += toCsvRow(INVENTORY_CSV_COLUMNS.map((column) => row[column]));
-    if (chunk.length >= 64 * 1024) {
-      yield chunk;
-      chunk = "";
-    }
-  }
-  if (chunk) yield chunk;
+  yield* textInBatches(
+    (async function* () {
+      yield toCsvRow(INVENTORY_CSV_COLUMNS);
+      for await (const row of rows) yield toCsvRow(INVENTORY_CSV_COLUMNS.map((column) => row[column]));
+    })(),
+  );
 }
 
 async function* identityLines(rows: AsyncIterable<InventoryTextRow>): AsyncGenerator<{ line: string }> {
@@ -512,11 +506,7 @@ async function build(db: Db, claimed: Claimed): Promise<BuildOutcome> {
       );
 
       // Each control as it stood at the period's end: its last result by then.
-      const standing = await tx.$queryRaw<
-        { controlKey: string; status: string; measure: string; failed: number | null; excepted: number | null }[]
-      >`
-        SELECT DISTINCT ON (r."controlKey") r."controlKey", r."status"::text AS "status", r."measure", r."failed", r."excepted"
-        FROM "ControlResult" r WHERE r."createdAt" < ${to} ORDER BY r."controlKey", r."createdAt" DESC`;
+      const standing = await latestResults(tx, to);
       const controlResults = new Map<string, ControlResult>(
         CONTROLS.map((control) => {
           const row = standing.find((candidate) => candidate.controlKey === control.key);

@@ -248,23 +248,33 @@ function buildManifest(fields: ManifestFields, files: ManifestFile[]): Manifest 
   };
 }
 
-const JSON_LINES_BATCH = 64 * 1024;
+const TEXT_BATCH = 64 * 1024;
 
 /**
- * JSON Lines from rows, one `JSON.stringify(row)` per line, for `addFile`. Lines
- * are batched into ~64 KB strings: a million tiny chunks would spend more time
- * in stream bookkeeping than in hashing and compressing.
+ * Text pieces joined into ~64 KB strings, for `addFile`: a million tiny chunks would spend more
+ * time in stream bookkeeping than in hashing and compressing.
  */
-export async function* jsonLines(rows: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<string> {
+export async function* textInBatches(pieces: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
   let batch = "";
-  for await (const row of rows) {
-    const line = JSON.stringify(row);
-    if (line === undefined) throw new TypeError("a JSON Lines row must be a JSON value (not undefined or a function)");
-    batch += `${line}\n`;
-    if (batch.length >= JSON_LINES_BATCH) {
+  for await (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= TEXT_BATCH) {
       yield batch;
       batch = "";
     }
   }
   if (batch) yield batch;
+}
+
+/** JSON Lines from rows, one `JSON.stringify(row)` per line, for `addFile`. */
+export async function* jsonLines(rows: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<string> {
+  yield* textInBatches(
+    (async function* () {
+      for await (const row of rows) {
+        const line = JSON.stringify(row);
+        if (line === undefined) throw new TypeError("a JSON Lines row must be a JSON value (not undefined or a function)");
+        yield `${line}\n`;
+      }
+    })(),
+  );
 }

@@ -1,4 +1,4 @@
-import { hashAuditEvent, type JsonValue } from "@/lib/audit/hash";
+import { hashAuditEvent, type AuditContent, type JsonValue } from "@/lib/audit/hash";
 import type { ManifestChain, ManifestCheckpoint } from "./format";
 
 // Checks the audit chain segment in audit/events.jsonl one line at a time, as
@@ -20,19 +20,8 @@ const MAX_PROBLEMS = 50;
 const HEX64 = /^[0-9a-f]{64}$/;
 const SEQ = /^(0|[1-9][0-9]*)$/;
 
-interface ParsedEvent {
-  seq: bigint;
-  occurredAt: Date;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  data: JsonValue;
-  prevHash: string;
-  hash: string;
-}
+/** A line of the audit file, parsed: the event as lib/audit/hash.ts hashes it, with its two hashes. */
+type ParsedEvent = AuditContent & { prevHash: string; hash: string };
 
 const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === "string";
 
