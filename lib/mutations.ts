@@ -25,11 +25,13 @@ import { addRequirement, importOscalFramework } from "@/lib/controls/framework-i
 import { runControls } from "@/lib/controls/run";
 import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
+import { updateLifecycleSettings } from "@/lib/lifecycle/settings";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
 // test also fails if a defineMutation() somewhere is missing from this list.
 export const allMutations: AnyMutation[] = [
+  updateLifecycleSettings,
   createUser,
   setUserRoles,
   deactivateUser,

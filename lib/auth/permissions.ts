@@ -35,7 +35,9 @@ export type Permission =
    * Ask for evidence packages and download them. An export changes nothing Warrant governs (it is
    * audited as who exported what), and auditors are who it is for: the one thing they may ask for.
    */
-  | "evidence:export";
+  | "evidence:export"
+  /** Set the lifecycle's numbers (escalation, change reviews, cadence by tier), run review campaigns and edit identity templates. */
+  | "lifecycle:configure";
 
 const MEMBER: Permission[] = [
   "inventory:read",
@@ -67,6 +69,7 @@ const BY_ROLE: Record<Role, Permission[]> = {
     "policies:write",
     "controls:manage",
     "evidence:export",
+    "lifecycle:configure",
   ],
   APPROVER: [...MEMBER],
   AUDITOR: ["inventory:read", "audit:read", "users:read", "approvals:read", "policies:read", "controls:read", "evidence:export"],

@@ -15,6 +15,8 @@ export const REVIEW_STATUS_LABELS: Record<ReviewStatus, string> = {
 export const REVIEW_TRIGGER_LABELS: Record<ReviewTrigger, string> = {
   SCHEDULED: "scheduled",
   MANUAL: "opened by hand",
+  CHANGE: "opened by a change",
+  CAMPAIGN: "review campaign",
 };
 
 /** The four questions of an attestation, in the order the form and the history show them. */
