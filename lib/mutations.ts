@@ -26,12 +26,18 @@ import { runControls } from "@/lib/controls/run";
 import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { updateLifecycleSettings } from "@/lib/lifecycle/settings";
+import { sendNoticesBatch } from "@/lib/lifecycle/sweep";
+import { sendDigestsBatch } from "@/lib/lifecycle/digest";
+import { setNotificationPreferences } from "@/lib/lifecycle/preferences";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
 // test also fails if a defineMutation() somewhere is missing from this list.
 export const allMutations: AnyMutation[] = [
   updateLifecycleSettings,
+  sendNoticesBatch,
+  sendDigestsBatch,
+  setNotificationPreferences,
   createUser,
   setUserRoles,
   deactivateUser,

@@ -3,10 +3,12 @@ import { lockIdentity } from "./access";
 import { endAccess } from "./identities";
 import { LIVE_STATUSES } from "./lifecycle";
 import { recomputeRisk } from "./recompute-risk";
+import { noticeExpired } from "@/lib/lifecycle/identity-notices";
 
 // Every identity has an expiry date, so that none lives on by default. When
 // the date passes, Warrant expires it: its status becomes EXPIRED, its grants
-// end, its credentials are marked revoked and an open review is cancelled.
+// end, its credentials are marked revoked, an open review is cancelled, and
+// its owner is told (the 14, 7 and 1-day warnings come from lib/lifecycle).
 // An identity is expired once; running the job again changes nothing.
 
 const expireDueIdentitiesJob = defineBatchJob({
@@ -26,6 +28,7 @@ const expireDueIdentitiesJob = defineBatchJob({
     const ended = await endAccess(tx, id, now);
     await tx.aiIdentity.update({ where: { id }, data: { status: "EXPIRED" } });
     await recomputeRisk(tx, id, now);
+    await noticeExpired(tx, id, identity.expiresAt, ended);
     return {
       action: "identity.expired",
       targetType: "identity",

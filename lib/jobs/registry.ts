@@ -10,6 +10,8 @@ import { ensureActivityPartitions } from "@/lib/events/partitions";
 import { runControls } from "@/lib/controls/run";
 import { buildWaitingPackages } from "@/lib/evidence/build";
 import { executeMutation } from "@/lib/auth/mutation";
+import { describeNoticeCounts, sendDueNotices } from "@/lib/lifecycle/sweep";
+import { sendDigests } from "@/lib/lifecycle/digest";
 import type { JobDefinition } from "./job";
 
 // Every background job Warrant runs on a schedule. Adding one is one entry
@@ -61,6 +63,27 @@ export const JOBS: readonly JobDefinition[] = [
     async run({ db, actor }) {
       const suspended = await suspendOverdueIdentities(db, actor);
       return `${suspended} identit${suspended === 1 ? "y" : "ies"} suspended`;
+    },
+  },
+  {
+    name: "lifecycle.notify",
+    // Hourly, after the review and suspension sweeps (:30, :40): a reminder is about a day, so an
+    // hour's delay never matters, and a run with nothing due is a few indexed queries. Each message
+    // goes out once, however often this runs (the notice ledger, lib/lifecycle/notices.ts).
+    cron: "50 * * * *",
+    why: "tells owners of opened, due and overdue reviews and coming expiries, security leads of escalated reviews, and owners weekly of stale credentials",
+    async run({ db, actor }) {
+      return describeNoticeCounts(await sendDueNotices(db, actor));
+    },
+  },
+  {
+    name: "lifecycle.digest",
+    // Daily at 07:00 UTC: the messages people chose to receive once a day, one email each.
+    cron: "0 7 * * *",
+    why: "sends each person who chose the daily digest one email with the lifecycle messages of the past day",
+    async run({ db, actor }) {
+      const people = await sendDigests(db, actor);
+      return `${people} digest${people === 1 ? "" : "s"} sent`;
     },
   },
   {

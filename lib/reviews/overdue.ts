@@ -2,9 +2,11 @@ import { AppError } from "@/lib/errors";
 import { applyIdentityTransition, TRANSITIONS } from "@/lib/inventory/identities";
 import { defineBatchJob } from "@/lib/jobs/batches";
 import { DAY_MS } from "@/lib/time";
+import { noticeSuspendedForOverdueReview } from "@/lib/lifecycle/identity-notices";
 
 // An identity whose owner does not attest is suspended once its review is
-// REVIEW_GRACE_DAYS overdue: access nobody vouches for stops. Until then the
+// REVIEW_GRACE_DAYS overdue: access nobody vouches for stops, and its owner
+// and the security leads are told. Until then the
 // overdue review waits in the owner's tasks and in the security leads'
 // overdue list. The review stays open; once the owner attests, a security
 // lead reactivates the identity. A suspended identity is not suspended again.
@@ -23,13 +25,16 @@ const suspendOverdueIdentitiesJob = defineBatchJob({
       },
       orderBy: [{ dueAt: "asc" }, { id: "asc" }],
       take: limit,
-      select: { identityId: true, dueAt: true },
+      select: { id: true, identityId: true, dueAt: true },
     }),
   async apply(tx, actor, review, now) {
     const daysOverdue = Math.floor((now.getTime() - review.dueAt.getTime()) / DAY_MS);
     const reason = `Review overdue by ${daysOverdue} days (grace period ${REVIEW_GRACE_DAYS} days); suspended until its owner attests and a security lead reactivates it.`;
     try {
-      return (await applyIdentityTransition(tx, actor, "suspend", { identityId: review.identityId, reason })).audit;
+      const { audit } = await applyIdentityTransition(tx, actor, "suspend", { identityId: review.identityId, reason });
+      // The owner and the security leads hear of it in the same transaction (lib/lifecycle).
+      await noticeSuspendedForOverdueReview(tx, review, REVIEW_GRACE_DAYS, now);
+      return audit;
     } catch (error) {
       // Suspended meanwhile, by a person or another worker (refused before anything was written).
       if (error instanceof AppError && error.code === "conflict") return null;
