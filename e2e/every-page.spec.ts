@@ -48,6 +48,7 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/audit", forbiddenFor: MEMBERS_WITHOUT_AUDIT },
   { path: "/evidence", forbiddenFor: ["Ada Admin", "Alex Approver", "Olivia Owner"] },
   { path: "/admin" },
+  { path: "/account" },
   { path: "/admin/notifications", forbiddenFor: ["Sam Lead", "Alex Approver", "Audrey Auditor", "Olivia Owner"] },
   {
     path: "/admin/notifications?status=FAILED&message=nosuchmessage",

@@ -26,9 +26,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               {waiting} approval request{waiting === 1 ? "" : "s"} waiting for you
             </Link>
           ) : null}
-          <span data-testid="current-user" className="text-slate-700">
+          <Link href="/account" data-testid="current-user" title="Your notifications" className="text-slate-700 hover:underline">
             {actor.label}
-          </span>
+          </Link>
           <span className="flex gap-1" data-testid="current-roles">
             {actor.roles.length === 0 ? (
               <Badge>Owner</Badge>

@@ -14,6 +14,7 @@ import { addRequirement, importOscalFramework } from "@/lib/controls/framework-i
 import { runControls } from "@/lib/controls/run";
 import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
+import { setNotificationPreferences } from "@/lib/lifecycle/preferences";
 import { systemListQuery } from "@/lib/inventory/system-list";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
 import { createWebhook, deactivateWebhook, deleteWebhook } from "@/lib/notifications/webhooks";
@@ -133,6 +134,17 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "Who the token acts for",
     tag: "meta",
     response: "The caller: user id, roles and the token's scopes.",
+  }),
+  queryRoute("/me/notification-preferences", "me.notification-preferences.get", "inventory:read", {
+    summary: "How the caller receives each kind of lifecycle message",
+    tag: "meta",
+    response:
+      '`{ preferences: { "review.opened": EMAIL|DIGEST|NONE, "review.reminder", "review.overdue", "identity.expiring", "identity.expired", "credential.attention" } }`; escalations and suspensions always go by email.',
+  }),
+  mutationRoute("PATCH", "/me/notification-preferences", setNotificationPreferences, {
+    summary: "Choose email, a daily digest or nothing for some kinds of lifecycle message",
+    tag: "meta",
+    response: "The caller's choices for every kind, after the change.",
   }),
 
   queryRoute("/users", "users.list", "users:read", { summary: "List users", tag: "users", response: "`{ users: [...] }`, active first." }),

@@ -62,3 +62,8 @@ export const setNotificationPreferences = defineMutation({
     return preferencesOf(tx, userId);
   },
 });
+
+/** Messages waiting for someone's next digest. */
+export function pendingDigestCount(db: DbOrTx, userId: string): Promise<number> {
+  return db.digestEntry.count({ where: { userId, digestedAt: null } });
+}
