@@ -12,7 +12,7 @@
 // `--runs N` repeats all of it N times, each against a freshly started server
 // (every run is cold: one request per scenario warms it, no more), and prints
 // the runs side by side; `--json FILE` writes every number for a note to
-// tabulate; `--only fixed|random|export|approvals|events|authorize|controls|evidence` (repeatable)
+// tabulate; `--only fixed|random|export|approvals|events|authorize|controls|evidence|lifecycle` (repeatable)
 // measures a part (fixed includes the approvals' lists; approvals is those and
 // deciding; events is batches of activity events, scripts/bench-events.ts;
 // authorize is the authorize API under load, Cedar alone beside it and the JIT
@@ -20,7 +20,9 @@
 // controls is a run of every control over the inventory and the Controls and
 // Frameworks pages, scripts/bench-controls.ts; evidence is a package over a
 // period of 1,000,000 audit events built in a process of its own,
-// scripts/bench-evidence.ts).
+// scripts/bench-evidence.ts; lifecycle is the daily review, reminder,
+// suspension, expiry and digest sweeps over a fresh copy of the inventory,
+// scripts/bench-lifecycle.ts).
 // The machine's load average is printed with each run: on a shared machine it
 // says how far to trust the numbers.
 
@@ -42,6 +44,7 @@ import { benchAuthorize, printAuthorizeBench, type AuthorizeBenchResult } from "
 // Loaded once the database is prepared (inside main): they reach the database client, which reads DATABASE_URL when loaded.
 import type { ControlsBenchResult } from "./bench-controls";
 import type { EvidenceBenchResult } from "./bench-evidence";
+import type { LifecycleBenchResult } from "./bench-lifecycle";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -59,7 +62,7 @@ const options = parseArgs({
 }).values;
 const RUNS = Number(options.runs);
 const COMBINATIONS = Number(options.combinations);
-const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize", "controls", "evidence"];
+const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize", "controls", "evidence", "lifecycle"];
 const PARTS = new Set(options.only ?? ALL_PARTS);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
@@ -195,6 +198,7 @@ interface Run {
   authorize?: AuthorizeBenchResult;
   controls?: ControlsBenchResult;
   evidence?: EvidenceBenchResult;
+  lifecycle?: LifecycleBenchResult;
 }
 
 /** The runs side by side: p50 / p95 of each scenario in each run. */
@@ -220,6 +224,12 @@ function printSideBySide(runs: Run[]) {
             24,
           ),
         )
+        .join(" ")}`,
+    );
+  if (runs[0]!.lifecycle)
+    console.log(
+      `  ${"Daily lifecycle sweeps: first / again (s)".padEnd(60)} ${runs
+        .map((run) => `${run.lifecycle!.totalSeconds.toFixed(1)} / ${run.lifecycle!.againSeconds.toFixed(2)}`.padEnd(24))
         .join(" ")}`,
     );
   if (runs[0]!.export)
@@ -363,6 +373,7 @@ async function main() {
   const { seedLargeInventory } = await import("../lib/demo/seed-large");
   const { benchControlRun, printControlsBench } = await import("./bench-controls");
   const { benchEvidencePackage, ensurePeriodEvents, printEvidenceBench } = await import("./bench-evidence");
+  const { benchLifecycleSweeps, printLifecycleBench } = await import("./bench-lifecycle");
   let server: ChildProcess | undefined;
   const stopServer = async () => {
     if (!server || server.exitCode !== null) return;
@@ -591,6 +602,12 @@ async function main() {
         printEvidenceBench(run.evidence);
       }
       await stopServer();
+      if (PARTS.has("lifecycle")) {
+        // The sweeps run on a copy of the database, which needs nothing connected to it.
+        await prisma.$disconnect();
+        run.lifecycle = await benchLifecycleSweeps(database.ownerUrl, database.url);
+        printLifecycleBench(run.lifecycle);
+      }
       run.loadAfter = load();
       console.log(`Load average at the end of run ${number}: ${run.loadAfter}`);
       runs.push(run);
