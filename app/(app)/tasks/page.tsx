@@ -14,6 +14,7 @@ import { SENSITIVITY_LABELS } from "@/lib/inventory/labels";
 import { listSystemsAwaitingConfirmation } from "@/lib/inventory/systems-overview";
 import { listApprovalRequests } from "@/lib/approvals/queries";
 import { failuresOwnedBy } from "@/lib/controls/queries";
+import { expiringSoonFor } from "@/lib/lifecycle/queries";
 
 export const metadata = { title: "My tasks" };
 
@@ -31,13 +32,14 @@ const APPROVALS_SHOWN = 10;
 const REVIEWS_SHOWN = 50;
 const SYSTEMS_SHOWN = 50;
 const FAILURES_SHOWN = 50;
+const EXPIRING_SHOWN = 20;
 
 export default async function Page() {
   const actor = await requireActor();
   const now = new Date();
   const userId = actorUserId(actor);
   const manager = isInventoryManager(actor);
-  const [approvals, owed, overdue, orphans, unconfirmed, failing] = await Promise.all([
+  const [approvals, owed, overdue, orphans, unconfirmed, failing, expiring] = await Promise.all([
     listApprovalRequests(prisma, actor, { view: "waiting" }, { limit: APPROVALS_SHOWN }),
     // Attesting is the owners' task; chasing overdue reviews is the security leads'.
     userId && can(actor, "inventory:write") ? findReviewTasks(prisma, openReviewsOwedBySql(userId), REVIEWS_SHOWN) : null,
@@ -48,6 +50,8 @@ export default async function Page() {
     manager ? listSystemsAwaitingConfirmation(prisma, SYSTEMS_SHOWN) : null,
     // What the controls found failing on what this person owns: theirs to fix.
     userId ? failuresOwnedBy(prisma, userId, FAILURES_SHOWN) : null,
+    // The expiry warnings' list: what will stop working soon unless someone extends it.
+    userId && can(actor, "inventory:write") ? expiringSoonFor(prisma, userId, now, EXPIRING_SHOWN) : null,
   ]);
 
   return (
@@ -134,6 +138,32 @@ export default async function Page() {
           now={now}
           empty="Nothing to attest: no open reviews of identities you own or back up."
         />
+      ) : null}
+      {expiring && expiring.length > 0 ? (
+        <section aria-labelledby="expiring-heading" className="mb-6 space-y-2">
+          <h2 id="expiring-heading" className="text-sm font-semibold text-slate-700">
+            Expiring within 14 days
+          </h2>
+          <p className="text-xs text-slate-600">
+            On its expiry date an identity&apos;s grants end and its credentials are revoked. Extend the ones still needed.
+          </p>
+          <ul
+            aria-label="Expiring within 14 days"
+            className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white text-sm *:flex *:flex-wrap *:items-center *:gap-3 *:px-3 *:py-2"
+          >
+            {expiring.map((identity) => (
+              <li key={identity.id}>
+                <Link href={`/inventory/${identity.id}`} className="font-medium text-sky-700 hover:underline">
+                  {identity.name}
+                </Link>
+                <span className="text-xs text-slate-500">{identity.environment.toLowerCase()}</span>
+                <span className="text-xs text-slate-600">
+                  expires <LocalTime iso={identity.expiresAt.toISOString()} />
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {overdue ? (
         <ReviewTaskList
