@@ -228,8 +228,12 @@ function printSideBySide(runs: Run[]) {
     );
   if (runs[0]!.lifecycle)
     console.log(
-      `  ${"Daily lifecycle sweeps: first / again (s)".padEnd(60)} ${runs
-        .map((run) => `${run.lifecycle!.totalSeconds.toFixed(1)} / ${run.lifecycle!.againSeconds.toFixed(2)}`.padEnd(24))
+      `  ${"Lifecycle sweeps: backlog / again / next day (s)".padEnd(60)} ${runs
+        .map((run) =>
+          `${run.lifecycle!.backlogSeconds.toFixed(1)} / ${run.lifecycle!.againSeconds.toFixed(2)} / ${run.lifecycle!.nextDaySeconds.toFixed(1)}`.padEnd(
+            24,
+          ),
+        )
         .join(" ")}`,
     );
   if (runs[0]!.export)
