@@ -26,6 +26,8 @@ import { runControls } from "@/lib/controls/run";
 import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { updateLifecycleSettings } from "@/lib/lifecycle/settings";
+import { startCampaign } from "@/lib/campaigns/start";
+import { closeCampaign, nudgeCampaign } from "@/lib/campaigns/manage";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -88,4 +90,7 @@ export const allMutations: AnyMutation[] = [
   revokeControlException,
   mapControl,
   requestEvidencePackage,
+  startCampaign,
+  nudgeCampaign,
+  closeCampaign,
 ];
