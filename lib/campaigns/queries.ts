@@ -247,3 +247,38 @@ export async function campaignEvents(db: DbOrTx, campaignId: string) {
     select: { seq: true, occurredAt: true, action: true, actorType: true, actorLabel: true, data: true, hash: true },
   });
 }
+
+/** One campaign as its page and the API show it: its progress overall, by owner and team, day by day, and its first reviews. */
+export async function campaignDetail(db: DbOrTx, id: string, page = 1, now = new Date()) {
+  const campaign = await findCampaign(db, id);
+  const [progress, byOwner, byTeam, burndown, reviews] = await Promise.all([
+    campaignProgress(db, campaign, now),
+    campaignProgressBy(db, campaign, "owner", now),
+    campaignProgressBy(db, campaign, "team", now),
+    campaignBurndown(db, campaign, now),
+    campaignReviewsPage(db, campaign, page, now),
+  ]);
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    message: campaign.message,
+    status: campaign.status,
+    query: campaign.query,
+    savedViewName: campaign.savedViewName,
+    dueAt: campaign.dueAt,
+    createdAt: campaign.createdAt,
+    createdBy: campaign.createdBy,
+    closedAt: campaign.closedAt,
+    closedBy: campaign.closedBy,
+    lastNudgedAt: campaign.lastNudgedAt,
+    /** When the figures are read: now, or the closing. */
+    asOf: asOfFor(campaign, now),
+    progress,
+    byOwner,
+    byTeam,
+    burndown,
+    reviews,
+  };
+}
+
+export type CampaignDetail = Awaited<ReturnType<typeof campaignDetail>>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
-import type { Tx } from "@/lib/db/client";
+import type { DbOrTx, Tx } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { Prisma } from "@/lib/db/generated/client";
 import { AppError, notFound, validationError } from "@/lib/errors";
@@ -64,7 +64,7 @@ interface Filter {
 }
 
 /** The saved view's or the given query, checked: a filter that does not parse is a 422 naming the parameter. */
-async function resolveFilter(tx: Tx, actor: Actor, input: StartCampaignInput): Promise<Filter> {
+async function resolveFilter(tx: DbOrTx, actor: Actor, input: StartCampaignInput): Promise<Filter> {
   let filter: Filter;
   if (input.savedViewId !== undefined) {
     const userId = actorUserId(actor);
@@ -248,4 +248,47 @@ export async function lockCampaign(tx: Tx, campaignId: string) {
   const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ReviewCampaign" WHERE "id" = ${campaignId} FOR UPDATE`;
   if (!row) throw notFound("That campaign");
   return tx.reviewCampaign.findUniqueOrThrow({ where: { id: campaignId } });
+}
+
+export interface CampaignPreview {
+  query: string;
+  savedViewId: string | null;
+  savedViewName: string | null;
+  /** Identities in service the filter matches now; null when the filter is not valid. */
+  matches: number | null;
+  /** Why the filter cannot be used, as the start would say it. */
+  error: string | null;
+}
+
+/** What a campaign over this filter would cover, for the start form: read only, with the start's own checks. */
+export async function previewCampaign(
+  db: DbOrTx,
+  actor: Actor,
+  filter: { query?: string; savedViewId?: string },
+  now = new Date(),
+): Promise<CampaignPreview> {
+  const input = { name: "-", message: "-", dueAt: now, ...filter } as StartCampaignInput;
+  try {
+    const resolved = await resolveFilter(db, actor, input);
+    const conditions = inventoryConditionsSql(parseInventoryQuery(new URLSearchParams(resolved.query)), now);
+    const [row] = await db.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS "count" FROM "AiIdentity" i
+      WHERE ${conditions} AND i."status" = ANY(CAST(${LIVE_STATUSES} AS "IdentityStatus"[]))`;
+    return {
+      query: resolved.query,
+      savedViewId: filter.savedViewId ?? null,
+      savedViewName: resolved.savedViewName,
+      matches: row!.count,
+      error: null,
+    };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return {
+      query: filter.query ?? "",
+      savedViewId: filter.savedViewId ?? null,
+      savedViewName: null,
+      matches: null,
+      error: Object.values(error.fields ?? {})[0] ?? error.message,
+    };
+  }
 }
