@@ -15,7 +15,7 @@ export const startCampaignAction = mutationAction(startCampaign, {
 
 export const nudgeCampaignAction = mutationAction(nudgeCampaign, {
   success: (result) =>
-    `Nudged ${result.recipients} ${result.recipients === 1 ? "person" : "people"} about ${result.overdueReviews} overdue reviews.`,
+    `Nudged ${result.recipients} ${result.recipients === 1 ? "person" : "people"} about ${result.overdueReviews} overdue ${result.overdueReviews === 1 ? "review" : "reviews"}.`,
   revalidate: "/campaigns",
 });
 

@@ -79,7 +79,8 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
           </p>
         ) : (
           <p className="mt-1" data-testid="campaign-matches">
-            {preview.matches?.toLocaleString("en-US")} {preview.matches === 1 ? "identity" : "identities"} in service match now.
+            {preview.matches?.toLocaleString("en-US")}{" "}
+            {preview.matches === 1 ? "identity in service matches" : "identities in service match"} now.
           </p>
         )}
       </section>
