@@ -1,6 +1,6 @@
 import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { enqueueNotification } from "@/lib/notifications/outbox";
+import { enqueueNotifications } from "@/lib/notifications/outbox";
 
 // Who hears about a campaign's reviews: one message per person, however many
 // of their identities the message covers. An identity's owner is asked; an
@@ -43,29 +43,27 @@ export interface CampaignMessage {
   data: Record<string, unknown>;
 }
 
-/** Writes one outbox message per recipient (the security leads share one about orphans); returns how many people were written to. */
+/** Writes one outbox message per recipient (the security leads share one about orphans), in one statement; returns how many people were written to. */
 export async function notifyRecipients(
   tx: Tx,
   counts: RecipientCount[],
   message: CampaignMessage,
 ): Promise<{ people: number; orphanReviews: number }> {
-  let people = 0;
-  let orphanReviews = 0;
-  for (const { userId, reviews } of counts) {
+  const orphanReviews = counts.find((entry) => entry.userId === null)?.reviews ?? 0;
+  const leads = orphanReviews > 0 ? await securityLeads(tx) : [];
+  const inputs = counts.map(({ userId, reviews }) => {
     const orphans = userId === null;
-    const recipientUserIds = orphans ? await securityLeads(tx) : [userId];
-    if (orphans) orphanReviews = reviews;
-    await enqueueNotification(tx, {
+    return {
       event: message.event,
       subject: message.subject(reviews, orphans),
       text: message.text(reviews, orphans),
       link: message.link,
-      recipientUserIds,
+      recipientUserIds: orphans ? leads : [userId],
       data: { ...message.data, reviews, orphans },
-    });
-    people += recipientUserIds.length;
-  }
-  return { people, orphanReviews };
+    };
+  });
+  await enqueueNotifications(tx, inputs);
+  return { people: inputs.reduce((sum, input) => sum + input.recipientUserIds.length, 0), orphanReviews };
 }
 
 /** "1 identity", "3 identities". */
