@@ -27,6 +27,10 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/inventory/no-such-identity", status: 404 },
   { path: "/inventory/no-such-identity/edit", status: 404 },
   { path: "/tasks" },
+  { path: "/campaigns" },
+  // Starting a campaign is a security lead's.
+  { path: "/campaigns/new", forbiddenFor: ["Ada Admin", "Alex Approver", "Audrey Auditor", "Olivia Owner"] },
+  { path: "/campaigns/no-such-campaign", status: 404 },
   { path: "/approvals" },
   { path: "/approvals?view=mine" },
   // Members who may not read every request are shown their own view instead.
@@ -104,7 +108,18 @@ for (const role of ROLES) {
 }
 
 test("the navigation offers only the pages each role may open", async ({ page }) => {
-  const everyone = ["Dashboard", "Inventory", "My tasks", "Approvals", "Policies", "Decisions", "Activity", "Controls", "Admin"];
+  const everyone = [
+    "Dashboard",
+    "Inventory",
+    "My tasks",
+    "Campaigns",
+    "Approvals",
+    "Policies",
+    "Decisions",
+    "Activity",
+    "Controls",
+    "Admin",
+  ];
   // Evidence packages are exported by the people they are for: security leads and auditors.
   const exporters: Role[] = ["Sam Lead", "Audrey Auditor"];
   for (const role of ROLES) {

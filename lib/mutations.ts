@@ -29,6 +29,8 @@ import { updateLifecycleSettings } from "@/lib/lifecycle/settings";
 import { sendNoticesBatch } from "@/lib/lifecycle/sweep";
 import { sendDigestsBatch } from "@/lib/lifecycle/digest";
 import { setNotificationPreferences } from "@/lib/lifecycle/preferences";
+import { startCampaign } from "@/lib/campaigns/start";
+import { closeCampaign, nudgeCampaign } from "@/lib/campaigns/manage";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -94,4 +96,7 @@ export const allMutations: AnyMutation[] = [
   revokeControlException,
   mapControl,
   requestEvidencePackage,
+  startCampaign,
+  nudgeCampaign,
+  closeCampaign,
 ];

@@ -12,7 +12,7 @@
 // `--runs N` repeats all of it N times, each against a freshly started server
 // (every run is cold: one request per scenario warms it, no more), and prints
 // the runs side by side; `--json FILE` writes every number for a note to
-// tabulate; `--only fixed|random|export|approvals|events|authorize|controls|evidence|lifecycle` (repeatable)
+// tabulate; `--only fixed|random|export|approvals|events|authorize|controls|evidence|lifecycle|campaigns` (repeatable)
 // measures a part (fixed includes the approvals' lists; approvals is those and
 // deciding; events is batches of activity events, scripts/bench-events.ts;
 // authorize is the authorize API under load, Cedar alone beside it and the JIT
@@ -22,7 +22,8 @@
 // period of 1,000,000 audit events built in a process of its own,
 // scripts/bench-evidence.ts; lifecycle is the daily review, reminder,
 // suspension, expiry and digest sweeps over a fresh copy of the inventory,
-// scripts/bench-lifecycle.ts).
+// scripts/bench-lifecycle.ts; campaigns is starting a review campaign over about
+// 10,000 identities, scripts/bench-campaigns.ts).
 // The machine's load average is printed with each run: on a shared machine it
 // says how far to trust the numbers.
 
@@ -45,6 +46,7 @@ import { benchAuthorize, printAuthorizeBench, type AuthorizeBenchResult } from "
 import type { ControlsBenchResult } from "./bench-controls";
 import type { EvidenceBenchResult } from "./bench-evidence";
 import type { LifecycleBenchResult } from "./bench-lifecycle";
+import type { CampaignsBenchResult } from "./bench-campaigns";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -62,7 +64,7 @@ const options = parseArgs({
 }).values;
 const RUNS = Number(options.runs);
 const COMBINATIONS = Number(options.combinations);
-const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize", "controls", "evidence", "lifecycle"];
+const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize", "controls", "evidence", "lifecycle", "campaigns"];
 const PARTS = new Set(options.only ?? ALL_PARTS);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
@@ -199,6 +201,7 @@ interface Run {
   controls?: ControlsBenchResult;
   evidence?: EvidenceBenchResult;
   lifecycle?: LifecycleBenchResult;
+  campaigns?: CampaignsBenchResult;
 }
 
 /** The runs side by side: p50 / p95 of each scenario in each run. */
@@ -215,6 +218,12 @@ function printSideBySide(runs: Run[]) {
   if (runs[0]!.controls)
     console.log(
       `  ${"Control run over the inventory (s)".padEnd(60)} ${runs.map((run) => `${run.controls!.runSeconds.toFixed(2)}`.padEnd(24)).join(" ")}`,
+    );
+  if (runs[0]!.campaigns)
+    console.log(
+      `  ${"Campaign start over ~10,000 identities (s)".padEnd(60)} ${runs
+        .map((run) => `${run.campaigns!.seconds.toFixed(2)} (${run.campaigns!.query})`.padEnd(24))
+        .join(" ")}`,
     );
   if (runs[0]!.evidence)
     console.log(
@@ -378,6 +387,7 @@ async function main() {
   const { benchControlRun, printControlsBench } = await import("./bench-controls");
   const { benchEvidencePackage, ensurePeriodEvents, printEvidenceBench } = await import("./bench-evidence");
   const { benchLifecycleSweeps, printLifecycleBench } = await import("./bench-lifecycle");
+  const { benchCampaignStart, printCampaignsBench } = await import("./bench-campaigns");
   let server: ChildProcess | undefined;
   const stopServer = async () => {
     if (!server || server.exitCode !== null) return;
@@ -600,6 +610,11 @@ async function main() {
       if (PARTS.has("controls")) {
         run.controls = await benchControlRun(prisma);
         printControlsBench(run.controls);
+      }
+      if (PARTS.has("campaigns")) {
+        const leadActor = { kind: "user" as const, userId: lead.user.id, label: lead.user.email, roles: lead.user.roles };
+        run.campaigns = await benchCampaignStart(prisma, leadActor, number);
+        printCampaignsBench(run.campaigns);
       }
       if (evidencePeriod) {
         run.evidence = await benchEvidencePackage(prisma, database.url, lead.user.id, evidencePeriod);

@@ -18,10 +18,13 @@ export function SavedViewsMenu({
   canShare,
   createAction,
   deleteAction,
+  canStartCampaign = false,
 }: {
   views: SavedViewListItem[];
   canSave: boolean;
   canShare: boolean;
+  /** Security leads: each view offers to start a review campaign over it. */
+  canStartCampaign?: boolean;
   createAction: Action;
   deleteAction: Action;
 }) {
@@ -48,6 +51,15 @@ export function SavedViewsMenu({
                   {view.name}
                 </Link>
                 {view.shared ? <Badge tone="violet">Shared</Badge> : null}
+                {canStartCampaign ? (
+                  <Link
+                    href={`/campaigns/new?view=${encodeURIComponent(view.id)}`}
+                    aria-label={`Start a campaign over ${view.name}`}
+                    className="text-xs text-sky-700 hover:underline"
+                  >
+                    Campaign
+                  </Link>
+                ) : null}
                 {!view.mine ? <span className="text-xs text-slate-500">by {view.ownerName}</span> : null}
                 {view.deletable ? (
                   <form action={deleteFormAction} aria-label={`Delete view ${view.name}`}>

@@ -149,6 +149,7 @@ describe("the document agrees with the handlers", () => {
     );
     // POST /api-tokens documents no body: API tokens cannot create tokens (403 whatever they send).
     expect(creates.map((entry) => entry.apiPath).sort()).toEqual([
+      "/campaigns",
       "/credentials",
       "/evidence-packages",
       "/frameworks",

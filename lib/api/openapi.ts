@@ -13,6 +13,9 @@ import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inve
 import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
 import { runControls } from "@/lib/controls/run";
 import { requestEvidencePackage } from "@/lib/evidence/requests";
+import { startCampaign } from "@/lib/campaigns/start";
+import { closeCampaign, nudgeCampaign } from "@/lib/campaigns/manage";
+import { reportQuery } from "@/lib/campaigns/report";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { setNotificationPreferences } from "@/lib/lifecycle/preferences";
 import { systemListQuery } from "@/lib/inventory/system-list";
@@ -545,6 +548,50 @@ export const API_ROUTES: ApiRoute[] = [
     tag: "evidence",
     pathParams: byId("id"),
     response: "The zip; 409 while the package is not READY.",
+  }),
+  queryRoute("/campaigns", "campaigns.list", "inventory:read", {
+    summary: "Review campaigns, open ones first, newest first, with their progress",
+    tag: "campaigns",
+    response:
+      "`{ campaigns: [{ id, name, status (OPEN|CLOSED), dueAt, createdAt, closedAt, createdBy, savedViewName, progress: { total, attested, pending, overdue, cancelled } }] }`. A closed campaign's progress is as it stood at closing.",
+  }),
+  mutationRoute("POST", "/campaigns", startCampaign, {
+    summary:
+      "Start a review campaign (security leads): one review per identity in service matching `query` (the inventory's query string, e.g. `teamId=…&risk=HIGH`; empty for every identity in service) or the saved view `savedViewId`, due `dueAt` (a day alone means its end, UTC); identities with an open review join with it; each owner gets one message",
+    tag: "campaigns",
+    status: 201,
+    response:
+      "`{ id, name, dueAt, query, savedViewName, matched, created, joined, inOtherCampaigns, notified }`: `inOtherCampaigns` counts identities whose open review stays in another campaign. 422 names the field for a past due date, a filter that does not parse or one that matches nothing.",
+    conflict: "Every identity the filter matches already has an open review in another campaign.",
+  }),
+  queryRoute("/campaigns/{id}", "campaigns.get", "inventory:read", {
+    summary: "One campaign: its progress overall, by owner and by team (the 50 most overdue), day by day, and its first 100 reviews",
+    tag: "campaigns",
+    pathParams: byId("id"),
+    response:
+      "`{ id, name, message, status, query, savedViewName, dueAt, createdAt, createdBy, closedAt, closedBy, lastNudgedAt, asOf, progress, byOwner: { rows, groups }, byTeam: { rows, groups }, burndown: [{ day, open, ideal }], reviews: [{ id, identityId, identityName, environment, ownerLabel, ownerEmail, teamName, state (ATTESTED|PENDING|OVERDUE|CANCELLED), outcome, attestedBy, attestedAt, dueAt, trigger }] }`.",
+  }),
+  mutationRoute("POST", "/campaigns/{id}/nudge", nudgeCampaign, {
+    summary: "Remind everyone late: one message per person with overdue reviews in the campaign (orphans' go to the security leads)",
+    tag: "campaigns",
+    pathParams: byId("campaignId"),
+    response: "`{ id, name, overdueReviews, recipients, notified, orphanReviews }`.",
+    conflict: "The campaign was nudged less than 24 hours ago, is closed, or has no overdue review.",
+  }),
+  mutationRoute("POST", "/campaigns/{id}/close", closeCampaign, {
+    summary: "Close the campaign: its open reviews stay open and owed; its figures stay as they were at closing",
+    tag: "campaigns",
+    pathParams: byId("campaignId"),
+    response: "The campaign, CLOSED, with `progress` at closing.",
+    conflict: "The campaign is already closed.",
+  }),
+  queryRoute("/campaigns/{id}/report", "campaigns.report", "inventory:read", {
+    summary:
+      "The campaign's report as CSV (text/csv): one row per review (identity, environment, owner, team, status, outcome, attested by and at, due), or with `part=events` its audit events (needs `audit:read`). The download is audited",
+    tag: "campaigns",
+    pathParams: byId("id"),
+    query: [reportQuery],
+    response: "The CSV.",
   }),
   queryRoute("/policies", "policies.list", "policies:read", {
     summary: "Versions of the runtime (Cedar) policies, newest first, and which is active",

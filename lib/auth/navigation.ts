@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Dashboard", permission: "inventory:read" },
   { href: "/inventory", label: "Inventory", permission: "inventory:read" },
   { href: "/tasks", label: "My tasks" },
+  { href: "/campaigns", label: "Campaigns", permission: "inventory:read" },
   { href: "/approvals", label: "Approvals" },
   { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/decisions", label: "Decisions", permission: "policies:read" },

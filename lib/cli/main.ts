@@ -47,6 +47,12 @@ Commands:
                         --keys (the file /.well-known/warrant-evidence-keys.json serves) or --trust name the
                         keys that may sign it; --public-key is the audit checkpoints' key, when not the one
                         the package carries. Needs no database.
+  campaigns:start --as <lead's email> --name <name> --due YYYY-MM-DD --message <text> (--view <saved view name> | --query "<inventory query string>")
+                        start a review campaign as that security lead: one review per identity in service the
+                        saved view (theirs or a shared one) or the query matches (e.g. "teamId=…&risk=HIGH")
+  campaigns:list        list the review campaigns with their progress
+  campaigns:close <campaign id> --as <lead's email>
+                        close a campaign (its open reviews stay open and owed)
   jobs:list             list the background jobs and when each runs
   jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
   db:migrate            apply pending migrations and exit
@@ -301,6 +307,48 @@ async function run(command: string, argument: string | undefined, options: Recor
       console.log(`Added ${framework.name} ${framework.version} as ${framework.id}: ${framework.requirements} items.`);
       return 0;
     }
+    case "campaigns:start": {
+      const { startCampaign } = await import("../campaigns/start");
+      const { findSavedViewByName } = await import("../inventory/saved-views");
+      const actor = await personActor(prisma, options.as);
+      if ((options.view === undefined) === (options.query === undefined)) {
+        console.error('Name the identities: --view <saved view name> or --query "<inventory query string>" (one of them).');
+        return 64;
+      }
+      const savedViewId = options.view === undefined ? undefined : (await findSavedViewByName(prisma, actor, options.view)).id;
+      const result = await executeMutation(startCampaign, actor, {
+        name: options.name,
+        dueAt: options.due,
+        message: options.message,
+        ...(savedViewId ? { savedViewId } : { query: options.query }),
+      });
+      console.log(
+        `Started campaign "${result.name}" (${result.id}), due ${result.dueAt.toISOString().slice(0, 10)}: ${result.created} reviews opened, ${result.joined} open reviews joined, ${result.notified} people told.`,
+      );
+      if (result.inOtherCampaigns > 0)
+        console.log(`${result.inOtherCampaigns} matching identities already have an open review in another campaign; it stays there.`);
+      return 0;
+    }
+    case "campaigns:list": {
+      const { listCampaigns } = await import("../campaigns/queries");
+      const campaigns = await listCampaigns(prisma);
+      for (const campaign of campaigns) {
+        const { total, attested, pending, overdue } = campaign.progress;
+        console.log(
+          `${campaign.id}  ${campaign.status.padEnd(6)} due ${campaign.dueAt.toISOString().slice(0, 10)}  ${attested}/${total} attested, ${pending} pending, ${overdue} overdue  ${campaign.name}`,
+        );
+      }
+      if (campaigns.length === 0) console.log("No review campaigns.");
+      return 0;
+    }
+    case "campaigns:close": {
+      const { closeCampaign } = await import("../campaigns/manage");
+      const actor = await personActor(prisma, options.as);
+      const closed = await executeMutation(closeCampaign, actor, { campaignId: argument });
+      const { total, attested } = closed.progress;
+      console.log(`Closed campaign "${closed.name}": ${attested} of ${total} reviews attested; the open ones stay on their owners' lists.`);
+      return 0;
+    }
     case "jobs:list": {
       const { JOBS } = await import("../jobs/registry");
       const { createBoss } = await import("../jobs/worker");
@@ -418,6 +466,9 @@ async function main(): Promise<number> {
       key: { type: "string" },
       keys: { type: "string" },
       trust: { type: "string" },
+      message: { type: "string" },
+      due: { type: "string" },
+      query: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -141,3 +141,13 @@ export async function listSavedViews(db: Db, actor: Actor): Promise<SavedViewLis
     }))
     .sort((a, b) => Number(b.mine) - Number(a.mine));
 }
+
+/** The view of that name the actor may open (their own first, then a shared one), for the CLI; a 404 naming the field otherwise. */
+export async function findSavedViewByName(db: Db, actor: Actor, name: string): Promise<SavedViewListItem> {
+  const view = (await listSavedViews(db, actor)).find((candidate) => candidate.name === name);
+  if (!view)
+    throw new AppError("not_found", `No saved view named ${name} is yours or shared.`, {
+      view: "is not one of your views or a shared one",
+    });
+  return view;
+}

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { InventoryFilters } from "@/components/inventory/inventory-filters";
 import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { InventoryTable } from "@/components/inventory/inventory-table";
@@ -16,6 +17,13 @@ export const metadata = { title: "Inventory" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+/** The filters in the address as a query string, for a campaign over them (the page and position are dropped there). */
+function currentQuery(params: Record<string, string | string[] | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) for (const item of [value ?? []].flat()) query.append(key, item);
+  return query.toString();
+}
+
 export default async function InventoryPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requirePermission("inventory:read");
   const params = await searchParams;
@@ -27,6 +35,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
     listSavedViews(prisma, actor),
   ]);
   const canWrite = can(actor, "inventory:write");
+  const canStartCampaign = can(actor, "lifecycle:configure");
   // Remount the filter form and saved views menu on every URL change, so they show the view (back button included).
   const viewKey = JSON.stringify(params);
 
@@ -44,7 +53,16 @@ export default async function InventoryPage({ searchParams }: { searchParams: Se
               canShare={isInventoryManager(actor)}
               createAction={createSavedViewAction}
               deleteAction={deleteSavedViewAction}
+              canStartCampaign={canStartCampaign}
             />
+            {canStartCampaign ? (
+              <Link
+                href={`/campaigns/new?query=${encodeURIComponent(currentQuery(params))}`}
+                className="rounded px-2.5 py-1 text-sm font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+              >
+                Start a campaign
+              </Link>
+            ) : null}
             <InventoryLinks register={canWrite} />
           </>
         }
