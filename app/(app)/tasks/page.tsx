@@ -142,7 +142,8 @@ export default async function Page() {
       {orphanReviews ? (
         <ReviewTaskList
           id="orphan-reviews"
-          title="Reviews of orphaned identities with no backup owner"
+          // Not "orphaned identities": list names match by substring, and that one is the orphan queue's.
+          title="Reviews of orphans with no backup owner"
           description="Their owner was deactivated and nobody backs them up, so security leads attest. Reassigning an owner hands the review to them."
           reviews={orphanReviews}
           now={now}
