@@ -80,12 +80,15 @@ test("a deploy grant on production waits for a security lead and the system's ow
   await expect(owner.getByRole("table", { name: "Grants" }).getByRole("row", { name: /k8s-prod/ })).toHaveCount(1);
   const timeline = owner.getByTestId("timeline-event");
   await expect(timeline.nth(0)).toContainText(`Every level approved “${summary}”: applied`);
-  await expect(timeline.nth(1)).toContainText("Granted deploy on k8s-prod (standing)");
-  await expect(timeline.nth(1)).toContainText("(approved, request");
-  await expect(timeline.nth(2)).toContainText("Approved level 2 (System owner)");
-  await expect(timeline.nth(3)).toContainText("Approved level 1 (Security lead)");
-  await expect(timeline.nth(3)).toContainText("Preview namespace only, please");
-  await expect(timeline.nth(4)).toContainText(`Approval requested: ${summary}. Why: Deploy preview builds of the payments UI`);
+  // The applied grant opens a review of the identity with it (lib/reviews/change.ts).
+  await expect(timeline.nth(1)).toContainText("Review opened by a change");
+  await expect(timeline.nth(1)).toContainText("deploy on k8s-prod (prod) granted");
+  await expect(timeline.nth(2)).toContainText("Granted deploy on k8s-prod (standing)");
+  await expect(timeline.nth(2)).toContainText("(approved, request");
+  await expect(timeline.nth(3)).toContainText("Approved level 2 (System owner)");
+  await expect(timeline.nth(4)).toContainText("Approved level 1 (Security lead)");
+  await expect(timeline.nth(4)).toContainText("Preview namespace only, please");
+  await expect(timeline.nth(5)).toContainText(`Approval requested: ${summary}. Why: Deploy preview builds of the payments UI`);
 
   // The auditor sees everything and can decide nothing.
   const auditor = await browser.newPage();

@@ -143,9 +143,12 @@ test.describe.serial("an identity's page", () => {
     await expect(page).toHaveURL(identityUrl);
     await expect(page.getByTestId("identity-owner")).toContainText("Omar Owner omar.owner@example.com");
     await expect(page.getByTestId("identity-backup-owner")).toContainText("Olivia Owner olivia.owner@example.com");
-    await expect(page.getByTestId("timeline-event").first()).toContainText(
+    // A new owner opens a review for them to take it over (lib/reviews/change.ts), recorded after the reassignment.
+    await expect(page.getByTestId("timeline-event").nth(0)).toContainText("Review opened by a change");
+    await expect(page.getByTestId("timeline-event").nth(1)).toContainText(
       "Owner reassigned from Olivia Owner <olivia.owner@example.com> to Omar Owner <omar.owner@example.com>; also changed backup owner → Olivia Owner <olivia.owner@example.com>",
     );
+    await expect(page.getByTestId("handover-notice")).toContainText("Handed over by Olivia Owner");
 
     await page.goto("/inventory/systems");
     const register = page.getByRole("form", { name: "Register a system" });

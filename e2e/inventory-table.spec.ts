@@ -122,15 +122,26 @@ test("security leads see orphaned identities in their tasks; owners do not", asy
   await page.getByRole("link", { name: "My tasks" }).click();
   const queue = page.getByRole("list", { name: "Orphaned identities" });
   await expect(queue.getByRole("link")).toHaveText(orphans);
+  // The demo's leaver was deactivated three days ago.
+  for (const orphan of orphans) await expect(queue.getByRole("listitem").filter({ hasText: orphan })).toContainText("orphaned 3 days");
+  // With no backup owner, their open reviews are the security leads' to attest.
+  const orphanReviews = page.getByRole("list", { name: "Reviews of orphans with no backup owner" });
+  await expect(orphanReviews.getByRole("link", { name: orphans[0] })).toHaveCount(1);
+  await orphanReviews.getByRole("link", { name: orphans[0] }).click();
+  await expect(page.getByTestId("orphaned-banner")).toContainText("It has no active backup owner, so security leads attest its reviews.");
+  await expect(page.getByRole("form", { name: "Attest this review" })).toHaveCount(1);
+  await page.goto("/tasks");
   await page.getByRole("link", { name: /Open in the inventory/ }).click();
   await expect(page).toHaveURL(/orphaned=1/);
   await expect.poll(() => shownNames(page)).toEqual(orphans);
+  await expect(identityTable(page).getByRole("row", { name: new RegExp(orphans[0]!) })).toContainText("Orphaned 3 days");
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInAs(page, "Omar Owner");
   await page.goto("/tasks");
   await expect(page.getByRole("heading", { name: "My tasks", level: 1 })).toBeVisible();
   await expect(page.getByRole("heading", { name: /Orphaned identities/ })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: /Reviews of orphans/ })).toHaveCount(0);
 });
 
 test("a security lead reassigns an orphaned identity from the table, and it leaves the orphan queue", async ({ page }) => {

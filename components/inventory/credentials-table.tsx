@@ -89,7 +89,21 @@ export function CredentialsTable({
               </td>
               <td className={`${td} tabular-nums`}>{credential.rotationPeriodDays ? `${credential.rotationPeriodDays} days` : "—"}</td>
               <td className={`${td} font-mono text-xs`}>{credential.vaultPath ?? "—"}</td>
-              <td className={td}>{credential.status === "ACTIVE" ? <Badge tone="green">Active</Badge> : <Badge>Revoked</Badge>}</td>
+              <td className={td}>
+                {credential.status === "ACTIVE" ? (
+                  <span className="flex flex-wrap gap-1">
+                    <Badge tone="green">Active</Badge>
+                    {credential.rotationRequiredAt ? (
+                      // A change to the identity asked for a new secret (lib/reviews/change.ts); rotating clears it.
+                      <span data-testid="rotation-required" title={`Flagged ${credential.rotationRequiredAt.toISOString().slice(0, 10)}`}>
+                        <Badge tone="amber">rotate: {credential.rotationRequiredReason ?? "after a change"}</Badge>
+                      </span>
+                    ) : null}
+                  </span>
+                ) : (
+                  <Badge>Revoked</Badge>
+                )}
+              </td>
             </tr>
             {actions && credential.status === "ACTIVE" ? (
               // The forms sit under their credential so the table stays readable.

@@ -41,7 +41,10 @@ export function IdentitySummary({ identity }: { identity: IdentityDetail }) {
           className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
         >
           <strong className="font-semibold">Orphaned</strong> since <LocalTime iso={identity.orphanedAt.toISOString()} />: its owner was
-          deactivated. Reassign an owner so someone answers for it.
+          deactivated. Reassign an owner so someone answers for it.{" "}
+          {identity.backupOwner?.active
+            ? `Until then its backup owner, ${identity.backupOwner.name ?? identity.backupOwner.email}, attests its reviews.`
+            : "It has no active backup owner, so security leads attest its reviews."}
         </div>
       ) : null}
 

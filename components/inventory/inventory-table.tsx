@@ -61,7 +61,7 @@ const COLUMNS: DataTableColumn<InventoryTableRow>[] = [
     id: "orphaned",
     label: "Orphaned",
     sortable: false,
-    cell: (row) => (row.orphanedAt ? <Badge tone="amber">Orphaned</Badge> : null),
+    cell: (row) => (row.orphanedFor ? <Badge tone="amber">Orphaned {row.orphanedFor}</Badge> : null),
   },
 ];
 

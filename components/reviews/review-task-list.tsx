@@ -2,8 +2,9 @@ import Link from "next/link";
 import { RiskTierBadge } from "@/components/inventory/risk-badge";
 import { LocalTime } from "@/components/local-time";
 import { Badge } from "@/components/ui/badge";
+import { orphanedForLabel } from "@/lib/inventory/lifecycle";
 import type { ReviewTask } from "@/lib/reviews/queries";
-import { REVIEW_TRIGGER_LABELS } from "@/lib/reviews/labels";
+import { REVIEW_TRIGGER_LABELS, reviewPath } from "@/lib/reviews/labels";
 
 /** A list of open reviews, soonest due first, each linking to the identity page where it is attested. */
 export function ReviewTaskList({
@@ -43,7 +44,7 @@ export function ReviewTaskList({
         >
           {reviews.rows.map((review) => (
             <li key={review.id}>
-              <Link href={`/inventory/${review.identityId}#review-heading`} className="font-medium text-sky-700 hover:underline">
+              <Link href={reviewPath(review)} className="font-medium text-sky-700 hover:underline">
                 {review.identityName}
               </Link>
               <span className="text-xs text-slate-500">{review.environment.toLowerCase()}</span>
@@ -52,6 +53,7 @@ export function ReviewTaskList({
               <span className="text-xs text-slate-600">
                 due <LocalTime iso={review.dueAt} /> · {REVIEW_TRIGGER_LABELS[review.trigger]}
                 {showOwner ? ` · owner ${review.ownerLabel}` : ""}
+                {review.orphanedAt ? ` · orphaned ${orphanedForLabel(new Date(review.orphanedAt), now)}` : ""}
                 {review.reason ? ` · ${review.reason}` : ""}
               </span>
             </li>

@@ -378,10 +378,12 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "One review",
     tag: "reviews",
     pathParams: byId("reviewId"),
-    response: "The review with its `identity`, `openedBy` and `attestedBy`.",
+    response:
+      "The review with its `identity`, `openedBy`, `attestedBy` and `handoverFrom` (the previous owner, when a new owner must take it over); `changes` (what opened or joined it: `[{ at, field, from, to, byLabel }]`); and `changesSinceLastAttestation`: `{ since, rows: [{ at, by, what, from, to }], truncated }`, the identity's changes from the audit log since the attestation before this review (up to this review's own, once attested).",
   }),
   mutationRoute("POST", "/reviews/{id}/attest", attestReview, {
-    summary: "Attest a review (the identity's owner or backup owner): keep, reduce (end `grantIds`) or retire",
+    summary:
+      "Attest a review (the identity's owner or backup owner; security leads for an orphan with no active backup owner): keep, reduce (end `grantIds`) or retire",
     tag: "reviews",
     pathParams: byId("reviewId"),
     response: "The completed review. Its outcome is carried out in the same transaction.",

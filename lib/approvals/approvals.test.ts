@@ -116,7 +116,11 @@ describe("a sensitive change", () => {
     });
     expect(request.reason).toContain("DEPLOY is a privileged permission");
     expect(request.reason).toContain("payments-deploy is a production system");
-    expect(request.changes).toEqual([expect.objectContaining({ action: "grant.created", targetId: identity.id })]);
+    // A deploy grant also opens a re-review (lib/reviews/change.ts): part of what would change.
+    expect(request.changes).toEqual([
+      expect.objectContaining({ action: "grant.created", targetId: identity.id }),
+      expect.objectContaining({ action: "review.opened", targetId: identity.id, data: expect.objectContaining({ trigger: "CHANGE" }) }),
+    ]);
     expect(request.riskAfter).not.toBe("LOW");
     expect(request.expiresAt.getTime() - request.createdAt.getTime()).toBe(72 * 3600_000);
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "approval.requested" }, orderBy: { seq: "desc" } });

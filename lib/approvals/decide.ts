@@ -260,13 +260,16 @@ export const breakGlassApprovalRequest = defineMutation({
     if (request.identityId) {
       const identity = await tx.aiIdentity.findUnique({ where: { id: request.identityId }, select: { status: true } });
       if (identity && ["PROPOSED", "ACTIVE", "SUSPENDED"].includes(identity.status)) {
-        const review = await applyReviewOpen(
-          tx,
-          actor,
-          { identityId: request.identityId, trigger: "MANUAL", reason: `Follow-up of a break-glass change: ${request.summary}` },
-          now,
-        );
+        const reason = `Follow-up of a break-glass change: ${request.summary}`;
+        const review = await applyReviewOpen(tx, actor, { identityId: request.identityId, trigger: "MANUAL", reason }, now);
         if (review.audit) await audit(review.audit);
+        // The change itself may have opened (or joined) a review (lib/reviews/change.ts): it says break-glass too.
+        else if (review.existing && !review.existing.reason?.startsWith(reason)) {
+          await tx.review.update({
+            where: { id: review.existing.id },
+            data: { reason: review.existing.reason ? `${reason}. ${review.existing.reason}` : reason },
+          });
+        }
       }
     }
     return { id: request.id, status: "APPLIED" as const, breakGlass: true };

@@ -57,7 +57,7 @@ function refuseAll(error: unknown, label: string): never {
   });
 }
 
-/** Applies the action to one identity; returns its audit entry, or null when it already was as asked. */
+/** Applies the action to one identity; returns its audit entries, none when it already was as asked. */
 async function applyOne(tx: Tx, actor: Actor, input: BulkInput, identityId: string) {
   let label = `Identity ${identityId}`;
   try {
@@ -65,16 +65,21 @@ async function applyOne(tx: Tx, actor: Actor, input: BulkInput, identityId: stri
     label = before.name;
     if (input.action === "assign_owner") {
       assertMayManageIdentity(actor, before, "edit this identity");
-      if (before.ownerId === input.ownerId) return { name: before.name, audit: null };
-      return { name: before.name, audit: (await applyIdentityUpdate(tx, actor, { identityId, ownerId: input.ownerId })).audit };
+      if (before.ownerId === input.ownerId) return { name: before.name, audits: [] };
+      const updated = await applyIdentityUpdate(tx, actor, { identityId, ownerId: input.ownerId });
+      // The new owner's handover review (lib/reviews/change.ts) is recorded with the reassignment.
+      return { name: before.name, audits: [updated.audit, ...updated.followUps] };
     }
     if (input.action === "open_review") {
       const opened = await applyReviewOpen(tx, actor, { identityId, trigger: "MANUAL", dueAt: input.dueAt, reason: input.reason });
-      return { name: before.name, audit: opened.audit };
+      return { name: before.name, audits: opened.audit ? [opened.audit] : [] };
     }
     assertMayManageIdentity(actor, before, "suspend this identity");
-    if (before.status === "SUSPENDED") return { name: before.name, audit: null };
-    return { name: before.name, audit: (await applyIdentityTransition(tx, actor, "suspend", { identityId, reason: input.reason })).audit };
+    if (before.status === "SUSPENDED") return { name: before.name, audits: [] };
+    return {
+      name: before.name,
+      audits: [(await applyIdentityTransition(tx, actor, "suspend", { identityId, reason: input.reason })).audit],
+    };
   } catch (error) {
     refuseAll(error, label);
   }
@@ -91,9 +96,9 @@ export const bulkUpdateIdentities = defineMutation({
     // A fixed lock order keeps two overlapping bulk actions from deadlocking.
     for (const identityId of [...input.identityIds].sort()) {
       const result = await applyOne(tx, actor, input, identityId);
-      if (result.audit) {
-        // The same event the single mutation writes: the audit log reads the same however a change was made.
-        await audit(result.audit);
+      if (result.audits.length > 0) {
+        // The same events the single mutation writes: the audit log reads the same however a change was made.
+        for (const entry of result.audits) await audit(entry);
         changed.push(result.name);
       } else {
         unchanged.push(result.name);

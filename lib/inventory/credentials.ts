@@ -69,14 +69,28 @@ export const rotateCredential = defineMutation({
     const rotatedAt = input.rotatedAt ?? new Date();
     const credential = await tx.credential.update({
       where: { id: found.id },
-      data: { fingerprint: input.fingerprint, lastRotatedAt: rotatedAt, issuedAt: rotatedAt, expiresAt: input.expiresAt ?? null },
+      data: {
+        fingerprint: input.fingerprint,
+        lastRotatedAt: rotatedAt,
+        issuedAt: rotatedAt,
+        expiresAt: input.expiresAt ?? null,
+        // A new secret answers a change's request for one (lib/reviews/change.ts).
+        rotationRequiredAt: null,
+        rotationRequiredReason: null,
+      },
     });
     const risk = await recomputeRisk(tx, identity.id);
     await audit({
       action: "credential.rotated",
       targetType: "identity",
       targetId: identity.id,
-      data: { credentialId: found.id, from: found.fingerprint, to: input.fingerprint, riskTier: risk.tier },
+      data: {
+        credentialId: found.id,
+        from: found.fingerprint,
+        to: input.fingerprint,
+        ...(found.rotationRequiredAt ? { rotationRequested: found.rotationRequiredReason } : {}),
+        riskTier: risk.tier,
+      },
     });
     return credential;
   },
@@ -92,7 +106,11 @@ export const revokeCredential = defineMutation({
     assertMayManageIdentity(actor, identity, "revoke this identity's credentials");
     if (found.status === "REVOKED") throw new AppError("conflict", "That credential is already revoked.");
     const now = new Date();
-    const credential = await tx.credential.update({ where: { id: credentialId }, data: { status: "REVOKED", revokedAt: now } });
+    // A revoked credential is no longer asked to rotate: nothing is left to replace.
+    const credential = await tx.credential.update({
+      where: { id: credentialId },
+      data: { status: "REVOKED", revokedAt: now, rotationRequiredAt: null, rotationRequiredReason: null },
+    });
     // An agent token's just-in-time tokens go with it: a leaked token must not live on through what it obtained.
     const jitTokensRevoked = await revokeAccessGrantsOf(
       tx,

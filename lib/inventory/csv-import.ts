@@ -277,7 +277,7 @@ async function importRow(
   if (requested) return requested;
   const outcome = await inSavepoint(tx, () => applyIdentityUpdate(tx, actor, parsed.data));
   if (!outcome.ok) return { ...result, errors: errorsByColumn(outcome.error.fields ?? { name: outcome.error.message }) };
-  auditEntries.push(outcome.value.audit);
+  auditEntries.push(outcome.value.audit, ...outcome.value.followUps);
   return { ...result, action: "update", identityId };
 }
 

@@ -4,6 +4,7 @@ import { grantChecks } from "@/lib/approvals/checks";
 import type { AuditEntry } from "@/lib/audit/record";
 import type { Db, Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
+import { applyChangeReview, CHANGE_TRIGGER_PERMISSIONS } from "@/lib/reviews/change";
 import { createGrantInput, grantIdInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
 import { LIVE_STATUSES } from "./lifecycle";
@@ -36,6 +37,12 @@ export const createGrant = defineMutation({
       });
     }
     const grant = await tx.grant.create({ data: input });
+    // New access that can change things asks for a re-review and new secrets (lib/reviews/change.ts).
+    const followUps = CHANGE_TRIGGER_PERMISSIONS.includes(grant.permission)
+      ? await applyChangeReview(tx, actor, identity, [
+          { field: "grant", from: null, to: `${grant.permission.toLowerCase()} on ${system.name} (${system.environment.toLowerCase()})` },
+        ])
+      : [];
     const risk = await recomputeRisk(tx, identity.id);
     await audit({
       action: "grant.created",
@@ -51,6 +58,7 @@ export const createGrant = defineMutation({
         riskTier: risk.tier,
       },
     });
+    for (const entry of followUps) await audit(entry);
     return grant;
   },
 });

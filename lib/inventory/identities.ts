@@ -4,9 +4,11 @@ import { defineMutation } from "@/lib/auth/mutation";
 import { identityCreateChecks, identityReactivateChecks, identityUpdateChecks } from "@/lib/approvals/checks";
 import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
+import type { AiIdentity } from "@/lib/db/generated/client";
 import type { IdentityStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
 import { cancelOpenReviews } from "@/lib/reviews/cancel";
+import { applyChangeReview, type ChangeInput } from "@/lib/reviews/change";
 import { revokeAccessGrantsOf } from "@/lib/access/revoke";
 import { createIdentityInput, identityIdInput, updateIdentityInput } from "@/lib/validation/inventory";
 import { actorUserId, assertMayManageIdentity, isInventoryManager, lockIdentity } from "./access";
@@ -136,22 +138,48 @@ export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ..
         : {}),
     },
   });
+  const previousValues = before as Record<string, unknown>;
+  const changed = Object.fromEntries(Object.entries(changes).filter(([key, value]) => String(previousValues[key]) !== String(value)));
+  // A new model, autonomy, purpose or owner asks for a re-review and new secrets (lib/reviews/change.ts).
+  const followUps = await applyChangeReview(tx, actor, identity, await triggeringChanges(tx, before, changed), {
+    handoverFromId: reassigned ? before.ownerId : undefined,
+  });
   const risk = await recomputeRisk(tx, identityId);
-  const changed = Object.fromEntries(
-    Object.entries(changes).filter(([key, value]) => String((before as Record<string, unknown>)[key]) !== String(value)),
-  );
   const audit: AuditEntry = {
     action: reassigned ? "identity.owner_reassigned" : "identity.updated",
     targetType: "identity",
     targetId: identityId,
     data: {
       changed,
+      // What each changed field was, so a review can show "from → to" (lib/reviews/changes-since.ts).
+      previous: Object.fromEntries(Object.keys(changed).map((key) => [key, previousValues[key] ?? null])),
       previousOwnerId: reassigned ? before.ownerId : undefined,
       ...(jitTokensRevoked > 0 ? { jitTokensRevoked } : {}),
       riskTier: risk.tier,
     },
   };
-  return { identity: { ...identity, riskTier: risk.tier, riskReasons: risk.reasons }, audit };
+  return { identity: { ...identity, riskTier: risk.tier, riskReasons: risk.reasons }, audit, followUps };
+}
+
+/** The changed fields that trigger a re-review, as the review lists them (owners by name). */
+async function triggeringChanges(tx: Tx, before: AiIdentity, changed: Record<string, unknown>): Promise<ChangeInput[]> {
+  const result: ChangeInput[] = [];
+  const text = (value: unknown) => (value === null || value === undefined || value === "" ? null : String(value));
+  if ("model" in changed) result.push({ field: "model", from: text(before.model), to: text(changed.model) });
+  if ("autonomy" in changed) result.push({ field: "autonomy", from: before.autonomy, to: text(changed.autonomy) });
+  if ("purpose" in changed) result.push({ field: "purpose", from: before.purpose, to: text(changed.purpose) });
+  if (typeof changed.ownerId === "string") {
+    const people = await tx.user.findMany({
+      where: { id: { in: [before.ownerId, changed.ownerId] } },
+      select: { id: true, name: true, email: true },
+    });
+    const label = (id: string) => {
+      const person = people.find((user) => user.id === id);
+      return person ? (person.name ?? person.email) : id;
+    };
+    result.push({ field: "owner", from: label(before.ownerId), to: label(changed.ownerId) });
+  }
+  return result;
 }
 
 /** Edits an identity. Reassigning the owner clears an orphan flag. */
@@ -164,6 +192,7 @@ export const updateIdentity = defineMutation({
   async run({ tx, actor, audit }, input) {
     const result = await applyIdentityUpdate(tx, actor, input);
     await audit(result.audit);
+    for (const entry of result.followUps) await audit(entry);
     return result.identity;
   },
 });

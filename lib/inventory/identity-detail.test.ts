@@ -119,7 +119,12 @@ describe("loadIdentityDetail", () => {
       expired: false,
       riskTier: "CRITICAL",
     });
-    expect(detail.riskReasons).toEqual(["deploy on k8s-prod (production, restricted)", "long-lived PAT 10 days old, no expiry"]);
+    // The owner changed after the PAT was recorded, so it is flagged for rotation (lib/reviews/change.ts).
+    expect(detail.riskReasons).toEqual([
+      "deploy on k8s-prod (production, restricted)",
+      "1 credential flagged for rotation after a change (owner changed)",
+      "long-lived PAT 10 days old, no expiry",
+    ]);
   });
 
   it("lists grants with their system and whether each is still live, and credentials with their age", async () => {
@@ -185,16 +190,23 @@ describe("loadIdentityDetail", () => {
     const detail = (await loadIdentityDetail(prisma, identityId))!;
     expect(detail.timeline.map((event) => event.action)).toEqual([
       "identity.suspended",
+      // The new owner's handover joins the review the deploy grant opened (lib/reviews/change.ts).
+      "review.change_added",
       "identity.owner_reassigned",
       "credential.created",
       "grant.revoked",
       "grant.created",
+      "review.opened",
       "grant.created",
       "identity.created",
     ]);
     const seqs = detail.timeline.map((event) => BigInt(event.seq));
     expect([...seqs].sort((a, b) => (a < b ? 1 : -1))).toEqual(seqs);
-    const [suspended, reassigned, credential, revoked, , deploy, created] = detail.timeline;
+    const [suspended, joined, reassigned, credential, revoked, , opened, deploy, created] = detail.timeline;
+    expect(opened!.summary).toMatch(
+      /^Review opened by a change, due \d{4}-\d{2}-\d{2}\. Reason: Re-review after a change: deploy on k8s-prod \(prod\) granted$/,
+    );
+    expect(joined!.summary).toMatch(/^A change joined the open review, due \d{4}-\d{2}-\d{2}; 1 credential flagged for rotation$/);
     expect(suspended).toMatchObject({
       actorLabel: "sam@example.com",
       actorType: "user",

@@ -25,11 +25,12 @@ interface RiskInputRow extends Omit<RiskInput, "nextReviewAt" | "grants" | "cred
   riskReasons: unknown;
   nextReviewAt: Date;
   grants: (Omit<RiskInput["grants"][number], "expiresAt" | "revokedAt"> & { expiresAt: JsonDate; revokedAt: JsonDate })[];
-  credentials: (Omit<RiskInput["credentials"][number], "issuedAt" | "expiresAt" | "lastUsedAt" | "lastRotatedAt"> & {
+  credentials: (Omit<RiskInput["credentials"][number], "issuedAt" | "expiresAt" | "lastUsedAt" | "lastRotatedAt" | "rotationRequiredAt"> & {
     issuedAt: string;
     expiresAt: JsonDate;
     lastUsedAt: JsonDate;
     lastRotatedAt: JsonDate;
+    rotationRequiredAt: JsonDate;
   })[];
 }
 
@@ -52,7 +53,8 @@ async function readRiskInput(tx: Tx, identityId: string): Promise<RiskInput & { 
                      FROM "Grant" g JOIN "System" s ON s."id" = g."systemId" WHERE g."identityId" = i."id"), '[]'::json) AS "grants",
            coalesce((SELECT json_agg(json_build_object('type', c."type", 'label', c."label", 'status', c."status", 'issuedAt', c."issuedAt",
                                                        'expiresAt', c."expiresAt", 'lastUsedAt', c."lastUsedAt",
-                                                       'lastRotatedAt', c."lastRotatedAt", 'rotationPeriodDays', c."rotationPeriodDays")
+                                                       'lastRotatedAt', c."lastRotatedAt", 'rotationPeriodDays', c."rotationPeriodDays",
+                                                       'rotationRequiredAt', c."rotationRequiredAt", 'rotationRequiredReason', c."rotationRequiredReason")
                                      ORDER BY c."id")
                      FROM "Credential" c WHERE c."identityId" = i."id"), '[]'::json) AS "credentials"
     FROM "AiIdentity" i WHERE i."id" = ${identityId}`;
@@ -66,6 +68,7 @@ async function readRiskInput(tx: Tx, identityId: string): Promise<RiskInput & { 
       expiresAt: toDate(credential.expiresAt),
       lastUsedAt: toDate(credential.lastUsedAt),
       lastRotatedAt: toDate(credential.lastRotatedAt),
+      rotationRequiredAt: toDate(credential.rotationRequiredAt),
     })),
   };
 }

@@ -23,7 +23,8 @@ import { isReviewOverdue } from "./lifecycle";
 //      - autonomy AUTONOMOUS, or EXECUTE while holding write, deploy or admin anywhere;
 //      - a dev or staging identity that reaches a production system;
 //      - credential hygiene: an active long-lived credential (no expiry, or older than 90 days),
-//        one past its rotation period, or one unused for 90 days;
+//        one past its rotation period, one unused for 90 days, or one flagged for rotation by a
+//        change to the identity (lib/reviews/change.ts);
 //      - its review is overdue (only while it is in service: proposed, active or suspended).
 // The reasons list says which of these applied, most severe first.
 
@@ -57,6 +58,9 @@ export interface RiskInput {
     lastUsedAt: Date | null;
     lastRotatedAt: Date | null;
     rotationPeriodDays: number | null;
+    /** Set when a change to the identity asked for a new secret (lib/reviews/change.ts); cleared when rotated. */
+    rotationRequiredAt?: Date | null;
+    rotationRequiredReason?: string | null;
   }[];
 }
 
@@ -115,7 +119,16 @@ export function assessRisk(input: RiskInput, now: Date = new Date()): RiskAssess
   }
 
   const hygiene: string[] = [];
-  for (const credential of input.credentials.filter((c) => c.status === "ACTIVE")) {
+  const active = input.credentials.filter((c) => c.status === "ACTIVE");
+  // Secrets issued before a change of model, autonomy, purpose, owner or write access: as neglected as an overdue rotation.
+  const flagged = active.filter((c) => c.rotationRequiredAt);
+  if (flagged.length > 0) {
+    const why = flagged[0]!.rotationRequiredReason;
+    hygiene.push(
+      `${flagged.length} credential${flagged.length === 1 ? "" : "s"} flagged for rotation after a change${why ? ` (${why})` : ""}`,
+    );
+  }
+  for (const credential of active) {
     const label = CREDENTIAL_LABEL[credential.type];
     const age = days(now.getTime() - credential.issuedAt.getTime());
     const ephemeral = SHORT_LIVED_CREDENTIAL_TYPES.includes(credential.type);

@@ -22,7 +22,7 @@ export interface TimelineNames {
   teams: Map<string, string>;
 }
 
-const FIELD_LABELS: Record<string, string> = {
+export const FIELD_LABELS: Record<string, string> = {
   name: "name",
   kind: "kind",
   vendor: "vendor",
@@ -42,7 +42,7 @@ const FIELD_LABELS: Record<string, string> = {
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const MAX_VALUE_LENGTH = 80;
 
-function text(value: unknown): string {
+export function text(value: unknown): string {
   if (value === null || value === undefined || value === "") return "none";
   if (typeof value === "string") {
     if (ISO_INSTANT.test(value)) return value.slice(0, 10);
@@ -57,7 +57,7 @@ function lookup(labels: Record<string, string>, value: unknown): string {
   return typeof value === "string" ? (labels[value] ?? value) : text(value);
 }
 
-function fieldValue(field: string, value: unknown, names: TimelineNames): string {
+export function fieldValue(field: string, value: unknown, names: TimelineNames): string {
   if (typeof value === "string") {
     if (field === "ownerId" || field === "backupOwnerId" || field === "userId") return names.users.get(value) ?? value;
     if (field === "teamId") return names.teams.get(value) ?? value;
@@ -89,6 +89,11 @@ function genericText(data: Data, names: TimelineNames): string {
 
 function statusWord(status: unknown): string {
   return typeof status === "string" ? status.toLowerCase() : "unknown";
+}
+
+function credentialsFlagged(data: Data): string {
+  const count = typeof data.credentialsFlagged === "number" ? data.credentialsFlagged : 0;
+  return count > 0 ? `; ${count} credential${count === 1 ? "" : "s"} flagged for rotation` : "";
 }
 
 function sentence(parts: (string | false | undefined)[]): string {
@@ -175,9 +180,20 @@ function summarizeChange(action: string, data: Data, names: TimelineNames): stri
       ]);
     case "review.opened":
       return sentence([
-        data.trigger === "SCHEDULED" ? "Scheduled review opened" : "Review opened",
+        data.trigger === "SCHEDULED"
+          ? "Scheduled review opened"
+          : data.trigger === "CHANGE"
+            ? "Review opened by a change"
+            : "Review opened",
         data.dueAt !== undefined && `, due ${text(data.dueAt)}`,
         data.reason ? `. Reason: ${text(data.reason)}` : "",
+        credentialsFlagged(data),
+      ]);
+    case "review.change_added":
+      return sentence([
+        `A change joined the open review`,
+        data.previousDueAt !== undefined ? `, now due ${text(data.dueAt)} (was ${text(data.previousDueAt)})` : `, due ${text(data.dueAt)}`,
+        credentialsFlagged(data),
       ]);
     case "review.attested": {
       const no = REVIEW_QUESTIONS.filter((question) => data[question.name] === false).map((question) => question.question);

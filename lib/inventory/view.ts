@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { AppError, fieldErrorsFromZod, toAppError, validationError } from "@/lib/errors";
 import { personChoice } from "@/lib/users/queries";
-import { isReviewOverdue } from "./lifecycle";
+import { isReviewOverdue, orphanedForLabel } from "./lifecycle";
 import {
   findIdentitiesPage,
   PAGE_SIZES,
@@ -109,6 +109,8 @@ export interface InventoryTableRow {
   expiresAt: string;
   nextReviewAt: string;
   orphanedAt: string | null;
+  /** How long it has been orphaned ("12 days"), for the orphan queue; null when it is not. */
+  orphanedFor: string | null;
   /** Same rule as the reviewOverdue filter: a live identity whose review date has passed. */
   reviewOverdue: boolean;
 }
@@ -127,6 +129,7 @@ export function toInventoryTableRow(row: InventoryRow, now = new Date()): Invent
     expiresAt: row.expiresAt.toISOString(),
     nextReviewAt: row.nextReviewAt.toISOString(),
     orphanedAt: row.orphanedAt?.toISOString() ?? null,
+    orphanedFor: row.orphanedAt ? orphanedForLabel(row.orphanedAt, now) : null,
     reviewOverdue: isReviewOverdue(row, now),
   };
 }

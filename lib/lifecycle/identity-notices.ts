@@ -1,5 +1,6 @@
 import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
+import { reviewPath } from "@/lib/reviews/labels";
 import { DAY_MS } from "@/lib/time";
 import { day, securityLeadIds, sendNotices } from "./notices";
 
@@ -56,7 +57,7 @@ export async function noticeSuspendedForOverdueReview(
       text:
         `${identity.name} (${identity.environment}) was suspended: its review was due ${day(review.dueAt)} and nobody attested it ` +
         `within the ${graceDays}-day grace period. It can act again once its owner attests the review and a security lead reactivates it.`,
-      link: `/inventory/${identity.id}#review-heading`,
+      link: reviewPath({ id: review.id, identityId: identity.id }),
       recipientUserIds: [...new Set([...identity.accountable, ...leads])],
       data: { dueAt: review.dueAt.toISOString(), daysOverdue },
     },

@@ -1,7 +1,7 @@
 import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
-import { REVIEW_TRIGGER_LABELS } from "@/lib/reviews/labels";
+import { REVIEW_TRIGGER_LABELS, reviewPath } from "@/lib/reviews/labels";
 import { REVIEW_GRACE_DAYS } from "@/lib/reviews/overdue";
 import { DAY_MS } from "@/lib/time";
 import { ACCOUNTABLE_SQL, standInForNobody } from "./identity-notices";
@@ -71,7 +71,7 @@ function dueReviews(tx: Tx, key: Prisma.Sql, where: Prisma.Sql, limit: number) {
     LIMIT ${limit}`;
 }
 
-const reviewLink = (row: { identityId: string }) => `/inventory/${row.identityId}#review-heading`;
+const reviewLink = (row: { identityId: string; reviewId: string }) => reviewPath({ id: row.reviewId, identityId: row.identityId });
 const label = (row: { name: string; environment: string }) => `${row.name} (${row.environment})`;
 const daysBetween = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;

@@ -28,3 +28,12 @@ export const REVIEW_QUESTIONS = [
 ] as const;
 
 export type ReviewQuestion = (typeof REVIEW_QUESTIONS)[number]["name"];
+
+/**
+ * Where a review is read and attested: its identity's page, which shows the
+ * form while the review is open and says what became of it afterwards. Task
+ * lists, notices and email link here.
+ */
+export function reviewPath(review: { id: string; identityId: string }): string {
+  return `/inventory/${review.identityId}?review=${encodeURIComponent(review.id)}#review-heading`;
+}

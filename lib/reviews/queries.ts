@@ -17,6 +17,7 @@ export const reviewInclude = {
   },
   openedBy: person,
   attestedBy: person,
+  handoverFrom: person,
 } satisfies Prisma.ReviewInclude;
 
 export type ReviewWithPeople = Prisma.ReviewGetPayload<{ include: typeof reviewInclude }>;
@@ -24,6 +25,19 @@ export type ReviewWithPeople = Prisma.ReviewGetPayload<{ include: typeof reviewI
 /** Reviews awaiting someone's attestation: open, on identities they own or back up. An SQL condition on the review alias `r`. */
 export function openReviewsOwedBySql(userId: string): Prisma.Sql {
   return Prisma.sql`r."status" = 'OPEN' AND r."identityId" IN (SELECT "id" FROM "AiIdentity" WHERE "ownerId" = ${userId} OR "backupOwnerId" = ${userId})`;
+}
+
+/**
+ * Reviews security leads attest: open, on orphaned identities (owner
+ * deactivated) with no active backup owner (lib/reviews/reviews.ts
+ * leadsAttestFor). The orphans are found through the index on
+ * ("orphanedAt", "name", "id"), a thousand or so on a large inventory; their
+ * reviews through ("identityId", "status").
+ */
+export function orphanReviewsForLeadsSql(): Prisma.Sql {
+  return Prisma.sql`r."status" = 'OPEN' AND r."identityId" IN (
+    SELECT oi."id" FROM "AiIdentity" oi LEFT JOIN "User" b ON b."id" = oi."backupOwnerId"
+    WHERE oi."orphanedAt" IS NOT NULL AND (b."id" IS NULL OR NOT b."active"))`;
 }
 
 export function overdueReviews(now: Date): Prisma.ReviewWhereInput {
@@ -55,27 +69,32 @@ export interface ReviewTask {
   dueAt: string;
   trigger: ReviewTrigger;
   reason: string | null;
+  /** ISO 8601, UTC: when its owner was deactivated, if it is orphaned. */
+  orphanedAt: string | null;
 }
 
 /**
- * The first `limit` reviews matching `where` (openReviewsOwedBySql or
- * overdueReviewsSql), soonest due first, and how many match. One statement for
+ * The first `limit` reviews matching `where` (openReviewsOwedBySql,
+ * orphanReviewsForLeadsSql or overdueReviewsSql), soonest due first, and how many match. One statement for
  * the rows and one for the count: loaded through Prisma's relations the same
  * list took six queries (the review, its identity, three people, the count),
  * a good part of My tasks' time on a large inventory.
  */
 export async function findReviewTasks(db: Db, where: Prisma.Sql, limit: number): Promise<{ rows: ReviewTask[]; total: number }> {
   const [rows, [counted]] = await Promise.all([
-    db.$queryRaw<(Omit<ReviewTask, "dueAt"> & { dueAt: Date })[]>`
+    db.$queryRaw<(Omit<ReviewTask, "dueAt" | "orphanedAt"> & { dueAt: Date; orphanedAt: Date | null })[]>`
       SELECT r."id", r."identityId", i."name" AS "identityName", i."environment"::text AS "environment", i."riskTier"::text AS "riskTier",
-             COALESCE(o."name", o."email") AS "ownerLabel", r."dueAt", r."trigger"::text AS "trigger", r."reason"
+             COALESCE(o."name", o."email") AS "ownerLabel", r."dueAt", r."trigger"::text AS "trigger", r."reason", i."orphanedAt"
       FROM "Review" r JOIN "AiIdentity" i ON i."id" = r."identityId" JOIN "User" o ON o."id" = i."ownerId"
       WHERE ${where}
       ORDER BY r."dueAt", r."id"
       LIMIT ${limit}`,
     db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS "count" FROM "Review" r WHERE ${where}`,
   ]);
-  return { rows: rows.map((row) => ({ ...row, dueAt: row.dueAt.toISOString() })), total: counted!.count };
+  return {
+    rows: rows.map((row) => ({ ...row, dueAt: row.dueAt.toISOString(), orphanedAt: row.orphanedAt?.toISOString() ?? null })),
+    total: counted!.count,
+  };
 }
 
 /** An identity's open review (if any) and its past ones, newest first. */

@@ -244,7 +244,9 @@ describe("attesting a review", () => {
     });
     const otherIdentity = await registerIdentity();
     const foreign = await executeMutation(createGrant, owner.actor, { identityId: otherIdentity.id, systemId: repoId, permission: "READ" });
-    const review = await executeMutation(openReview, lead.actor, { identityId: identity.id });
+    // The write grant opened a re-review and the deploy grant joined it (lib/reviews/change.ts): that is the one attested here.
+    const review = await prisma.review.findFirstOrThrow({ where: { identityId: identity.id, status: "OPEN" } });
+    expect(review).toMatchObject({ trigger: "CHANGE", changes: [{ field: "grant" }, { field: "grant" }] });
 
     const before = await snapshot();
     const refusal = await refused(() =>
@@ -422,6 +424,7 @@ describe("the task lists of My tasks", () => {
         dueAt: soonerReview.dueAt.toISOString(),
         trigger: "MANUAL",
         reason: null,
+        orphanedAt: null,
       },
     ]);
     const backedUp = await findReviewTasks(prisma, openReviewsOwedBySql(deputy.user.id), 10);

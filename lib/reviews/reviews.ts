@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { can, type Actor } from "@/lib/auth/actor";
 import { defineMutation } from "@/lib/auth/mutation";
 import type { AuditEntry } from "@/lib/audit/record";
-import type { Tx } from "@/lib/db/client";
+import type { DbOrTx, Tx } from "@/lib/db/client";
 import type { ReviewTrigger } from "@/lib/db/generated/enums";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { actorUserId, assertMayManageIdentity, lockIdentity } from "@/lib/inventory/access";
@@ -84,18 +84,61 @@ export const openReview = defineMutation({
   },
 });
 
-/**
- * Only the people accountable for the identity attest: its owner and backup
- * owner. Security leads cannot attest for them; they reassign the owner.
- */
-export function mayAttestReview(actor: Actor, identity: { ownerId: string; backupOwnerId: string | null }): boolean {
-  const userId = actorUserId(actor);
-  return can(actor, "inventory:write") && userId !== undefined && (identity.ownerId === userId || identity.backupOwnerId === userId);
+/** What deciding who attests needs to know of an identity. */
+export interface AttestableIdentity {
+  ownerId: string;
+  backupOwnerId: string | null;
+  orphanedAt: Date | null;
+  /** Whether the backup owner (if any) is an active person. */
+  backupOwnerActive: boolean;
 }
 
-function assertMayAttest(actor: Actor, identity: { name: string; ownerId: string; backupOwnerId: string | null }) {
+/**
+ * An orphaned identity (its owner was deactivated) with no active backup
+ * owner has nobody accountable left: its reviews go to the security leads
+ * until someone is made its owner. Admins manage people, not the inventory's
+ * attestations, so they are not asked.
+ */
+export function leadsAttestFor(identity: AttestableIdentity): boolean {
+  return identity.orphanedAt !== null && !(identity.backupOwnerId && identity.backupOwnerActive);
+}
+
+/**
+ * The people accountable for the identity attest: its owner and backup owner,
+ * or, for an orphan with no active backup owner, the security leads (see
+ * leadsAttestFor). Otherwise security leads cannot attest for the owners; they
+ * reassign the owner.
+ */
+export function mayAttestReview(actor: Actor, identity: AttestableIdentity): boolean {
+  const userId = actorUserId(actor);
+  if (!can(actor, "inventory:write") || userId === undefined || actor.kind === "system") return false;
+  if (identity.ownerId === userId || identity.backupOwnerId === userId) return true;
+  return leadsAttestFor(identity) && attestsForOrphans(actor);
+}
+
+/** Whether this person attests the reviews of orphans with no active backup owner: a security lead who may change things. */
+export function attestsForOrphans(actor: Actor): boolean {
+  return actor.kind !== "system" && can(actor, "inventory:write") && actor.roles.includes("SECURITY_LEAD");
+}
+
+/** The identity page's and attestReview's view of an identity, with its backup owner's standing. */
+export async function attestableIdentity<T extends { backupOwnerId: string | null; orphanedAt: Date | null; ownerId: string }>(
+  db: DbOrTx,
+  identity: T,
+): Promise<T & AttestableIdentity> {
+  const backup = identity.backupOwnerId
+    ? await db.user.findUnique({ where: { id: identity.backupOwnerId }, select: { active: true } })
+    : null;
+  return { ...identity, backupOwnerActive: backup?.active ?? false };
+}
+
+function assertMayAttest(actor: Actor, identity: AttestableIdentity & { name: string }) {
   if (mayAttestReview(actor, identity)) return;
-  throw forbidden(`attest the review of ${identity.name}: only its owner or backup owner may (reassign the owner if they have left)`);
+  throw forbidden(
+    leadsAttestFor(identity)
+      ? `attest the review of ${identity.name}: it is orphaned with no backup owner, so only security leads may`
+      : `attest the review of ${identity.name}: only its owner or backup owner may (reassign the owner if they have left)`,
+  );
 }
 
 async function applyOutcome(
@@ -138,7 +181,7 @@ export const attestReview = defineMutation({
     const identity = await lockIdentity(tx, found.identityId);
     // Re-read under the identity's lock: a concurrent attestation may have closed it meanwhile.
     const review = await tx.review.findUniqueOrThrow({ where: { id: input.reviewId } });
-    assertMayAttest(actor, identity);
+    assertMayAttest(actor, await attestableIdentity(tx, identity));
     if (review.status !== "OPEN")
       throw new AppError("conflict", `This review of ${identity.name} is already ${review.status.toLowerCase()}.`);
 

@@ -8,7 +8,9 @@ import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { actorUserId, isInventoryManager } from "@/lib/inventory/access";
-import { findReviewTasks, openReviewsOwedBySql, overdueReviewsSql } from "@/lib/reviews/queries";
+import { findReviewTasks, openReviewsOwedBySql, orphanReviewsForLeadsSql, overdueReviewsSql } from "@/lib/reviews/queries";
+import { attestsForOrphans } from "@/lib/reviews/reviews";
+import { orphanedForLabel } from "@/lib/inventory/lifecycle";
 import { findIdentitiesPage, parseInventoryQuery } from "@/lib/inventory/query";
 import { SENSITIVITY_LABELS } from "@/lib/inventory/labels";
 import { listSystemsAwaitingConfirmation } from "@/lib/inventory/systems-overview";
@@ -39,10 +41,12 @@ export default async function Page() {
   const now = new Date();
   const userId = actorUserId(actor);
   const manager = isInventoryManager(actor);
-  const [approvals, owed, overdue, orphans, unconfirmed, failing, expiring] = await Promise.all([
+  const [approvals, owed, orphanReviews, overdue, orphans, unconfirmed, failing, expiring] = await Promise.all([
     listApprovalRequests(prisma, actor, { view: "waiting" }, { limit: APPROVALS_SHOWN }),
     // Attesting is the owners' task; chasing overdue reviews is the security leads'.
     userId && can(actor, "inventory:write") ? findReviewTasks(prisma, openReviewsOwedBySql(userId), REVIEWS_SHOWN) : null,
+    // An orphan with no active backup owner has nobody else to attest for it (lib/reviews/reviews.ts leadsAttestFor).
+    attestsForOrphans(actor) ? findReviewTasks(prisma, orphanReviewsForLeadsSql(), REVIEWS_SHOWN) : null,
     manager ? findReviewTasks(prisma, overdueReviewsSql(now), OVERDUE_SHOWN) : null,
     // Orphans wait for security leads and admins: they are the ones who may reassign anyone's identity.
     manager ? findIdentitiesPage(prisma, parseInventoryQuery(new URLSearchParams(ORPHANED_QUERY)), 1, ORPHANS_SHOWN) : null,
@@ -165,6 +169,18 @@ export default async function Page() {
           </ul>
         </section>
       ) : null}
+      {orphanReviews ? (
+        <ReviewTaskList
+          id="orphan-reviews"
+          // Not "orphaned identities": list names match by substring, and that one is the orphan queue's.
+          title="Reviews of orphans with no backup owner"
+          description="Their owner was deactivated and nobody backs them up, so security leads attest. Reassigning an owner hands the review to them."
+          reviews={orphanReviews}
+          now={now}
+          empty="No orphaned identity without a backup owner has an open review."
+          showOwner
+        />
+      ) : null}
       {overdue ? (
         <ReviewTaskList
           id="overdue"
@@ -209,7 +225,8 @@ export default async function Page() {
                     was owned by {identity.owner.name ?? identity.owner.email}
                     {identity.orphanedAt ? (
                       <>
-                        , orphaned <LocalTime iso={identity.orphanedAt.toISOString()} />
+                        , orphaned {orphanedForLabel(identity.orphanedAt, now)} (since <LocalTime iso={identity.orphanedAt.toISOString()} />
+                        )
                       </>
                     ) : null}
                   </span>

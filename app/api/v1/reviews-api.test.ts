@@ -156,4 +156,30 @@ describe("GET /api/v1/reviews", () => {
     expect(found.body).toMatchObject({ id: review.id, reason: "spot check", identity: { id: identity.id, name: identity.name } });
     expect((await api.auditor.get("reviews/[id]", { id: "missing" })).status).toBe(404);
   });
+
+  it("GET /api/v1/reviews/{id} of a review a change opened says what changed, who handed it over, and what changed since the last attestation", async () => {
+    const identity = await registerIdentity();
+    expect((await api.lead.patch("identities/[id]", { model: "claude-opus-4", ownerId: users.other.id }, { id: identity.id })).status).toBe(
+      200,
+    );
+    const [listed] = (await api.auditor.get("reviews", undefined, `identityId=${identity.id}&status=OPEN`)).body.data;
+    const found = await api.auditor.get("reviews/[id]", { id: listed.id });
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      trigger: "CHANGE",
+      handoverFrom: { id: users.owner.id },
+      changes: [
+        { field: "model", from: null, to: "claude-opus-4", at: expect.any(String), byLabel: expect.any(String) },
+        { field: "owner", to: expect.any(String) },
+      ],
+      changesSinceLastAttestation: {
+        since: null,
+        truncated: false,
+        rows: [
+          { what: "model", from: null, to: "claude-opus-4", at: expect.any(String), by: expect.any(String) },
+          { what: "owner", from: expect.any(String), to: expect.any(String) },
+        ],
+      },
+    });
+  });
 });

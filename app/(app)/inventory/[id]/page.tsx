@@ -13,6 +13,7 @@ import { IdentityActivity } from "@/components/events/identity-activity";
 import { AttestReviewForm } from "@/components/reviews/attest-review-form";
 import { OpenReviewForm } from "@/components/reviews/open-review-form";
 import { ReviewFlash } from "@/components/reviews/review-flash";
+import { ChangesSinceAttestation, HandoverNotice } from "@/components/reviews/review-changes";
 import { OpenReviewSummary, ReviewHistory } from "@/components/reviews/review-history";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/actor";
@@ -23,7 +24,10 @@ import { ENVIRONMENT_LABELS, KIND_LABELS, PERMISSION_LABELS } from "@/lib/invent
 import { findIdentityReviews } from "@/lib/reviews/queries";
 import { findIdentityActivity } from "@/lib/events/list";
 import { toActivityTableRow } from "@/lib/events/view";
-import { mayAttestReview } from "@/lib/reviews/reviews";
+import { leadsAttestFor, mayAttestReview } from "@/lib/reviews/reviews";
+import { handedOverAt } from "@/lib/reviews/change";
+import { changesSinceLastAttestation } from "@/lib/reviews/changes-since";
+import { REVIEW_STATUS_LABELS, reviewPath } from "@/lib/reviews/labels";
 import { readPageParams } from "@/lib/validation/page-params";
 import {
   createCredentialAction,
@@ -47,18 +51,31 @@ function grantLabel(grant: { permission: keyof typeof PERMISSION_LABELS; system:
   return `${PERMISSION_LABELS[grant.permission]} on ${grant.system.name}`;
 }
 
-export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function IdentityPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams?: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePermission("inventory:read");
   const { id } = await readPageParams(params);
+  // ?review=<id>: a link to one review (task lists, notices, email); see reviewPath.
+  const followedId = (await searchParams)?.review;
   const identity = await loadIdentityDetail(prisma, id);
   if (!identity) notFound();
   const may = identityPermissions(actor, identity);
-  const [systems, reviews, activity] = await Promise.all([
+  const [systems, reviews, activity, diff] = await Promise.all([
     may.addGrant ? listSystemOptions(prisma) : [],
     findIdentityReviews(prisma, identity.id),
     findIdentityActivity(prisma, identity.id),
+    changesSinceLastAttestation(prisma, identity.id),
   ]);
   const now = new Date();
+  const attestable = { ...identity, backupOwnerActive: identity.backupOwner?.active ?? false };
+  const ownerName = identity.owner.name ?? identity.owner.email;
+  const followed = typeof followedId === "string" && followedId !== reviews.open?.id ? followedId : undefined;
+  const followedPast = followed ? reviews.history.find((review) => review.id === followed) : undefined;
 
   return (
     <>
@@ -82,6 +99,16 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
 
       <IdentitySummary identity={identity} />
 
+      {reviews.open?.handoverFrom ? (
+        <HandoverNotice
+          from={reviews.open.handoverFrom.name ?? reviews.open.handoverFrom.email}
+          to={ownerName}
+          at={handedOverAt(reviews.open)}
+          dueAt={reviews.open.dueAt}
+          href={reviewPath(reviews.open)}
+        />
+      ) : null}
+
       {may.statusChanges.length > 0 ? (
         <section aria-labelledby="status-heading" className="mb-6">
           <h2 id="status-heading" className="mb-2 text-sm font-semibold text-slate-700">
@@ -100,10 +127,18 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           Review
         </h2>
         <ReviewFlash>
+          {followed ? (
+            <p role="status" className="text-sm text-slate-700">
+              {followedPast
+                ? `The review you followed is ${REVIEW_STATUS_LABELS[followedPast.status].toLowerCase()}; it is listed under past reviews below.`
+                : "The review you followed is not one of this identity's."}
+            </p>
+          ) : null}
           {reviews.open ? (
             <>
               <OpenReviewSummary review={reviews.open} now={now} />
-              {mayAttestReview(actor, identity) ? (
+              <ChangesSinceAttestation diff={diff} />
+              {mayAttestReview(actor, attestable) ? (
                 <AttestReviewForm
                   reviewId={reviews.open.id}
                   grants={identity.grants.filter((grant) => grant.live).map((grant) => ({ id: grant.id, label: grantLabel(grant) }))}
@@ -111,7 +146,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
                 />
               ) : (
                 <p className="text-sm text-slate-600">
-                  Waiting for {identity.owner.name ?? identity.owner.email} (owner) or the backup owner to attest.
+                  {leadsAttestFor(attestable)
+                    ? "Waiting for a security lead to attest: it is orphaned and has no active backup owner."
+                    : `Waiting for ${ownerName} (owner) or the backup owner to attest.`}
                 </p>
               )}
             </>

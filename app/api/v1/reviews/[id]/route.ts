@@ -1,5 +1,5 @@
 import { apiQuery } from "@/lib/api/handler";
 import { prisma } from "@/lib/db/client";
-import { findReview } from "@/lib/reviews/queries";
+import { findReviewWithChanges } from "@/lib/reviews/changes-since";
 
-export const GET = apiQuery("inventory:read", async ({ params }) => findReview(prisma, params.id ?? ""));
+export const GET = apiQuery("inventory:read", async ({ params }) => findReviewWithChanges(prisma, params.id ?? ""));

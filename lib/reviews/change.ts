@@ -1,0 +1,168 @@
+import type { Actor } from "@/lib/auth/actor";
+import type { AuditEntry } from "@/lib/audit/record";
+import type { Tx } from "@/lib/db/client";
+import type { IdentityStatus, Permission } from "@/lib/db/generated/enums";
+import { actorUserId } from "@/lib/inventory/access";
+import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
+import { lifecycleSettings } from "@/lib/lifecycle/settings";
+import { DAY_MS } from "@/lib/time";
+
+// Re-review on change. A new model, autonomy, purpose or owner, or new access
+// that can change things (a grant of WRITE, DEPLOY or ADMIN), changes what the
+// last attestation vouched for. So, in the transaction of the change itself:
+// a review with trigger CHANGE opens (or the change joins the identity's open
+// review, whose due date is pulled forward to the change window, never pushed
+// back), and the identity's active credentials are flagged for rotation, since
+// the secrets were issued on the old terms. Environment is not a trigger here
+// only because it cannot change: an identity is registered per environment
+// (name + environment is unique) and updateIdentityInput leaves it out.
+// Only identities in service are reviewed; a change to a retired one opens nothing.
+// Just-in-time grants that an agent obtains through the access API (lib/access)
+// are not a trigger: policy judged each one for one task and it lives minutes.
+
+/** Permissions whose new grant asks for a re-review: everything that can change things. */
+export const CHANGE_TRIGGER_PERMISSIONS: readonly Permission[] = ["WRITE", "DEPLOY", "ADMIN"];
+
+/**
+ * One entry of Review.changes, kept flat so the form, the API and an auditor
+ * read it as is: `field` is "model", "autonomy", "purpose", "owner" or
+ * "grant"; `from` and `to` are display values (an owner's name or email, a
+ * grant as "write on repo-x"), null for none.
+ */
+export interface ReviewChange {
+  /** ISO 8601, UTC. */
+  at: string;
+  field: "model" | "autonomy" | "purpose" | "owner" | "grant";
+  from: string | null;
+  to: string | null;
+  byLabel: string;
+}
+
+export type ChangeInput = Omit<ReviewChange, "at" | "byLabel">;
+
+/** "model changed from X to Y", "owner changed", …: the review's reason and the credentials' rotation reason. */
+export function describeChange(change: ChangeInput): string {
+  switch (change.field) {
+    case "model":
+      return `model changed from ${change.from ?? "none"} to ${change.to ?? "none"}`;
+    case "autonomy":
+      return `autonomy changed from ${(change.from ?? "none").toLowerCase()} to ${(change.to ?? "none").toLowerCase()}`;
+    case "purpose":
+      return "purpose changed";
+    case "owner":
+      return "owner changed";
+    case "grant":
+      return `${change.to ?? "access"} granted`;
+  }
+}
+
+/** Review.changes is JSON; only well-formed entries are shown. */
+export function parseReviewChanges(value: unknown): ReviewChange[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (entry): entry is ReviewChange =>
+      Boolean(entry) && typeof entry === "object" && typeof entry.at === "string" && typeof entry.field === "string",
+  );
+}
+
+export interface ChangedIdentity {
+  id: string;
+  status: IdentityStatus;
+  nextReviewAt: Date;
+}
+
+/**
+ * Opens a CHANGE review for `changes` (or adds them to the open review) and
+ * flags the identity's active credentials for rotation, inside the caller's
+ * transaction, which must hold the identity's lock (lockIdentity) and read
+ * `identity` after its own update. `handoverFromId` is the previous owner when
+ * the owner changed. Returns the audit entries to record with the change
+ * (none for an identity out of service), and leaves the risk to the caller,
+ * which recomputes it after its own change anyway.
+ */
+export async function applyChangeReview(
+  tx: Tx,
+  actor: Actor,
+  identity: ChangedIdentity,
+  changes: ChangeInput[],
+  { handoverFromId, now = new Date() }: { handoverFromId?: string; now?: Date } = {},
+): Promise<AuditEntry[]> {
+  if (changes.length === 0 || !LIVE_STATUSES.includes(identity.status)) return [];
+  const { changeReviewDays } = await lifecycleSettings(tx);
+  const window = new Date(now.getTime() + changeReviewDays * DAY_MS);
+  const entries: ReviewChange[] = changes.map((change) => ({ at: now.toISOString(), ...change, byLabel: actor.label }));
+  const described = changes.map(describeChange).join("; ");
+
+  const credentials = await tx.credential.updateMany({
+    where: { identityId: identity.id, status: "ACTIVE", rotationRequiredAt: null },
+    data: { rotationRequiredAt: now, rotationRequiredReason: described },
+  });
+  const flagged = credentials.count > 0 ? { credentialsFlagged: credentials.count } : {};
+
+  const open = await tx.review.findFirst({ where: { identityId: identity.id, status: "OPEN" } });
+  let audit: AuditEntry;
+  let dueAt: Date;
+  if (open) {
+    dueAt = open.dueAt < window ? open.dueAt : window;
+    await tx.review.update({
+      where: { id: open.id },
+      data: {
+        changes: [...parseReviewChanges(open.changes), ...entries] as object[],
+        dueAt,
+        ...(handoverFromId ? { handoverFromId } : {}),
+      },
+    });
+    audit = {
+      action: "review.change_added",
+      targetType: "identity",
+      targetId: identity.id,
+      data: {
+        reviewId: open.id,
+        changes: entries,
+        dueAt: dueAt.toISOString(),
+        ...(dueAt < open.dueAt ? { previousDueAt: open.dueAt.toISOString() } : {}),
+        ...(handoverFromId ? { handoverFromId } : {}),
+        ...flagged,
+      },
+    };
+  } else {
+    dueAt = window;
+    const review = await tx.review.create({
+      data: {
+        identityId: identity.id,
+        trigger: "CHANGE",
+        reason: `Re-review after a change: ${described}`,
+        openedById: actorUserId(actor) ?? null,
+        openedAt: now,
+        dueAt,
+        changes: entries as object[],
+        handoverFromId: handoverFromId ?? null,
+      },
+    });
+    audit = {
+      action: "review.opened",
+      targetType: "identity",
+      targetId: identity.id,
+      data: {
+        reviewId: review.id,
+        trigger: "CHANGE",
+        dueAt: dueAt.toISOString(),
+        reason: review.reason,
+        changes: entries,
+        ...(handoverFromId ? { handoverFromId } : {}),
+        ...flagged,
+      },
+    };
+  }
+  // As applyReviewOpen does: "review overdue" reads the identity's next review date alone.
+  if (dueAt < identity.nextReviewAt) await tx.aiIdentity.update({ where: { id: identity.id }, data: { nextReviewAt: dueAt } });
+  return [audit];
+}
+
+/** When the open review's handover happened: its latest owner change, else when it opened. */
+export function handedOverAt(review: { changes: unknown; openedAt: Date }): Date {
+  const owner = parseReviewChanges(review.changes)
+    .filter((change) => change.field === "owner")
+    .at(-1);
+  return owner ? new Date(owner.at) : review.openedAt;
+}
