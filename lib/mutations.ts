@@ -26,6 +26,8 @@ import { runControls } from "@/lib/controls/run";
 import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { updateLifecycleSettings } from "@/lib/lifecycle/settings";
+import { archiveTemplate, createTemplate, updateTemplate } from "@/lib/templates/templates";
+import { registerFromTemplate } from "@/lib/templates/register";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -88,4 +90,8 @@ export const allMutations: AnyMutation[] = [
   revokeControlException,
   mapControl,
   requestEvidencePackage,
+  createTemplate,
+  updateTemplate,
+  archiveTemplate,
+  registerFromTemplate,
 ];
