@@ -157,6 +157,7 @@ describe("the document agrees with the handlers", () => {
       "/policies",
       "/reviews",
       "/systems",
+      "/templates",
       "/users",
       "/webhooks",
     ]);

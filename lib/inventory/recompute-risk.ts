@@ -32,6 +32,8 @@ export interface RecomputeOptions {
    * change of tier, so the review date its registration chose stands.
    */
   moveReview?: boolean;
+  /** The lifecycle settings, when the caller re-rates many identities in one transaction (read once, not per tier change). */
+  settings?: LifecycleSettings;
 }
 
 /**
@@ -40,12 +42,14 @@ export interface RecomputeOptions {
  * lifecycle settings are read only when the tier changed, which is rare, so
  * the common call stays one statement.
  */
-export async function recomputeRisk(tx: Tx, identityId: string, now = new Date(), { moveReview = true }: RecomputeOptions = {}) {
+export async function recomputeRisk(tx: Tx, identityId: string, now = new Date(), { moveReview = true, settings }: RecomputeOptions = {}) {
   const identity = await readRiskInput(tx, identityId);
   const { tier, reasons } = assessRisk(identity, now);
   if (tier !== identity.riskTier || JSON.stringify(reasons) !== JSON.stringify(identity.riskReasons)) {
     const nextReviewAt =
-      moveReview && tier !== identity.riskTier ? nextReviewAfterTierChange(identity, tier, await lifecycleSettings(tx), now) : null;
+      moveReview && tier !== identity.riskTier
+        ? nextReviewAfterTierChange(identity, tier, settings ?? (await lifecycleSettings(tx)), now)
+        : null;
     await tx.aiIdentity.update({
       where: { id: identityId },
       data: { riskTier: tier, riskReasons: reasons, ...(nextReviewAt ? { nextReviewAt } : {}) },
@@ -127,6 +131,7 @@ export async function recomputeAllRisk(
   now = new Date(),
   batchSize = 2000,
   record?: (tx: Tx, batch: { changed: number; tierChanges: TierChange[] }) => Promise<unknown>,
+  { moveReview = true }: RecomputeOptions = {},
 ): Promise<number> {
   let changed = 0;
   // Read once for the whole sweep: the tier-change rule needs each tier's cadence.
@@ -143,7 +148,7 @@ export async function recomputeAllRisk(
     for (const identity of batch) {
       const assessment = assessRisk(identity, now);
       if (assessment.tier !== identity.riskTier || JSON.stringify(assessment.reasons) !== JSON.stringify(identity.riskReasons)) {
-        const nextReviewAt = nextReviewAfterTierChange(identity, assessment.tier, settings, now);
+        const nextReviewAt = moveReview ? nextReviewAfterTierChange(identity, assessment.tier, settings, now) : null;
         ids.push(identity.id);
         tiers.push(assessment.tier);
         reasons.push(JSON.stringify(assessment.reasons));

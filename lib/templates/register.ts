@@ -103,13 +103,21 @@ async function applyRegisterFromTemplate(tx: Tx, actor: Actor, input: RegisterIn
   const grantEntries = [];
   for (const grant of grants) {
     const system = systems.find((candidate) => candidate.id === grant.systemId);
-    if (!system) throw new AppError("conflict", `Template ${template.name} names a system that no longer exists; ask a security lead to fix it.`);
+    if (!system)
+      throw new AppError("conflict", `Template ${template.name} names a system that no longer exists; ask a security lead to fix it.`);
     const row = await tx.grant.create({ data: { identityId, systemId: system.id, permission: grant.permission, mode: "STANDING" } });
     grantEntries.push({
       action: "grant.created",
       targetType: "identity",
       targetId: identityId,
-      data: { grantId: row.id, system: system.name, systemId: system.id, permission: row.permission, mode: row.mode, templateId: template.id },
+      data: {
+        grantId: row.id,
+        system: system.name,
+        systemId: system.id,
+        permission: row.permission,
+        mode: row.mode,
+        templateId: template.id,
+      },
     });
   }
 

@@ -50,7 +50,12 @@ function newTemplate(overrides: Record<string, unknown> = {}) {
 }
 
 const register = (templateId: string, by: Person = owner, extra: Record<string, unknown> = {}) =>
-  executeMutation(registerFromTemplate, by.actor, { templateId, name: unique("from-template"), purpose: "Reviews pull requests", ...extra });
+  executeMutation(registerFromTemplate, by.actor, {
+    templateId,
+    name: unique("from-template"),
+    purpose: "Reviews pull requests",
+    ...extra,
+  });
 
 async function sentForApproval(run: Promise<unknown>) {
   try {
@@ -138,9 +143,9 @@ describe("templates", () => {
     const duplicate = await refused(newTemplate({ name: taken.name }));
     expect(duplicate).toMatchObject({ code: "conflict", fields: { name: "is already used" } });
     const renamed = await newTemplate();
-    expect(
-      (await refused(executeMutation(updateTemplate, lead.actor, { templateId: renamed.id, name: taken.name }))).fields,
-    ).toEqual({ name: "is already used" });
+    expect((await refused(executeMutation(updateTemplate, lead.actor, { templateId: renamed.id, name: taken.name }))).fields).toEqual({
+      name: "is already used",
+    });
     expect(await prisma.identityTemplate.count()).toBe(before + 1);
   });
 
@@ -174,7 +179,9 @@ describe("registering from a template", () => {
     });
     expect(daysFromNow(stored.expiresAt)).toBeCloseTo(120, 1);
     expect(daysFromNow(stored.nextReviewAt)).toBeCloseTo(60, 1);
-    expect(stored.grants).toEqual([expect.objectContaining({ systemId: devRepo.id, permission: "READ", mode: "STANDING", revokedAt: null })]);
+    expect(stored.grants).toEqual([
+      expect.objectContaining({ systemId: devRepo.id, permission: "READ", mode: "STANDING", revokedAt: null }),
+    ]);
     const events = await prisma.auditEvent.findMany({ where: { targetId: identity.id }, orderBy: { seq: "asc" } });
     expect(events.map((event) => event.action)).toEqual(["identity.created", "grant.created"]);
     expect(events[0]!.data).toMatchObject({ templateId: template.id, templateVersion: 1 });
@@ -216,9 +223,7 @@ describe("registering from a template", () => {
     });
     const name = unique("release-bot");
     const identitiesBefore = await prisma.aiIdentity.count();
-    const request = await sentForApproval(
-      register(template.id, owner, { name, justification: "Ships tagged releases for team X" }),
-    );
+    const request = await sentForApproval(register(template.id, owner, { name, justification: "Ships tagged releases for team X" }));
     expect(request).toMatchObject({
       mutation: "identities.create-from-template",
       catalogKey: "grant.sensitive",
@@ -309,7 +314,11 @@ describe("the review cadence by risk tier", () => {
     // Registration keeps the cadence it was given.
     expect(daysFromNow((await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).nextReviewAt)).toBeCloseTo(365, 1);
 
-    const grant = await executeMutation(createGrant, systemActor, { identityId: identity.id, systemId: prodDeploy.id, permission: "ADMIN" });
+    const grant = await executeMutation(createGrant, systemActor, {
+      identityId: identity.id,
+      systemId: prodDeploy.id,
+      permission: "ADMIN",
+    });
     const raised = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     expect(raised.riskTier).toBe("CRITICAL");
     expect(daysFromNow(raised.nextReviewAt)).toBeCloseTo(DEFAULT_LIFECYCLE_SETTINGS.cadenceCriticalDays, 1);
@@ -332,7 +341,13 @@ describe("the review cadence by risk tier", () => {
     });
     // A credential that turned long-lived with time: nothing re-rated it yet.
     await prisma.credential.create({
-      data: { identityId: identity.id, type: "PAT", label: "old", fingerprint: unique("fp"), issuedAt: new Date(Date.now() - 120 * DAY_MS) },
+      data: {
+        identityId: identity.id,
+        type: "PAT",
+        label: "old",
+        fingerprint: unique("fp"),
+        issuedAt: new Date(Date.now() - 120 * DAY_MS),
+      },
     });
     await recomputeAllRiskAndRecord(prisma, systemActor);
     const swept = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } });
@@ -344,11 +359,20 @@ describe("the review cadence by risk tier", () => {
 });
 
 describe("the lifecycle settings", () => {
-  const valid = { escalationDays: 5, changeReviewDays: 10, cadenceCriticalDays: 14, cadenceHighDays: 60, cadenceMediumDays: 120, cadenceLowDays: 300 };
+  const valid = {
+    escalationDays: 5,
+    changeReviewDays: 10,
+    cadenceCriticalDays: 14,
+    cadenceHighDays: 60,
+    cadenceMediumDays: 120,
+    cadenceLowDays: 300,
+  };
 
   it("are changed by security leads, audited with before and after, and refused to members", async () => {
     expect((await refused(executeMutation(updateLifecycleSettings, owner.actor, valid))).status).toBe(403);
-    const bad = await refused(executeMutation(updateLifecycleSettings, lead.actor, { ...valid, cadenceLowDays: 0, escalationDays: "soon" }));
+    const bad = await refused(
+      executeMutation(updateLifecycleSettings, lead.actor, { ...valid, cadenceLowDays: 0, escalationDays: "soon" }),
+    );
     expect(bad.fields).toMatchObject({ cadenceLowDays: "must be at least 1 day", escalationDays: "must be a number of days" });
     expect(await lifecycleSettings(prisma)).toEqual(DEFAULT_LIFECYCLE_SETTINGS);
 

@@ -40,7 +40,8 @@ async function assertTeamExists(tx: Tx, teamId: string | null | undefined) {
 
 async function assertNameFree(tx: Tx, name: string, exceptId?: string) {
   const clash = await tx.identityTemplate.findUnique({ where: { name }, select: { id: true } });
-  if (clash && clash.id !== exceptId) throw new AppError("conflict", `A template named ${name} already exists.`, { name: "is already used" });
+  if (clash && clash.id !== exceptId)
+    throw new AppError("conflict", `A template named ${name} already exists.`, { name: "is already used" });
 }
 
 /** The template locked for the rest of the transaction, so two edits count their versions one after another. */
@@ -181,7 +182,12 @@ export const archiveTemplate = defineMutation({
     const before = await lockTemplate(tx, templateId);
     if (before.archivedAt) throw new AppError("conflict", `${before.name} is already archived.`);
     const template = await tx.identityTemplate.update({ where: { id: templateId }, data: { archivedAt: new Date() } });
-    await audit({ action: "template.archived", targetType: "template", targetId: templateId, data: { name: before.name, version: before.version } });
+    await audit({
+      action: "template.archived",
+      targetType: "template",
+      targetId: templateId,
+      data: { name: before.name, version: before.version },
+    });
     return template;
   },
 });
@@ -199,7 +205,11 @@ async function toRows(db: Db, templates: (IdentityTemplate & { team: { name: str
   const systemIds = templates.flatMap((template) => templateGrants(template).map((grant) => grant.systemId));
   const [counts, live, systems] = await Promise.all([
     db.aiIdentity.groupBy({ by: ["templateId"], where: { templateId: { in: ids } }, _count: { _all: true } }),
-    db.aiIdentity.groupBy({ by: ["templateId"], where: { templateId: { in: ids }, status: { in: LIVE_STATUSES } }, _count: { _all: true } }),
+    db.aiIdentity.groupBy({
+      by: ["templateId"],
+      where: { templateId: { in: ids }, status: { in: LIVE_STATUSES } },
+      _count: { _all: true },
+    }),
     db.system.findMany({ where: { id: { in: systemIds } }, select: { id: true, name: true, environment: true } }),
   ]);
   const systemById = new Map(systems.map((system) => [system.id, system]));
@@ -226,8 +236,32 @@ export async function listTemplates(db: Db, { includeArchived = true }: { includ
   return toRows(db, templates);
 }
 
-export async function findTemplate(db: Db, templateId: string): Promise<TemplateRow> {
+/** One template as lists show it, or null. */
+export async function loadTemplate(db: Db, templateId: string): Promise<TemplateRow | null> {
   const template = await db.identityTemplate.findUnique({ where: { id: templateId }, include: { team: { select: { name: true } } } });
+  return template ? (await toRows(db, [template]))[0]! : null;
+}
+
+/** The same, for the API: 404 when there is none. */
+export async function findTemplate(db: Db, templateId: string): Promise<TemplateRow> {
+  const template = await loadTemplate(db, templateId);
   if (!template) throw notFound("That template");
-  return (await toRows(db, [template]))[0]!;
+  return template;
+}
+
+/** A template's fields as the edit form holds them (strings; "" for none). */
+export function templateFormValues(template: TemplateRow) {
+  return {
+    name: template.name,
+    description: template.description ?? "",
+    kind: template.kind,
+    vendor: template.vendor ?? "",
+    product: template.product ?? "",
+    model: template.model ?? "",
+    environment: template.environment,
+    autonomy: template.autonomy,
+    teamId: template.teamId ?? "",
+    reviewCadenceDays: template.reviewCadenceDays === null ? "" : String(template.reviewCadenceDays),
+    lifetimeDays: String(template.lifetimeDays),
+  };
 }
