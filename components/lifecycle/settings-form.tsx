@@ -27,7 +27,6 @@ export function LifecycleSettingsForm({ values, action }: { values: Record<strin
             label={label}
             name={name}
             type="number"
-            min={1}
             state={state}
             defaultValue={value(name)}
             required
