@@ -56,7 +56,7 @@ test("a security lead creates a template and changes the lifecycle settings", as
   const settings = page.getByRole("form", { name: "Lifecycle settings" });
   await settings.getByLabel("High: review every (days)", { exact: true }).fill("0");
   await settings.getByRole("button", { name: "Save settings" }).click();
-  await expect(settings.getByText("cadenceHighDays: must be at least 1 day")).toBeVisible();
+  await expect(settings.getByText("cadenceHighDays: must be at least 1 day", { exact: true })).toBeVisible();
   await settings.getByLabel("High: review every (days)", { exact: true }).fill("60");
   await settings.getByRole("button", { name: "Save settings" }).click();
   await expect(settings.getByRole("status")).toContainText("Saved.");
