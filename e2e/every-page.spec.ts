@@ -26,6 +26,12 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/inventory/{release}/edit", forbiddenFor: ["Alex Approver", "Audrey Auditor"] },
   { path: "/inventory/no-such-identity", status: 404 },
   { path: "/inventory/no-such-identity/edit", status: 404 },
+  { path: "/templates" },
+  // A demo template's page (its edit form for security leads).
+  { path: "/templates/{template}" },
+  { path: "/templates/no-such-template", status: 404 },
+  { path: "/settings/lifecycle" },
+  { path: "/inventory/new?template={templateId}", forbiddenFor: ["Audrey Auditor"] },
   { path: "/tasks" },
   { path: "/campaigns" },
   // Starting a campaign is a security lead's.
@@ -79,9 +85,16 @@ for (const role of ROLES) {
 
     await signInAs(page, role);
     const ids = { renovate: await identityPath(page, "renovate-bot"), release: await identityPath(page, "claude-code-release-agent") };
+    await page.goto("/templates");
+    const template = (await page.getByRole("link", { name: "Claude Code, dev", exact: true }).getAttribute("href"))!;
+    expect(template).toMatch(/^\/templates\/[^/?]+$/);
 
     for (const entry of PAGES) {
-      const path = entry.path.replace("/inventory/{renovate}", ids.renovate).replace("/inventory/{release}", ids.release);
+      const path = entry.path
+        .replace("/inventory/{renovate}", ids.renovate)
+        .replace("/inventory/{release}", ids.release)
+        .replace("/templates/{template}", template)
+        .replace("{templateId}", template.split("/")[2]!);
       const forbidden = entry.forbiddenFor?.includes(role) ?? false;
       const response = await page.goto(path);
       const expected = forbidden ? 403 : (entry.status ?? 200);
@@ -111,6 +124,7 @@ test("the navigation offers only the pages each role may open", async ({ page })
   const everyone = [
     "Dashboard",
     "Inventory",
+    "Templates",
     "My tasks",
     "Campaigns",
     "Approvals",

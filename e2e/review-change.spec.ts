@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { dayFromNow, signInAs } from "./fixtures";
+import { APP_URL, dayFromNow, signInAs } from "./fixtures";
+import { linkIn, startMailbox } from "./mailbox";
 
 // Re-review on change: a security lead changes the model of an identity Omar
-// owns; Omar finds the review in My tasks, sees what changed since the last
-// attestation, reduces a grant and attests; rotating the flagged credential
-// clears its flag.
+// owns; Omar is emailed (a real SMTP server, see mailbox.ts), follows the
+// email's link to the review, sees what changed since the last attestation,
+// reduces a grant and attests; rotating the flagged credential clears its flag.
 
 const IDENTITY = "github-mcp-server";
 const NEW_MODEL = "claude-sonnet-4.5";
@@ -32,14 +33,30 @@ test("a change of model opens a review: the owner sees what changed, reduces a g
   // A security lead does not attest for an owner who is still here.
   await expect(page.getByRole("form", { name: "Attest this review" })).toHaveCount(0);
 
+  // The hourly lifecycle sweep tells the owner, and the outbox delivers the email to a real SMTP server.
+  const mailbox = await startMailbox();
+  let link: string;
+  try {
+    await mailbox.runJobs("lifecycle.notify", "notifications.deliver");
+    const mail = mailbox.mails.find(
+      (entry) => entry.to.includes("omar.owner@example.com") && entry.subject.startsWith(`Review opened: ${IDENTITY}`),
+    );
+    expect(mail, mailbox.mails.map((entry) => `${entry.to.join(",")}: ${entry.subject}`).join("\n")).toBeDefined();
+    expect(mail!.raw).toContain(`Re-review after a change: ${reason}`);
+    link = linkIn(mail!.raw);
+  } finally {
+    await mailbox.close();
+  }
+  expect(link).toMatch(new RegExp(`^${APP_URL.replace(/[.]/g, "\\.")}/inventory/[^/?]+\\?review=[^&#]+#review-heading$`));
+
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInAs(page, "Omar Owner");
   await page.getByRole("link", { name: "My tasks" }).click();
   const task = page.getByRole("list", { name: "Reviews awaiting your attestation" }).getByRole("listitem").filter({ hasText: IDENTITY });
   await expect(task).toContainText(`opened by a change · Re-review after a change: ${reason}`);
-  await task.getByRole("link", { name: IDENTITY }).click();
-  // The task links to the review itself: a stable address for notices and email.
-  await expect(page).toHaveURL(/\/inventory\/[^/?]+\?review=[^&#]+#review-heading$/);
+  // The email's link opens the review itself (the task links to the same address).
+  await expect(task.getByRole("link", { name: IDENTITY })).toHaveAttribute("href", link.slice(APP_URL.length));
+  await page.goto(link);
 
   const changes = page.getByRole("list", { name: "Changes since the last attestation" });
   const modelChange = changes.getByRole("listitem").filter({ hasText: "model" });

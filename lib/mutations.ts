@@ -31,6 +31,8 @@ import { sendDigestsBatch } from "@/lib/lifecycle/digest";
 import { setNotificationPreferences } from "@/lib/lifecycle/preferences";
 import { startCampaign } from "@/lib/campaigns/start";
 import { closeCampaign, nudgeCampaign } from "@/lib/campaigns/manage";
+import { archiveTemplate, createTemplate, updateTemplate } from "@/lib/templates/templates";
+import { registerFromTemplate } from "@/lib/templates/register";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -99,4 +101,8 @@ export const allMutations: AnyMutation[] = [
   startCampaign,
   nudgeCampaign,
   closeCampaign,
+  createTemplate,
+  updateTemplate,
+  archiveTemplate,
+  registerFromTemplate,
 ];

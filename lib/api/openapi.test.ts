@@ -158,6 +158,7 @@ describe("the document agrees with the handlers", () => {
       "/policies",
       "/reviews",
       "/systems",
+      "/templates",
       "/users",
       "/webhooks",
     ]);

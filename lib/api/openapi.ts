@@ -34,6 +34,9 @@ import { postToolUseInput, preToolUseInput } from "@/lib/policy/claude-code";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { accessRequestInput } from "@/lib/access/requests";
 import { revokeAccessGrant } from "@/lib/access/grants";
+import { updateLifecycleSettings } from "@/lib/lifecycle/settings";
+import { registerFromTemplate } from "@/lib/templates/register";
+import { archiveTemplate, createTemplate, updateTemplate } from "@/lib/templates/templates";
 
 // The OpenAPI document for /api/v1, generated from the zod schemas the
 // handlers validate with (a mutation route documents its mutation's own
@@ -41,7 +44,7 @@ import { revokeAccessGrant } from "@/lib/access/grants";
 // Every route under app/api/v1 is declared once below; a test walks the
 // folder and fails if one is missing or the list names one that isn't there.
 
-type Method = "GET" | "POST" | "PATCH";
+type Method = "GET" | "POST" | "PATCH" | "PUT";
 type JsonSchema = Record<string, unknown>;
 
 export interface ApiRoute {
@@ -274,6 +277,62 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("identityId"),
     response: "The retired identity.",
     conflict: "The identity is already retired or revoked.",
+  }),
+
+  queryRoute("/templates", "templates.list", "inventory:read", {
+    summary: "Identity templates: the kinds of AI tool the organisation approved, in use first",
+    tag: "templates",
+    response:
+      "`{ templates: [{ id, name, description, kind, vendor, product, model, environment, autonomy, teamId, teamName, reviewCadenceDays (null: by risk tier), lifetimeDays, grants: [{ systemId, permission, systemName, systemEnvironment }], version, archivedAt, identitiesMade, identitiesInService }] }`.",
+  }),
+  mutationRoute("POST", "/templates", createTemplate, {
+    summary: "Create a template (security leads): kind, environment, autonomy, grants, review cadence and lifetime",
+    tag: "templates",
+    status: 201,
+    response: "The template, version 1. A grant on a system that does not exist is a 422 naming `grants.N.systemId`.",
+    conflict: "A template with that name already exists.",
+  }),
+  queryRoute("/templates/{id}", "templates.get", "inventory:read", {
+    summary: "One template",
+    tag: "templates",
+    pathParams: byId("templateId"),
+    response: "The template as listed.",
+  }),
+  mutationRoute("PATCH", "/templates/{id}", updateTemplate, {
+    summary:
+      "Edit a template (security leads): its version goes up by one; `openReviews: true` opens a CHANGE review for every identity in service made from it",
+    tag: "templates",
+    pathParams: byId("templateId"),
+    response:
+      "The template with its new `version`, `reviewsOpened` and `alreadyUnderReview` (identities that kept the review they had open). 422 when nothing changes.",
+    conflict: "The template is archived, or another template has that name.",
+  }),
+  mutationRoute("POST", "/templates/{id}/archive", archiveTemplate, {
+    summary: "Archive a template: nobody registers from it any more; identities made from it stay",
+    tag: "templates",
+    pathParams: byId("templateId"),
+    response: "The template with `archivedAt`.",
+    conflict: "The template is already archived.",
+  }),
+  mutationRoute("POST", "/templates/{id}/identities", registerFromTemplate, {
+    summary:
+      "Register an identity from the template with a `name` and a `purpose` (owner: you unless `ownerId`); it gets the template's settings, expiry, cadence and grants",
+    tag: "templates",
+    status: 201,
+    pathParams: byId("templateId"),
+    response:
+      "The identity with its `grants`. When the identity or any of its grants is sensitive, 202 with one approval request for the whole registration; its approval applies it, unless the template changed meanwhile.",
+    conflict: "The template is archived, or an identity with that name already exists in its environment.",
+  }),
+  queryRoute("/lifecycle-settings", "lifecycle.settings", "inventory:read", {
+    summary: "The lifecycle settings: escalation of overdue reviews, the change-review window and the review cadence by risk tier",
+    tag: "lifecycle",
+    response: "`{ escalationDays, changeReviewDays, cadenceCriticalDays, cadenceHighDays, cadenceMediumDays, cadenceLowDays }`.",
+  }),
+  mutationRoute("PUT", "/lifecycle-settings", updateLifecycleSettings, {
+    summary: "Replace the lifecycle settings (security leads); every field is required",
+    tag: "lifecycle",
+    response: "The settings as saved.",
   }),
 
   queryRoute("/systems", "systems.list", "inventory:read", {

@@ -21,8 +21,20 @@ export async function grantChecks(
   const system = await tx.system.findUnique({ where: { id: input.systemId } });
   const identity = await tx.aiIdentity.findUnique({ where: { id: input.identityId }, select: { id: true, name: true } });
   if (!system || !identity) return [];
+  return grantMatch(system, input.permission, identity);
+}
+
+/**
+ * The grant rule on its own, for a grant of an identity that may not exist yet
+ * (one registered from a template, lib/templates/register.ts: no `id`).
+ */
+export function grantMatch(
+  system: { id: string; name: string; environment: string; sensitivity: string; proposedSensitivity: string | null },
+  permission: string,
+  identity: { id?: string; name: string },
+): SensitiveMatch[] {
   const reasons: string[] = [];
-  if (PRIVILEGED_PERMISSIONS.includes(input.permission as never)) reasons.push(`${input.permission} is a privileged permission`);
+  if (PRIVILEGED_PERMISSIONS.includes(permission as never)) reasons.push(`${permission} is a privileged permission`);
   if (system.environment === "PROD") reasons.push(`${system.name} is a production system`);
   // A sensitivity still awaiting a security lead's confirmation counts as restricted.
   if (system.sensitivity === "RESTRICTED" || system.proposedSensitivity) reasons.push(`${system.name} is restricted`);
@@ -31,7 +43,7 @@ export async function grantChecks(
     {
       key: "grant.sensitive",
       reason: reasons.join("; "),
-      summary: `Grant ${input.permission} on ${system.name} (${system.environment}) to ${identity.name}`,
+      summary: `Grant ${permission} on ${system.name} (${system.environment}) to ${identity.name}`,
       identityId: identity.id,
       systemId: system.id,
     },

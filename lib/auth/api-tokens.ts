@@ -62,7 +62,8 @@ async function inventoryApiToken(
       },
     },
   });
-  await recomputeRisk(tx, identity.id);
+  // Its first rating: the token's expiry stays its review date.
+  await recomputeRisk(tx, identity.id, undefined, { moveReview: false });
   return identity;
 }
 

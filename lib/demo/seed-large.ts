@@ -134,7 +134,8 @@ export async function seedLargeInventory(
       { timeout: 30 * 60_000 },
     );
     log(`Inserted rows in ${((Date.now() - started) / 1000).toFixed(1)} s; computing risk tiers…`);
-    const rated = await recomputeAllRisk(db);
+    // The first rating of freshly loaded identities, not a change of tier: their review dates stand.
+    const rated = await recomputeAllRisk(db, undefined, undefined, undefined, { moveReview: false });
     log(`Computed ${rated} risk tiers; total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     tables.push("AiIdentity", "Grant", "Credential", "Review");
     loaded = true;

@@ -4,6 +4,7 @@ import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { openDueReviews } from "@/lib/reviews/due";
 import { seedDemoApprovals } from "./seed-approvals";
 import { seedDemoDecisions } from "./seed-decisions";
+import { seedDemoTemplates } from "./seed-templates";
 import { enqueueNotification } from "@/lib/notifications/outbox";
 import type {
   Autonomy,
@@ -369,6 +370,7 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
     const ownerId = SYSTEM_OWNERS[system.name] ? users.get(SYSTEM_OWNERS[system.name]!) : undefined;
     systems.set(system.name, (await tx.system.create({ data: { ...system, ownerId } })).id);
   }
+  await seedDemoTemplates(tx, { teams, systems, createdById: users.get("sam.lead@example.com")! });
 
   let grants = 0;
   let credentials = 0;
@@ -437,7 +439,8 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
         },
       });
     }
-    await recomputeRisk(tx, row.id);
+    // Its first rating, as at registration: the review date chosen above stands.
+    await recomputeRisk(tx, row.id, undefined, { moveReview: false });
   }
   // A message in the outbox, so the admin's Notifications page shows what Warrant would have emailed (the demo has no SMTP server).
   const release = await tx.aiIdentity.findFirstOrThrow({ where: { name: "claude-code-release-agent" }, select: { id: true } });

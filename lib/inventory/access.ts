@@ -40,7 +40,8 @@ export async function lockIdentity(tx: Tx, identityId: string): Promise<AiIdenti
            "environment"::text AS "environment", "autonomy"::text AS "autonomy", "status"::text AS "status",
            "ownerId", "backupOwnerId", "teamId", "expiresAt", "reviewCadenceDays", "nextReviewAt",
            "riskTier"::text AS "riskTier", "riskReasons", "orphanedAt", "createdAt", "updatedAt", "teamName",
-           "credentialOldestIssuedAt", "longLivedCandidateIssuedAt", "hasNonExpiringCredential", "credentialIssuedAt"
+           "credentialOldestIssuedAt", "longLivedCandidateIssuedAt", "hasNonExpiringCredential", "credentialIssuedAt",
+           "templateId", "templateVersion"
     FROM "AiIdentity" WHERE "id" = ${identityId} FOR UPDATE`;
   if (!identity) throw notFound("That identity");
   return identity;

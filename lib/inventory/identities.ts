@@ -50,7 +50,13 @@ async function assertNameFree(tx: Tx, name: string, environment: string, exceptI
  * (they must be its owner or backup owner); security leads and admins may
  * register for anyone.
  */
-export async function applyIdentityCreate(tx: Tx, actor: Actor, input: z.output<typeof createIdentityInput>) {
+export async function applyIdentityCreate(
+  tx: Tx,
+  actor: Actor,
+  input: z.output<typeof createIdentityInput>,
+  /** The template it is made from (lib/templates/register.ts). */
+  from?: { templateId: string; templateVersion: number },
+) {
   const userId = actorUserId(actor);
   if (!isInventoryManager(actor) && input.ownerId !== userId && input.backupOwnerId !== userId) {
     throw new AppError(
@@ -76,9 +82,11 @@ export async function applyIdentityCreate(tx: Tx, actor: Actor, input: z.output<
       // registration is live at once and shows up in the inventory for review.
       status: "ACTIVE",
       nextReviewAt: new Date(Date.now() + input.reviewCadenceDays * DAY_MS),
+      ...from,
     },
   });
-  const risk = await recomputeRisk(tx, identity.id);
+  // Its first rating is no change of tier: the cadence chosen at registration sets its first review.
+  const risk = await recomputeRisk(tx, identity.id, undefined, { moveReview: false });
   const audit: AuditEntry = {
     action: "identity.created",
     targetType: "identity",

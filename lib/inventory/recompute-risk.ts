@@ -4,17 +4,56 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { toAuditActor, type Actor } from "@/lib/auth/actor";
 import type { RiskTier } from "@/lib/db/generated/enums";
 import { notFound } from "@/lib/errors";
+import { cadenceForTier, lifecycleSettings, type LifecycleSettings } from "@/lib/lifecycle/settings";
+import { DAY_MS } from "@/lib/time";
+import { LIVE_STATUSES } from "./lifecycle";
 import { assessRisk, type RiskInput } from "./risk";
 
 /**
- * Recomputes and stores one identity's risk tier and reasons. Every mutation
- * that changes an input of the rule calls this in its own transaction.
+ * "A tier change moves the next review date forward, never back": when an
+ * identity in service changes tier, its next review comes no later than one
+ * cadence of the new tier from now. Returns the new date, or null when the
+ * current one is already sooner (or nothing changed).
  */
-export async function recomputeRisk(tx: Tx, identityId: string, now = new Date()) {
+export function nextReviewAfterTierChange(
+  identity: { status: string; riskTier: RiskTier; nextReviewAt: Date },
+  tier: RiskTier,
+  settings: LifecycleSettings,
+  now: Date,
+): Date | null {
+  if (tier === identity.riskTier || !LIVE_STATUSES.includes(identity.status as never)) return null;
+  const due = new Date(now.getTime() + cadenceForTier(settings, tier) * DAY_MS);
+  return due < identity.nextReviewAt ? due : null;
+}
+
+export interface RecomputeOptions {
+  /**
+   * False when the identity is being registered: its first rating is no
+   * change of tier, so the review date its registration chose stands.
+   */
+  moveReview?: boolean;
+  /** The lifecycle settings, when the caller re-rates many identities in one transaction (read once, not per tier change). */
+  settings?: LifecycleSettings;
+}
+
+/**
+ * Recomputes and stores one identity's risk tier and reasons. Every mutation
+ * that changes an input of the rule calls this in its own transaction. The
+ * lifecycle settings are read only when the tier changed, which is rare, so
+ * the common call stays one statement.
+ */
+export async function recomputeRisk(tx: Tx, identityId: string, now = new Date(), { moveReview = true, settings }: RecomputeOptions = {}) {
   const identity = await readRiskInput(tx, identityId);
   const { tier, reasons } = assessRisk(identity, now);
   if (tier !== identity.riskTier || JSON.stringify(reasons) !== JSON.stringify(identity.riskReasons)) {
-    await tx.aiIdentity.update({ where: { id: identityId }, data: { riskTier: tier, riskReasons: reasons } });
+    const nextReviewAt =
+      moveReview && tier !== identity.riskTier
+        ? nextReviewAfterTierChange(identity, tier, settings ?? (await lifecycleSettings(tx)), now)
+        : null;
+    await tx.aiIdentity.update({
+      where: { id: identityId },
+      data: { riskTier: tier, riskReasons: reasons, ...(nextReviewAt ? { nextReviewAt } : {}) },
+    });
   }
   return { tier, reasons };
 }
@@ -79,6 +118,8 @@ export interface TierChange {
   from: string;
   to: string;
   reasons: string[];
+  /** Set when the new tier's cadence brought the next review forward. */
+  nextReviewAt?: { from: Date; to: Date };
 }
 
 /**
@@ -93,8 +134,11 @@ export async function recomputeAllRisk(
   now = new Date(),
   batchSize = 2000,
   record?: (tx: Tx, batch: { changed: number; tierChanges: TierChange[] }) => Promise<unknown>,
+  { moveReview = true }: RecomputeOptions = {},
 ): Promise<number> {
   let changed = 0;
+  // Read once for the whole sweep: the tier-change rule needs each tier's cadence.
+  const settings = await lifecycleSettings(db);
   const batches = findAllInPages(batchSize, (page) =>
     db.aiIdentity.findMany({ orderBy: { id: "asc" }, include: { grants: { include: { system: true } }, credentials: true }, ...page }),
   );
@@ -102,15 +146,24 @@ export async function recomputeAllRisk(
     const ids: string[] = [];
     const tiers: string[] = [];
     const reasons: string[] = [];
+    const nextReviews: (Date | null)[] = [];
     const tierChanges: TierChange[] = [];
     for (const identity of batch) {
       const assessment = assessRisk(identity, now);
       if (assessment.tier !== identity.riskTier || JSON.stringify(assessment.reasons) !== JSON.stringify(identity.riskReasons)) {
+        const nextReviewAt = moveReview ? nextReviewAfterTierChange(identity, assessment.tier, settings, now) : null;
         ids.push(identity.id);
         tiers.push(assessment.tier);
         reasons.push(JSON.stringify(assessment.reasons));
+        nextReviews.push(nextReviewAt);
         if (assessment.tier !== identity.riskTier) {
-          tierChanges.push({ identityId: identity.id, from: identity.riskTier, to: assessment.tier, reasons: assessment.reasons });
+          tierChanges.push({
+            identityId: identity.id,
+            from: identity.riskTier,
+            to: assessment.tier,
+            reasons: assessment.reasons,
+            ...(nextReviewAt ? { nextReviewAt: { from: identity.nextReviewAt, to: nextReviewAt } } : {}),
+          });
         }
       }
     }
@@ -118,8 +171,10 @@ export async function recomputeAllRisk(
       await db.$transaction(async (tx) => {
         await tx.$executeRaw`
           UPDATE "AiIdentity" AS identity
-          SET "riskTier" = changed.tier::"RiskTier", "riskReasons" = changed.reasons::jsonb
-          FROM unnest(${ids}::text[], ${tiers}::text[], ${reasons}::text[]) AS changed(id, tier, reasons)
+          SET "riskTier" = changed.tier::"RiskTier", "riskReasons" = changed.reasons::jsonb,
+              "nextReviewAt" = coalesce(changed.next_review, identity."nextReviewAt")
+          FROM unnest(${ids}::text[], ${tiers}::text[], ${reasons}::text[], ${nextReviews}::timestamptz[])
+            AS changed(id, tier, reasons, next_review)
           WHERE identity."id" = changed.id`;
         await record?.(tx, { changed: ids.length, tierChanges });
       });
@@ -142,12 +197,12 @@ export async function recomputeAllRiskAndRecord(db: Db, actor: Actor, now = new 
   // Each batch commits with one event per identity whose tier moved, on that identity's timeline
   // (a reason's wording alone, such as "overdue by 4 days" instead of 3, is not an event).
   const changed = await recomputeAllRisk(db, now, undefined, async (tx, batch) => {
-    for (const { identityId, from, to, reasons } of batch.tierChanges) {
+    for (const { identityId, from, to, reasons, nextReviewAt } of batch.tierChanges) {
       await recordAuditEvent(tx, toAuditActor(actor), {
         action: "risk.rerated",
         targetType: "identity",
         targetId: identityId,
-        data: { from, to, reasons },
+        data: { from, to, reasons, ...(nextReviewAt ? { nextReviewAt } : {}) },
       });
     }
   });

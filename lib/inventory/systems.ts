@@ -7,6 +7,7 @@ import { confirmSystemSensitivityInput, createSystemInput, updateSystemInput } f
 import { systemReclassifiedChecks } from "@/lib/approvals/checks";
 import { isInventoryManager } from "./access";
 import { recomputeRisk } from "./recompute-risk";
+import { lifecycleSettings } from "@/lib/lifecycle/settings";
 
 // A system's sensitivity sets the risk of every identity that reaches it. Any
 // member may register a system their tools reach, but only security leads and
@@ -69,7 +70,8 @@ export const createSystem = defineMutation({
 /** Re-rates every identity with a grant on the system, after a change to its sensitivity or environment. */
 async function rerateReaching(tx: Tx, systemId: string) {
   const reaching = await tx.grant.findMany({ where: { systemId }, select: { identityId: true }, distinct: ["identityId"] });
-  for (const { identityId } of reaching) await recomputeRisk(tx, identityId);
+  const settings = reaching.length > 0 ? await lifecycleSettings(tx) : undefined;
+  for (const { identityId } of reaching) await recomputeRisk(tx, identityId, undefined, { settings });
   return reaching.length;
 }
 

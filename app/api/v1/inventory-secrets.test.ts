@@ -54,6 +54,7 @@ async function everythingStored(): Promise<string> {
     prisma.team.findMany(),
     prisma.auditEvent.findMany(),
     prisma.review.findMany(),
+    prisma.identityTemplate.findMany(),
   ]);
   return JSON.stringify(tables, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
 }
@@ -111,6 +112,13 @@ beforeAll(async () => {
   );
   const token = await executeMutation(createApiToken, admin.actor, { name: "spare", scopes: ["READ"], expiresInDays: 5 });
   const review = await call("POST", "reviews", adminToken, {}, { identityId: identity.body.id });
+  const template = await call(
+    "POST",
+    "templates",
+    adminToken,
+    {},
+    { name: "secret-template", kind: "CI_BOT", environment: "DEV", lifetimeDays: 30 },
+  );
   const other = await createTestUser([]);
   Object.assign(recordIds, {
     reviews: review.body.id,
@@ -120,6 +128,7 @@ beforeAll(async () => {
     credentials: credential.body.id,
     "api-tokens": token.id,
     users: other.user.id,
+    templates: template.body.id,
   });
   expect(Object.values(recordIds).every((id) => typeof id === "string")).toBe(true);
 });

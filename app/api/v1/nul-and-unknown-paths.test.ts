@@ -53,6 +53,7 @@ beforeAll(async () => {
     },
   );
   const review = await call("POST", "reviews", {}, { identityId: identity.body.id });
+  const template = await call("POST", "templates", {}, { name: "nul-template", kind: "CI_BOT", environment: "DEV", lifetimeDays: 30 });
   const spare = await prisma.apiToken.findFirstOrThrow({ where: { userId: admin.user.id } });
   const other = await createTestUser([]);
   Object.assign(recordIds, {
@@ -63,6 +64,7 @@ beforeAll(async () => {
     credentials: credential.body.id,
     "api-tokens": spare.id,
     users: other.user.id,
+    templates: template.body.id,
   });
   expect(Object.values(recordIds).every((id) => typeof id === "string")).toBe(true);
 });
