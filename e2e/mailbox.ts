@@ -41,10 +41,24 @@ export async function startMailbox() {
   };
 }
 
+/** An email's text as its reader sees it: the body, quoted-printable decoded (nodemailer's choice for long lines). */
+export function textOf(raw: string): string {
+  const body = raw.slice(raw.search(/\r?\n\r?\n/)).trimStart();
+  const joined = body.replace(/=\r?\n/g, "");
+  const bytes: number[] = [];
+  for (let index = 0; index < joined.length; index++) {
+    const hex = joined[index] === "=" ? joined.slice(index + 1, index + 3) : "";
+    if (/^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      index += 2;
+    } else bytes.push(...Buffer.from(joined[index]!, "utf8"));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
 /** The first absolute link to the app in an email's text. */
 export function linkIn(raw: string): string {
-  // Quoted-printable soft line breaks ("=\r\n") can split a long line; join them first.
-  const text = raw.replace(/=\r?\n/g, "");
+  const text = textOf(raw);
   const match = text.match(new RegExp(`${APP_URL.replace(/[.]/g, "\\.")}/[^\\s"<>]+`));
   if (!match) throw new Error(`no link to ${APP_URL} in the email`);
   return match[0];

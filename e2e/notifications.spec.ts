@@ -37,3 +37,18 @@ test("an admin reads what Warrant would have emailed, and adds a webhook whose s
   await page.reload();
   await expect(page.getByTestId("new-webhook-secret")).toHaveCount(0);
 });
+
+test("an owner chooses a daily digest for overdue reminders; escalations cannot be muted", async ({ page }) => {
+  await signInAs(page, "Olivia Owner");
+  await page.getByTestId("current-user").click();
+  await expect(page.getByRole("heading", { name: "Your notifications", level: 1 })).toBeVisible();
+  const form = page.getByRole("form", { name: "Your notifications" });
+  const overdueDigest = form.getByRole("radio", { name: /^Overdue review reminders.*: Daily digest$/ });
+  await expect(form.getByRole("radio", { name: /^Overdue review reminders.*: Email$/ })).toBeChecked();
+  await overdueDigest.check();
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByRole("status")).toHaveText("Saved.");
+  await page.reload();
+  await expect(overdueDigest).toBeChecked();
+  await expect(form.getByRole("row").filter({ hasText: "A review passed the escalation point" })).toContainText("Always by email");
+});

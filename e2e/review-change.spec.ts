@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { APP_URL, dayFromNow, signInAs } from "./fixtures";
-import { linkIn, startMailbox } from "./mailbox";
+import { linkIn, startMailbox, textOf } from "./mailbox";
 
 // Re-review on change: a security lead changes the model of an identity Omar
 // owns; Omar is emailed (a real SMTP server, see mailbox.ts), follows the
@@ -42,7 +42,7 @@ test("a change of model opens a review: the owner sees what changed, reduces a g
       (entry) => entry.to.includes("omar.owner@example.com") && entry.subject.startsWith(`Review opened: ${IDENTITY}`),
     );
     expect(mail, mailbox.mails.map((entry) => `${entry.to.join(",")}: ${entry.subject}`).join("\n")).toBeDefined();
-    expect(mail!.raw).toContain(`Re-review after a change: ${reason}`);
+    expect(textOf(mail!.raw)).toContain(`Re-review after a change: ${reason}`);
     link = linkIn(mail!.raw);
   } finally {
     await mailbox.close();
