@@ -6,9 +6,8 @@ import { noticeSuspendedForOverdueReview } from "@/lib/lifecycle/identity-notice
 
 // An identity whose owner does not attest is suspended once its review is
 // REVIEW_GRACE_DAYS overdue: access nobody vouches for stops, and its owner
-// and the security leads are told. Until then the
-// overdue review waits in the owner's tasks and in the security leads'
-// overdue list. The review stays open; once the owner attests, a security
+// and the security leads are told. Until then the overdue review waits in the
+// owner's tasks and in the security leads' overdue list. The review stays open; once the owner attests, a security
 // lead reactivates the identity. A suspended identity is not suspended again.
 
 export const REVIEW_GRACE_DAYS = 14;
