@@ -40,8 +40,18 @@ beforeAll(async () => {
   lead = await createTestUser(["SECURITY_LEAD"]);
   dir = await mkdtemp(path.join(tmpdir(), "warrant-evidence-"));
   const owner = await createTestUser();
+  const campaign = await prisma.reviewCampaign.create({
+    data: {
+      name: "Q4 agents",
+      message: "Review your agents",
+      query: "kind=CODING_AGENT",
+      dueAt: new Date(Date.now() + 20 * DAY_MS),
+      identityCount: 1,
+      createdById: lead.user.id,
+    },
+  });
   for (const name of ["pkg-agent-one", "pkg-agent-two"]) {
-    await prisma.aiIdentity.create({
+    const identity = await prisma.aiIdentity.create({
       data: {
         name: `${name}-${newId()}`,
         kind: "CODING_AGENT",
@@ -53,6 +63,12 @@ beforeAll(async () => {
         nextReviewAt: new Date(Date.now() + 30 * DAY_MS),
       },
     });
+    // One review from a campaign: the package says which campaign each review belongs to.
+    if (name === "pkg-agent-one") {
+      await prisma.review.create({
+        data: { identityId: identity.id, trigger: "CAMPAIGN", dueAt: campaign.dueAt, campaignId: campaign.id },
+      });
+    }
   }
   await executeMutation(runControls, lead.actor, {});
 });
@@ -166,6 +182,16 @@ describe("a package built from the database", () => {
       .map((line) => JSON.parse(line) as { name: string; ownerEmail: string; riskReasons: unknown })
       .find((row) => row.name.startsWith("pkg-agent-one"));
     expect(identity).toMatchObject({ ownerEmail: expect.stringMatching(/@example\.com$/), riskReasons: expect.any(Array) });
+    const reviews = entries
+      .get("reviews/reviews.jsonl")!
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { identity: string; trigger: string; campaign: string | null; changes: unknown });
+    expect(reviews.find((review) => review.identity.startsWith("pkg-agent-one"))).toMatchObject({
+      trigger: "CAMPAIGN",
+      campaign: "Q4 agents",
+      changes: [],
+    });
     const results = entries
       .get("controls/results.jsonl")!
       .trim()

@@ -313,8 +313,10 @@ async function build(db: Db, claimed: Claimed): Promise<BuildOutcome> {
             (after) => tx.$queryRaw`
               SELECT r."id", r."openedAt", r."identityId", i."name" AS "identity", r."status"::text AS "status", r."trigger"::text AS "trigger",
                      r."reason", r."dueAt", r."stillNeeded", r."purposeUnchanged", r."permissionsMinimal", r."credentialsRotated",
-                     r."outcome"::text AS "outcome", r."comment", u."email" AS "attestedBy", r."closedAt"
+                     r."outcome"::text AS "outcome", r."comment", u."email" AS "attestedBy", r."closedAt",
+                     r."changes", r."campaignId", rc."name" AS "campaign"
               FROM "Review" r JOIN "AiIdentity" i ON i."id" = r."identityId" LEFT JOIN "User" u ON u."id" = r."attestedById"
+                LEFT JOIN "ReviewCampaign" rc ON rc."id" = r."campaignId"
               WHERE ${scope} AND ((r."openedAt" >= ${from} AND r."openedAt" < ${to}) OR (r."closedAt" >= ${from} AND r."closedAt" < ${to}))
                 AND (r."openedAt", r."id") > (${after?.openedAt ?? new Date(0)}, ${after?.id ?? ""})
               ORDER BY r."openedAt", r."id" LIMIT ${BATCH}`,
