@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
-import { openReview } from "@/lib/reviews/reviews";
 import { createTestUser, systemActor, refused, switchOffApprovals } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { createCredential } from "./credentials";
@@ -40,7 +39,8 @@ async function identityExpiringIn(expiresInDays: number) {
     fingerprint: `kid-exp-${counter}`,
     issuedAt: inDays(-1).toISOString(),
   });
-  await executeMutation(openReview, lead.actor, { identityId: identity.id });
+  // The write grant opened a review (a change review, lib/reviews/change.ts): the open review the expiry must close.
+  expect(await prisma.review.count({ where: { identityId: identity.id, status: "OPEN" } })).toBe(1);
   // Time passes (an expiry in the past cannot be typed in; it can only arrive).
   await prisma.aiIdentity.update({ where: { id: identity.id }, data: { expiresAt: inDays(expiresInDays) } });
   return identity;
