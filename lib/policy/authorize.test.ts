@@ -4,7 +4,6 @@ import { prisma } from "@/lib/db/client";
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
 import { createIdentity, suspendIdentity } from "@/lib/inventory/identities";
 import { createSystem } from "@/lib/inventory/systems";
-import { openReview } from "@/lib/reviews/reviews";
 import { createTestUser, refused, switchOffApprovals, systemActor } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
 import { argumentsHash, authorize, type AuthorizeCaller } from "./authorize";
@@ -103,7 +102,8 @@ describe("authorize", () => {
     const write = await grant(identity.id, prodRepo.id, "WRITE");
     expect((await authorize(prisma, as(identity.id), { action: "write", systemId: prodRepo.id })).outcome).toBe("allow");
 
-    await executeMutation(openReview, systemActor, { identityId: identity.id, reason: "Quarterly" });
+    // The write grant opened a review (a change review, lib/reviews/change.ts); time passes and it is overdue.
+    expect(await prisma.review.count({ where: { identityId: identity.id, status: "OPEN", trigger: "CHANGE" } })).toBe(1);
     await prisma.review.updateMany({ where: { identityId: identity.id, status: "OPEN" }, data: { dueAt: new Date(Date.now() - DAY_MS) } });
     expect(await authorize(prisma, as(identity.id), { action: "write", systemId: prodRepo.id })).toMatchObject({
       outcome: "deny",

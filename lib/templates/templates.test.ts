@@ -8,7 +8,7 @@ import { createGrant, revokeGrant } from "@/lib/inventory/grants";
 import { createIdentity, retireIdentity } from "@/lib/inventory/identities";
 import { recomputeAllRiskAndRecord } from "@/lib/inventory/recompute-risk";
 import { createSystem } from "@/lib/inventory/systems";
-import { DEFAULT_LIFECYCLE_SETTINGS, lifecycleSettings, updateLifecycleSettings } from "@/lib/lifecycle/settings";
+import { DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_SETTINGS_KEY, lifecycleSettings, updateLifecycleSettings } from "@/lib/lifecycle/settings";
 import { openReview } from "@/lib/reviews/reviews";
 import { createTestUser, refused, systemActor } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
@@ -302,6 +302,13 @@ describe("changing a template", () => {
 
 describe("the review cadence by risk tier", () => {
   it("brings the next review forward when the tier rises, and leaves it when the tier falls", async () => {
+    // The ADMIN grant also opens a change review (lib/reviews/change.ts); a window longer than the
+    // critical cadence keeps that review's due date out of what this test measures.
+    await prisma.setting.upsert({
+      where: { key: LIFECYCLE_SETTINGS_KEY },
+      create: { key: LIFECYCLE_SETTINGS_KEY, value: { ...DEFAULT_LIFECYCLE_SETTINGS, changeReviewDays: 90 } },
+      update: { value: { ...DEFAULT_LIFECYCLE_SETTINGS, changeReviewDays: 90 } },
+    });
     const identity = await executeMutation(createIdentity, systemActor, {
       name: unique("tiered"),
       kind: "CI_BOT",
@@ -327,6 +334,7 @@ describe("the review cadence by risk tier", () => {
     const lowered = await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     expect(lowered.riskTier).toBe("LOW");
     expect(lowered.nextReviewAt).toEqual(raised.nextReviewAt);
+    await prisma.setting.delete({ where: { key: LIFECYCLE_SETTINGS_KEY } });
   });
 
   it("applies in the hourly sweep too, recorded on the identity's re-rating event", async () => {
