@@ -80,7 +80,7 @@ test("a security lead filters to prod identities with overdue reviews, sorts, go
   await expect.poll(() => shownNames(page)).toEqual(everything);
 
   await page.locator("summary", { hasText: "Saved views" }).click();
-  await page.getByRole("list", { name: "Saved views" }).getByRole("link", { name: "Prod, review overdue" }).click();
+  await page.getByRole("list", { name: "Saved views" }).getByRole("link", { name: "Prod, review overdue", exact: true }).click();
   await expect(page).toHaveURL(/reviewOverdue=1/);
   expect(params(page).get("environment")).toBe("PROD");
   await expect.poll(() => shownNames(page)).toEqual(PROD_OVERDUE);

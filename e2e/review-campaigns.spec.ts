@@ -4,7 +4,9 @@ import { signInAs } from "./fixtures";
 // A review campaign from both sides: a security lead starts one from a saved
 // view and watches its progress; the owner attests in between.
 
-// Olivia's suspended MCP server: no other journey reviews it.
+// Olivia's suspended MCP server: no other journey reviews it. Attesting its overdue review takes it
+// out of the demo's "prod, review overdue" set that inventory-table.spec.ts asserts, so this file is
+// named to run after that one (Playwright runs spec files in name order, one worker).
 const IDENTITY = "postgres-mcp-payments";
 
 test("a security lead starts a campaign from a saved view and watches its progress change as the owner attests", async ({
