@@ -46,7 +46,11 @@ export const sendDigestsBatch = defineMutation({
       FOR UPDATE SKIP LOCKED`;
     if (entries.length === 0) throw new NoDigestsWaiting("conflict", "No digests to send.");
     const byPerson = new Map<string, WaitingEntry[]>();
-    for (const entry of entries) byPerson.set(entry.userId, [...(byPerson.get(entry.userId) ?? []), entry]);
+    for (const entry of entries) {
+      const mine = byPerson.get(entry.userId);
+      if (mine) mine.push(entry);
+      else byPerson.set(entry.userId, [entry]);
+    }
     const { baseUrl } = notificationSettings();
     const digests: NotificationInput[] = [...byPerson].map(([userId, mine]) => ({
       event: "lifecycle.digest",
