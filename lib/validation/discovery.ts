@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { autonomySchema, environmentSchema, identityKindSchema, optionalText, permissionSchema, requiredText } from "./inventory";
+
+// The scan report: what `npm run cli -- scan` writes (--report) and sends
+// (--submit) to POST /api/v1/discovery/scans. One shape for both, so a report
+// saved by a CI job can be submitted later as it is.
+
+/** The footprint kinds the scanner looks for; each has a module in lib/discovery/scanner/detectors/. */
+export const DETECTOR_IDS = ["mcp-config", "agent-settings", "ci-workflow", "instruction-file", "secret"] as const;
+export type DetectorId = (typeof DETECTOR_IDS)[number];
+
+export const FINDING_SEVERITIES = ["LOW", "MEDIUM", "HIGH"] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/** How many findings one report may carry: more means the scanner is reading the wrong files. */
+export const MAX_FINDINGS_PER_SCAN = 2000;
+
+/** owner/name as GitHub and GitLab spell it (GitLab allows subgroups). */
+export const repositoryNameSchema = requiredText(200).regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, {
+  message: "must be a repository name such as owner/name (letters, digits, . _ - and /)",
+});
+
+/** Environment in a report may be written as the CLI takes it (dev) or as the API does (DEV). */
+const reportEnvironment = z.preprocess((value) => (typeof value === "string" ? value.toUpperCase() : value), environmentSchema);
+
+/** The identity Warrant proposes for a footprint: what to register, and its likely reach on the repository. */
+export const proposedIdentitySchema = z.object({
+  kind: identityKindSchema,
+  name: requiredText(120),
+  vendor: optionalText(120),
+  product: optionalText(120),
+  autonomy: autonomySchema,
+  /** Grants the footprint implies on the scanned repository (READ for a checkout, WRITE for contents: write, …). */
+  permissions: z.array(permissionSchema).max(4),
+  /** Reach beyond the repository, in words: "can mint cloud credentials (id-token: write)". */
+  capabilities: z.array(requiredText(300)).max(20),
+});
+export type ProposedIdentity = z.output<typeof proposedIdentitySchema>;
+
+/** A relative path inside the repository, with forward slashes, never leaving it. */
+const repositoryPath = requiredText(500).refine((path) => !path.startsWith("/") && !path.split("/").includes(".."), {
+  message: "must be a path inside the repository (relative, no ..)",
+});
+
+export const scanFindingSchema = z.object({
+  /** Computed by the scanner for the report; the server computes its own from the same parts (lib/discovery/fingerprint.ts). */
+  fingerprint: z.string().max(128).optional(),
+  detector: z.enum(DETECTOR_IDS, { message: `must be one of ${DETECTOR_IDS.join(", ")}` }),
+  severity: z.enum(FINDING_SEVERITIES, { message: `must be one of ${FINDING_SEVERITIES.join(", ")}` }),
+  /** The tool the footprint belongs to, e.g. "Claude Code", "GitHub Copilot", "MCP server github". */
+  tool: requiredText(120),
+  /** What in the file the finding is about, stable across scans: "mcpServers.github", "jobs.review", a secret's kind and fingerprint. */
+  subject: requiredText(300),
+  title: requiredText(300),
+  file: repositoryPath,
+  line: z.coerce.number().int().min(1, { message: "must be a line number (1 or more)" }),
+  /** A few lines around the footprint, any secret in them already masked. */
+  snippet: z.string().max(2000, { message: "must be at most 2000 characters" }),
+  proposal: proposedIdentitySchema.nullable(),
+  /** Detector-specific facts (command, url, env var names, secret names, permissions); never a secret's value. */
+  details: z.record(z.string(), z.unknown()),
+});
+export type ScanFinding = z.output<typeof scanFindingSchema>;
+
+export const scanReportSchema = z.object({
+  scanner: z.object({ name: requiredText(60), version: requiredText(40) }),
+  repository: repositoryNameSchema,
+  environment: reportEnvironment,
+  /** The team whose owners see this repository's findings; defaults to the submitter's team. */
+  team: optionalText(120),
+  commit: optionalText(64),
+  startedAt: z.coerce.date({ message: "must be a date and time, e.g. 2026-11-30T12:00:00Z" }),
+  durationMs: z.coerce.number().int().min(0),
+  filesSeen: z.coerce.number().int().min(0),
+  filesRead: z.coerce.number().int().min(0),
+  findings: z
+    .array(scanFindingSchema, { message: "must be a list of findings" })
+    .max(MAX_FINDINGS_PER_SCAN, { message: `must be at most ${MAX_FINDINGS_PER_SCAN} findings` }),
+});
+export type ScanReport = z.input<typeof scanReportSchema>;
+export type ParsedScanReport = z.output<typeof scanReportSchema>;
