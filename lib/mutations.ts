@@ -2,7 +2,14 @@ import type { AnyMutation } from "@/lib/auth/mutation";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { createUser, deactivateUser, reactivateUser, setUserRoles } from "@/lib/users/mutations";
-import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
+import {
+  activateIdentity,
+  createIdentity,
+  reactivateIdentity,
+  retireIdentity,
+  suspendIdentity,
+  updateIdentity,
+} from "@/lib/inventory/identities";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
 import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
@@ -33,11 +40,18 @@ import { startCampaign } from "@/lib/campaigns/start";
 import { closeCampaign, nudgeCampaign } from "@/lib/campaigns/manage";
 import { archiveTemplate, createTemplate, updateTemplate } from "@/lib/templates/templates";
 import { registerFromTemplate } from "@/lib/templates/register";
+import { submitScan } from "@/lib/discovery/ingest";
+import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "@/lib/discovery/decide";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
 // test also fails if a defineMutation() somewhere is missing from this list.
 export const allMutations: AnyMutation[] = [
+  submitScan,
+  registerFinding,
+  linkFinding,
+  dismissFinding,
+  reopenFinding,
   updateLifecycleSettings,
   sendNoticesBatch,
   sendDigestsBatch,
@@ -51,6 +65,7 @@ export const allMutations: AnyMutation[] = [
   createIdentity,
   updateIdentity,
   suspendIdentity,
+  activateIdentity,
   reactivateIdentity,
   retireIdentity,
   createSystem,

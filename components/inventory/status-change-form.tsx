@@ -8,6 +8,7 @@ import { JustificationField, TextField } from "./fields";
 import { useMutationForm, type ServerAction } from "./use-mutation-form";
 
 const BUTTONS: Record<StatusChange, { label: string; variant: "secondary" | "danger" }> = {
+  activate: { label: "Activate", variant: "secondary" },
   suspend: { label: "Suspend", variant: "secondary" },
   reactivate: { label: "Reactivate", variant: "secondary" },
   retire: { label: "Retire", variant: "danger" },
@@ -26,7 +27,7 @@ export function StatusChangeForm({
   const form = useMutationForm(async (previous: ActionState, formData: FormData) => {
     const change = formData.get("change") as StatusChange | null;
     formData.delete("change");
-    if (!change || !actions[change]) return { status: "error", message: "Choose suspend, reactivate or retire." };
+    if (!change || !actions[change]) return { status: "error", message: "Choose activate, suspend, reactivate or retire." };
     return actions[change](previous, formData);
   });
   const { state, value } = form;

@@ -7,7 +7,14 @@ import { createCredential, revokeCredential, rotateCredential } from "@/lib/inve
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
 import { reviewListQuery } from "@/lib/reviews/queries";
 import { attestReview, openReview } from "@/lib/reviews/reviews";
-import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
+import {
+  activateIdentity,
+  createIdentity,
+  reactivateIdentity,
+  retireIdentity,
+  suspendIdentity,
+  updateIdentity,
+} from "@/lib/inventory/identities";
 import { inventoryQuerySchema } from "@/lib/inventory/query";
 import { confirmSystemSensitivity, createSystem, updateSystem } from "@/lib/inventory/systems";
 import { addRequirement, importOscalFramework } from "@/lib/controls/framework-import";
@@ -256,6 +263,13 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("identityId"),
     response: "The identity with its recomputed risk.",
     conflict: "Another identity in the same environment has that name.",
+  }),
+  mutationRoute("POST", "/identities/{id}/activate", activateIdentity, {
+    summary: "Activate a proposed identity (one registered from a discovered footprint) once its owner vouches for it",
+    tag: "identities",
+    pathParams: byId("identityId"),
+    response: "The active identity.",
+    conflict: "The identity is not proposed.",
   }),
   mutationRoute("POST", "/identities/{id}/suspend", suspendIdentity, {
     summary: "Suspend an identity",

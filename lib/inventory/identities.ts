@@ -54,8 +54,12 @@ export async function applyIdentityCreate(
   tx: Tx,
   actor: Actor,
   input: z.output<typeof createIdentityInput>,
-  /** The template it is made from (lib/templates/register.ts). */
-  from?: { templateId: string; templateVersion: number },
+  /**
+   * The template it is made from (lib/templates/register.ts), and PROPOSED for
+   * an identity registered from a discovered footprint (lib/discovery/register.ts),
+   * which its owner activates once they have vouched for it.
+   */
+  from?: { templateId?: string; templateVersion?: number; status?: "PROPOSED" },
 ) {
   const userId = actorUserId(actor);
   if (!isInventoryManager(actor) && input.ownerId !== userId && input.backupOwnerId !== userId) {
@@ -80,9 +84,9 @@ export async function applyIdentityCreate(
       ...input,
       // Approval of sensitive registrations arrives with the approvals workflow; until then a
       // registration is live at once and shows up in the inventory for review.
-      status: "ACTIVE",
       nextReviewAt: new Date(Date.now() + input.reviewCadenceDays * DAY_MS),
       ...from,
+      status: from?.status ?? "ACTIVE",
     },
   });
   // Its first rating is no change of tier: the cadence chosen at registration sets its first review.
@@ -224,9 +228,11 @@ export async function endAccess(tx: Tx, identityId: string, now: Date) {
 
 /** Which status changes exist, from which statuses, and whether only security leads and admins may make them. */
 export const TRANSITIONS: Record<
-  "suspend" | "reactivate" | "retire",
+  "activate" | "suspend" | "reactivate" | "retire",
   { from: IdentityStatus[]; to: IdentityStatus; managersOnly: boolean }
 > = {
+  // A proposed identity (registered from a discovered footprint) goes into service once its owner vouches for it.
+  activate: { from: ["PROPOSED"], to: "ACTIVE", managersOnly: false },
   suspend: { from: ["PROPOSED", "ACTIVE"], to: "SUSPENDED", managersOnly: false },
   // An expired identity comes back only through a security lead, once its expiry is extended, and with no access:
   // its grants and credentials ended when it expired.
@@ -304,6 +310,7 @@ function defineTransition(verb: IdentityTransition) {
   });
 }
 
+export const activateIdentity = defineTransition("activate");
 export const suspendIdentity = defineTransition("suspend");
 export const reactivateIdentity = defineTransition("reactivate");
 export const retireIdentity = defineTransition("retire");

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { createTestToken, createTestUser, systemActor, switchOffApprovals } from "@/lib/testing/factories";
 import { createCredential } from "./credentials";
 import { createGrant, revokeGrant } from "./grants";
-import { createIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "./identities";
+import { createIdentity, reactivateIdentity, retireIdentity, activateIdentity, suspendIdentity, updateIdentity } from "./identities";
 import { identityPermissions, listOwnerCandidates, loadIdentityDetail, type StatusChange } from "./identity-detail";
 import { findIdentitiesAfter, parseInventoryQuery } from "./query";
 import { createSystem } from "./systems";
@@ -279,7 +279,7 @@ describe("identityPermissions", () => {
   });
 
   it("offers exactly the status changes the mutations accept, for every status", async () => {
-    const mutations = { suspend: suspendIdentity, reactivate: reactivateIdentity, retire: retireIdentity };
+    const mutations = { activate: activateIdentity, suspend: suspendIdentity, reactivate: reactivateIdentity, retire: retireIdentity };
     for (const status of Object.values(IdentityStatus)) {
       for (const change of Object.keys(mutations) as StatusChange[]) {
         for (const who of [olivia, sam]) {

@@ -25,14 +25,14 @@ export const CHANGE_TRIGGER_PERMISSIONS: readonly Permission[] = ["WRITE", "DEPL
 
 /**
  * One entry of Review.changes, kept flat so the form, the API and an auditor
- * read it as is: `field` is "model", "autonomy", "purpose", "owner" or
- * "grant"; `from` and `to` are display values (an owner's name or email, a
+ * read it as is: `field` is "model", "autonomy", "purpose", "owner",
+ * "grant" or "footprint" (a scan saw the tool reach further, lib/discovery/reach.ts); `from` and `to` are display values (an owner's name or email, a
  * grant as "write on repo-x"), null for none.
  */
 export interface ReviewChange {
   /** ISO 8601, UTC. */
   at: string;
-  field: "model" | "autonomy" | "purpose" | "owner" | "grant";
+  field: "model" | "autonomy" | "purpose" | "owner" | "grant" | "footprint";
   from: string | null;
   to: string | null;
   byLabel: string;
@@ -53,6 +53,8 @@ export function describeChange(change: ChangeInput): string {
       return "owner changed";
     case "grant":
       return `${change.to ?? "access"} granted`;
+    case "footprint":
+      return `a repository scan found ${change.to ?? "access"} beyond its grants`;
   }
 }
 

@@ -79,3 +79,39 @@ export const scanReportSchema = z.object({
 });
 export type ScanReport = z.input<typeof scanReportSchema>;
 export type ParsedScanReport = z.output<typeof scanReportSchema>;
+
+// Deciding a finding: register it as a new identity, link it to an existing one, or dismiss it.
+
+const findingId = requiredText(100);
+
+/**
+ * Registering a finding: the identity's own fields as when registering one
+ * (its environment is the repository's), and the permissions to grant it on
+ * the repository, which the form fills from the proposal.
+ */
+export const registerFindingInput = z.object({
+  findingId,
+  name: requiredText(120),
+  purpose: requiredText(2000),
+  kind: identityKindSchema,
+  vendor: optionalText(120),
+  product: optionalText(120),
+  model: optionalText(120),
+  autonomy: autonomySchema,
+  ownerId: requiredText(100),
+  backupOwnerId: optionalText(100),
+  teamId: optionalText(100),
+  expiresAt: z.coerce.date({ message: "must be a date, e.g. 2027-03-31" }),
+  reviewCadenceDays: z.coerce.number({ message: "must be a number of days" }).int().min(7).max(365).default(90),
+  /** A form sends one value per checked box, or none. */
+  permissions: z.preprocess(
+    (value) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]),
+    z.array(permissionSchema).max(4),
+  ),
+});
+
+export const linkFindingInput = z.object({ findingId, identityId: requiredText(100) });
+
+export const dismissFindingInput = z.object({ findingId, reason: requiredText(500) });
+
+export const reopenFindingInput = z.object({ findingId, reason: optionalText(500) });

@@ -4,10 +4,15 @@ import { mutationAction } from "@/lib/auth/action";
 import { issueAgentToken } from "@/lib/auth/agent";
 import { createCredential, revokeCredential, rotateCredential } from "@/lib/inventory/credentials";
 import { createGrant, revokeGrant } from "@/lib/inventory/grants";
-import { reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
+import { activateIdentity, reactivateIdentity, retireIdentity, suspendIdentity, updateIdentity } from "@/lib/inventory/identities";
 
 export const updateIdentityAction = mutationAction(updateIdentity, {
   success: (identity) => `Saved ${identity.name}.`,
+  revalidate: "/inventory",
+});
+
+export const activateIdentityAction = mutationAction(activateIdentity, {
+  success: (identity) => `Activated ${identity.name}: it is in service.`,
   revalidate: "/inventory",
 });
 

@@ -33,6 +33,7 @@ import {
   createCredentialAction,
   issueAgentTokenAction,
   createGrantAction,
+  activateIdentityAction,
   reactivateIdentityAction,
   retireIdentityAction,
   revokeCredentialAction,
@@ -117,7 +118,12 @@ export default async function IdentityPage({
           <StatusChangeForm
             identityId={identity.id}
             changes={may.statusChanges}
-            actions={{ suspend: suspendIdentityAction, reactivate: reactivateIdentityAction, retire: retireIdentityAction }}
+            actions={{
+              activate: activateIdentityAction,
+              suspend: suspendIdentityAction,
+              reactivate: reactivateIdentityAction,
+              retire: retireIdentityAction,
+            }}
           />
         </section>
       ) : null}
