@@ -23,6 +23,9 @@ import { requestEvidencePackage } from "@/lib/evidence/requests";
 import { startCampaign } from "@/lib/campaigns/start";
 import { closeCampaign, nudgeCampaign } from "@/lib/campaigns/manage";
 import { reportQuery } from "@/lib/campaigns/report";
+import { submitScan } from "@/lib/discovery/ingest";
+import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "@/lib/discovery/decide";
+import { findingListParams } from "@/lib/discovery/queries";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { setNotificationPreferences } from "@/lib/lifecycle/preferences";
 import { systemListQuery } from "@/lib/inventory/system-list";
@@ -667,6 +670,61 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("id"),
     query: [reportQuery],
     response: "The CSV.",
+  }),
+  mutationRoute("POST", "/discovery/scans", submitScan, {
+    summary:
+      "Submit a scan report (what `npm run cli -- scan --report` writes, or `--submit` sends): the repository's findings are matched by fingerprint, so a rescan updates them, adds new ones and marks gone what it no longer finds. Snippets must carry no secret (a secret anywhere in the report is refused with a 422)",
+    tag: "discovery",
+    status: 201,
+    response:
+      "`{ scan: { id, submittedAt, submittedBy, scanner, commit, filesSeen, filesRead, findingsTotal, findingsNew, findingsGone }, repository: { id, name, environment }, counts: { total, new, seenAgain, gone, flagged }, link }`; `flagged` counts registered or linked footprints that now reach beyond their identity's grants (each opens a change review).",
+  }),
+  queryRoute("/discovery/findings", "discovery.findings.list", "inventory:read", {
+    summary:
+      "The Discovered queue (`view=open`, the default) or its history (registered, linked, dismissed, gone, all): security leads, admins and auditors see every repository, others their team's",
+    tag: "discovery",
+    query: [findingListParams],
+    response:
+      "`{ data: [{ id, repository, environment, detector, severity, status, gone, tool, title, file, line, proposal: { kind, name, vendor, product, autonomy, permissions, capabilities } | null, identity, beyondGrants, firstSeenAt, lastSeenAt, goneAt }], total, page, pageSize }`.",
+  }),
+  queryRoute("/discovery/findings/{id}", "discovery.findings.get", "inventory:read", {
+    summary:
+      "One finding with its evidence (file, line, snippet with secrets masked), its proposal, its repository's last scans and any registration waiting for approval",
+    tag: "discovery",
+    pathParams: byId("id"),
+    response:
+      "The finding as in the list, plus `subject, snippet, details, fingerprint, decidedAt, decidedBy, dismissReason, flaggedAt, recentScans, pendingRequest`.",
+  }),
+  mutationRoute("POST", "/discovery/findings/{id}/register", registerFinding, {
+    summary:
+      "Register the tool the finding shows as a PROPOSED identity (its environment is the repository's) with the given `permissions` granted on the repository; sensitive like any registration, so it may answer 202 with an approval request",
+    tag: "discovery",
+    pathParams: byId("findingId"),
+    status: 201,
+    response: "`{ identity, findingId }`.",
+    conflict: "The finding is already decided, is gone from its repository, or is a leaked secret (link or dismiss those).",
+  }),
+  mutationRoute("POST", "/discovery/findings/{id}/link", linkFinding, {
+    summary: "Link the finding to an identity in service that the caller may manage (its owner, backup owner, security leads, admins)",
+    tag: "discovery",
+    pathParams: byId("findingId"),
+    response:
+      "`{ findingId, identityId, identityName, beyondGrants }`: permissions the footprint implies that the identity's grants on the repository do not cover.",
+    conflict: "The finding is already decided or is gone from its repository.",
+  }),
+  mutationRoute("POST", "/discovery/findings/{id}/dismiss", dismissFinding, {
+    summary: "Dismiss the finding with a `reason` (security leads and admins: a dismissal closes it for the discovery control)",
+    tag: "discovery",
+    pathParams: byId("findingId"),
+    response: "`{ findingId, status }`.",
+    conflict: "The finding is already decided.",
+  }),
+  mutationRoute("POST", "/discovery/findings/{id}/reopen", reopenFinding, {
+    summary: "Reopen a dismissed finding (security leads and admins)",
+    tag: "discovery",
+    pathParams: byId("findingId"),
+    response: "`{ findingId, status }`.",
+    conflict: "The finding is not dismissed.",
   }),
   queryRoute("/policies", "policies.list", "policies:read", {
     summary: "Versions of the runtime (Cedar) policies, newest first, and which is active",

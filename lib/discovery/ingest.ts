@@ -223,6 +223,8 @@ export const submitScan = defineMutation({
   async run({ tx, actor, audit }, input) {
     const result = await applyScan(tx, actor, input);
     for (const entry of result.audits) await audit(entry);
-    return { scan: result.scan, repository: result.repository, counts: result.counts };
+    const { name, environment } = result.repository;
+    const link = `/discovered?repository=${encodeURIComponent(name)}&environment=${environment}`;
+    return { scan: result.scan, repository: result.repository, counts: result.counts, link };
   },
 });

@@ -1,0 +1,5 @@
+import { apiMutation } from "@/lib/api/handler";
+import { submitScan } from "@/lib/discovery/ingest";
+
+/** A scan report from `npm run cli -- scan --submit` (or a saved --report): the repository's findings are updated. */
+export const POST = apiMutation(submitScan, { status: 201 });
