@@ -56,7 +56,7 @@ test("an auditor reads the controls and a framework's coverage, and may not run 
   // The dashboard gives each framework's pass rate over the controls' runs.
   await expect(page.getByTestId("pass-rate-nist-csf-2.0")).toContainText(/\d+(\.\d)?%/);
   await page.goto("/controls");
-  await expect(page.getByRole("table", { name: "Controls" }).locator("tbody tr")).toHaveCount(14);
+  await expect(page.getByRole("table", { name: "Controls" }).locator("tbody tr")).toHaveCount(15);
   await expect(page.getByRole("button", { name: "Run controls now" })).toHaveCount(0);
   await page.getByRole("link", { name: "OWASP Top 10 for Agentic Applications 2026" }).click();
   await expect(page.getByTestId("coverage-summary")).toContainText(/\d+ of 10 requirements covered by a control/);

@@ -5,6 +5,9 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { writeCheckpoint } from "@/lib/audit/checkpoint";
 import { newId } from "@/lib/db/ids";
 import { createTestUser } from "@/lib/testing/factories";
+import { executeMutation } from "@/lib/auth/mutation";
+import { submitScan } from "@/lib/discovery/ingest";
+import { dismissFinding } from "@/lib/discovery/decide";
 import { DAY_MS } from "@/lib/time";
 import type { Environment, Permission } from "@/lib/db/generated/enums";
 import * as checks from "./checks";
@@ -440,5 +443,53 @@ describe("audit.chain-intact", () => {
     expect(forged.failures).toEqual([
       expect.objectContaining({ objectType: "audit_chain", detail: expect.stringMatching(/signed by another key/) }),
     ]);
+  });
+});
+
+describe("discovery.footprints-decided", () => {
+  const finding = (subject: string, file: string) => ({
+    detector: "instruction-file" as const,
+    severity: "LOW" as const,
+    tool: "Claude Code",
+    subject,
+    title: `Instruction file ${file}`,
+    file,
+    line: 1,
+    snippet: "# Notes for the agent",
+    proposal: null,
+    details: {},
+  });
+  const report = (findings: ReturnType<typeof finding>[]) => ({
+    scanner: { name: "warrant-scan", version: "1" },
+    repository: `acme/checks-${teamId}`,
+    environment: "DEV",
+    startedAt: now.toISOString(),
+    durationMs: 5,
+    filesSeen: 10,
+    filesRead: 2,
+    findings,
+  });
+
+  it("is not applicable before a scan, then fails each open footprint and passes once it is dismissed or gone", async () => {
+    expect(await run(checks.footprintsDecidedCheck)).toMatchObject({ applicable: false });
+    const system = { kind: "system" as const, label: "test" };
+    await executeMutation(submitScan, system, report([finding("CLAUDE.md", "CLAUDE.md"), finding("AGENTS.md", "AGENTS.md")]));
+    const [claude, agents] = await Promise.all(
+      ["CLAUDE.md", "AGENTS.md"].map((file) =>
+        prisma.discoveryFinding.findFirstOrThrow({ where: { file, repository: { name: `acme/checks-${teamId}` } } }),
+      ),
+    );
+    const before = failing(await run(checks.footprintsDecidedCheck));
+    expect(before.get(claude!.id)).toMatch(
+      /^LOW: Instruction file CLAUDE\.md at CLAUDE\.md:1, found \d{4}-\d\d-\d\d, neither registered nor dismissed$/,
+    );
+    expect(before.has(agents!.id)).toBe(true);
+
+    await executeMutation(dismissFinding, system, { findingId: claude!.id, reason: "a note for people, not an agent" });
+    // The next scan no longer finds AGENTS.md: gone, so it counts neither way.
+    await executeMutation(submitScan, system, report([finding("CLAUDE.md", "CLAUDE.md")]));
+    const after = applicable(await run(checks.footprintsDecidedCheck));
+    expect(after.failures.map((failure) => failure.objectId)).not.toContain(claude!.id);
+    expect(after.failures.map((failure) => failure.objectId)).not.toContain(agents!.id);
   });
 });

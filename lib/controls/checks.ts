@@ -14,7 +14,7 @@ import { DAY_MS } from "@/lib/time";
 
 const sql = Prisma.sql;
 
-export type FailureObjectType = "identity" | "approval_request" | "access_grant" | "audit_chain" | "policy_set";
+export type FailureObjectType = "identity" | "approval_request" | "access_grant" | "audit_chain" | "policy_set" | "discovery_finding";
 
 export interface ControlFinding {
   objectType: FailureObjectType;
@@ -431,6 +431,39 @@ export const noOrphansCheck: ControlCheck = async ({ db, now }) => {
                       AND coalesce(c."lastUsedAt", c."issuedAt") >= ${idleSince})))
     ORDER BY i."name", i."id"`;
   return { applicable: true, total, unit: IN_SERVICE, failures: identityFindings(rows) };
+};
+
+/**
+ * Every AI tool footprint that the latest scan of its repository found is
+ * registered, linked to an identity or dismissed (lib/discovery). Footprints
+ * a later scan no longer found do not count either way. Not applicable until
+ * a repository has been scanned.
+ */
+export const footprintsDecidedCheck: ControlCheck = async ({ db }) => {
+  const scanned = await db.discoveryRepository.count({ where: { lastScanAt: { not: null } } });
+  if (scanned === 0) {
+    return { applicable: false, reason: "no repository has been scanned yet (npm run cli -- scan <directory> --submit)" };
+  }
+  const total = await db.discoveryFinding.count({ where: { goneAt: null } });
+  const open = await db.$queryRaw<{ id: string; label: string; detail: string }[]>`
+    SELECT f."id", f."tool" || ' in ' || r."name" || ' (' || r."environment"::text || ')' AS "label",
+           f."severity"::text || ': ' || f."title" || ' at ' || f."file" || ':' || f."line"::text
+           || ', found ' || to_char(f."firstSeenAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ', neither registered nor dismissed' AS "detail"
+    FROM "DiscoveryFinding" f JOIN "DiscoveryRepository" r ON r."id" = f."repositoryId"
+    WHERE f."status" = 'OPEN' AND f."goneAt" IS NULL
+    ORDER BY f."severity" DESC, f."firstSeenAt", f."id"`;
+  return {
+    applicable: true,
+    total,
+    unit: "footprints in scanned repositories",
+    failures: open.map((row) => ({
+      objectType: "discovery_finding",
+      objectId: row.id,
+      label: row.label,
+      detail: row.detail,
+      ownerId: null,
+    })),
+  };
 };
 
 /**

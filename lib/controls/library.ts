@@ -195,6 +195,26 @@ export const CONTROLS: readonly ControlDefinition[] = [
     mappings: [csf("ID.AM-08"), nhi("NHI1:2025"), airmf("GOVERN 1.7"), asi("ASI10"), sp80053("AC-2(3)"), sp80053("AC-2")],
   },
   {
+    key: "discovery.footprints-decided",
+    title: "Every AI tool found in a repository is registered or dismissed",
+    statement:
+      "Every AI tool footprint found in scanned repositories (MCP servers, agent settings, CI jobs that run coding agents, instruction files, leaked secrets) is registered as an identity, linked to one, or dismissed with a reason.",
+    remedy: "Open the finding under Discovered: register the tool, link it to the identity it belongs to, or dismiss it with the reason.",
+    check: checks.footprintsDecidedCheck,
+    mappings: [
+      csf("ID.AM-02"),
+      csf("DE.CM-09"),
+      airmf("GOVERN 1.6"),
+      maestro("L6", "GOV-01"),
+      nhi("NHI2:2025"),
+      nhi("NHI5:2025"),
+      asi("ASI04"),
+      // The shipped SP 800-53 subset has no CM family; IA-5 covers authenticators left in files, AC-6 reach beyond grants.
+      sp80053("IA-5"),
+      sp80053("AC-6"),
+    ],
+  },
+  {
     key: "audit.chain-intact",
     title: "Audit chain intact up to the latest signed checkpoint",
     statement:

@@ -255,6 +255,8 @@ export function failureHref(failure: { objectType: string; objectId: string }): 
       return "/audit";
     case "policy_set":
       return "/policies";
+    case "discovery_finding":
+      return `/discovered/${failure.objectId}`;
     default:
       return null;
   }

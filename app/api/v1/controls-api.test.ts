@@ -50,7 +50,7 @@ describe("/api/v1/controls", () => {
     const { controls } = body as {
       controls: { key: string; latest: { status: string; measure: string } | null; mappings: { code: string; alias: string | null }[] }[];
     };
-    expect(controls).toHaveLength(14);
+    expect(controls).toHaveLength(15);
     const owner = controls.find((control) => control.key === "identity.owner")!;
     expect(owner.latest).toMatchObject({
       status: "FAIL",
