@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { executeMutation } from "@/lib/auth/mutation";
@@ -11,6 +11,12 @@ import { allMutations } from "@/lib/mutations";
 
 // Calls the real route handlers (the same functions `next start` serves) with
 // real requests against a real database.
+
+// The walks below send two requests without a valid token to every route, more
+// than one address may send a minute; rate-limits.test.ts tests that limit.
+vi.hoisted(() => {
+  process.env.WARRANT_RATE_LIMIT_API_ANONYMOUS = "0";
+});
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const MUTATING_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
