@@ -12,6 +12,7 @@ import { executeMutation } from "@/lib/auth/mutation";
 import { prisma } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { runControls } from "@/lib/controls/run";
+import { submitScan } from "@/lib/discovery/ingest";
 import { runCli } from "@/lib/testing/cli";
 import { createTestUser, refused } from "@/lib/testing/factories";
 import { DAY_MS } from "@/lib/time";
@@ -70,6 +71,30 @@ beforeAll(async () => {
       });
     }
   }
+  // A scanned repository with one footprint nobody has decided on yet.
+  await executeMutation(submitScan, lead.actor, {
+    scanner: { name: "warrant-scan", version: "1" },
+    repository: "acme/pkg-repo",
+    environment: "DEV",
+    startedAt: new Date().toISOString(),
+    durationMs: 3,
+    filesSeen: 4,
+    filesRead: 1,
+    findings: [
+      {
+        detector: "instruction-file",
+        severity: "LOW",
+        tool: "Claude Code",
+        subject: "CLAUDE.md",
+        title: "Instruction file CLAUDE.md",
+        file: "CLAUDE.md",
+        line: 1,
+        snippet: "# Notes for the agent",
+        proposal: null,
+        details: {},
+      },
+    ],
+  });
   await executeMutation(runControls, lead.actor, {});
 });
 
@@ -142,6 +167,7 @@ describe("a package built from the database", () => {
         "controls/exceptions.json",
         "controls/failures.jsonl",
         "controls/results.jsonl",
+        "discovery/findings.jsonl",
         "evidence-public-key.json",
         "inventory/credentials.jsonl",
         "inventory/grants.jsonl",
@@ -182,6 +208,14 @@ describe("a package built from the database", () => {
       .map((line) => JSON.parse(line) as { name: string; ownerEmail: string; riskReasons: unknown })
       .find((row) => row.name.startsWith("pkg-agent-one"));
     expect(identity).toMatchObject({ ownerEmail: expect.stringMatching(/@example\.com$/), riskReasons: expect.any(Array) });
+    const footprints = entries
+      .get("discovery/findings.jsonl")!
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(footprints).toEqual([
+      expect.objectContaining({ repository: "acme/pkg-repo", environment: "DEV", file: "CLAUDE.md", status: "OPEN", identity: null }),
+    ]);
     const reviews = entries
       .get("reviews/reviews.jsonl")!
       .trim()

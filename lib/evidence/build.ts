@@ -344,6 +344,27 @@ async function build(db: Db, claimed: Claimed): Promise<BuildOutcome> {
         ),
       );
 
+      await advance("discovered footprints");
+      // The findings as they stand (a finding keeps its latest evidence, not each scan's): those seen in the
+      // period or still open at its end. A team's package holds its repositories' findings.
+      const discoveryScope = claimed.teamId ? Prisma.sql`r."teamId" = ${claimed.teamId}` : Prisma.sql`TRUE`;
+      await writer.addFile(
+        "discovery/findings.jsonl",
+        jsonLines(
+          pages<{ id: string }>(
+            (after) => tx.$queryRaw`
+              SELECT f."id", r."name" AS "repository", r."environment"::text AS "environment", f."detector", f."severity"::text AS "severity",
+                     f."tool", f."title", f."file", f."line", f."status"::text AS "status", f."identityId", i."name" AS "identity",
+                     f."decidedBy", f."decidedAt", f."dismissReason", f."broaderPermissions"::text[] AS "beyondGrants",
+                     f."firstSeenAt", f."lastSeenAt", f."goneAt", f."fingerprint"
+              FROM "DiscoveryFinding" f JOIN "DiscoveryRepository" r ON r."id" = f."repositoryId" LEFT JOIN "AiIdentity" i ON i."id" = f."identityId"
+              WHERE ${discoveryScope} AND f."firstSeenAt" < ${to} AND (f."lastSeenAt" >= ${from} OR f."status" = 'OPEN')
+                AND f."id" > ${after?.id ?? ""}
+              ORDER BY f."id" LIMIT ${BATCH}`,
+          ),
+        ),
+      );
+
       await advance("just-in-time grants");
       await writer.addFile(
         "access/jit-grants.jsonl",
