@@ -5,6 +5,7 @@ import type { Tx } from "@/lib/db/client";
 import { Prisma, type Environment, type System } from "@/lib/db/generated/client";
 import { validationError } from "@/lib/errors";
 import { registeredSensitivity } from "@/lib/inventory/systems";
+import { enqueueNotification } from "@/lib/notifications/outbox";
 import { scanReportSchema, type ParsedScanReport } from "@/lib/validation/discovery";
 import { teamOf } from "./access";
 import { findingFingerprint } from "./fingerprint";
@@ -81,6 +82,11 @@ export async function ensureRepositorySystem(
   };
 }
 
+/** The queue filtered to one repository. */
+function queueLink(name: string, environment: Environment): string {
+  return `/discovered?repository=${encodeURIComponent(name)}&environment=${environment}`;
+}
+
 function fingerprintsOf(report: ParsedScanReport): string[] {
   const seen = new Map<string, number>();
   return report.findings.map((finding, index) => {
@@ -98,6 +104,37 @@ function fingerprintsOf(report: ParsedScanReport): string[] {
     }
     seen.set(fingerprint, index);
     return fingerprint;
+  });
+}
+
+/**
+ * Security leads hear at once, in the scan's transaction, about high-severity
+ * footprints a scan finds for the first time (a leaked secret, an agent that can
+ * write or deploy from CI); the rest waits in the queue and the discovery control.
+ */
+async function notifyHighSeverity(
+  tx: Tx,
+  repository: { name: string; environment: Environment },
+  found: { title: string; file: string; line: number; detector: string }[],
+  link: string,
+) {
+  if (found.length === 0) return;
+  const leads = await tx.user.findMany({ where: { active: true, roles: { has: "SECURITY_LEAD" } }, select: { id: true } });
+  const secrets = found.filter((finding) => finding.detector === "secret").length;
+  await enqueueNotification(tx, {
+    event: "discovery.high_severity",
+    subject: `Scan of ${repository.name} (${repository.environment}) found ${found.length} high-severity footprint${found.length === 1 ? "" : "s"}${secrets > 0 ? `, ${secrets} leaked secret${secrets === 1 ? "" : "s"}` : ""}`,
+    text: [
+      `A scan of ${repository.name} (${repository.environment}) found for the first time:`,
+      ...found.slice(0, 10).map((finding) => `- ${finding.title} (${finding.file}:${finding.line})`),
+      found.length > 10 ? `… and ${found.length - 10} more.` : null,
+      secrets > 0 ? "Rotate a leaked secret first, then dismiss or link its finding." : null,
+    ]
+      .filter((line): line is string => line !== null)
+      .join("\n"),
+    link,
+    recipientUserIds: leads.map((lead) => lead.id),
+    data: { repository: repository.name, environment: repository.environment, count: found.length, secrets },
   });
 }
 
@@ -128,6 +165,7 @@ async function applyScan(tx: Tx, actor: Actor, report: ParsedScanReport) {
   const scanId = `scan_${crypto.randomUUID()}`;
   const counts: ScanCounts = { total: report.findings.length, new: 0, seenAgain: 0, gone: 0, flagged: 0 };
   const newIds: string[] = [];
+  const newHigh: { title: string; file: string; line: number; detector: string }[] = [];
 
   for (const [index, finding] of report.findings.entries()) {
     const fingerprint = fingerprints[index] as string;
@@ -152,6 +190,7 @@ async function applyScan(tx: Tx, actor: Actor, report: ParsedScanReport) {
         select: { id: true },
       });
       newIds.push(created.id);
+      if (finding.severity === "HIGH") newHigh.push(finding);
       counts.new += 1;
       continue;
     }
@@ -197,6 +236,12 @@ async function applyScan(tx: Tx, actor: Actor, report: ParsedScanReport) {
       findingsGone: counts.gone,
     },
   });
+  await notifyHighSeverity(
+    tx,
+    { name: report.repository, environment: report.environment },
+    newHigh,
+    queueLink(report.repository, report.environment),
+  );
   audits.unshift({
     action: "discovery.scan_submitted",
     targetType: "discovery_repository",
@@ -224,7 +269,6 @@ export const submitScan = defineMutation({
     const result = await applyScan(tx, actor, input);
     for (const entry of result.audits) await audit(entry);
     const { name, environment } = result.repository;
-    const link = `/discovered?repository=${encodeURIComponent(name)}&environment=${environment}`;
-    return { scan: result.scan, repository: result.repository, counts: result.counts, link };
+    return { scan: result.scan, repository: result.repository, counts: result.counts, link: queueLink(name, environment) };
   },
 });
