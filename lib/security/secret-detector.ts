@@ -75,6 +75,49 @@ export function redactSecrets(text: string): string {
   return redacted;
 }
 
+/** A secret found in a text: its kind and where it is, so a caller can point at it or mask it. */
+export interface SecretMatch {
+  kind: string;
+  index: number;
+  length: number;
+}
+
+/**
+ * Every secret in the text, whole (as redactSecrets would replace it), in the
+ * order they appear. Where two patterns match overlapping text (a token inside
+ * a connection string's password) the one listed first above wins, so each
+ * secret is reported once. Each pattern is one global scan, so this stays
+ * linear in the text like the rest of this module.
+ */
+export function findSecrets(text: string): SecretMatch[] {
+  if (detectSecret(text) === undefined) return [];
+  const found: SecretMatch[] = [];
+  for (const { kind, pattern } of REDACTIONS) {
+    for (const match of text.matchAll(pattern)) {
+      const candidate = { kind, index: match.index, length: match[0].length };
+      const at = insertionPoint(found, candidate.index);
+      const before = found[at - 1];
+      const after = found[at];
+      if (before && before.index + before.length > candidate.index) continue;
+      if (after && candidate.index + candidate.length > after.index) continue;
+      found.splice(at, 0, candidate);
+    }
+  }
+  return found;
+}
+
+/** Where a match starting at `index` goes in the list sorted by start (binary search). */
+function insertionPoint(sorted: SecretMatch[], index: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]!.index < index) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** Every string in a JSON-like value (keys included) redacted; the same value when nothing was. */
 export function redactSecretsIn<T>(value: T): T {
   if (typeof value === "string") return redactSecrets(value) as T;
