@@ -1,0 +1,53 @@
+import { redactSecrets, type SecretMatch } from "@/lib/security/secret-detector";
+
+// Lines and snippets of a footprint file. The snippet is taken from a copy of
+// the file with every secret already replaced (masked keeps the line breaks a
+// secret spanned, so line numbers still match the file): a window of lines in
+// the middle of a private key would not look like a secret on its own.
+
+export const SNIPPET_RADIUS = 2;
+export const MAX_SNIPPET_CHARS = 2000;
+const MAX_SNIPPET_LINE_CHARS = 300;
+
+/** Offsets at which each line starts (line n starts at starts[n - 1]). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) starts.push(index + 1);
+  return starts;
+}
+
+/** The 1-based line holding the character at `index`. */
+export function lineAt(starts: number[], index: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= index) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
+}
+
+/** The text with each secret replaced by "[redacted: <kind>]" plus the line breaks it spanned. */
+export function maskSecrets(text: string, secrets: SecretMatch[]): string {
+  if (secrets.length === 0) return text;
+  let masked = "";
+  let from = 0;
+  for (const { kind, index, length } of secrets) {
+    const breaks = text.slice(index, index + length).split("\n").length - 1;
+    masked += `${text.slice(from, index)}[redacted: ${kind}]${"\n".repeat(breaks)}`;
+    from = index + length;
+  }
+  return masked + text.slice(from);
+}
+
+/** Up to five lines around `line` of an already masked text, each cut to a readable length, redacted once more. */
+export function snippetAround(maskedLines: string[], line: number): string {
+  const first = Math.max(1, line - SNIPPET_RADIUS);
+  const last = Math.min(maskedLines.length, line + SNIPPET_RADIUS);
+  const lines = maskedLines
+    .slice(first - 1, last)
+    .map((text) => text.replace(/\r$/, ""))
+    .map((text) => (text.length > MAX_SNIPPET_LINE_CHARS ? `${text.slice(0, MAX_SNIPPET_LINE_CHARS - 1)}…` : text));
+  return redactSecrets(lines.join("\n")).slice(0, MAX_SNIPPET_CHARS);
+}
