@@ -26,7 +26,14 @@ export interface ScanOptions {
 }
 
 export interface ScanOutcome {
-  report: ScanReport & { findings: ScanFinding[] };
+  report: ScanReport & {
+    repository: string;
+    environment: string;
+    durationMs: number;
+    filesSeen: number;
+    filesRead: number;
+    findings: ScanFinding[];
+  };
   walk: WalkStats;
   /** Claimed files that were not read (too large, binary), and detectors that failed on a file. */
   warnings: string[];
