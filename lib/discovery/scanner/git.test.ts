@@ -37,3 +37,12 @@ describe("what a checkout says about itself", () => {
     expect(readHeadCommit(plain)).toBeUndefined();
   });
 });
+
+describe("a crafted HEAD", () => {
+  it("is not followed outside refs/, and what it points at must look like a commit", async () => {
+    const root = await fixtureRepository({ ".git/HEAD": "ref: refs/../../README.md\n", "README.md": "hello\n" });
+    expect(readHeadCommit(root)).toBeUndefined();
+    const other = await fixtureRepository({ ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": "not a commit\n" });
+    expect(readHeadCommit(other)).toBeUndefined();
+  });
+});

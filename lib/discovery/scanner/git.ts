@@ -55,25 +55,32 @@ export function readOriginRepository(root: string): string | undefined {
   }
 }
 
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
 /** The checked-out commit, when HEAD can be resolved from the files. */
 export function readHeadCommit(root: string): string | undefined {
   try {
     const dirs = gitDirectories(root);
     if (!dirs) return undefined;
     const head = readFileSync(path.join(dirs.gitDir, "HEAD"), "utf8").trim();
-    if (/^[0-9a-f]{40,64}$/.test(head)) return head;
-    const ref = /^ref:\s*(\S+)$/.exec(head)?.[1];
-    if (!ref) return undefined;
+    if (COMMIT.test(head)) return head;
+    // Only a ref under refs/ is followed: a crafted HEAD must not make the scan read (and report) another file.
+    const ref = /^ref:\s*(refs\/[\w./-]+)$/.exec(head)?.[1];
+    if (!ref || ref.split("/").includes("..")) return undefined;
     for (const dir of [dirs.gitDir, dirs.commonDir]) {
       const file = path.join(dir, ref);
-      if (existsSync(file)) return readFileSync(file, "utf8").trim();
+      if (existsSync(file)) {
+        const commit = readFileSync(file, "utf8").trim();
+        return COMMIT.test(commit) ? commit : undefined;
+      }
     }
     const packed = path.join(dirs.commonDir, "packed-refs");
     if (!existsSync(packed)) return undefined;
     const line = readFileSync(packed, "utf8")
       .split("\n")
       .find((entry) => entry.endsWith(` ${ref}`));
-    return line?.split(" ")[0];
+    const commit = line?.split(" ")[0];
+    return commit && COMMIT.test(commit) ? commit : undefined;
   } catch {
     return undefined;
   }

@@ -80,6 +80,7 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
     }
   }
 
+  const commit = readHeadCommit(root);
   const sorted = [...findings.values()].sort(
     (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.subject.localeCompare(b.subject),
   );
@@ -91,7 +92,7 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
       repository,
       environment: (options.environment ?? "dev").toUpperCase(),
       ...(options.team ? { team: options.team } : {}),
-      ...(readHeadCommit(root) ? { commit: readHeadCommit(root) } : {}),
+      ...(commit ? { commit } : {}),
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       filesSeen: walk.filesSeen,

@@ -21,7 +21,10 @@ export function parseStructured(text: string, format: StructuredFormat): ParseOu
   const source = format === "json" ? blankJsonComments(text) : text;
   const document = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const error = document.errors[0];
-  if (error) return { ok: false, error: error.message.split("\n")[0]!, line: lineCounter.linePos(error.pos[0]).line };
+  if (error) {
+    const failure = { ok: false as const, error: error.message.split("\n")[0]!, line: lineCounter.linePos(error.pos[0]).line };
+    return format === "json" ? (parsedAsPlainJson(source) ?? failure) : failure;
+  }
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: 100 });
@@ -53,6 +56,16 @@ export function parseStructured(text: string, format: StructuredFormat): ParseOu
       },
     },
   };
+}
+
+/** Valid JSON the YAML parser refused (none is known, but JSON is only nearly YAML): its value, without line numbers. */
+function parsedAsPlainJson(source: string): ParseOutcome | undefined {
+  try {
+    const value: unknown = JSON.parse(source);
+    return { ok: true, document: { value, lineOf: () => 1 } };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text with // and /* *\/ comments outside strings replaced by spaces (newlines kept), so positions do not move. */
