@@ -41,6 +41,26 @@ export function maskSecrets(text: string, secrets: SecretMatch[]): string {
   return masked + text.slice(from);
 }
 
+// A value under a credential-like key ("GITHUB_TOKEN": "…", api-key: …) is
+// masked in snippets even when it matches no known secret shape: the finding
+// needs the key's name, never its value. References (${{ secrets.X }},
+// ${input:x}, $VAR) stay readable, since they are where the value comes from.
+const SENSITIVE_KEY = String.raw`[\w.-]*(?:token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|authorization|credential|cookie)[\w.-]*`;
+const SENSITIVE_JSON_VALUE = new RegExp(String.raw`("${SENSITIVE_KEY}"\s*:\s*)"(?!\$)((?:[^"\\]|\\.)+)"`, "gi");
+const SENSITIVE_YAML_VALUE = new RegExp(
+  String.raw`^(\s*(?:-\s+)?${SENSITIVE_KEY}\s*:[ \t]+)(?![$|>&*]|\[redacted|\[masked)(['"]?)(.*?)\2([ \t]+#.*)?$`,
+  "i",
+);
+
+/** The line with the values of credential-like keys replaced by [masked]. */
+export function maskSensitiveValues(line: string): string {
+  return line
+    .replace(SENSITIVE_JSON_VALUE, '$1"[masked]"')
+    .replace(SENSITIVE_YAML_VALUE, (_match, key: string, quote: string, value: string, comment = "") =>
+      value ? `${key}${quote}[masked]${quote}${comment}` : _match,
+    );
+}
+
 /** Up to five lines around `line` of an already masked text, each cut to a readable length, redacted once more. */
 export function snippetAround(maskedLines: string[], line: number): string {
   const first = Math.max(1, line - SNIPPET_RADIUS);
@@ -48,6 +68,8 @@ export function snippetAround(maskedLines: string[], line: number): string {
   const lines = maskedLines
     .slice(first - 1, last)
     .map((text) => text.replace(/\r$/, ""))
-    .map((text) => (text.length > MAX_SNIPPET_LINE_CHARS ? `${text.slice(0, MAX_SNIPPET_LINE_CHARS - 1)}…` : text));
+    // Cut before masking, so the masks' patterns only ever see a short line.
+    .map((text) => (text.length > MAX_SNIPPET_LINE_CHARS ? `${text.slice(0, MAX_SNIPPET_LINE_CHARS - 1)}…` : text))
+    .map(maskSensitiveValues);
   return redactSecrets(lines.join("\n")).slice(0, MAX_SNIPPET_CHARS);
 }
