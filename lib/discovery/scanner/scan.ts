@@ -81,9 +81,7 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
   }
 
   const commit = readHeadCommit(root);
-  const sorted = [...findings.values()].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.subject.localeCompare(b.subject),
-  );
+  const sorted = [...findings.values()].sort((a, b) => byCodePoint(a.file, b.file) || a.line - b.line || byCodePoint(a.subject, b.subject));
   if (sorted.length > MAX_FINDINGS_PER_SCAN)
     warnings.push(`${sorted.length} findings: only the first ${MAX_FINDINGS_PER_SCAN} are reported`);
   return {
@@ -102,6 +100,11 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
     walk,
     warnings,
   };
+}
+
+/** Plain string order, the same on every machine (localeCompare depends on the locale), so reports diff cleanly. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A footprint as a report finding: every string redacted, clipped to the schema's limits, with its snippet and fingerprint. */
