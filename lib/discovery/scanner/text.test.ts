@@ -15,6 +15,10 @@ describe("snippets", () => {
       "          anthropic_api_key: ${{ secrets.ANTHROPIC_API_KEY }}",
     );
     expect(maskSensitiveValues("model: sonnet")).toBe("model: sonnet");
+    expect(maskSensitiveValues('  "GITHUB_TOKEN": "[redacted: GitHub token]"')).toBe('  "GITHUB_TOKEN": "[redacted: GitHub token]"');
+    expect(maskSensitiveValues('"url": "https://mcp.example.com/sse?api_key=abc&x=1"')).toBe(
+      '"url": "https://mcp.example.com/sse?[masked]"',
+    );
     expect(maskSensitiveValues("  token_limit: 4000 # tokens")).toBe("  token_limit: [masked] # tokens");
   });
 

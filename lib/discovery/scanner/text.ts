@@ -46,15 +46,19 @@ export function maskSecrets(text: string, secrets: SecretMatch[]): string {
 // needs the key's name, never its value. References (${{ secrets.X }},
 // ${input:x}, $VAR) stay readable, since they are where the value comes from.
 const SENSITIVE_KEY = String.raw`[\w.-]*(?:token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|authorization|credential|cookie)[\w.-]*`;
-const SENSITIVE_JSON_VALUE = new RegExp(String.raw`("${SENSITIVE_KEY}"\s*:\s*)"(?!\$)((?:[^"\\]|\\.)+)"`, "gi");
+const SENSITIVE_JSON_VALUE = new RegExp(String.raw`("${SENSITIVE_KEY}"\s*:\s*)"(?!\$|\[redacted)((?:[^"\\]|\\.)+)"`, "gi");
 const SENSITIVE_YAML_VALUE = new RegExp(
   String.raw`^(\s*(?:-\s+)?${SENSITIVE_KEY}\s*:[ \t]+)(?![$|>&*]|\[redacted|\[masked)(['"]?)(.*?)\2([ \t]+#.*)?$`,
   "i",
 );
 
-/** The line with the values of credential-like keys replaced by [masked]. */
+/** A URL's query string, where services often take a key (?api_key=…). */
+const URL_QUERY = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'?#]{1,300})\?[^\s"'#]{1,300}/gi;
+
+/** The line with the values of credential-like keys, and URLs' query strings, replaced by [masked]. */
 export function maskSensitiveValues(line: string): string {
   return line
+    .replace(URL_QUERY, "$1?[masked]")
     .replace(SENSITIVE_JSON_VALUE, '$1"[masked]"')
     .replace(SENSITIVE_YAML_VALUE, (_match, key: string, quote: string, value: string, comment = "") =>
       value ? `${key}${quote}[masked]${quote}${comment}` : _match,
