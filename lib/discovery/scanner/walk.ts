@@ -71,7 +71,8 @@ export function walkRepository(root: string, visit: (relativePath: string) => vo
       else if (entry.isDirectory()) {
         if (SKIPPED_DIRECTORIES.has(entry.name)) stats.directoriesSkipped += 1;
         else pending.push(relativePath);
-      } else if (entry.isFile()) {
+      } else if (entry.isFile() && entry.name !== ".git") {
+        // (A .git file is a worktree's or submodule's pointer to its git directory, not the repository's content.)
         stats.filesSeen += 1;
         visit(relativePath);
       }

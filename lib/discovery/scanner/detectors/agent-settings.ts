@@ -81,6 +81,7 @@ function readClaudeSettings(document: StructuredDocument, file: FootprintFile, {
   const local = file.path.endsWith("settings.local.json");
 
   return {
+    // No prompts at all is the one setting to look at first; an agent that may change the repository comes next.
     severity: autonomy === "AUTONOMOUS" ? "HIGH" : writes ? "MEDIUM" : "LOW",
     tool: TOOLS.claudeCode.tool,
     subject: local ? "Claude Code local settings" : "Claude Code settings",
