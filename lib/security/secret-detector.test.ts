@@ -135,6 +135,28 @@ describe("findSecrets", () => {
     expect(match).toEqual({ kind: "private key", index: 7, length: key.length });
   });
 
+  it("keeps the first-listed kind where two patterns overlap", () => {
+    const github = fake("ghp_", 36);
+    const text = `git clone https://x:${github}@github.com/a/b and postgresql://app:hunter22@db:5432/prod`;
+    expect(findSecrets(text).map(({ kind }) => kind)).toEqual(["GitHub token", "password in a connection string"]);
+  });
+
+  it("finds every one of tens of thousands of interleaved secrets in 1 MB, in order, in about a second at most", () => {
+    // Two kinds in turn: each pattern's matches land between the other's, the case a sorted insert would make quadratic.
+    const text = `${"AKIA" + "ABCDEFGHIJKLMNOP"} ${fake("ghp_", 36)} `.repeat(17_000);
+    let best = Infinity;
+    let found: ReturnType<typeof findSecrets> = [];
+    for (let run = 0; run < 3; run += 1) {
+      const started = performance.now();
+      found = findSecrets(text);
+      best = Math.min(best, performance.now() - started);
+    }
+    expect(found).toHaveLength(34_000);
+    expect(found.slice(0, 3).map(({ kind }) => kind)).toEqual(["AWS access key", "GitHub token", "AWS access key"]);
+    expect(found.every((match, i) => i === 0 || found[i - 1]!.index < match.index)).toBe(true);
+    expect(best).toBeLessThan(1500);
+  });
+
   it("scans 1 MB of repeated token starts in well under 100 ms", () => {
     const text = "eyJ-".repeat(262144);
     let best = Infinity;

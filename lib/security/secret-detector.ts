@@ -91,31 +91,33 @@ export interface SecretMatch {
  */
 export function findSecrets(text: string): SecretMatch[] {
   if (detectSecret(text) === undefined) return [];
-  const found: SecretMatch[] = [];
+  let found: SecretMatch[] = [];
   for (const { kind, pattern } of REDACTIONS) {
+    // matchAll yields in order, so a walk alongside the (sorted) matches kept so far
+    // checks overlaps, and a merge keeps them sorted: linear, however many matches.
+    const kept: SecretMatch[] = [];
+    let next = 0;
     for (const match of text.matchAll(pattern)) {
       const candidate = { kind, index: match.index, length: match[0].length };
-      const at = insertionPoint(found, candidate.index);
-      const before = found[at - 1];
-      const after = found[at];
-      if (before && before.index + before.length > candidate.index) continue;
-      if (after && candidate.index + candidate.length > after.index) continue;
-      found.splice(at, 0, candidate);
+      while (next < found.length && found[next]!.index + found[next]!.length <= candidate.index) next += 1;
+      const overlapping = next < found.length && found[next]!.index < candidate.index + candidate.length;
+      if (!overlapping) kept.push(candidate);
     }
+    if (kept.length > 0) found = mergeByIndex(found, kept);
   }
   return found;
 }
 
-/** Where a match starting at `index` goes in the list sorted by start (binary search). */
-function insertionPoint(sorted: SecretMatch[], index: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle]!.index < index) low = middle + 1;
-    else high = middle;
+/** Two lists sorted by start, as one. */
+function mergeByIndex(a: SecretMatch[], b: SecretMatch[]): SecretMatch[] {
+  const merged: SecretMatch[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.index <= b[j]!.index)) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
   }
-  return low;
+  return merged;
 }
 
 /** Every string in a JSON-like value (keys included) redacted; the same value when nothing was. */
