@@ -59,7 +59,11 @@ export async function runScanCommand(
     if (error instanceof WarrantError) {
       console.error(`Warrant refused the report (${error.status}): ${error.message}`);
       for (const [field, message] of Object.entries(error.fields ?? {})) console.error(`  ${field}: ${message}`);
-    } else console.error(`Could not submit the report to ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    } else {
+      // fetch says only "fetch failed"; its cause names the problem (ECONNREFUSED, a certificate, DNS).
+      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+      console.error(`Could not submit the report to ${url}: ${error instanceof Error ? error.message : String(error)}${cause}`);
+    }
     return 2;
   }
 }
