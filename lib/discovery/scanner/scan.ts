@@ -70,7 +70,9 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
         footprints = detector.detect(file, { repository });
       } catch (error) {
         // One odd file must not stop the scan of the rest: it is named, and the scan goes on.
-        warnings.push(`${relativePath}: the ${detector.id} detector failed (${error instanceof Error ? error.message : String(error)})`);
+        warnings.push(
+          redactSecrets(`${relativePath}: the ${detector.id} detector failed (${error instanceof Error ? error.message : String(error)})`),
+        );
         continue;
       }
       for (const footprint of footprints) {
