@@ -205,6 +205,15 @@ export function env(): Env {
   return cached;
 }
 
+/**
+ * Where `cli scan --submit` sends its report: a Warrant elsewhere, so none of
+ * the server's variables apply. WARRANT_URL and WARRANT_TOKEN (an API token);
+ * the command's --url and --token override them.
+ */
+export function scanSubmitTarget(source: Record<string, string | undefined> = process.env): { url?: string; token?: string } {
+  return { url: source.WARRANT_URL || undefined, token: source.WARRANT_TOKEN || undefined };
+}
+
 /** Demo sign-in is on only when the start script turned it on (embedded database) or WARRANT_DEMO=1. */
 export function isDemoMode(): boolean {
   return env().WARRANT_DEMO === true;

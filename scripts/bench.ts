@@ -12,7 +12,7 @@
 // `--runs N` repeats all of it N times, each against a freshly started server
 // (every run is cold: one request per scenario warms it, no more), and prints
 // the runs side by side; `--json FILE` writes every number for a note to
-// tabulate; `--only fixed|random|export|approvals|events|authorize|controls|evidence|lifecycle|campaigns` (repeatable)
+// tabulate; `--only fixed|random|export|approvals|events|authorize|controls|evidence|lifecycle|campaigns|discovery` (repeatable)
 // measures a part (fixed includes the approvals' lists; approvals is those and
 // deciding; events is batches of activity events, scripts/bench-events.ts;
 // authorize is the authorize API under load, Cedar alone beside it and the JIT
@@ -23,7 +23,10 @@
 // scripts/bench-evidence.ts; lifecycle is the daily review, reminder,
 // suspension, expiry and digest sweeps over a fresh copy of the inventory,
 // scripts/bench-lifecycle.ts; campaigns is starting a review campaign over about
-// 10,000 identities, scripts/bench-campaigns.ts).
+// 10,000 identities, scripts/bench-campaigns.ts; discovery is the repository
+// scanner over a generated 10,000-file checkout, scripts/bench-discovery.ts,
+// which needs neither the database nor the server: `--only discovery` starts
+// neither).
 // The machine's load average is printed with each run: on a shared machine it
 // says how far to trust the numbers.
 
@@ -47,6 +50,7 @@ import type { ControlsBenchResult } from "./bench-controls";
 import type { EvidenceBenchResult } from "./bench-evidence";
 import type { LifecycleBenchResult } from "./bench-lifecycle";
 import type { CampaignsBenchResult } from "./bench-campaigns";
+import { benchDiscovery, printDiscoveryBench } from "./bench-discovery";
 
 const PORT = 3200;
 const BASE = `http://localhost:${PORT}`;
@@ -64,13 +68,27 @@ const options = parseArgs({
 }).values;
 const RUNS = Number(options.runs);
 const COMBINATIONS = Number(options.combinations);
-const ALL_PARTS = ["fixed", "random", "export", "approvals", "events", "authorize", "controls", "evidence", "lifecycle", "campaigns"];
+const ALL_PARTS = [
+  "fixed",
+  "random",
+  "export",
+  "approvals",
+  "events",
+  "authorize",
+  "controls",
+  "evidence",
+  "lifecycle",
+  "campaigns",
+  "discovery",
+];
 const PARTS = new Set(options.only ?? ALL_PARTS);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs must be a whole number, 1 or more");
 if (!Number.isInteger(COMBINATIONS) || COMBINATIONS < 1) throw new Error("--combinations must be a whole number, 1 or more");
 for (const part of PARTS) if (!ALL_PARTS.includes(part)) throw new Error(`--only takes ${ALL_PARTS.join(", ")}, not ${part}`);
 /** The runtime parts (events, authorize) run without the 100,000-identity inventory. */
-const NEEDS_INVENTORY = [...PARTS].some((part) => part !== "events" && part !== "authorize");
+const NEEDS_INVENTORY = [...PARTS].some((part) => part !== "events" && part !== "authorize" && part !== "discovery");
+/** Discovery scans a generated checkout on disk: alone, it needs neither the bench database nor the server. */
+const NEEDS_DATABASE = [...PARTS].some((part) => part !== "discovery");
 
 const SCENARIOS: { name: string; query: string }[] = [
   { name: "first page, sort by name", query: "" },
@@ -375,6 +393,14 @@ function decidingGroup(
 }
 
 async function main() {
+  if (PARTS.has("discovery")) {
+    const discovery = await benchDiscovery(RUNS);
+    printDiscoveryBench(discovery);
+    if (!NEEDS_DATABASE) {
+      if (options.json) writeFileSync(options.json, `${JSON.stringify({ at: new Date().toISOString(), discovery }, null, 2)}\n`);
+      return;
+    }
+  }
   const config = parseEnv({
     ...process.env,
     DATABASE_URL: process.env.BENCH_DATABASE_URL,

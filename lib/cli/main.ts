@@ -53,6 +53,12 @@ Commands:
   campaigns:list        list the review campaigns with their progress
   campaigns:close <campaign id> --as <lead's email>
                         close a campaign (its open reviews stay open and owed)
+  scan <directory> [--repo-name owner/name] [--environment dev|staging|prod] [--team <team name>] [--report <out.json>]
+       [--submit [--url <Warrant URL>] [--token <API token>]]
+                        look for AI coding tools' footprints in a checked-out repository (MCP servers, agent
+                        settings and hooks, CI jobs that run an agent, instruction files, secrets in them) and
+                        write the findings as JSON (stdout, or --report); --submit sends them to Warrant
+                        (WARRANT_URL and WARRANT_TOKEN, or --url and --token). Needs no database.
   jobs:list             list the background jobs and when each runs
   jobs:run <name>       run one background job now, in the foreground (the worker runs them on schedule)
   db:migrate            apply pending migrations and exit
@@ -469,6 +475,13 @@ async function main(): Promise<number> {
       message: { type: "string" },
       due: { type: "string" },
       query: { type: "string" },
+      "repo-name": { type: "string" },
+      environment: { type: "string" },
+      team: { type: "string" },
+      report: { type: "string" },
+      submit: { type: "boolean" },
+      url: { type: "string" },
+      token: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -479,6 +492,11 @@ async function main(): Promise<number> {
   }
   // Offline: an auditor checks a package on a machine with no Warrant database.
   if (command === "evidence:verify") return verifyEvidence(positionals[1], values as Record<string, string | undefined>);
+  // Offline too: a CI job scans its own checkout, with no Warrant database (and maybe no network).
+  if (command === "scan") {
+    const { runScanCommand } = await import("./scan");
+    return runScanCommand(positionals[1], values);
+  }
   const config = parseEnv();
   let database: Awaited<ReturnType<typeof prepareDatabase>>;
   try {

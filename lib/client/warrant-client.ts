@@ -90,10 +90,18 @@ export class WarrantError extends Error {
   }
 }
 
+/** Warrant's answer to a submitted scan report (POST /api/v1/discovery/scans). */
+export interface SubmitScanResponse {
+  scan: { id: string; [field: string]: unknown };
+  counts: Record<string, number>;
+  /** The scan's page, relative to Warrant's URL. */
+  link: string;
+}
+
 export interface WarrantClientOptions {
   /** Warrant's URL, e.g. https://warrant.example.com */
   baseUrl: string;
-  /** The identity's agent token (wai_…) or a just-in-time token. */
+  /** The identity's agent token (wai_…) or a just-in-time token; an API token for submitScan. */
   token: string;
   fetch?: typeof fetch;
 }
@@ -146,6 +154,8 @@ export function createWarrantClient(options: WarrantClientOptions) {
     /** Claude Code's PostToolUse hook input: the call that ran, recorded with the decision that allowed it. */
     claudeCodePostToolUse: (hookInput: unknown) =>
       call<{ recorded: number; flags: string[] }>("POST", "hooks/claude-code/post-tool-use", hookInput),
+    /** A repository scan report as `npm run cli -- scan` writes it (lib/validation/discovery.ts), sent with an API token. */
+    submitScan: (report: unknown) => call<SubmitScanResponse>("POST", "discovery/scans", report),
   };
 }
 

@@ -75,6 +75,51 @@ export function redactSecrets(text: string): string {
   return redacted;
 }
 
+/** A secret found in a text: its kind and where it is, so a caller can point at it or mask it. */
+export interface SecretMatch {
+  kind: string;
+  index: number;
+  length: number;
+}
+
+/**
+ * Every secret in the text, whole (as redactSecrets would replace it), in the
+ * order they appear. Where two patterns match overlapping text (a token inside
+ * a connection string's password) the one listed first above wins, so each
+ * secret is reported once. Each pattern is one global scan, so this stays
+ * linear in the text like the rest of this module.
+ */
+export function findSecrets(text: string): SecretMatch[] {
+  if (detectSecret(text) === undefined) return [];
+  let found: SecretMatch[] = [];
+  for (const { kind, pattern } of REDACTIONS) {
+    // matchAll yields in order, so a walk alongside the (sorted) matches kept so far
+    // checks overlaps, and a merge keeps them sorted: linear, however many matches.
+    const kept: SecretMatch[] = [];
+    let next = 0;
+    for (const match of text.matchAll(pattern)) {
+      const candidate = { kind, index: match.index, length: match[0].length };
+      while (next < found.length && found[next]!.index + found[next]!.length <= candidate.index) next += 1;
+      const overlapping = next < found.length && found[next]!.index < candidate.index + candidate.length;
+      if (!overlapping) kept.push(candidate);
+    }
+    if (kept.length > 0) found = mergeByIndex(found, kept);
+  }
+  return found;
+}
+
+/** Two lists sorted by start, as one. */
+function mergeByIndex(a: SecretMatch[], b: SecretMatch[]): SecretMatch[] {
+  const merged: SecretMatch[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.index <= b[j]!.index)) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
+  }
+  return merged;
+}
+
 /** Every string in a JSON-like value (keys included) redacted; the same value when nothing was. */
 export function redactSecretsIn<T>(value: T): T {
   if (typeof value === "string") return redactSecrets(value) as T;
