@@ -151,6 +151,7 @@ describe("the document agrees with the handlers", () => {
     expect(creates.map((entry) => entry.apiPath).sort()).toEqual([
       "/campaigns",
       "/credentials",
+      "/discovery/scans",
       "/evidence-packages",
       "/frameworks",
       "/grants",

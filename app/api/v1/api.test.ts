@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { executeMutation } from "@/lib/auth/mutation";
@@ -8,6 +8,13 @@ import type { Actor } from "@/lib/auth/actor";
 import { countRows, createTestToken, createTestUser, refused } from "@/lib/testing/factories";
 import { API_ROUTES } from "@/lib/api/openapi";
 import { allMutations } from "@/lib/mutations";
+
+// The walk below makes two calls without a valid token to each of more than
+// sixty mutating routes from one address, more than the anonymous limit
+// allows in a minute; rate limits have their own test (rate-limits.test.ts).
+vi.hoisted(() => {
+  process.env.WARRANT_RATE_LIMIT_API_ANONYMOUS = "0";
+});
 
 // Calls the real route handlers (the same functions `next start` serves) with
 // real requests against a real database.
