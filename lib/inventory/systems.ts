@@ -16,7 +16,10 @@ import { lifecycleSettings } from "@/lib/lifecycle/settings";
 // confirms it, so nobody lowers their own identities' risk by registering.
 
 /** What a registration by this actor stores: the sensitivity applied, and the proposal awaiting a lead (if any). */
-export function registeredSensitivity(actor: Actor, chosen: Sensitivity): { sensitivity: Sensitivity; proposedSensitivity: Sensitivity | null } {
+export function registeredSensitivity(
+  actor: Actor,
+  chosen: Sensitivity,
+): { sensitivity: Sensitivity; proposedSensitivity: Sensitivity | null } {
   if (isInventoryManager(actor) || chosen === "RESTRICTED") return { sensitivity: chosen, proposedSensitivity: null };
   return { sensitivity: "RESTRICTED", proposedSensitivity: chosen };
 }
