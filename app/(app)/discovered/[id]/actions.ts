@@ -1,0 +1,27 @@
+"use server";
+
+import { mutationAction } from "@/lib/auth/action";
+import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "@/lib/discovery/decide";
+
+export const registerFindingAction = mutationAction(registerFinding, {
+  success: (result) => `Registered ${result.identity.name} as a proposed identity.`,
+  revalidate: "/discovered",
+  returnResult: true,
+});
+
+export const linkFindingAction = mutationAction(linkFinding, {
+  success: (result) =>
+    `Linked to ${result.identityName}.` +
+    (result.beyondGrants.length > 0 ? ` The footprint reaches beyond its grants: ${result.beyondGrants.join(", ")}.` : ""),
+  revalidate: "/discovered",
+});
+
+export const dismissFindingAction = mutationAction(dismissFinding, {
+  success: () => "Dismissed.",
+  revalidate: "/discovered",
+});
+
+export const reopenFindingAction = mutationAction(reopenFinding, {
+  success: () => "Reopened: the finding is back in the queue.",
+  revalidate: "/discovered",
+});
