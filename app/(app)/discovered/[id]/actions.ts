@@ -3,9 +3,12 @@
 import { mutationAction } from "@/lib/auth/action";
 import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "@/lib/discovery/decide";
 
+// No revalidation: a registration sent for approval would re-render the page
+// without the form (the finding now has a pending request), taking away the
+// message that links the request; a registration applied at once opens the
+// new identity's page instead.
 export const registerFindingAction = mutationAction(registerFinding, {
   success: (result) => `Registered ${result.identity.name} as a proposed identity.`,
-  revalidate: "/discovered",
   returnResult: true,
 });
 
