@@ -158,7 +158,9 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
                   />
                 </>
               ) : null}
-              <h3 className="text-xs font-medium text-slate-600">Or link it to an identity already in the inventory</h3>
+              <h3 className="text-xs font-medium text-slate-600">
+                {proposal ? "Or link it to an identity already in the inventory" : "Link it to the identity it belongs to"}
+              </h3>
               <LinkFindingForm
                 action={linkFindingAction}
                 findingId={finding.id}
@@ -170,7 +172,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
           {writes && open && mayDismiss && !finding.pendingRequest ? (
             <section aria-labelledby="dismiss-heading" className="space-y-2">
               <h3 id="dismiss-heading" className="text-xs font-medium text-slate-600">
-                Or dismiss it
+                {decidable ? "Or dismiss it" : "Dismiss it"}
               </h3>
               <DismissFindingForm action={dismissFindingAction} findingId={finding.id} />
             </section>
