@@ -10,7 +10,7 @@ type Role = (typeof ROLES)[number];
 const MEMBERS_WITHOUT_AUDIT: Role[] = ["Alex Approver", "Olivia Owner"];
 
 /** Pages, with who gets a 403 there. `{...}` is filled in from the demo data once signed in. */
-const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
+const PAGES: { path: string; forbiddenFor?: Role[]; status?: number; notFoundFor?: Role[] }[] = [
   { path: "/" },
   { path: "/inventory" },
   { path: "/inventory?reviewOverdue=1&sort=riskTier&dir=desc" },
@@ -26,6 +26,12 @@ const PAGES: { path: string; forbiddenFor?: Role[]; status?: number }[] = [
   { path: "/inventory/{release}/edit", forbiddenFor: ["Alex Approver", "Audrey Auditor"] },
   { path: "/inventory/no-such-identity", status: 404 },
   { path: "/inventory/no-such-identity/edit", status: 404 },
+  { path: "/discovered" },
+  { path: "/discovered?view=all&sort=repository&dir=asc" },
+  { path: "/discovered?view=nope&severity=HIGH&page=0" },
+  // A finding in the Payments team's repository: Alex (Platform) does not see it, as if it did not exist.
+  { path: "/discovered/{finding}", notFoundFor: ["Alex Approver"] },
+  { path: "/discovered/no-such-finding", status: 404 },
   { path: "/templates" },
   // A demo template's page (its edit form for security leads).
   { path: "/templates/{template}" },
@@ -73,6 +79,17 @@ async function identityPath(page: Page, name: string): Promise<string> {
   return href!;
 }
 
+/** A demo finding's page (the payments repository's CI bot), found by a security lead, who sees every repository. */
+let findingPath = "";
+test.beforeAll(async ({ browser }) => {
+  const page = await browser.newPage();
+  await signInAs(page, "Sam Lead");
+  await page.goto("/discovered?repository=acme/payments-api&detector=ci-workflow");
+  findingPath = (await page.getByRole("link", { name: /claude-code-action runs on pull requests/ }).getAttribute("href"))!;
+  expect(findingPath).toMatch(/^\/discovered\/[^/?]+$/);
+  await page.close();
+});
+
 for (const role of ROLES) {
   test(`${role} opens every page without a server error, and gets a 403 page where their roles do not reach`, async ({ page }) => {
     test.setTimeout(120_000);
@@ -94,10 +111,11 @@ for (const role of ROLES) {
         .replace("/inventory/{renovate}", ids.renovate)
         .replace("/inventory/{release}", ids.release)
         .replace("/templates/{template}", template)
-        .replace("{templateId}", template.split("/")[2]!);
+        .replace("{templateId}", template.split("/")[2]!)
+        .replace("/discovered/{finding}", findingPath);
       const forbidden = entry.forbiddenFor?.includes(role) ?? false;
       const response = await page.goto(path);
-      const expected = forbidden ? 403 : (entry.status ?? 200);
+      const expected = forbidden ? 403 : entry.notFoundFor?.includes(role) ? 404 : (entry.status ?? 200);
       expect(response?.status(), `${role} ${path}`).toBe(expected);
       const notAllowed = page.getByRole("heading", { name: "You may not open this page" });
       if (forbidden) {
@@ -124,6 +142,7 @@ test("the navigation offers only the pages each role may open", async ({ page })
   const everyone = [
     "Dashboard",
     "Inventory",
+    "Discovered",
     "Templates",
     "My tasks",
     "Campaigns",
@@ -142,6 +161,17 @@ test("the navigation offers only the pages each role may open", async ({ page })
     for (const label of everyone) await expect(nav.getByRole("link", { name: label, exact: true }), `${role} ${label}`).toBeVisible();
     await expect(nav.getByRole("link", { name: "Audit log", exact: true }), role).toHaveCount(MEMBERS_WITHOUT_AUDIT.includes(role) ? 0 : 1);
     await expect(nav.getByRole("link", { name: "Evidence", exact: true }), role).toHaveCount(exporters.includes(role) ? 1 : 0);
+    // Discovered comes right after Inventory; its count (open findings the person may see) is beside the name, not in it.
+    await expect(
+      nav
+        .getByRole("listitem")
+        .filter({ has: page.getByRole("link", { name: "Inventory", exact: true }) })
+        .locator("xpath=following-sibling::li[1]"),
+    ).toContainText("Discovered");
+    // Alex's team (Platform) has no scanned repository; Olivia's (Payments) has the demo's.
+    if (role === "Alex Approver") await expect(nav.getByTestId("nav-count-discovered"), role).toHaveCount(0);
+    if (role === "Olivia Owner" || role === "Sam Lead")
+      await expect(nav.getByTestId("nav-count-discovered"), role).toHaveText(/^[1-9]\d*$/);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/sign-in/);
   }

@@ -6,18 +6,23 @@ import { navItemsFor } from "@/lib/auth/navigation";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
 import { countWaitingFor } from "@/lib/approvals/queries";
+import { can } from "@/lib/auth/actor";
+import { openFindingCount } from "@/lib/discovery/queries";
 import { signOutAction } from "./actions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireActor();
-  const waiting = await countWaitingFor(prisma, actor);
+  const [waiting, openFindings] = await Promise.all([
+    countWaitingFor(prisma, actor),
+    can(actor, "inventory:read") ? openFindingCount(prisma, actor) : 0,
+  ]);
   return (
     <div className="flex min-h-screen">
       <nav aria-label="Main" className="w-52 shrink-0 bg-slate-900 px-3 py-4">
         <Link href="/" className="mb-6 block px-2 text-base font-semibold tracking-tight text-white">
           Warrant
         </Link>
-        <NavLinks items={navItemsFor(actor.roles)} />
+        <NavLinks items={navItemsFor(actor.roles)} counts={{ "/discovered": openFindings }} />
       </nav>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-2 text-sm">

@@ -14,6 +14,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Dashboard", permission: "inventory:read" },
   { href: "/inventory", label: "Inventory", permission: "inventory:read" },
+  { href: "/discovered", label: "Discovered", permission: "inventory:read" },
   { href: "/templates", label: "Templates", permission: "inventory:read" },
   { href: "/tasks", label: "My tasks" },
   { href: "/campaigns", label: "Campaigns", permission: "inventory:read" },

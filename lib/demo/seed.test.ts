@@ -4,6 +4,7 @@ import { verifyAuditChain } from "@/lib/audit/verify";
 import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 import { REVIEW_NOTICE_DAYS } from "@/lib/reviews/due";
 import { DEMO_IDENTITIES, DEMO_USERS, seedDemoDataOnce } from "./seed";
+import { DEMO_SCAN_REPORTS } from "./seed-discovery";
 
 describe("seedDemoDataOnce", () => {
   it("loads the demo organisation once, audited, and never again", async () => {
@@ -137,5 +138,22 @@ describe("the demo's runtime decisions", () => {
       "ci-security-scanner call_tool ALLOW",
     ]);
     expect(decisions.every((decision) => decision.cedarRequest !== null)).toBe(true);
+  });
+});
+
+describe("the demo's Discovered queue", () => {
+  it("holds the two demo scans' findings, open, each repository with its team", async () => {
+    const findings = await prisma.discoveryFinding.findMany({
+      include: { repository: { include: { team: true } } },
+      orderBy: [{ repository: { name: "asc" } }, { file: "asc" }],
+    });
+    expect(findings.map((finding) => [finding.repository.name, finding.repository.team?.name, finding.file, finding.status])).toEqual([
+      ["acme/payments-api", "Payments", ".github/workflows/claude-review.yml", "OPEN"],
+      ["acme/payments-api", "Payments", ".mcp.json", "OPEN"],
+      ["acme/payments-api", "Payments", "CLAUDE.md", "OPEN"],
+      ["acme/payments-api", "Payments", "config/deploy.env", "OPEN"],
+      ["acme/web", "Developer Experience", ".claude/settings.json", "OPEN"],
+    ]);
+    expect(await prisma.discoveryScan.count()).toBe(DEMO_SCAN_REPORTS.length);
   });
 });

@@ -4,6 +4,7 @@ import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { openDueReviews } from "@/lib/reviews/due";
 import { seedDemoApprovals } from "./seed-approvals";
 import { seedDemoDecisions } from "./seed-decisions";
+import { seedDemoDiscovery } from "./seed-discovery";
 import { seedDemoTemplates } from "./seed-templates";
 import { enqueueNotification } from "@/lib/notifications/outbox";
 import type {
@@ -480,6 +481,7 @@ export async function seedDemoDataOnce(db: Db): Promise<boolean> {
     // Approvals are made through the real mutations by the demo's people, after the organisation exists.
     await seedDemoApprovals(db);
     await seedDemoDecisions(db);
+    await seedDemoDiscovery(db);
   }
   return seeded;
 }

@@ -3,6 +3,8 @@ import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { fieldErrorsFromZod, type FieldErrors } from "@/lib/errors";
+import { actorUserId, isInventoryManager } from "@/lib/inventory/access";
+import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 import { PAGE_SIZES } from "@/lib/inventory/query";
 import { DETECTOR_IDS, FINDING_SEVERITIES } from "@/lib/validation/discovery";
 import { environmentSchema } from "@/lib/validation/inventory";
@@ -83,8 +85,13 @@ function viewWhere(view: FindingView): Prisma.DiscoveryFindingWhereInput {
   }
 }
 
+/** The direction the queue is sorted in: as asked, else most severe and most recent first, names A to Z. */
+export function findingSortDir(query: FindingListQuery): "asc" | "desc" {
+  return query.dir ?? (query.sort === "severity" || query.sort === "lastSeenAt" || query.sort === "firstSeenAt" ? "desc" : "asc");
+}
+
 function orderBy(query: FindingListQuery): Prisma.DiscoveryFindingOrderByWithRelationInput[] {
-  const dir = query.dir ?? (query.sort === "severity" || query.sort === "lastSeenAt" || query.sort === "firstSeenAt" ? "desc" : "asc");
+  const dir = findingSortDir(query);
   // Severity is an enum declared LOW, MEDIUM, HIGH, so its order is its rank.
   const primary: Prisma.DiscoveryFindingOrderByWithRelationInput =
     query.sort === "repository" ? { repository: { name: dir } } : { [query.sort]: dir };
@@ -207,5 +214,24 @@ export async function visibleRepositories(db: DbOrTx, actor: Actor) {
     where: { findings: { some: where } },
     orderBy: [{ name: "asc" }, { environment: "asc" }],
     select: { id: true, name: true, environment: true, lastScanAt: true, team: { select: { name: true } } },
+  });
+}
+
+/** At most this many identities are offered to link a finding to; the form filters them by name. */
+export const LINKABLE_IDENTITIES_LIMIT = 200;
+
+/** Identities in service the actor may manage, the ones a finding may be linked to (linkFinding checks the same). */
+export async function linkableIdentities(db: DbOrTx, actor: Actor) {
+  const userId = actorUserId(actor);
+  const mine: Prisma.AiIdentityWhereInput = isInventoryManager(actor)
+    ? {}
+    : userId
+      ? { OR: [{ ownerId: userId }, { backupOwnerId: userId }] }
+      : { id: { in: [] } };
+  return db.aiIdentity.findMany({
+    where: { AND: [{ status: { in: LIVE_STATUSES } }, mine] },
+    orderBy: [{ name: "asc" }, { environment: "asc" }],
+    take: LINKABLE_IDENTITIES_LIMIT,
+    select: { id: true, name: true, environment: true, kind: true, status: true },
   });
 }

@@ -17,6 +17,7 @@ import { listSystemsAwaitingConfirmation } from "@/lib/inventory/systems-overvie
 import { listApprovalRequests } from "@/lib/approvals/queries";
 import { failuresOwnedBy } from "@/lib/controls/queries";
 import { expiringSoonFor } from "@/lib/lifecycle/queries";
+import { openFindingCount } from "@/lib/discovery/queries";
 
 export const metadata = { title: "My tasks" };
 
@@ -41,7 +42,7 @@ export default async function Page() {
   const now = new Date();
   const userId = actorUserId(actor);
   const manager = isInventoryManager(actor);
-  const [approvals, owed, orphanReviews, overdue, orphans, unconfirmed, failing, expiring] = await Promise.all([
+  const [approvals, owed, orphanReviews, overdue, orphans, unconfirmed, failing, expiring, discovered] = await Promise.all([
     listApprovalRequests(prisma, actor, { view: "waiting" }, { limit: APPROVALS_SHOWN }),
     // Attesting is the owners' task; chasing overdue reviews is the security leads'.
     userId && can(actor, "inventory:write") ? findReviewTasks(prisma, openReviewsOwedBySql(userId), REVIEWS_SHOWN) : null,
@@ -56,11 +57,21 @@ export default async function Page() {
     userId ? failuresOwnedBy(prisma, userId, FAILURES_SHOWN) : null,
     // The expiry warnings' list: what will stop working soon unless someone extends it.
     userId && can(actor, "inventory:write") ? expiringSoonFor(prisma, userId, now, EXPIRING_SHOWN) : null,
+    // Footprints a scan found that nobody has registered, linked or dismissed yet.
+    can(actor, "inventory:write") ? openFindingCount(prisma, actor) : 0,
   ]);
 
   return (
     <>
       <PageHeader title="My tasks" description="Reviews you owe and approvals waiting for you." />
+      {discovered > 0 ? (
+        <p className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <Link href="/discovered" className="underline">
+            {discovered} discovered footprint{discovered === 1 ? "" : "s"}{" "}
+            {manager ? "in the repositories you see" : "in your team's repositories"} {discovered === 1 ? "waits" : "wait"} for a decision
+          </Link>
+        </p>
+      ) : null}
       <section aria-labelledby="approvals-heading" className="mb-6 space-y-2">
         <div className="flex items-baseline justify-between gap-3">
           <h2 id="approvals-heading" className="text-sm font-semibold text-slate-700">

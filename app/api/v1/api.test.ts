@@ -9,6 +9,13 @@ import { countRows, createTestToken, createTestUser, refused } from "@/lib/testi
 import { API_ROUTES } from "@/lib/api/openapi";
 import { allMutations } from "@/lib/mutations";
 
+// The walk below makes two calls without a valid token to each of more than
+// sixty mutating routes from one address, more than the anonymous limit
+// allows in a minute; rate limits have their own test (rate-limits.test.ts).
+vi.hoisted(() => {
+  process.env.WARRANT_RATE_LIMIT_API_ANONYMOUS = "0";
+});
+
 // Calls the real route handlers (the same functions `next start` serves) with
 // real requests against a real database.
 

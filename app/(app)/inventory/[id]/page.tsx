@@ -9,6 +9,8 @@ import { IdentityTimeline } from "@/components/inventory/identity-timeline";
 import { RecentDecisions } from "@/components/policies/recent-decisions";
 import { InventoryLinks } from "@/components/inventory/inventory-links";
 import { StatusChangeForm } from "@/components/inventory/status-change-form";
+import { Footprints } from "@/components/discovery/footprints";
+import { footprintsOf } from "@/lib/discovery/queries";
 import { IdentityActivity } from "@/components/events/identity-activity";
 import { AttestReviewForm } from "@/components/reviews/attest-review-form";
 import { OpenReviewForm } from "@/components/reviews/open-review-form";
@@ -66,11 +68,12 @@ export default async function IdentityPage({
   const identity = await loadIdentityDetail(prisma, id);
   if (!identity) notFound();
   const may = identityPermissions(actor, identity);
-  const [systems, reviews, activity, diff] = await Promise.all([
+  const [systems, reviews, activity, diff, footprints] = await Promise.all([
     may.addGrant ? listSystemOptions(prisma) : [],
     findIdentityReviews(prisma, identity.id),
     findIdentityActivity(prisma, identity.id),
     changesSinceLastAttestation(prisma, identity.id),
+    footprintsOf(prisma, identity.id),
   ]);
   const now = new Date();
   const attestable = { ...identity, backupOwnerActive: identity.backupOwner?.active ?? false };
@@ -172,6 +175,8 @@ export default async function IdentityPage({
         <GrantsTable grants={identity.grants} revoke={may.manageGrants ? revokeGrantAction : undefined} />
         {may.addGrant ? <AddGrantForm identityId={identity.id} systems={systems} action={createGrantAction} /> : null}
       </section>
+
+      {footprints.length > 0 ? <Footprints footprints={footprints} /> : null}
 
       <section aria-labelledby="credentials-heading" className="mb-6 space-y-3">
         <h2 id="credentials-heading" className="text-sm font-semibold text-slate-700">
