@@ -55,8 +55,27 @@ function findingData(finding: FindingWithRepository) {
 
 type RegisterInput = z.output<typeof registerFindingInput>;
 
+/**
+ * One registration of a finding at a time: while one waits for approval, another
+ * (with other fields, so not refused as identical) would make a second identity
+ * of the same footprint once both were approved.
+ */
+async function assertNoPendingRegistration(tx: Tx, findingId: string) {
+  const pending = await tx.approvalRequest.findFirst({
+    where: { mutation: "discovery.register-finding", status: "PENDING", input: { path: ["findingId"], equals: findingId } },
+    select: { id: true },
+  });
+  if (pending) {
+    throw new AppError(
+      "conflict",
+      `A registration of this finding already waits for approval (request ${pending.id}); decide or withdraw that one first.`,
+    );
+  }
+}
+
 /** What registering the finding would need approval for: the registration's own checks and each grant's on the repository. */
 export async function registerFindingChecks(ctx: SensitiveCheckContext, input: RegisterInput): Promise<SensitiveMatch[]> {
+  await assertNoPendingRegistration(ctx.tx, input.findingId);
   const finding = await ctx.tx.discoveryFinding.findUnique({ where: { id: input.findingId }, include: { repository: true } });
   // Matches nothing: the change itself then fails with its own message.
   if (!finding) return [];
@@ -75,8 +94,10 @@ export async function registerFindingChecks(ctx: SensitiveCheckContext, input: R
   return matches.map((match) => ({ ...match, summary }));
 }
 
-async function applyRegisterFinding(tx: Tx, actor: Actor, input: RegisterInput) {
+async function applyRegisterFinding(tx: Tx, actor: Actor, input: RegisterInput, approvalRequestId: string | undefined) {
   const finding = await lockOpenFinding(tx, actor, input.findingId, "register");
+  // The approved request being applied is still pending until this commits.
+  if (!approvalRequestId) await assertNoPendingRegistration(tx, finding.id);
   if (!parseProposal(finding.proposal)) {
     throw new AppError(
       "conflict",
@@ -157,8 +178,8 @@ export const registerFinding = defineMutation({
   permission: "inventory:write",
   input: registerFindingInput,
   sensitive: registerFindingChecks,
-  async run({ tx, actor, audit }, input) {
-    const result = await applyRegisterFinding(tx, actor, input);
+  async run({ tx, actor, audit, approvalRequestId }, input) {
+    const result = await applyRegisterFinding(tx, actor, input, approvalRequestId);
     for (const entry of result.audits) await audit(entry);
     return { identity: result.identity, findingId: result.findingId };
   },

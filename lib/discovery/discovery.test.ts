@@ -275,6 +275,17 @@ describe("deciding findings", () => {
     expect(await prisma.aiIdentity.count({ where: { name: input.name } })).toBe(0);
     expect(await prisma.discoveryFinding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ status: "OPEN" });
     expect((await findingDetail(prisma, owner.actor, finding.id)).pendingRequest?.id).toBe(request.id);
+    // While it waits, neither another request (other fields, so not an identical one) nor a READ-only registration applied at once.
+    for (const permissions of [["READ", "WRITE", "DEPLOY"], ["READ"]]) {
+      const second = await refused(executeMutation(registerFinding, owner.actor, { ...input, name: `${input.name}-2`, permissions }));
+      expect(second.message).toContain(`already waits for approval (request ${request.id})`);
+    }
+    const pending = {
+      mutation: "discovery.register-finding",
+      status: "PENDING" as const,
+      input: { path: ["findingId"], equals: finding.id },
+    };
+    expect(await prisma.approvalRequest.count({ where: pending })).toBe(1);
 
     let decided = await executeMutation(decideApprovalRequest, lead.actor, { requestId: request.id, verdict: "APPROVE" });
     if ((decided as { status: string }).status === "PENDING") {

@@ -19,12 +19,6 @@ vi.hoisted(() => {
 // Calls the real route handlers (the same functions `next start` serves) with
 // real requests against a real database.
 
-// The walks below send two requests without a valid token to every route, more
-// than one address may send a minute; rate-limits.test.ts tests that limit.
-vi.hoisted(() => {
-  process.env.WARRANT_RATE_LIMIT_API_ANONYMOUS = "0";
-});
-
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const MUTATING_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
 const API_DIR = path.resolve("app/api/v1");
