@@ -1,84 +1,82 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { APP_URL, signInAs } from "./fixtures";
+
+const run = promisify(execFile);
 
 // A security lead opens the Discovered queue after a scan, registers a
 // discovered coding agent with its inferred grants (READ only: registered at
 // once, PROPOSED, its footprint on its page), registers a CI bot whose WRITE
-// grant goes for approval, and dismisses a false positive. The scan is a
-// fresh report sent to the API with the lead's token, in a repository of its
-// own, so nothing the other specs count changes.
+// grant goes for approval, and dismisses a false positive. The scan is the
+// real scanner (`npm run cli -- scan --submit`) run on a checkout the test
+// writes, submitting through the reverse proxy with the lead's API token, in
+// a repository of its own, so nothing the other specs count changes.
 
 const REPOSITORY = "acme/e2e-discovery";
 
-const REPORT = {
-  scanner: { name: "warrant-scan", version: "0.1.0" },
-  repository: REPOSITORY,
-  environment: "dev",
-  startedAt: new Date().toISOString(),
-  durationMs: 25,
-  filesSeen: 120,
-  filesRead: 6,
-  findings: [
-    {
-      detector: "agent-settings",
-      severity: "MEDIUM",
-      tool: "Claude Code",
-      subject: ".claude/settings.json",
-      title: "Claude Code settings for the e2e repository",
-      file: ".claude/settings.json",
-      line: 2,
-      snippet: '"permissions": { "allow": ["Read", "Grep"] }',
-      proposal: {
-        kind: "CODING_AGENT",
-        name: "claude-code-e2e-discovery",
-        vendor: "Anthropic",
-        product: "Claude Code",
-        autonomy: "SUGGEST",
-        permissions: ["READ"],
-        capabilities: [],
-      },
-      details: { allow: ["Read", "Grep"] },
-    },
-    {
-      detector: "ci-workflow",
-      severity: "HIGH",
-      tool: "Claude Code GitHub Action",
-      subject: "jobs.claude",
-      title: "claude-code-action with contents: write in the e2e repository",
-      file: ".github/workflows/claude.yml",
-      line: 9,
-      snippet: "permissions:\n  contents: write\nsteps:\n  - uses: anthropics/claude-code-action@v1",
-      proposal: {
-        kind: "CI_BOT",
-        name: "claude-action-e2e-discovery",
-        vendor: "Anthropic",
-        product: "Claude Code GitHub Action",
-        autonomy: "SUGGEST",
-        permissions: ["READ", "WRITE"],
-        capabilities: [],
-      },
-      details: { permissions: { contents: "write" } },
-    },
-    {
-      detector: "instruction-file",
-      severity: "LOW",
-      tool: "Claude Code",
-      subject: "docs/CLAUDE.md",
-      title: "An example CLAUDE.md in the documentation",
-      file: "docs/CLAUDE.md",
-      line: 1,
-      snippet: "# Example: how to write a CLAUDE.md",
-      proposal: {
-        kind: "CODING_AGENT",
-        name: "claude-code-docs-example",
-        autonomy: "SUGGEST",
-        permissions: ["READ"],
-        capabilities: [],
-      },
-      details: {},
-    },
-  ],
+/** A checkout with three footprints: Claude Code settings that only read, a CI job with contents: write, an example in the docs. */
+const CHECKOUT: Record<string, string> = {
+  ".claude/settings.json": '{\n  "permissions": { "allow": ["Read", "Grep"] }\n}\n',
+  ".github/workflows/claude.yml": [
+    "name: Claude",
+    "on: [pull_request]",
+    "jobs:",
+    "  claude:",
+    "    runs-on: ubuntu-latest",
+    "    permissions:",
+    "      contents: write",
+    "    steps:",
+    "      - uses: actions/checkout@v4",
+    "      - uses: anthropics/claude-code-action@v1",
+    "        with:",
+    "          anthropic_api_key: ${{ secrets.ANTHROPIC_API_KEY }}",
+    "",
+  ].join("\n"),
+  "docs/CLAUDE.md": "# Example: how to write a CLAUDE.md\n",
+  "src/index.ts": "export const answer = 42;\n",
 };
+
+const SETTINGS = "Claude Code settings: asks before editing or running commands";
+const CI_JOB = 'Claude Code runs unattended in workflow "Claude", job claude';
+const DOCS_EXAMPLE = "Instructions for Claude Code (CLAUDE.md)";
+
+/** Runs the real scanner on the checkout and submits its report with the token, as a CI job would. */
+async function scanAndSubmit(token: string): Promise<string> {
+  const checkout = await mkdtemp(path.join(tmpdir(), "warrant-e2e-checkout-"));
+  for (const [file, content] of Object.entries(CHECKOUT)) {
+    await mkdir(path.dirname(path.join(checkout, file)), { recursive: true });
+    await writeFile(path.join(checkout, file), content);
+  }
+  try {
+    const { stderr } = await run(
+      "npm",
+      [
+        "run",
+        "-s",
+        "cli",
+        "--",
+        "scan",
+        checkout,
+        "--repo-name",
+        REPOSITORY,
+        "--report",
+        path.join(checkout, "..", `${path.basename(checkout)}.json`),
+        "--submit",
+      ],
+      {
+        env: { ...process.env, WARRANT_URL: APP_URL, WARRANT_TOKEN: token },
+      },
+    );
+    return stderr;
+  } finally {
+    await rm(checkout, { recursive: true, force: true });
+    await rm(`${checkout}.json`, { force: true });
+  }
+}
 
 async function createToken(page: Page): Promise<string> {
   await page.goto("/admin");
@@ -102,9 +100,10 @@ test("a security lead registers a discovered coding agent with its inferred gran
   test.setTimeout(120_000);
   await signInAs(page, "Sam Lead");
   const secret = await createToken(page);
-  const scan = await page.request.post("/api/v1/discovery/scans", { headers: { authorization: `Bearer ${secret}` }, data: REPORT });
-  expect(scan.status()).toBe(201);
-  expect(await scan.json()).toMatchObject({ counts: { total: 3, new: 3 } });
+  const summary = await scanAndSubmit(secret);
+  expect(summary).toContain("3 findings: 1 high, 0 medium, 2 low");
+  expect(summary).toMatch(/Submitted: scan \S+ \(3 found: 3 new, 0 seen again, 0 gone/);
+  expect(summary).toContain(`${APP_URL}/discovered?repository=${encodeURIComponent(REPOSITORY)}&environment=DEV`);
 
   // The queue, from the navigation.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Discovered", exact: true }).click();
@@ -112,21 +111,21 @@ test("a security lead registers a discovered coding agent with its inferred gran
   await page.getByRole("form", { name: "Filters" }).getByLabel("Repository").selectOption(REPOSITORY);
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page.getByTestId("page-summary")).toHaveText("Page 1 of 1, 3 findings");
-  await expect(queueRow(page, "claude-code-action with contents: write")).toContainText("High");
+  await expect(queueRow(page, CI_JOB)).toContainText("High");
 
   // A coding agent whose inferred grant is READ on a dev repository: registered at once.
-  await queueRow(page, "Claude Code settings for the e2e repository").getByRole("link").click();
-  await expect(page.getByRole("heading", { name: "Claude Code settings for the e2e repository", level: 1 })).toBeVisible();
+  await queueRow(page, SETTINGS).getByRole("link").click();
+  await expect(page.getByRole("heading", { name: SETTINGS, level: 1 })).toBeVisible();
   await expect(page.getByLabel("Snippet")).toContainText('"allow": ["Read", "Grep"]');
   const register = page.getByRole("form", { name: "Register as a new identity" });
-  await expect(register.getByLabel("Name")).toHaveValue("claude-code-e2e-discovery");
-  await expect(register.getByLabel("Purpose")).toHaveValue(`Found by a scan of ${REPOSITORY}: Claude Code settings for the e2e repository`);
+  await expect(register.getByLabel("Name")).toHaveValue(`Claude Code - ${REPOSITORY}`);
+  await expect(register.getByLabel("Purpose")).toHaveValue(`Found by a scan of ${REPOSITORY}: ${SETTINGS}`);
   await expect(register.getByRole("checkbox", { name: "Read" })).toBeChecked();
   await expect(register.getByRole("checkbox", { name: "Write" })).not.toBeChecked();
   await register.getByRole("button", { name: "Register identity" }).click();
 
   await expect(page).toHaveURL(/\/inventory\/[^/]+$/);
-  await expect(page.getByRole("heading", { name: "claude-code-e2e-discovery", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: `Claude Code - ${REPOSITORY}`, level: 1 })).toBeVisible();
   await expect(page.getByRole("main")).toContainText("Proposed");
   await expect(page.getByRole("table", { name: "Grants" }).getByRole("row").filter({ hasText: REPOSITORY })).toContainText("Read");
   await expect(
@@ -137,7 +136,7 @@ test("a security lead registers a discovered coding agent with its inferred gran
   // A CI bot with contents: write: its WRITE grant is privileged, so the registration waits for approval.
   await page.goto(`/discovered?repository=${encodeURIComponent(REPOSITORY)}`);
   await expect(page.getByTestId("page-summary")).toHaveText("Page 1 of 1, 2 findings");
-  await queueRow(page, "claude-code-action with contents: write").getByRole("link").click();
+  await queueRow(page, CI_JOB).getByRole("link").click();
   const registerBot = page.getByRole("form", { name: "Register as a new identity" });
   await expect(registerBot.getByRole("checkbox", { name: "Read" })).toBeChecked();
   await expect(registerBot.getByRole("checkbox", { name: "Write" })).toBeChecked();
@@ -148,12 +147,12 @@ test("a security lead registers a discovered coding agent with its inferred gran
   await expect(sent.getByRole("link", { name: "Open the request" })).toHaveAttribute("href", /^\/approvals\/[^/]+$/);
   await page.reload();
   await expect(
-    page.getByRole("region", { name: "Decision" }).getByRole("link", { name: /Register claude-action-e2e-discovery/ }),
+    page.getByRole("region", { name: "Decision" }).getByRole("link", { name: `Register Claude Code CI claude - ${REPOSITORY}` }),
   ).toBeVisible();
 
   // A false positive: an example file in the documentation.
   await page.goto(`/discovered?repository=${encodeURIComponent(REPOSITORY)}`);
-  await queueRow(page, "An example CLAUDE.md in the documentation").getByRole("link").click();
+  await queueRow(page, DOCS_EXAMPLE).getByRole("link").click();
   const dismiss = page.getByRole("form", { name: "Dismiss this finding" });
   await dismiss.getByLabel("Reason").fill("An example in the docs, not a tool anyone runs");
   await dismiss.getByRole("button", { name: "Dismiss" }).click();
@@ -164,9 +163,9 @@ test("a security lead registers a discovered coding agent with its inferred gran
   await expect(page.getByRole("form", { name: "Dismiss this finding" })).toHaveCount(0);
 
   await page.goto(`/discovered?repository=${encodeURIComponent(REPOSITORY)}`);
-  await expect(queueRow(page, "An example CLAUDE.md in the documentation")).toHaveCount(0);
+  await expect(queueRow(page, DOCS_EXAMPLE)).toHaveCount(0);
   await page.getByRole("navigation", { name: "Finding views" }).getByRole("link", { name: "Dismissed" }).click();
-  await expect(queueRow(page, "An example CLAUDE.md in the documentation")).toContainText("Dismissed");
+  await expect(queueRow(page, DOCS_EXAMPLE)).toContainText("Dismissed");
 });
 
 test("an owner sees their team's repositories in the queue, and a finding of another team's is not found", async ({ page }) => {

@@ -69,12 +69,21 @@ describe("npm run cli -- scan", () => {
   });
 
   it("submits the report with the token as a bearer and prints where Warrant shows it", async () => {
-    answer = { status: 201, body: { scan: { id: "scan_123" }, counts: { findings: 3, new: 2 }, link: "/discovery/scans/scan_123" } };
+    answer = {
+      status: 201,
+      body: {
+        scan: { id: "scan_123" },
+        counts: { total: 3, new: 2, seenAgain: 1, gone: 0, flagged: 0 },
+        link: "/discovered?repository=acme%2Frenamed&environment=DEV",
+      },
+    };
     const { code, output } = await runCli(["scan", repository, "--repo-name", "acme/renamed", "--submit", "--url", baseUrl], {
       ...NO_DATABASE,
       WARRANT_TOKEN: "wrt_test-token-for-the-stand-in",
     });
-    expect(output).toContain(`Submitted: scan scan_123 (3 findings, 2 new). ${baseUrl}/discovery/scans/scan_123`);
+    expect(output).toContain(
+      `Submitted: scan scan_123 (3 found: 2 new, 1 seen again, 0 gone, 0 beyond their identity's grants). ${baseUrl}/discovered?repository=acme%2Frenamed&environment=DEV`,
+    );
     expect(code).toBe(0);
     const request = received.at(-1)!;
     expect(request).toMatchObject({

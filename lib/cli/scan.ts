@@ -50,10 +50,9 @@ export async function runScanCommand(
   }
   try {
     const answer = await createWarrantClient({ baseUrl: url, token }).submitScan(outcome.report);
-    const counts = Object.entries(answer.counts ?? {})
-      .map(([name, count]) => `${count} ${name}`)
-      .join(", ");
-    console.error(`Submitted: scan ${answer.scan.id}${counts ? ` (${counts})` : ""}. ${new URL(answer.link, url).toString()}`);
+    const { total, new: added, seenAgain, gone, flagged } = answer.counts;
+    const counts = `${total} found: ${added} new, ${seenAgain} seen again, ${gone} gone, ${flagged} beyond their identity's grants`;
+    console.error(`Submitted: scan ${answer.scan.id} (${counts}). ${new URL(answer.link, url).toString()}`);
     return 0;
   } catch (error) {
     if (error instanceof WarrantError) {

@@ -93,8 +93,9 @@ export class WarrantError extends Error {
 /** Warrant's answer to a submitted scan report (POST /api/v1/discovery/scans). */
 export interface SubmitScanResponse {
   scan: { id: string; [field: string]: unknown };
-  counts: Record<string, number>;
-  /** The scan's page, relative to Warrant's URL. */
+  /** `flagged`: registered or linked footprints that now reach beyond their identity's grants. */
+  counts: { total: number; new: number; seenAgain: number; gone: number; flagged: number };
+  /** The repository's findings in the Discovered queue, relative to Warrant's URL. */
   link: string;
 }
 
