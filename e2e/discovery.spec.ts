@@ -150,8 +150,12 @@ test("a security lead registers a discovered coding agent with its inferred gran
     page.getByRole("region", { name: "Decision" }).getByRole("link", { name: `Register Claude Code CI claude - ${REPOSITORY}` }),
   ).toBeVisible();
 
-  // A false positive: an example file in the documentation.
+  // A false positive: an example file in the documentation. The queue shows the bot's registration waiting.
   await page.goto(`/discovered?repository=${encodeURIComponent(REPOSITORY)}`);
+  await expect(queueRow(page, CI_JOB).getByRole("link", { name: "Registration awaits approval" })).toHaveAttribute(
+    "href",
+    /^\/approvals\/[^/]+$/,
+  );
   await queueRow(page, DOCS_EXAMPLE).getByRole("link").click();
   const dismiss = page.getByRole("form", { name: "Dismiss this finding" });
   await dismiss.getByLabel("Reason").fill("An example in the docs, not a tool anyone runs");

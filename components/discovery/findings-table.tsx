@@ -69,6 +69,13 @@ const COLUMNS: DataTableColumn<FindingTableRow>[] = [
             </Link>
           </div>
         ) : null}
+        {row.pendingRequestId ? (
+          <div className="text-xs">
+            <Link href={`/approvals/${row.pendingRequestId}`} className="text-amber-800 hover:underline">
+              Registration awaits approval
+            </Link>
+          </div>
+        ) : null}
       </>
     ),
   },

@@ -685,7 +685,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: "discovery",
     query: [findingListParams],
     response:
-      "`{ data: [{ id, repository, environment, detector, severity, status, gone, tool, title, file, line, proposal: { kind, name, vendor, product, autonomy, permissions, capabilities } | null, identity, beyondGrants, firstSeenAt, lastSeenAt, goneAt }], total, page, pageSize }`.",
+      "`{ data: [{ id, repository, environment, detector, severity, status, gone, tool, title, file, line, proposal: { kind, name, vendor, product, autonomy, permissions, capabilities } | null, identity, beyondGrants, firstSeenAt, lastSeenAt, goneAt, pendingRequestId }], total, page, pageSize }`: `pendingRequestId` is a registration of it waiting for approval.",
   }),
   queryRoute("/discovery/findings/{id}", "discovery.findings.get", "inventory:read", {
     summary:

@@ -275,6 +275,10 @@ describe("deciding findings", () => {
     expect(await prisma.aiIdentity.count({ where: { name: input.name } })).toBe(0);
     expect(await prisma.discoveryFinding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ status: "OPEN" });
     expect((await findingDetail(prisma, owner.actor, finding.id)).pendingRequest?.id).toBe(request.id);
+    // The queue says so too.
+    expect((await openView(owner.actor, { repository })).data).toEqual([
+      expect.objectContaining({ id: finding.id, pendingRequestId: request.id }),
+    ]);
     // While it waits, neither another request (other fields, so not an identical one) nor a READ-only registration applied at once.
     for (const permissions of [["READ", "WRITE", "DEPLOY"], ["READ"]]) {
       const second = await refused(executeMutation(registerFinding, owner.actor, { ...input, name: `${input.name}-2`, permissions }));

@@ -36,10 +36,12 @@ export interface FindingTableRow {
   line: number;
   proposal: { kind: IdentityKind; permissions: Permission[] } | null;
   identity: { id: string; name: string } | null;
+  /** A registration of it waiting for approval. */
+  pendingRequestId: string | null;
   lastSeenAt: string;
 }
 
-export function toFindingTableRow(finding: FindingSummary): FindingTableRow {
+export function toFindingTableRow(finding: FindingSummary & { pendingRequestId: string | null }): FindingTableRow {
   return {
     id: finding.id,
     severity: finding.severity,
@@ -54,6 +56,7 @@ export function toFindingTableRow(finding: FindingSummary): FindingTableRow {
     line: finding.line,
     proposal: finding.proposal ? { kind: finding.proposal.kind, permissions: finding.proposal.permissions } : null,
     identity: finding.identity ? { id: finding.identity.id, name: finding.identity.name } : null,
+    pendingRequestId: finding.pendingRequestId,
     lastSeenAt: finding.lastSeenAt.toISOString(),
   };
 }

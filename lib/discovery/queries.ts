@@ -129,7 +129,21 @@ export async function findFindingsPage(db: DbOrTx, actor: Actor, query: FindingL
     }),
     db.discoveryFinding.count({ where }),
   ]);
-  return { data: rows.map(toFindingSummary), total, page: query.page, pageSize: query.pageSize };
+  const waiting = await pendingRegistrations(
+    db,
+    rows.map((row) => row.id),
+  );
+  const data = rows.map((row) => ({ ...toFindingSummary(row), pendingRequestId: waiting.get(row.id) ?? null }));
+  return { data, total, page: query.page, pageSize: query.pageSize };
+}
+
+/** The registrations of these findings that wait for approval: finding id → request id. */
+async function pendingRegistrations(db: DbOrTx, findingIds: string[]): Promise<Map<string, string>> {
+  if (findingIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ findingId: string; id: string }[]>`
+    SELECT r."input"->>'findingId' AS "findingId", r."id" FROM "ApprovalRequest" r
+    WHERE r."mutation" = 'discovery.register-finding' AND r."status" = 'PENDING' AND r."input"->>'findingId' = ANY(${findingIds}::text[])`;
+  return new Map(rows.map((row) => [row.findingId, row.id]));
 }
 
 type FindingRow = Prisma.DiscoveryFindingGetPayload<{
