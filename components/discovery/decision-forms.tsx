@@ -146,15 +146,18 @@ export function LinkFindingForm({
   action,
   findingId,
   identities,
+  suggestedIdentityId,
   truncated,
 }: {
   action: ServerAction;
   findingId: string;
   identities: LinkableIdentity[];
+  /** Chosen to begin with: the identity the footprint's proposal names, when it exists. */
+  suggestedIdentityId?: string;
   /** More identities exist than were offered: say so, so a missing one is typed into the filter's hint. */
   truncated: boolean;
 }) {
-  const form = useMutationForm(action, { initial: { findingId, identityId: "" } });
+  const form = useMutationForm(action, { initial: { findingId, identityId: suggestedIdentityId ?? "" } });
   const { state, value } = form;
   const [filter, setFilter] = useState("");
   const shown = identities.filter((identity) => identity.name.toLowerCase().includes(filter.trim().toLowerCase()));

@@ -188,8 +188,18 @@ export async function findingDetail(db: DbOrTx, actor: Actor, findingId: string)
       select: { id: true, summary: true, expiresAt: true },
     }),
   ]);
+  // Two footprints of one tool (its settings and its CLAUDE.md) propose the same identity: once one is
+  // registered, the other is best linked to it, and registering it again would clash on the name.
+  const proposedName = parseProposal(row.proposal)?.name;
+  const sameNameIdentity = proposedName
+    ? await db.aiIdentity.findUnique({
+        where: { name_environment: { name: proposedName, environment: row.repository.environment } },
+        select: { id: true, name: true, status: true },
+      })
+    : null;
   return {
     ...toFindingSummary(row),
+    sameNameIdentity,
     subject: row.subject,
     snippet: row.snippet,
     details: row.details as Record<string, unknown>,

@@ -148,6 +148,15 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
               {proposal ? (
                 <>
                   <h3 className="text-xs font-medium text-slate-600">Register it</h3>
+                  {finding.sameNameIdentity ? (
+                    <p role="note" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900">
+                      <Link href={`/inventory/${finding.sameNameIdentity.id}`} className="font-medium underline">
+                        {finding.sameNameIdentity.name}
+                      </Link>{" "}
+                      is already in the inventory in {ENVIRONMENT_LABELS[finding.environment]}: this footprint is probably the same tool, so
+                      link it to that identity below, or register it under another name.
+                    </p>
+                  ) : null}
                   <RegisterFindingForm
                     action={registerFindingAction}
                     findingId={finding.id}
@@ -165,6 +174,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
                 action={linkFindingAction}
                 findingId={finding.id}
                 identities={identities}
+                suggestedIdentityId={identities.find((identity) => identity.id === finding.sameNameIdentity?.id)?.id}
                 truncated={identities.length >= LINKABLE_IDENTITIES_LIMIT}
               />
             </section>
