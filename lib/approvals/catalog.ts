@@ -12,7 +12,7 @@ export const CATALOG = {
   "grant.sensitive": {
     label: "Privileged access or access to a production or restricted system",
     description: "A grant of write, deploy or admin, or any grant on a PROD or RESTRICTED system.",
-    mutations: ["grants.create", "identities.create-from-template"],
+    mutations: ["grants.create", "identities.create-from-template", "discovery.register-finding"],
   },
   "system.reclassified": {
     label: "System moved into production or restricted",
@@ -28,12 +28,24 @@ export const CATALOG = {
   "identity.autonomy_raised": {
     label: "Raised autonomy",
     description: "An identity registered with, or raised to, execute or autonomous.",
-    mutations: ["identities.create", "identities.update", "identities.import", "identities.create-from-template"],
+    mutations: [
+      "identities.create",
+      "identities.update",
+      "identities.import",
+      "identities.create-from-template",
+      "discovery.register-finding",
+    ],
   },
   "identity.expiry_extended": {
     label: "Expiry beyond the limit",
     description: "An identity whose expiry date is set, or extended, more than the limit ahead.",
-    mutations: ["identities.create", "identities.update", "identities.import", "identities.create-from-template"],
+    mutations: [
+      "identities.create",
+      "identities.update",
+      "identities.import",
+      "identities.create-from-template",
+      "discovery.register-finding",
+    ],
   },
   "identity.reactivated": {
     label: "Reactivation",
