@@ -1,6 +1,7 @@
 import { ActivityFilters } from "@/components/events/activity-filters";
 import { ActivityTable } from "@/components/events/activity-table";
 import { PageHeader } from "@/components/ui/page-header";
+import { RefusedParams } from "@/components/ui/refused-params";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { findActivityPage, findIdentityName, parseActivityListView } from "@/lib/events/list";
@@ -27,18 +28,7 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
         title="Activity"
         description="Tool calls, token uses and privileged actions that AI identities report, newest first, with the flags Warrant raised on them. Append-only and hash-chained: verify it with `npm run cli -- events:verify`."
       />
-      {Object.keys(refused).length > 0 ? (
-        <div role="alert" className="mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          <p className="font-medium">Some parameters in the address are not valid and were ignored.</p>
-          <ul className="mt-1 list-inside list-disc">
-            {Object.entries(refused).map(([field, message]) => (
-              <li key={field}>
-                <code>{field}</code>: {message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <RefusedParams refused={refused} />
       <div className="space-y-3">
         {/* Remount the filter form on every URL change, so it shows the view (back button included). */}
         <ActivityFilters key={JSON.stringify(params)} query={query} identityName={identityName} />

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ApprovalFilters } from "@/components/approvals/approval-filters";
 import { ApprovalsTable } from "@/components/approvals/approvals-table";
 import { PageHeader } from "@/components/ui/page-header";
+import { RefusedParams } from "@/components/ui/refused-params";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
@@ -53,18 +54,7 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
           ) : null
         }
       />
-      {Object.keys(refused).length > 0 ? (
-        <div role="alert" className="mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          <p className="font-medium">Some parameters in the address are not valid and were ignored.</p>
-          <ul className="mt-1 list-inside list-disc">
-            {Object.entries(refused).map(([field, message]) => (
-              <li key={field}>
-                <code>{field}</code>: {message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <RefusedParams refused={refused} />
       <nav aria-label="Approval views" className="mb-3 flex flex-wrap items-center gap-1 text-sm">
         {views.map((name) => (
           <Link

@@ -1,6 +1,7 @@
 import { DecisionFilters } from "@/components/policies/decision-filters";
 import { DecisionsTable } from "@/components/policies/decisions-table";
 import { PageHeader } from "@/components/ui/page-header";
+import { RefusedParams } from "@/components/ui/refused-params";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { PAGE_SIZES } from "@/lib/inventory/query";
@@ -29,18 +30,7 @@ export default async function Page({ searchParams }: { searchParams: SearchParam
         title="Decisions"
         description="Every answer the runtime policies gave an agent: what it asked, what was decided, by which policies and why."
       />
-      {Object.keys(refused).length > 0 ? (
-        <div role="alert" className="mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          <p className="font-medium">Some parameters in the address are not valid and were ignored.</p>
-          <ul className="mt-1 list-inside list-disc">
-            {Object.entries(refused).map(([field, message]) => (
-              <li key={field}>
-                <code>{field}</code>: {message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <RefusedParams refused={refused} />
       <div className="space-y-3">
         <DecisionFilters key={viewKey} policyIds={choices.policyIds} identityName={choices.identityName} />
         <DecisionsTable

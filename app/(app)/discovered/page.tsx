@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { FindingFilters } from "@/components/discovery/finding-filters";
 import { FindingsTable } from "@/components/discovery/findings-table";
-import { RefusedParams } from "@/components/discovery/refused-params";
+import { RefusedParams } from "@/components/ui/refused-params";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
