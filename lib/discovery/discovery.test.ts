@@ -403,6 +403,16 @@ describe("who sees which findings", () => {
       expect(all.has(payments) && all.has(web), person.user.email).toBe(true);
     }
     expect(await openFindingCount(prisma, lead.actor)).toBeGreaterThan(await openFindingCount(prisma, otherTeamOwner.actor));
+
+    // Only a security lead or admin moves a repository to another team: anyone else's scan that tries is refused whole.
+    const moved = await refused(submit(report(web, [agentFinding(), ciFinding()], "Payments"), otherTeamOwner));
+    expect(moved.code).toBe("forbidden");
+    expect(moved.fields).toEqual({ team: "must be Web, the repository's team, or left out" });
+    expect(await findingsOf(web)).toHaveLength(1);
+    // Naming its own team, or none, is fine; a lead may move it.
+    expect((await submit(report(web, [agentFinding()], "Web"), otherTeamOwner)).counts.seenAgain).toBe(1);
+    await submit(report(web, [agentFinding()], "Payments"), lead);
+    expect((await findingDetail(prisma, owner.actor, webFinding.id)).id).toBe(webFinding.id);
   });
 
   it("names and ignores queue parameters that do not parse", () => {

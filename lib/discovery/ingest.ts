@@ -3,7 +3,8 @@ import { defineMutation } from "@/lib/auth/mutation";
 import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { Prisma, type Environment, type System } from "@/lib/db/generated/client";
-import { validationError } from "@/lib/errors";
+import { AppError, validationError } from "@/lib/errors";
+import { isInventoryManager } from "@/lib/inventory/access";
 import { registeredSensitivity } from "@/lib/inventory/systems";
 import { enqueueNotification } from "@/lib/notifications/outbox";
 import { scanReportSchema, type ParsedScanReport } from "@/lib/validation/discovery";
@@ -26,10 +27,33 @@ interface RepositoryRow {
   teamId: string | null;
 }
 
-async function resolveTeam(tx: Tx, actor: Actor, teamName: string | undefined): Promise<{ teamId: string | null; explicit: boolean }> {
+/**
+ * The team a scan gives its repository. Naming one sets it on a new repository;
+ * moving a repository that has a team to another decides who sees its findings,
+ * so only security leads and admins may (anyone else's scan keeps the team).
+ */
+async function resolveTeam(
+  tx: Tx,
+  actor: Actor,
+  report: { repository: string; environment: Environment; team?: string },
+): Promise<{ teamId: string | null; explicit: boolean }> {
+  const teamName = report.team;
   if (teamName) {
     const team = await tx.team.findUnique({ where: { name: teamName }, select: { id: true } });
     if (!team) throw validationError({ team: `must be an existing team's name (no team is called ${teamName})` });
+    const existing = await tx.discoveryRepository.findUnique({
+      where: { name_environment: { name: report.repository, environment: report.environment } },
+      select: { team: { select: { id: true, name: true } } },
+    });
+    if (existing?.team && existing.team.id !== team.id && !isInventoryManager(actor)) {
+      throw new AppError(
+        "forbidden",
+        `${report.repository} belongs to team ${existing.team.name}; only security leads and admins move a repository to another team.`,
+        {
+          team: `must be ${existing.team.name}, the repository's team, or left out`,
+        },
+      );
+    }
     return { teamId: team.id, explicit: true };
   }
   return { teamId: await teamOf(tx, actor), explicit: false };
@@ -149,7 +173,7 @@ export interface ScanCounts {
 async function applyScan(tx: Tx, actor: Actor, report: ParsedScanReport) {
   const now = new Date();
   const fingerprints = fingerprintsOf(report);
-  const team = await resolveTeam(tx, actor, report.team);
+  const team = await resolveTeam(tx, actor, report);
   const repository = await lockRepository(tx, report.repository, report.environment, team, now);
   const audits: AuditEntry[] = [];
 
