@@ -158,7 +158,9 @@ test("a security lead registers a discovered coding agent with its inferred gran
   );
   await queueRow(page, DOCS_EXAMPLE).getByRole("link").click();
   // It proposes the identity just registered from the settings: the page says so and offers to link it there.
-  await expect(page.getByRole("note")).toContainText(`Claude Code - ${REPOSITORY} is already in the inventory in Dev`);
+  await expect(page.getByRole("note", { name: "Already in the inventory" })).toContainText(
+    `Claude Code - ${REPOSITORY} is already in the inventory in Dev`,
+  );
   await expect(
     page.getByRole("form", { name: "Link to an existing identity" }).getByLabel("Identity").locator("option:checked"),
   ).toContainText(`Claude Code - ${REPOSITORY}`);

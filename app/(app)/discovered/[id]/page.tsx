@@ -149,7 +149,11 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
                 <>
                   <h3 className="text-xs font-medium text-slate-600">Register it</h3>
                   {finding.sameNameIdentity ? (
-                    <p role="note" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900">
+                    <p
+                      role="note"
+                      aria-label="Already in the inventory"
+                      className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900"
+                    >
                       <Link href={`/inventory/${finding.sameNameIdentity.id}`} className="font-medium underline">
                         {finding.sameNameIdentity.name}
                       </Link>{" "}
