@@ -148,8 +148,8 @@ async function applyRegisterFinding(tx: Tx, actor: Actor, input: RegisterInput, 
   }
   const risk = await recomputeRisk(tx, identityId, undefined, { moveReview: false });
 
-  const system = await findRepositorySystem(tx, repository);
-  const broader = await uncoveredPermissions(tx, identityId, system?.id ?? null, impliedPermissions(finding.proposal));
+  // A new identity holds only the grants just made, so what the footprint implies beyond them needs no query.
+  const broader = impliedPermissions(finding.proposal).filter((permission) => !permissions.includes(permission));
   const now = new Date();
   await tx.discoveryFinding.update({
     where: { id: finding.id },

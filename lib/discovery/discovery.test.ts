@@ -356,6 +356,16 @@ describe("deciding findings", () => {
     });
   });
 
+  it("flags at registration what the footprint implies beyond the grants chosen", async () => {
+    const repository = unique("acme/less");
+    await submit(report(repository, [agentFinding(["READ", "WRITE"])]));
+    const finding = await findingAt(repository, ".claude/settings.json");
+    await executeMutation(registerFinding, owner.actor, registration(finding.id, owner, { permissions: ["READ"] }));
+    const registered = await prisma.discoveryFinding.findUniqueOrThrow({ where: { id: finding.id } });
+    expect(registered.broaderPermissions).toEqual(["WRITE"]);
+    expect(registered.flaggedAt).not.toBeNull();
+  });
+
   it("flags a later scan that implies more than the identity's grants, and opens one CHANGE review for it", async () => {
     const repository = unique("acme/reach");
     await submit(report(repository, [agentFinding(["READ"])]));
