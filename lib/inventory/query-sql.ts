@@ -194,6 +194,35 @@ export function inventoryRowsSql(query: InventoryQuery, now: Date, args: IdsArgs
     ORDER BY ${sortSql(query.sort).value} ${direction}, i."id" ${direction}`;
 }
 
+/**
+ * How many identities match each query, in one statement (columns `c0`,
+ * `c1`, …), so a page showing many counts pays one round trip, not one each.
+ * Each count is its own scalar subquery: PostgreSQL plans each alone, reading
+ * only the index range its filters select.
+ */
+export function inventoryCountsSql(queries: InventoryQuery[], now: Date): Prisma.Sql {
+  const counts = queries.map(
+    (query, index) => sql`(SELECT count(*)::int FROM "AiIdentity" i WHERE ${inventoryConditionsSql(query, now)}) AS ${countColumn(index)}`,
+  );
+  return sql`SELECT ${join(counts, ", ")}`;
+}
+
+/**
+ * How many identities match both `within` and each query (columns `c0`, …),
+ * in one pass over `within`'s rows with a FILTER per query: cheaper than a
+ * count each when every query would scan those same rows anyway and only test
+ * something different on each (the dashboard's credential-age buckets of the
+ * identities in use).
+ */
+export function inventoryCountsWithinSql(within: InventoryQuery, queries: InventoryQuery[], now: Date): Prisma.Sql {
+  const counts = queries.map(
+    (query, index) => sql`(count(*) FILTER (WHERE ${inventoryConditionsSql(query, now)}))::int AS ${countColumn(index)}`,
+  );
+  return sql`SELECT ${join(counts, ", ")} FROM "AiIdentity" i WHERE ${inventoryConditionsSql(within, now)}`;
+}
+
+const countColumn = (index: number) => Prisma.raw(`"c${index}"`);
+
 /** How many identities match, counting no further than `limit` when given. */
 export function inventoryCountSql(query: InventoryQuery, now: Date, limit?: number): Prisma.Sql {
   const conditions = inventoryConditionsSql(query, now);

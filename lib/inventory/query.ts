@@ -8,7 +8,14 @@ import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
 import { queryFlag } from "@/lib/validation/query-params";
 import { RiskTier, IdentityStatus as IdentityStatusValues } from "@/lib/db/generated/enums";
-import { inventoryCountSql, inventoryRowsSql, type FlatInventoryRow, type IdsArgs } from "./query-sql";
+import {
+  inventoryCountSql,
+  inventoryCountsSql,
+  inventoryCountsWithinSql,
+  inventoryRowsSql,
+  type FlatInventoryRow,
+  type IdsArgs,
+} from "./query-sql";
 
 // The inventory's one query: the browser table, the list API, CSV export and
 // the dashboard's links all take the same filters, search and sort, read from
@@ -213,10 +220,29 @@ async function findRows(db: DbOrTx, query: InventoryQuery, now: Date, args: IdsA
   }));
 }
 
-/** How many identities match (exactly; the dashboard's numbers). */
-export async function countIdentities(db: DbOrTx, query: InventoryQuery, now = new Date()): Promise<number> {
-  const [row] = await db.$queryRaw<{ count: number }[]>(inventoryCountSql(query, now));
-  return row!.count;
+/** How many identities match each query, exactly, in one statement (the dashboard's numbers). */
+export async function countIdentitiesEach(db: DbOrTx, queries: InventoryQuery[], now = new Date()): Promise<number[]> {
+  if (queries.length === 0) return [];
+  const [row] = await db.$queryRaw<Record<string, number>[]>(inventoryCountsSql(queries, now));
+  return queries.map((_, index) => row![`c${index}`]!);
+}
+
+/** How many identities match both `within` and each query, counted in one pass over `within`'s rows. */
+export async function countIdentitiesWithin(
+  db: Db,
+  within: InventoryQuery,
+  queries: InventoryQuery[],
+  now = new Date(),
+): Promise<number[]> {
+  if (queries.length === 0) return [];
+  // On one backend the pass is cheap (about 35 ms over 80,000 identities in use on a 2-core machine);
+  // PostgreSQL plans it in parallel, which measured three times slower there: its workers start
+  // for each query and compete for the same cores with the page's other statements.
+  const [, [row]] = await db.$transaction([
+    db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
+    db.$queryRaw<Record<string, number>[]>(inventoryCountsWithinSql(within, queries, now)),
+  ]);
+  return queries.map((_, index) => row![`c${index}`]!);
 }
 
 /** One page for the browser table (numbered pages, with the total up to countLimit). */
