@@ -131,7 +131,7 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
       },
     ],
     byRisk,
-    credentialAge: buckets.map(({ filter: _filter, ...link }) => counted(link)),
+    credentialAge: buckets.map(({ bucket, label, query }) => counted({ bucket, label, query })),
     byKindAndEnvironment: kinds.map((kind) => ({ ...kind, cells: kind.cells.map(counted) })),
   };
 }
