@@ -93,17 +93,8 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
   const boundedAges = buckets.filter((bucket) => CREDENTIAL_AGE_BUCKETS[bucket.bucket][1] !== null);
   const openAges = buckets.filter((bucket) => CREDENTIAL_AGE_BUCKETS[bucket.bucket][1] === null);
   const groups = await Promise.all([
-    countLinks(db, [...statuses, ...attention.filter((item) => item.key !== "orphaned" && item.key !== "expiring")], now),
-    countLinks(
-      db,
-      [
-        ...attention.filter((item) => item.key === "orphaned" || item.key === "expiring"),
-        ...tiers,
-        ...openAges,
-        ...kinds.flatMap((kind) => kind.cells),
-      ],
-      now,
-    ),
+    countLinks(db, [...statuses, ...attention, ...openAges], now),
+    countLinks(db, [...tiers, ...kinds.flatMap((kind) => kind.cells)], now),
     countLinksWithin(db, boundedAges, LIVE, now),
   ]);
   const counts = new Map(groups.flatMap((group) => [...group]));
