@@ -87,9 +87,9 @@ export async function loadDashboard(db: Db, now = new Date()): Promise<Dashboard
     })),
   }));
 
-  // Three statements at once, each on its own PostgreSQL backend, of about the same cost: a count
-  // per round trip cost more in Node than in PostgreSQL. The bounded credential-age buckets are one
-  // pass over the identities in use: each bucket alone would scan them all again.
+  // Three statements at once, each on its own PostgreSQL backend: a count per round trip (forty of
+  // them) cost more in Node than in PostgreSQL. The bounded credential-age buckets are one pass over
+  // the identities in use: each bucket alone would scan them all again.
   const boundedAges = buckets.filter((bucket) => CREDENTIAL_AGE_BUCKETS[bucket.bucket][1] !== null);
   const openAges = buckets.filter((bucket) => CREDENTIAL_AGE_BUCKETS[bucket.bucket][1] === null);
   const groups = await Promise.all([
