@@ -47,8 +47,8 @@ export function errorResponse(error: unknown): Response {
  */
 export const MAX_API_BODY_BYTES = 1024 * 1024;
 
-const payloadTooLarge = () =>
-  new AppError("payload_too_large", `The request body is too large: send at most 1 MiB (${MAX_API_BODY_BYTES} bytes) of JSON.`);
+const payloadTooLarge = (limit: number) =>
+  new AppError("payload_too_large", `The request body is too large: send at most ${limit / (1024 * 1024)} MiB (${limit} bytes) of JSON.`);
 
 /**
  * The body as text, read chunk by chunk and abandoned as soon as it passes
@@ -56,7 +56,7 @@ const payloadTooLarge = () =>
  */
 export async function readBodyText(request: Request, limit = MAX_API_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge();
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -67,16 +67,16 @@ export async function readBodyText(request: Request, limit = MAX_API_BODY_BYTES)
     received += value.byteLength;
     if (received > limit) {
       await reader.cancel().catch(() => undefined);
-      throw payloadTooLarge();
+      throw payloadTooLarge(limit);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** JSON body as an object; a malformed body is a 400 that says so, one over 1 MiB a 413. */
-export async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request);
+/** JSON body as an object; a malformed body is a 400 that says so, one over `limit` (1 MiB unless given) a 413. */
+export async function readJsonBody(request: Request, limit = MAX_API_BODY_BYTES): Promise<Record<string, unknown>> {
+  const text = await readBodyText(request, limit);
   if (text.trim() === "") return {};
   try {
     const body: unknown = JSON.parse(text);

@@ -673,7 +673,7 @@ export const API_ROUTES: ApiRoute[] = [
   }),
   mutationRoute("POST", "/discovery/scans", submitScan, {
     summary:
-      "Submit a scan report (what `npm run cli -- scan --report` writes, or `--submit` sends): the repository's findings are matched by fingerprint, so a rescan updates them, adds new ones and marks gone what it no longer finds. Snippets must carry no secret (a secret anywhere in the report is refused with a 422). `team` names the team whose members see the findings; moving a repository that has a team to another is for security leads and admins (403 otherwise)",
+      "Submit a scan report (what `npm run cli -- scan --report` writes, or `--submit` sends): the repository's findings are matched by fingerprint, so a rescan updates them, adds new ones and marks gone what it no longer finds. Snippets must carry no secret (a secret anywhere in the report is refused with a 422). `team` names the team whose members see the findings; moving a repository that has a team to another is for security leads and admins (403 otherwise). The body may be up to 8 MiB (other requests: 1 MiB)",
     tag: "discovery",
     status: 201,
     response:

@@ -15,6 +15,15 @@ export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 /** How many findings one report may carry: more means the scanner is reading the wrong files. */
 export const MAX_FINDINGS_PER_SCAN = 2000;
 
+/**
+ * The largest report the API takes. A report is one document (the repository's
+ * whole footprint: what it leaves out is marked gone), so it cannot be sent in
+ * parts, and the API's usual 1 MiB is about 500 findings with long snippets.
+ * 8 MiB holds the largest report of ordinary findings (2,000 at about 4 KiB
+ * each) and stays under the 10 MB that Next buffers for a request.
+ */
+export const MAX_SCAN_REPORT_BYTES = 8 * 1024 * 1024;
+
 /** owner/name as GitHub and GitLab spell it (GitLab allows subgroups). */
 export const repositoryNameSchema = requiredText(200).regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, {
   message: "must be a repository name such as owner/name (letters, digits, . _ - and /)",

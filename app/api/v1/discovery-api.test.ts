@@ -92,6 +92,34 @@ describe("/api/v1/discovery", () => {
     expect(again.body.counts).toMatchObject({ new: 0, seenAgain: 1 });
   });
 
+  it("takes a report larger than the API's usual 1 MiB, and refuses one over 8 MiB with 413", async () => {
+    // A large repository: 700 footprints with long snippets, about 1.5 MB of JSON in one report.
+    const findings = Array.from({ length: 700 }, (_, index) => ({
+      ...REPORT.findings[0],
+      subject: `mcpServers.tool-${index}`,
+      tool: `MCP server tool-${index}`,
+      file: `services/service-${index}/.mcp.json`,
+      snippet: `"tool-${index}": ${"x".repeat(1800)}`,
+    }));
+    const large = { ...REPORT, repository: "acme/large-monorepo", findings };
+    expect(JSON.stringify(large).length).toBeGreaterThan(1024 * 1024);
+    const submitted = await lead.post("discovery/scans", large);
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.counts).toMatchObject({ total: 700, new: 700 });
+    const repository = { name: "acme/large-monorepo", environment: "DEV" as const };
+    expect(await prisma.discoveryFinding.count({ where: { repository } })).toBe(700);
+
+    const tooLarge = await lead.post("discovery/scans", {
+      ...large,
+      findings: [{ ...findings[0], snippet: "y".repeat(8 * 1024 * 1024) }],
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error).toMatchObject({ code: "payload_too_large" });
+    expect(tooLarge.body.error.message).toMatch(/at most 8 MiB/);
+    // Nothing changed: the 700 footprints are all still there, none marked gone.
+    expect(await prisma.discoveryFinding.count({ where: { repository, goneAt: null } })).toBe(700);
+  });
+
   it("answers a bad report with 422 naming each field, and stores nothing", async () => {
     const before = await prisma.discoveryFinding.count();
     const bad = await lead.post("discovery/scans", {
