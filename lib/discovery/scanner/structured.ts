@@ -1,3 +1,4 @@
+import { parse as parseToml, TomlError } from "smol-toml";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Footprint } from "./types";
 
@@ -5,8 +6,10 @@ import type { Footprint } from "./types";
 // which line a key is. JSON is (nearly) YAML: the `yaml` package reads it,
 // trailing commas and tabs included, and keeps each node's position. Editor
 // configs are often JSONC, so comments are blanked first (offsets kept).
+// TOML (Codex's .codex/config.toml) has a parser of its own, which keeps no
+// positions: the line of a key is found by reading the text's tables and keys.
 
-export type StructuredFormat = "json" | "yaml";
+export type StructuredFormat = "json" | "yaml" | "toml";
 
 export interface StructuredDocument {
   value: unknown;
@@ -17,6 +20,7 @@ export interface StructuredDocument {
 export type ParseOutcome = { ok: true; document: StructuredDocument } | { ok: false; error: string; line: number };
 
 export function parseStructured(text: string, format: StructuredFormat): ParseOutcome {
+  if (format === "toml") return parseTomlDocument(text);
   const lineCounter = new LineCounter();
   const source = format === "json" ? blankJsonComments(text) : text;
   const document = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false });
@@ -56,6 +60,88 @@ export function parseStructured(text: string, format: StructuredFormat): ParseOu
       },
     },
   };
+}
+
+function parseTomlDocument(text: string): ParseOutcome {
+  let value: unknown;
+  try {
+    value = parseToml(text);
+  } catch (cause) {
+    if (cause instanceof TomlError) return { ok: false, error: cause.message.split("\n")[0]!, line: cause.line };
+    return { ok: false, error: cause instanceof Error ? cause.message : String(cause), line: 1 };
+  }
+  const lines = tomlKeyLines(text);
+  return {
+    ok: true,
+    document: {
+      value,
+      lineOf(path) {
+        // The key itself, else the nearest table or key above it in the path (a server's [mcp_servers.x] for its command).
+        for (let length = path.length; length > 0; length -= 1) {
+          const line = lines.get(path.slice(0, length).map(String).join("\u0000"));
+          if (line !== undefined) return line;
+        }
+        return 1;
+      },
+    },
+  };
+}
+
+/** A TOML key, bare or quoted, then what follows it. */
+const TOML_KEY = /^\s*(?:([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)')\s*/;
+
+/** The dotted key at the start of `text` as its parts, and the rest of the text; undefined when none is there. */
+function readDottedKey(text: string): { parts: string[]; rest: string } | undefined {
+  const parts: string[] = [];
+  let rest = text;
+  for (;;) {
+    const match = TOML_KEY.exec(rest);
+    if (!match) return undefined;
+    parts.push(match[1] ?? (match[2] !== undefined ? unescapeBasicString(match[2]) : match[3]!));
+    rest = rest.slice(match[0].length);
+    if (!rest.startsWith(".")) return { parts, rest };
+    rest = rest.slice(1);
+  }
+}
+
+/** A basic string's text with its escapes read; as written when it has one JSON does not know (TOML's \\U0001F600). */
+function unescapeBasicString(text: string): string {
+  try {
+    return JSON.parse(`"${text}"`) as string;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The first line of each table header and key in a TOML text, keyed by its
+ * full path (parts joined by NUL). Good enough for footprint files: lines
+ * inside multi-line strings and arrays are rarely shaped like keys, and a
+ * wrong guess only moves the line a finding points at.
+ */
+function tomlKeyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let table: string[] = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    const header = /^\[\[?(.*?)\]\]?\s*(#.*)?$/.exec(line);
+    let path: string[];
+    if (header) {
+      const key = readDottedKey(header[1]!);
+      if (!key || key.rest.trim() !== "") return;
+      // [a.b] is where a starts too, when nothing said so earlier.
+      table = path = key.parts;
+    } else {
+      const key = readDottedKey(line);
+      if (!key || !key.rest.startsWith("=")) return;
+      path = [...table, ...key.parts];
+    }
+    for (let length = 1; length <= path.length; length += 1) {
+      const id = path.slice(0, length).join("\u0000");
+      if (!lines.has(id)) lines.set(id, index + 1);
+    }
+  });
+  return lines;
 }
 
 /** Valid JSON the YAML parser refused (none is known, but JSON is only nearly YAML): its value, without line numbers. */

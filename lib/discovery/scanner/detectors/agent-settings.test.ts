@@ -6,17 +6,18 @@ const detect = (path: string, text: string) => agentSettingsDetector.detect({ pa
 const claude = (settings: unknown) => detect(".claude/settings.json", JSON.stringify(settings, null, 2))[0]!;
 
 describe("the agent settings detector", () => {
-  it("claims Claude Code, Aider and Continue settings files only", () => {
+  it("claims Claude Code, Aider, Continue and Codex settings files only", () => {
     for (const path of [
       ".claude/settings.json",
       ".claude/settings.local.json",
       ".aider.conf.yml",
       ".continue/config.yaml",
       ".continue/config.json",
+      ".codex/config.toml",
     ]) {
       expect(agentSettingsDetector.claims(path), path).toBe(true);
     }
-    for (const path of [".claude/commands/review.md", "settings.json", ".claude/settings.yaml", ".codex/config.toml"]) {
+    for (const path of [".claude/commands/review.md", "settings.json", ".claude/settings.yaml", "config.toml", ".codex/config.json"]) {
       expect(agentSettingsDetector.claims(path), path).toBe(false);
     }
   });
@@ -104,5 +105,37 @@ describe("the agent settings detector", () => {
     expect(detect(".claude/settings.json", '{"permissions": {"allow": ["Edit"')).toEqual([
       expect.objectContaining({ severity: "LOW", subject: "unparsable file", tool: "Claude Code", proposal: null }),
     ]);
+  });
+
+  it("reads Codex's approval policy and sandbox: never asking with no sandbox is AUTONOMOUS and HIGH", () => {
+    const codex = (text: string) => detect(".codex/config.toml", text)[0]!;
+    const unfenced = codex(`# team defaults\nmodel = "gpt-5"\napproval_policy = "never"\nsandbox_mode = "danger-full-access"\n`);
+    expect(unfenced).toMatchObject({
+      severity: "HIGH",
+      tool: "Codex",
+      subject: "Codex config",
+      line: 3,
+      proposal: { kind: "CODING_AGENT", vendor: "OpenAI", autonomy: "AUTONOMOUS", permissions: ["READ", "WRITE"] },
+      details: { approvalPolicy: "never", sandboxMode: "danger-full-access", model: "gpt-5", mcpServers: 0 },
+    });
+    expect(unfenced.proposal!.capabilities).toEqual(
+      expect.arrayContaining(["never asks for approval (approval_policy = never)", "uses the model gpt-5"]),
+    );
+
+    // Codex's usual trusted-project setup: writes in the workspace, asks to leave it; network on is said.
+    const usual = codex(
+      `sandbox_mode = "workspace-write"\n\n[sandbox_workspace_write]\nnetwork_access = true\n\n[mcp_servers.github]\ncommand = "npx"\n`,
+    );
+    expect(usual).toMatchObject({
+      severity: "MEDIUM",
+      line: 1,
+      title: "Codex config: edits or runs commands without asking, 1 MCP server",
+      proposal: { autonomy: "EXECUTE", permissions: ["READ", "WRITE"] },
+      details: { sandboxMode: "workspace-write", networkAccess: true, mcpServers: 1 },
+    });
+    expect(usual.proposal!.capabilities).toContain("reaches the network from its sandbox (network_access = true)");
+
+    const readOnly = codex(`approval_policy = "untrusted"\nsandbox_mode = "read-only"\n`);
+    expect(readOnly).toMatchObject({ severity: "LOW", proposal: { autonomy: "DRAFT", permissions: ["READ"] } });
   });
 });

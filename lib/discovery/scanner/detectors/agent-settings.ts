@@ -13,7 +13,11 @@ import type { Detector, DetectorContext, Footprint, FootprintFile } from "../typ
 //   yes-always, auto-commits (default true), test-cmd, lint-cmd, read, …).
 // - Continue .continue/config.yaml|json: models [{ name, provider, model }],
 //   rules, mcpServers (reported by the mcp-config detector).
-// Codex's .codex/config.toml is TOML and is not read: its AGENTS.md is.
+// - Codex .codex/config.toml (read only in a project its user trusts):
+//   approval_policy (untrusted, on-failure, on-request, never), sandbox_mode
+//   (read-only, workspace-write, danger-full-access),
+//   [sandbox_workspace_write] network_access, model, [mcp_servers.*]
+//   (reported by the mcp-config detector).
 
 interface SettingsFile {
   pattern: RegExp;
@@ -182,11 +186,55 @@ function readContinueConfig(document: StructuredDocument, _file: FootprintFile, 
   };
 }
 
+function readCodexConfig(document: StructuredDocument, _file: FootprintFile, { repository }: DetectorContext): Footprint {
+  const config = asRecord(document.value) ?? {};
+  const approval = typeof config.approval_policy === "string" ? config.approval_policy : undefined;
+  const sandbox = typeof config.sandbox_mode === "string" ? config.sandbox_mode : undefined;
+  const networkAccess = asRecord(config.sandbox_workspace_write)?.network_access === true;
+  const neverAsks = approval === "never";
+  const fullAccess = sandbox === "danger-full-access";
+  const readOnly = sandbox === "read-only";
+  // Unset, Codex in a trusted project writes inside the workspace and asks before leaving it.
+  const autonomy: Autonomy = fullAccess && neverAsks ? "AUTONOMOUS" : readOnly && !neverAsks ? "DRAFT" : "EXECUTE";
+  const capabilities: string[] = [];
+  if (neverAsks) capabilities.push("never asks for approval (approval_policy = never)");
+  if (fullAccess)
+    capabilities.push("runs commands without a sandbox: the whole machine and the network (sandbox_mode = danger-full-access)");
+  else if (!readOnly) capabilities.push("edits files and runs commands inside the workspace without asking");
+  if (networkAccess && !fullAccess) capabilities.push("reaches the network from its sandbox (network_access = true)");
+  if (typeof config.model === "string") capabilities.push(clip(`uses the model ${config.model}`, 300));
+  const mcpServers = Object.keys(asRecord(config.mcp_servers) ?? {}).length;
+  const settingLine = approval !== undefined ? ["approval_policy"] : sandbox !== undefined ? ["sandbox_mode"] : [];
+  return {
+    // Nothing asking a person, or nothing fencing the commands in, is what to look at first.
+    severity: neverAsks || fullAccess ? "HIGH" : readOnly ? "LOW" : "MEDIUM",
+    tool: TOOLS.codex.tool,
+    subject: "Codex config",
+    title: `Codex config: ${describeAutonomy(autonomy)}${mcpServers > 0 ? `, ${mcpServers} MCP server${mcpServers === 1 ? "" : "s"}` : ""}`,
+    line: settingLine.length > 0 ? document.lineOf(settingLine) : 1,
+    proposal: toolProposal(TOOLS.codex, {
+      kind: "CODING_AGENT",
+      name: proposalName("Codex", repository),
+      autonomy,
+      permissions: readOnly ? ["READ"] : ["READ", "WRITE"],
+      capabilities,
+    }),
+    details: {
+      ...(approval ? { approvalPolicy: approval } : {}),
+      ...(sandbox ? { sandboxMode: sandbox } : {}),
+      ...(networkAccess ? { networkAccess } : {}),
+      ...(typeof config.model === "string" ? { model: config.model } : {}),
+      mcpServers,
+    },
+  };
+}
+
 const SETTINGS_FILES: SettingsFile[] = [
   { pattern: /(^|\/)\.claude\/settings(\.local)?\.json$/, known: TOOLS.claudeCode, format: "json", read: readClaudeSettings },
   { pattern: /(^|\/)\.aider\.conf\.ya?ml$/, known: TOOLS.aider, format: "yaml", read: readAiderConfig },
   { pattern: /(^|\/)\.continue\/config\.yaml$/, known: TOOLS.continue, format: "yaml", read: readContinueConfig },
   { pattern: /(^|\/)\.continue\/config\.json$/, known: TOOLS.continue, format: "json", read: readContinueConfig },
+  { pattern: /(^|\/)\.codex\/config\.toml$/, known: TOOLS.codex, format: "toml", read: readCodexConfig },
 ];
 
 function settingsFor(path: string): SettingsFile | undefined {

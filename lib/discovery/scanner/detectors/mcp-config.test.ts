@@ -15,6 +15,7 @@ describe("the MCP config detector", () => {
       "apps/api/.mcp.json",
       ".continue/config.yaml",
       ".continue/mcpServers/db.json",
+      ".codex/config.toml",
     ]) {
       expect(mcpConfigDetector.claims(path), path).toBe(true);
     }
@@ -96,6 +97,55 @@ describe("the MCP config detector", () => {
       line: 5,
       details: { client: "Continue" },
     });
+  });
+
+  it("reads Codex's [mcp_servers.<name>] tables in TOML, with their lines, header and token variable names, and a switched-off one as LOW", () => {
+    const text = `model = "gpt-5"
+approval_policy = "on-request"
+
+[mcp_servers.github]
+command = "npx"
+args = ["-y", "@modelcontextprotocol/server-github"]
+env = { GITHUB_PERSONAL_ACCESS_TOKEN = "ghp_not-reported" }
+
+[mcp_servers."docs search"]
+url = "https://mcp.example.com/mcp?key=not-reported"
+bearer_token_env_var = "DOCS_MCP_TOKEN"
+http_headers = { "X-Team" = "platform" }
+
+# Kept for later, off for now.
+[mcp_servers.browser]
+command = "uvx"
+args = ["browser-mcp"]
+enabled = false
+`;
+    const [github, docs, browser, ...rest] = detect(".codex/config.toml", text);
+    expect(rest).toEqual([]);
+    expect(github).toMatchObject({
+      severity: "MEDIUM",
+      subject: "mcp_servers.github",
+      line: 4,
+      title: 'Codex is configured to use the MCP server "github"',
+      proposal: { kind: "MCP_SERVER", product: "@modelcontextprotocol/server-github" },
+      details: { client: "Codex", transport: "stdio", envVars: ["GITHUB_PERSONAL_ACCESS_TOKEN"] },
+    });
+    expect(docs).toMatchObject({
+      severity: "MEDIUM",
+      subject: "mcp_servers.docs search",
+      line: 9,
+      details: { url: "https://mcp.example.com/mcp", envVars: ["DOCS_MCP_TOKEN"], headers: ["X-Team"] },
+    });
+    expect(browser).toMatchObject({ severity: "LOW", subject: "mcp_servers.browser", line: 15, details: { enabled: false } });
+    expect(browser!.proposal!.capabilities).toContain("is switched off in this file (enabled = false)");
+    // Only names: no value given to a server is in the findings.
+    expect(JSON.stringify([github, docs, browser])).not.toMatch(/not-reported|platform/);
+  });
+
+  it("reports a malformed Codex config as one low finding on the parser's line", () => {
+    const [finding, ...rest] = detect(".codex/config.toml", '[mcp_servers.github]\ncommand = "npx"\nargs = ["-y",\n');
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: "LOW", subject: "unparsable file", proposal: null, line: expect.any(Number) });
+    expect(finding!.title).toMatch(/not valid TOML/);
   });
 
   it("finds nothing in a config without servers", () => {

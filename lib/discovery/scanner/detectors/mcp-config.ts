@@ -12,12 +12,16 @@ interface McpConfigFile {
   client: KnownTool;
   format: StructuredFormat;
   /** Where the servers are: an object keyed by name (most clients) or a list of { name, … } (Continue's YAML). */
-  key: "mcpServers" | "servers";
+  key: "mcpServers" | "servers" | "mcp_servers";
   /** A file that is one server on its own (Continue's .continue/mcpServers/<name>.json). */
   singleServer?: boolean;
 }
 
-/** Checked against each client's documentation: VS Code keys its servers under `servers`, the others under `mcpServers`. */
+/**
+ * Checked against each client's documentation: VS Code keys its servers under
+ * `servers`, Codex (TOML, [mcp_servers.<name>] tables, read only in a project
+ * its user trusts) under `mcp_servers`, the others under `mcpServers`.
+ */
 const MCP_CONFIG_FILES: McpConfigFile[] = [
   { pattern: /(^|\/)\.mcp\.json$/, client: TOOLS.claudeCode, format: "json", key: "mcpServers" },
   { pattern: /(^|\/)\.cursor\/mcp\.json$/, client: TOOLS.cursor, format: "json", key: "mcpServers" },
@@ -28,6 +32,7 @@ const MCP_CONFIG_FILES: McpConfigFile[] = [
   { pattern: /(^|\/)\.continue\/config\.json$/, client: TOOLS.continue, format: "json", key: "mcpServers" },
   { pattern: /(^|\/)\.continue\/mcpServers\/[^/]+\.ya?ml$/, client: TOOLS.continue, format: "yaml", key: "mcpServers" },
   { pattern: /(^|\/)\.continue\/mcpServers\/[^/]+\.json$/, client: TOOLS.continue, format: "json", key: "mcpServers", singleServer: true },
+  { pattern: /(^|\/)\.codex\/config\.toml$/, client: TOOLS.codex, format: "toml", key: "mcp_servers" },
 ];
 
 function configFor(path: string): McpConfigFile | undefined {
@@ -95,9 +100,18 @@ function serverFootprint(
         : typeof server.httpUrl === "string"
           ? server.httpUrl
           : undefined;
-  const envNames = Object.keys(asRecord(server.env) ?? {});
-  const headerNames = Object.keys(asRecord(server.headers) ?? {});
+  // Codex names the variable holding a bearer token, and takes headers as values or from variables.
+  const envNames = [
+    ...Object.keys(asRecord(server.env) ?? {}),
+    ...(typeof server.bearer_token_env_var === "string" ? [server.bearer_token_env_var] : []),
+  ];
+  const headerNames = [server.headers, server.http_headers, server.env_http_headers].flatMap((headers) =>
+    Object.keys(asRecord(headers) ?? {}),
+  );
+  // A Codex server switched off (enabled = false) stays in the file: reported, as the least urgent.
+  const switchedOff = server.enabled === false;
   const capabilities: string[] = [];
+  if (switchedOff) capabilities.push("is switched off in this file (enabled = false)");
   if (command) capabilities.push(clip(`runs a local command: ${[command, ...args].join(" ")}`, 300));
   if (url) capabilities.push(clip(`connects to ${safeUrl(url)}`, 300));
   if (envNames.length > 0) capabilities.push(clip(`is given environment variables: ${envNames.join(", ")}`, 300));
@@ -109,7 +123,7 @@ function serverFootprint(
       : undefined;
   return {
     // A server handed credentials (env, headers) or reaching a remote service is worth a look before a local helper.
-    severity: envNames.length > 0 || headerNames.length > 0 || url ? "MEDIUM" : "LOW",
+    severity: !switchedOff && (envNames.length > 0 || headerNames.length > 0 || url) ? "MEDIUM" : "LOW",
     tool: clip(`MCP server ${name}`, 120),
     subject,
     title: clip(`${config.client.tool} is configured to use the MCP server "${name}"`, 300),
@@ -132,6 +146,7 @@ function serverFootprint(
       ...(url ? { url: safeUrl(url) } : {}),
       envVars: envNames,
       headers: headerNames,
+      ...(switchedOff ? { enabled: false } : {}),
     },
   };
 }
