@@ -1,8 +1,6 @@
 "use client";
 
-import { useRouter, useSearchParams } from "next/navigation";
-import type { FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
 import { ACTIVITY_FLAG_LABELS, ACTIVITY_KIND_LABELS } from "@/lib/events/labels";
 import type { ActivityListQuery } from "@/lib/events/list";
 
@@ -16,48 +14,20 @@ const FORM_PARAMS = ["identity", "kind", "tool", "flagged", "flag", "from", "to"
 /** Params that are not filters: "Clear" keeps them. */
 const VIEW_PARAMS = ["pageSize", "hide"];
 
-const inputClass = "mt-0.5 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm";
 const day = (date: Date | undefined) => (date ? date.toISOString().slice(0, 10) : "");
 
 export function ActivityFilters({ query, identityName }: { query: ActivityListQuery; identityName: string | null }) {
-  const router = useRouter();
-  const searchParams = useSearchParams();
-
-  function navigate(params: URLSearchParams) {
-    const search = params.toString();
-    router.push(search ? `/activity?${search}` : "/activity", { scroll: false });
-  }
-
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const params = new URLSearchParams(searchParams.toString());
-    for (const name of [...FORM_PARAMS, "page"]) params.delete(name);
-    for (const name of FORM_PARAMS) {
-      const value = String(form.get(name) ?? "").trim();
-      if (value) params.set(name, value);
-    }
-    navigate(params);
-  }
-
-  function clear() {
-    const params = new URLSearchParams();
-    for (const name of VIEW_PARAMS) for (const value of searchParams.getAll(name)) params.append(name, value);
-    navigate(params);
-  }
+  const filters = useFilterForm({ fields: FORM_PARAMS, keep: VIEW_PARAMS });
 
   return (
     <form
       method="get"
       action="/activity"
-      onSubmit={apply}
+      onSubmit={filters.apply}
       aria-label="Filters"
       className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3"
     >
-      {VIEW_PARAMS.map((name) => {
-        const value = searchParams.get(name);
-        return value ? <input key={name} type="hidden" name={name} value={value} /> : null;
-      })}
+      {filters.hiddenInputs()}
       {query.identity ? (
         <p className="text-xs font-medium text-slate-700">
           Identity
@@ -67,7 +37,7 @@ export function ActivityFilters({ query, identityName }: { query: ActivityListQu
       ) : null}
       <label className="text-xs font-medium text-slate-700">
         Kind
-        <select name="kind" defaultValue={query.kind ?? ""} className={inputClass}>
+        <select name="kind" defaultValue={query.kind ?? ""} className={FILTER_INPUT_CLASS}>
           <option value="">Any kind</option>
           {Object.entries(ACTIVITY_KIND_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
@@ -78,11 +48,11 @@ export function ActivityFilters({ query, identityName }: { query: ActivityListQu
       </label>
       <label className="text-xs font-medium text-slate-700">
         Tool
-        <input type="text" name="tool" defaultValue={query.tool ?? ""} placeholder="e.g. Bash" className={inputClass} />
+        <input type="text" name="tool" defaultValue={query.tool ?? ""} placeholder="e.g. Bash" className={FILTER_INPUT_CLASS} />
       </label>
       <label className="text-xs font-medium text-slate-700">
         Flag
-        <select name="flag" defaultValue={query.flag ?? ""} className={inputClass}>
+        <select name="flag" defaultValue={query.flag ?? ""} className={FILTER_INPUT_CLASS}>
           <option value="">Any or none</option>
           {Object.entries(ACTIVITY_FLAG_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
@@ -97,18 +67,13 @@ export function ActivityFilters({ query, identityName }: { query: ActivityListQu
       </label>
       <label className="text-xs font-medium text-slate-700">
         From (UTC day)
-        <input type="date" name="from" defaultValue={day(query.from)} className={inputClass} />
+        <input type="date" name="from" defaultValue={day(query.from)} className={FILTER_INPUT_CLASS} />
       </label>
       <label className="text-xs font-medium text-slate-700">
         Before (UTC day)
-        <input type="date" name="to" defaultValue={day(query.to)} className={inputClass} />
+        <input type="date" name="to" defaultValue={day(query.to)} className={FILTER_INPUT_CLASS} />
       </label>
-      <div className="ml-auto flex gap-2">
-        <Button type="button" variant="secondary" onClick={clear}>
-          Clear filters
-        </Button>
-        <Button type="submit">Apply filters</Button>
-      </div>
+      <FilterButtons onClear={filters.clear} />
     </form>
   );
 }

@@ -1,8 +1,7 @@
 "use client";
 
-import { useRouter, useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { useState } from "react";
+import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
 import { Autonomy, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import type { InventoryQuery } from "@/lib/inventory/query";
 import { PersonPicker, type PersonChoice } from "@/components/person-picker";
@@ -39,37 +38,8 @@ const VIEW_PARAMS = ["sort", "dir", "pageSize", "hide"];
 
 type Choice = { id: string; label: string };
 
-const inputClass = "mt-0.5 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm";
-
 export function InventoryFilters({ query, owner, teams }: { query: InventoryQuery; owner: PersonChoice | null; teams: Choice[] }) {
-  const router = useRouter();
-  const searchParams = useSearchParams();
-
-  function navigate(params: URLSearchParams) {
-    const search = params.toString();
-    router.push(search ? `/inventory?${search}` : "/inventory", { scroll: false });
-  }
-
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const params = new URLSearchParams(searchParams.toString());
-    for (const name of [...FORM_PARAMS, "page"]) params.delete(name);
-    for (const name of FORM_PARAMS) {
-      const values = form
-        .getAll(name)
-        .map((value) => String(value).trim())
-        .filter(Boolean);
-      if (values.length > 0) params.set(name, values.join(","));
-    }
-    navigate(params);
-  }
-
-  function clear() {
-    const params = new URLSearchParams();
-    for (const name of VIEW_PARAMS) for (const value of searchParams.getAll(name)) params.append(name, value);
-    navigate(params);
-  }
+  const filters = useFilterForm({ fields: FORM_PARAMS, keep: VIEW_PARAMS });
 
   const selected: Record<string, readonly string[] | undefined> = {
     status: query.status,
@@ -83,7 +53,7 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
     <form
       method="get"
       action="/inventory"
-      onSubmit={apply}
+      onSubmit={filters.apply}
       aria-label="Filters"
       className="space-y-2 rounded-md border border-slate-200 bg-white p-3"
     >
@@ -95,7 +65,7 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
             name="q"
             defaultValue={query.q ?? ""}
             placeholder="Name, vendor, product, model or purpose"
-            className={inputClass}
+            className={FILTER_INPUT_CLASS}
           />
         </label>
         {MULTI.map((filter) => (
@@ -110,7 +80,7 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
         <PersonPicker name="ownerId" label="Owner" initial={owner} placeholder="Anyone" />
         <label className="text-xs font-medium text-slate-700">
           Team
-          <select name="teamId" defaultValue={query.teamId ?? ""} className={inputClass}>
+          <select name="teamId" defaultValue={query.teamId ?? ""} className={FILTER_INPUT_CLASS}>
             <option value="">Any team</option>
             {teams.map((team) => (
               <option key={team.id} value={team.id}>
@@ -128,7 +98,7 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
             max={3650}
             step={1}
             defaultValue={query.expiresWithinDays ?? ""}
-            className={inputClass}
+            className={FILTER_INPUT_CLASS}
           />
         </label>
       </div>
@@ -138,12 +108,7 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
             <input type="checkbox" name={flag.name} value="1" defaultChecked={query[flag.name] === true} /> {flag.label}
           </label>
         ))}
-        <div className="ml-auto flex gap-2">
-          <Button type="button" variant="secondary" onClick={clear}>
-            Clear filters
-          </Button>
-          <Button type="submit">Apply filters</Button>
-        </div>
+        <FilterButtons onClear={filters.clear} />
       </div>
     </form>
   );

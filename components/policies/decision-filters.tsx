@@ -1,7 +1,7 @@
 "use client";
 
-import { useRouter, useSearchParams } from "next/navigation";
-import type { FormEvent } from "react";
+import { useSearchParams } from "next/navigation";
+import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
 import { Button } from "@/components/ui/button";
 import { ACTION_LABELS, OUTCOME_LABELS } from "@/lib/policy/decision-labels";
 
@@ -15,71 +15,42 @@ const FORM_PARAMS = ["q", "outcome", "action", "resource", "policy", "from", "to
 /** Params that are not typed into the form: "Clear" keeps the table's settings. */
 const VIEW_PARAMS = ["sort", "dir", "pageSize", "hide"];
 
-const inputClass = "mt-0.5 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm";
-
 export function DecisionFilters({ policyIds, identityName }: { policyIds: string[]; identityName: string | null }) {
-  const router = useRouter();
+  const filters = useFilterForm({ fields: FORM_PARAMS, keep: VIEW_PARAMS });
   const searchParams = useSearchParams();
   const value = (name: string) => searchParams.get(name) ?? "";
-
-  function navigate(params: URLSearchParams) {
-    const search = params.toString();
-    router.push(search ? `/decisions?${search}` : "/decisions", { scroll: false });
-  }
-
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const params = new URLSearchParams(searchParams.toString());
-    for (const name of [...FORM_PARAMS, "page"]) params.delete(name);
-    for (const name of FORM_PARAMS) {
-      const entered = String(form.get(name) ?? "").trim();
-      if (entered) params.set(name, entered);
-    }
-    navigate(params);
-  }
-
-  function clear() {
-    const params = new URLSearchParams();
-    for (const name of VIEW_PARAMS) for (const kept of searchParams.getAll(name)) params.append(name, kept);
-    navigate(params);
-  }
-
-  function clearIdentity() {
-    const params = new URLSearchParams(searchParams.toString());
-    params.delete("identity");
-    params.delete("page");
-    navigate(params);
-  }
 
   return (
     <form
       method="get"
       action="/decisions"
-      onSubmit={apply}
+      onSubmit={filters.apply}
       aria-label="Filters"
       className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 bg-white p-3"
     >
       {/* Without JavaScript the form submits itself: these keep the identity and the table's settings. */}
-      {["identity", ...VIEW_PARAMS].map((name) => {
-        const kept = searchParams.get(name);
-        return kept ? <input key={name} type="hidden" name={name} value={kept} /> : null;
-      })}
+      {filters.hiddenInputs(["identity", ...VIEW_PARAMS])}
       {searchParams.get("identity") ? (
         <p className="flex w-full items-center gap-2 text-sm text-slate-700">
           Only the decisions of <strong>{identityName ?? "an identity no longer in the inventory"}</strong>
-          <Button type="button" variant="secondary" onClick={clearIdentity}>
+          <Button type="button" variant="secondary" onClick={() => filters.remove("identity")}>
             Every identity
           </Button>
         </p>
       ) : null}
       <label className="min-w-56 flex-1 text-xs font-medium text-slate-700">
         Search
-        <input type="search" name="q" defaultValue={value("q")} placeholder="Identity, tool, task id or intent" className={inputClass} />
+        <input
+          type="search"
+          name="q"
+          defaultValue={value("q")}
+          placeholder="Identity, tool, task id or intent"
+          className={FILTER_INPUT_CLASS}
+        />
       </label>
       <label className="text-xs font-medium text-slate-700">
         Outcome
-        <select name="outcome" defaultValue={value("outcome")} className={inputClass}>
+        <select name="outcome" defaultValue={value("outcome")} className={FILTER_INPUT_CLASS}>
           <option value="">Any outcome</option>
           {Object.entries(OUTCOME_LABELS).map(([outcome, label]) => (
             <option key={outcome} value={outcome}>
@@ -90,7 +61,7 @@ export function DecisionFilters({ policyIds, identityName }: { policyIds: string
       </label>
       <label className="text-xs font-medium text-slate-700">
         Action
-        <select name="action" defaultValue={value("action")} className={inputClass}>
+        <select name="action" defaultValue={value("action")} className={FILTER_INPUT_CLASS}>
           <option value="">Any action</option>
           {Object.entries(ACTION_LABELS).map(([action, label]) => (
             <option key={action} value={action}>
@@ -101,11 +72,11 @@ export function DecisionFilters({ policyIds, identityName }: { policyIds: string
       </label>
       <label className="text-xs font-medium text-slate-700">
         Tool or system id
-        <input name="resource" defaultValue={value("resource")} placeholder="Bash" className={inputClass} />
+        <input name="resource" defaultValue={value("resource")} placeholder="Bash" className={FILTER_INPUT_CLASS} />
       </label>
       <label className="text-xs font-medium text-slate-700">
         Policy
-        <select name="policy" defaultValue={value("policy")} className={inputClass}>
+        <select name="policy" defaultValue={value("policy")} className={FILTER_INPUT_CLASS}>
           <option value="">Any policy</option>
           {[...new Set([...policyIds, ...(value("policy") ? [value("policy")] : [])])].map((id) => (
             <option key={id} value={id}>
@@ -116,18 +87,13 @@ export function DecisionFilters({ policyIds, identityName }: { policyIds: string
       </label>
       <label className="text-xs font-medium text-slate-700">
         From (UTC)
-        <input name="from" defaultValue={value("from")} placeholder="YYYY-MM-DD" className={`${inputClass} w-36`} />
+        <input name="from" defaultValue={value("from")} placeholder="YYYY-MM-DD" className={`${FILTER_INPUT_CLASS} w-36`} />
       </label>
       <label className="text-xs font-medium text-slate-700">
         To (UTC)
-        <input name="to" defaultValue={value("to")} placeholder="YYYY-MM-DD" className={`${inputClass} w-36`} />
+        <input name="to" defaultValue={value("to")} placeholder="YYYY-MM-DD" className={`${FILTER_INPUT_CLASS} w-36`} />
       </label>
-      <div className="ml-auto flex gap-2">
-        <Button type="button" variant="secondary" onClick={clear}>
-          Clear filters
-        </Button>
-        <Button type="submit">Apply filters</Button>
-      </div>
+      <FilterButtons onClear={filters.clear} />
     </form>
   );
 }
