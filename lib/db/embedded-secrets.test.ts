@@ -7,7 +7,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { scratchDir } from "@/lib/testing/scratch-dir";
 import { testDataDir } from "@/lib/testing/test-database";
-import { startEmbeddedDatabase } from "./embedded";
+import { sharedBuffersMb, startEmbeddedDatabase } from "./embedded";
 import { ensureLocalSecrets, localSecretsFile } from "./local-secrets";
 
 // Issue 7, item 9: the embedded PostgreSQL's password is generated per
@@ -24,6 +24,18 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The server's shared_buffers in MB (pg_settings counts it in 8 kB blocks). */
+async function sharedBuffersOf(port: number, password: string): Promise<number> {
+  const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(password)}@localhost:${port}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ mb: number }>(`SELECT setting::int * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'`);
+    return rows[0]!.mb;
+  } finally {
+    await client.end();
+  }
 }
 
 async function canConnect(port: number, password: string): Promise<boolean> {
@@ -119,6 +131,8 @@ describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
     try {
       expect(await canConnect(port, POSTGRES_PASSWORD)).toBe(true);
       expect(await canConnect(port, "warrant-embedded")).toBe(false);
+      // Its cache is sized to the machine (sharedBuffersMb), not PostgreSQL's 128 MB.
+      expect(await sharedBuffersOf(port, POSTGRES_PASSWORD)).toBe(sharedBuffersMb());
       // A second start (the CLI while the app runs) reuses it.
       const again = await startEmbeddedDatabase({ dataDir: path.join(dir, "postgres"), port, password: POSTGRES_PASSWORD });
       await again.stop();
@@ -149,5 +163,14 @@ describe.skipIf(harnessPort === undefined)("the embedded PostgreSQL", () => {
     } finally {
       await after.stop();
     }
+  });
+});
+
+describe("sharedBuffersMb", () => {
+  const GiB = 1024 ** 3;
+  it("is an eighth of the machine's memory, between PostgreSQL's default and 2 GiB", () => {
+    expect(sharedBuffersMb(8 * GiB)).toBe(1024);
+    expect(sharedBuffersMb(24 * GiB)).toBe(2048);
+    expect(sharedBuffersMb(GiB / 2)).toBe(128);
   });
 });
