@@ -31,7 +31,9 @@ async function sharedBuffersOf(port: number, password: string): Promise<number> 
   const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(password)}@localhost:${port}/postgres` });
   await client.connect();
   try {
-    const { rows } = await client.query<{ mb: number }>(`SELECT setting::int * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'`);
+    const { rows } = await client.query<{ mb: number }>(
+      `SELECT setting::int * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'`,
+    );
     return rows[0]!.mb;
   } finally {
     await client.end();
