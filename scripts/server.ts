@@ -13,6 +13,9 @@ const started = Date.now();
 async function main() {
   const { default: next } = await import("next");
   const { answerRuntimeRequest } = await import("../lib/api/runtime-listener");
+  const { appUrl } = await import("../lib/env");
+  const { strictTransportSecurity } = await import("../lib/security/headers");
+  const hsts = strictTransportSecurity(appUrl());
   const port = Number(process.env.PORT ?? 3000);
   const hostname = process.env.HOST || undefined;
 
@@ -22,6 +25,9 @@ async function main() {
   const handleUpgrade = app.getUpgradeHandler();
 
   const server = createServer((request, response) => {
+    // Static files (/_next/static, icons) pass neither proxy.ts nor the API's helpers, which add HSTS
+    // to pages and API answers: every answer gets it here, before anything is written.
+    if (hsts) response.setHeader("Strict-Transport-Security", hsts);
     if (answerRuntimeRequest(request, response)) return;
     handleWithNext(request, response).catch((error: unknown) => {
       console.error(`Failed to handle request for ${request.url}`, error);
