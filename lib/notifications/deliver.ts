@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { NotificationChannel, WebhookFormat } from "@/lib/db/generated/enums";
-import { createMailer, type Mailer } from "./email-send";
+import { createMailer } from "./email-send";
 import { BlockedAddress, postWebhook, signBody } from "./webhook-send";
 import { absoluteLink, messageText } from "./format";
 
@@ -159,64 +159,80 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
   }
 }
 
-/** Sends due messages one at a time until none is due (or the run's cap); safe to run on many workers at once. */
+/**
+ * Messages in flight at once in one run: a receiver that takes its time (up to the webhook timeout,
+ * or a slow SMTP server) holds up only its own lane, not every message behind it.
+ */
+export const DELIVERY_LANES = 4;
+
+/**
+ * Sends due messages, several at a time, until none is due (or the run's cap); safe to run on many
+ * workers at once. Each lane claims its next message only when its last one is marked, so the cap
+ * and the lease hold per message as they did one at a time.
+ */
 export async function deliverDueNotifications(db: Db, settings: DeliverySettings): Promise<DeliveryReport> {
   // Read afresh for every message: a run can last minutes, and a lease counted from the run's start could end before its send.
   const clock = () => settings.now ?? new Date();
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, waiting: 0 };
   report.failed += await failAbandoned(db, clock());
-  let mailer: Mailer | undefined;
+  // Nodemailer connects per message, so the lanes share one transport.
+  const mailer = settings.smtp ? createMailer(settings.smtp) : undefined;
   const host = new URL(settings.baseUrl).hostname;
-  try {
-    for (let count = 0; count < (settings.maxMessages ?? MAX_PER_RUN); count++) {
-      const message = await claimNext(db, clock(), settings.smtp !== null);
-      if (!message) break;
-      let error: string | null = null;
-      let retry = true;
-      try {
-        if (message.channel === "EMAIL") {
-          // Someone deactivated since the message was written no longer hears from Warrant.
-          const person = await db.user.findUnique({ where: { email: message.recipient }, select: { active: true } });
-          if (person && !person.active) {
-            retry = false;
-            throw new Error("the recipient was deactivated");
-          }
-          mailer ??= createMailer(settings.smtp!);
-          const text = messageText(message, settings.baseUrl);
-          await withTimeout(
-            mailer.send({ to: message.recipient, subject: message.subject, text, messageId: `<notification.${message.id}@${host}>` }),
-            EMAIL_TIMEOUT_MS,
-            "sending the email",
-          );
-        } else {
-          const webhook = message.webhookId ? await db.webhook.findUnique({ where: { id: message.webhookId } }) : null;
-          if (!webhook || !webhook.active) {
-            retry = false;
-            throw new Error(!webhook || webhook.deletedAt ? "the webhook was deleted" : "the webhook was deactivated");
-          }
-          const body = webhookBody(message, webhook.format, settings.baseUrl);
-          await postWebhook({
-            url: webhook.url,
-            body,
-            timeoutMs: settings.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
-            allowPrivate: settings.allowPrivateWebhooks,
-            headers: {
-              "Content-Type": "application/json",
-              "User-Agent": "Warrant-Webhooks/1",
-              "X-Warrant-Event": message.event,
-              "X-Warrant-Delivery": message.id,
-              "X-Warrant-Timestamp": String(Math.floor(Date.now() / 1000)),
-              "X-Warrant-Signature": signBody(webhook.secret, body),
-            },
-          });
-        }
-      } catch (caught) {
-        if (caught instanceof BlockedAddress) retry = false;
-        error = reason(caught);
+  const max = settings.maxMessages ?? MAX_PER_RUN;
+  let claimed = 0;
+
+  async function send(message: ClaimedMessage): Promise<{ error: string | null; retry: boolean }> {
+    try {
+      if (message.channel === "EMAIL") {
+        // Someone deactivated since the message was written no longer hears from Warrant.
+        const person = await db.user.findUnique({ where: { email: message.recipient }, select: { active: true } });
+        if (person && !person.active) return { error: "the recipient was deactivated", retry: false };
+        const text = messageText(message, settings.baseUrl);
+        await withTimeout(
+          mailer!.send({ to: message.recipient, subject: message.subject, text, messageId: `<notification.${message.id}@${host}>` }),
+          EMAIL_TIMEOUT_MS,
+          "sending the email",
+        );
+        return { error: null, retry: true };
       }
+      const webhook = message.webhookId ? await db.webhook.findUnique({ where: { id: message.webhookId } }) : null;
+      if (!webhook || !webhook.active) {
+        return { error: !webhook || webhook.deletedAt ? "the webhook was deleted" : "the webhook was deactivated", retry: false };
+      }
+      const body = webhookBody(message, webhook.format, settings.baseUrl);
+      await postWebhook({
+        url: webhook.url,
+        body,
+        timeoutMs: settings.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
+        allowPrivate: settings.allowPrivateWebhooks,
+        headers: {
+          "Content-Type": "application/json",
+          "User-Agent": "Warrant-Webhooks/1",
+          "X-Warrant-Event": message.event,
+          "X-Warrant-Delivery": message.id,
+          "X-Warrant-Timestamp": String(Math.floor(Date.now() / 1000)),
+          "X-Warrant-Signature": signBody(webhook.secret, body),
+        },
+      });
+      return { error: null, retry: true };
+    } catch (caught) {
+      return { error: reason(caught), retry: !(caught instanceof BlockedAddress) };
+    }
+  }
+
+  async function lane() {
+    while (claimed < max) {
+      claimed += 1;
+      const message = await claimNext(db, clock(), mailer !== undefined);
+      if (!message) return;
+      const { error, retry } = await send(message);
       const outcome = await markOutcome(db, message, clock(), error, retry);
       if (outcome) report[outcome] += 1;
     }
+  }
+
+  try {
+    await Promise.all(Array.from({ length: DELIVERY_LANES }, lane));
   } finally {
     mailer?.close();
   }

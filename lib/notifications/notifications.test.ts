@@ -128,6 +128,14 @@ async function addWebhook(input: { name?: string; url?: string; format?: string;
 
 const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
+/** Waits until `done()` holds, checking every 20 ms, for at most 10 s. */
+async function until(done: () => boolean) {
+  for (let waited = 0; !done(); waited += 20) {
+    if (waited > 10_000) throw new Error("gave up waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("email", () => {
   it("sends one email per active recipient, deduplicated, with the link made absolute and a Message-ID from the message id", async () => {
     const alice = await createTestUser([], { email: "alice@example.com" });
@@ -437,6 +445,21 @@ describe("the outbox", () => {
     expect(hits).toHaveLength(12);
     expect(new Set(hits.map((hit) => hit.headers["x-warrant-delivery"])).size).toBe(12);
     expect(await prisma.notificationMessage.count({ where: { status: "SENT", attempts: 1 } })).toBe(12);
+  });
+
+  it("keeps sending while a receiver is slow: one unanswered request does not hold up the others", async () => {
+    await addWebhook();
+    for (let n = 0; n < 3; n++) await enqueue(notification({ subject: `Approval needed #${n}` }));
+    holdNext = 1;
+    // Long enough that, one at a time, the other two would wait for the first to time out.
+    const run = deliverDueNotifications(prisma, settings({ webhookTimeoutMs: 60_000 }));
+
+    await until(() => hits.length === 3);
+    expect(held).toHaveLength(1);
+    held[0]!.end("ok");
+
+    expect(await run).toMatchObject({ sent: 3, retrying: 0 });
+    expect(await prisma.notificationMessage.count({ where: { status: "SENT", attempts: 1 } })).toBe(3);
   });
 
   it("is delivered by the notifications.deliver job, which says what it did", async () => {
