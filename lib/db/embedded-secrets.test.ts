@@ -26,9 +26,11 @@ async function freePort(): Promise<number> {
   });
 }
 
+const superuserUrl = (port: number, password: string) => `postgresql://postgres:${encodeURIComponent(password)}@localhost:${port}/postgres`;
+
 /** The server's shared_buffers in MB (pg_settings counts it in 8 kB blocks). */
 async function sharedBuffersOf(port: number, password: string): Promise<number> {
-  const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(password)}@localhost:${port}/postgres` });
+  const client = new pg.Client({ connectionString: superuserUrl(port, password) });
   await client.connect();
   try {
     const { rows } = await client.query<{ mb: number }>(
@@ -41,7 +43,7 @@ async function sharedBuffersOf(port: number, password: string): Promise<number> 
 }
 
 async function canConnect(port: number, password: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(password)}@localhost:${port}/postgres` });
+  const client = new pg.Client({ connectionString: superuserUrl(port, password) });
   try {
     await client.connect();
     return true;

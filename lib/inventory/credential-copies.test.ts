@@ -35,26 +35,19 @@ async function identityWithCredentials() {
       nextReviewAt: new Date(now + 30 * DAY),
     },
   });
-  const old = await prisma.credential.create({
-    data: {
-      identityId: identity.id,
-      type: "API_KEY",
-      label: "old",
-      fingerprint: "fp-old",
-      issuedAt: new Date(now - 200 * DAY),
-      expiresAt: new Date(now + 10 * DAY),
-    },
-  });
-  const fresh = await prisma.credential.create({
-    data: {
-      identityId: identity.id,
-      type: "API_KEY",
-      label: "fresh",
-      fingerprint: "fp-fresh",
-      issuedAt: new Date(now - 5 * DAY),
-      expiresAt: new Date(now + 80 * DAY),
-    },
-  });
+  const credential = (label: string, issuedDaysAgo: number, expiresInDays: number) =>
+    prisma.credential.create({
+      data: {
+        identityId: identity.id,
+        type: "API_KEY",
+        label,
+        fingerprint: `fp-${label}`,
+        issuedAt: new Date(now - issuedDaysAgo * DAY),
+        expiresAt: new Date(now + expiresInDays * DAY),
+      },
+    });
+  const old = await credential("old", 200, 10);
+  const fresh = await credential("fresh", 5, 80);
   return { identity, old, fresh };
 }
 
