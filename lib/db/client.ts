@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { POOL_SETTINGS } from "./pool";
 
 // One Prisma client per process. It stays importable from scripts, the seed
 // and tests (no `server-only` here); the connection is opened on first query.
@@ -20,7 +21,11 @@ const OMITTED_BY_DEFAULT = { credential: { secretHash: true } } as const;
 /** `poolSize` caps the client's connections (pg's default is 10). */
 export function createPrismaClient(databaseUrl: string, poolSize?: number) {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, ...(poolSize ? { max: poolSize } : {}) }),
+    adapter: new PrismaPg({
+      connectionString: databaseUrl,
+      ...(poolSize ? { max: poolSize } : {}),
+      ...POOL_SETTINGS,
+    }),
     omit: OMITTED_BY_DEFAULT,
   });
 }

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { POOL_SETTINGS } from "./pool";
 
 // A plain pg pool for the few fixed statements of the runtime endpoints
 // (authenticating an agent token, reading what a judgement needs, storing
@@ -11,7 +12,11 @@ const globalForPool = globalThis as unknown as { warrantRuntimePool?: pg.Pool };
 
 export function runtimePool(): pg.Pool {
   if (globalForPool.warrantRuntimePool) return globalForPool.warrantRuntimePool;
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? "postgresql://localhost:5432/warrant", max: 10 });
+  const pool = new pg.Pool({
+    connectionString: process.env.DATABASE_URL ?? "postgresql://localhost:5432/warrant",
+    max: 10,
+    ...POOL_SETTINGS,
+  });
   // An idle connection the server closed (a restart, a dropped database) is replaced on next use, not a crash.
   pool.on("error", (error) => console.error("Runtime database connection failed", error.message));
   return (globalForPool.warrantRuntimePool = pool);

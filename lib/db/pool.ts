@@ -1,0 +1,18 @@
+// Settings every pg pool of the app shares (Prisma's, lib/db/client.ts, and the runtime endpoints',
+// lib/db/runtime-pool.ts).
+
+/**
+ * pg closes a connection after 10 idle seconds by default, and a new
+ * PostgreSQL backend plans its first statements on an empty catalog cache
+ * (AiIdentity alone has 29 indexes to load): the dashboard's counts took
+ * twice as long on one, and the runtime endpoints' prepared statements went
+ * with the connection. With that default, a page opened more than 10 seconds
+ * after the last was as slow as on a server that had just started (measured:
+ * 440 ms, against about 110 ms). Ten minutes keeps a person's pauses warm and
+ * still lets a quiet server give its connections back.
+ */
+export const POOL_SETTINGS = {
+  idleTimeoutMillis: 10 * 60_000,
+  // Idle connections do not keep a script or the CLI running (with pg's default they did, for 10 seconds).
+  allowExitOnIdle: true,
+} as const;
