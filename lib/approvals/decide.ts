@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { can, type Actor } from "@/lib/auth/actor";
 import { defineMutation, parseMutationInput, runMutation, type AnyMutation } from "@/lib/auth/mutation";
-import type { AuditEntry } from "@/lib/audit/record";
+import { auditQueueMark, dropAuditEventsQueuedSince, type AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { Prisma, type ApprovalRequest, type ApprovalVerdict } from "@/lib/db/generated/client";
 import { newId } from "@/lib/db/ids";
@@ -88,6 +88,7 @@ async function applyStoredChange(
 
   // No RELEASE on success: COMMIT ends the savepoint with the transaction, one round trip fewer.
   await tx.$executeRawUnsafe("SAVEPOINT approval_apply");
+  const auditMark = auditQueueMark(tx);
   try {
     if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
     const input = parseMutationInput(mutation, request.input);
@@ -103,6 +104,8 @@ async function applyStoredChange(
     const known = toAppError(error);
     if (!known) throw error;
     await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT approval_apply");
+    // Its events go with it, queued or written (a written one is gone with the rollback).
+    dropAuditEventsQueuedSince(tx, auditMark);
     return { applied: false, reason: known.message };
   }
 }

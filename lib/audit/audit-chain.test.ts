@@ -3,7 +3,7 @@ import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { runCli } from "@/lib/testing/cli";
-import { recordAuditEvent } from "./record";
+import { auditQueueMark, dropAuditEventsQueuedSince, flushAuditEvents, queueAuditEvent, recordAuditEvent } from "./record";
 import { verifyAuditChain } from "./verify";
 import { GENESIS_HASH } from "./hash";
 
@@ -108,6 +108,43 @@ describe("audit chain", () => {
       [4n, "test.kept"],
     ]);
     expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 4, headHash: events[3]!.hash });
+  });
+
+  it("writes a transaction's queued events in the order they were queued, after any written before, and none undone by a savepoint", async () => {
+    await writeEvents(1);
+    await prisma.$transaction(async (tx) => {
+      queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 1 } });
+      const mark = auditQueueMark(tx);
+      await tx.$executeRawUnsafe("SAVEPOINT trial");
+      queueAuditEvent(tx, actor, { action: "test.undone", data: { n: 2 } });
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT trial");
+      dropAuditEventsQueuedSince(tx, mark);
+      queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 3 } });
+      // Written at once, so after what was queued before it.
+      await recordAuditEvent(tx, actor, { action: "test.recorded", data: { n: 4 } });
+      queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 5 } });
+      await flushAuditEvents(tx);
+    });
+    const events = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, select: { seq: true, action: true, data: true } });
+    expect(events.map((event) => [event.seq, event.action, (event.data as { n?: number }).n ?? null])).toEqual([
+      [1n, "test.event", null],
+      [2n, "test.queued", 1],
+      [3n, "test.queued", 3],
+      [4n, "test.recorded", 4],
+      [5n, "test.queued", 5],
+    ]);
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 5 });
+  });
+
+  it("writes thousands of queued events (a bulk change) as one chain, however many statements that takes", async () => {
+    await writeEvents(1);
+    await prisma.$transaction(async (tx) => {
+      for (let i = 0; i < 2500; i += 1) queueAuditEvent(tx, actor, { action: "test.bulk", targetType: "thing", targetId: `t${i}` });
+      expect(await flushAuditEvents(tx)).toHaveLength(2500);
+    });
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 2501, headSeq: 2501n });
+    const last = await prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    expect(last).toMatchObject({ action: "test.bulk", targetId: "t2499" });
   });
 
   it("leaves no event behind when the transaction that wrote it rolls back", async () => {

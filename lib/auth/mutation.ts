@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { prisma, type Db, type Tx } from "@/lib/db/client";
-import { recordAuditEvent, type AuditEntry } from "@/lib/audit/record";
+import { flushAuditEvents, queueAuditEvent, type AuditEntry } from "@/lib/audit/record";
 import { AppError, fieldErrorsFromZod, forbidden, unauthenticated, validationError } from "@/lib/errors";
 import { screenRawInput } from "@/lib/validation/raw-input";
 import type { RateLimiter } from "@/lib/rate-limit";
@@ -24,7 +24,7 @@ export interface MutationContext {
   actor: Actor;
   /** True when the caller asked for a preview: everything runs, then rolls back. */
   dryRun: boolean;
-  /** Records an audit event in the mutation's transaction. */
+  /** Records an audit event in the mutation's transaction (written with the others before it commits). */
   audit(entry: AuditEntry): Promise<void>;
   /** Set while an approved request's change is applied (lib/approvals/decide.ts): that request's id. */
   approvalRequestId?: string;
@@ -104,7 +104,7 @@ export async function runMutation<Input extends z.ZodType, Output>(
     approvalRequestId: typeof options.auditData?.approvalRequestId === "string" ? options.auditData.approvalRequestId : undefined,
     async audit(entry) {
       const data = options.auditData ? { ...(entry.data as Record<string, unknown> | undefined), ...options.auditData } : entry.data;
-      await recordAuditEvent(tx, toAuditActor(actor), { ...entry, data });
+      queueAuditEvent(tx, toAuditActor(actor), { ...entry, data });
       audited = true;
     },
   };
@@ -158,6 +158,8 @@ export async function executeMutation<Input extends z.ZodType, Output>(
       if (pending) return pending;
     }
     const result = await runMutation(tx, mutation, actor, input, { dryRun });
+    // The events the change queued, in one statement (lib/audit/record.ts); a preview writes them too, then rolls back.
+    await flushAuditEvents(tx);
     if (dryRun) throw new DryRunRollback(result);
     return result;
   };

@@ -82,8 +82,10 @@ export async function recheckReach(
       },
     },
   ];
-  audits.push(
-    ...(await applyChangeReview(tx, actor, identity, [{ field: "footprint", from: null, to: `${reach} (${finding.file})` }], { now })),
-  );
+  const change = await applyChangeReview(tx, actor, identity, [{ field: "footprint", from: null, to: `${reach} (${finding.file})` }], {
+    now,
+  });
+  if (change.reviewDueBy) await tx.aiIdentity.update({ where: { id: identity.id }, data: { nextReviewAt: change.reviewDueBy } });
+  audits.push(...change.audits);
   return audits;
 }

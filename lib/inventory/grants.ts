@@ -38,12 +38,12 @@ export const createGrant = defineMutation({
     }
     const grant = await tx.grant.create({ data: input });
     // New access that can change things asks for a re-review and new secrets (lib/reviews/change.ts).
-    const followUps = CHANGE_TRIGGER_PERMISSIONS.includes(grant.permission)
+    const change = CHANGE_TRIGGER_PERMISSIONS.includes(grant.permission)
       ? await applyChangeReview(tx, actor, identity, [
           { field: "grant", from: null, to: `${grant.permission.toLowerCase()} on ${system.name} (${system.environment.toLowerCase()})` },
         ])
-      : [];
-    const risk = await recomputeRisk(tx, identity.id);
+      : null;
+    const risk = await recomputeRisk(tx, identity.id, undefined, { reviewDueBy: change?.reviewDueBy, settings: change?.settings });
     await audit({
       action: "grant.created",
       targetType: "identity",
@@ -58,7 +58,7 @@ export const createGrant = defineMutation({
         riskTier: risk.tier,
       },
     });
-    for (const entry of followUps) await audit(entry);
+    for (const entry of change?.audits ?? []) await audit(entry);
     return grant;
   },
 });

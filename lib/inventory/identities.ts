@@ -153,10 +153,11 @@ export async function applyIdentityUpdate(tx: Tx, actor: Actor, { identityId, ..
   const previousValues = before as Record<string, unknown>;
   const changed = Object.fromEntries(Object.entries(changes).filter(([key, value]) => String(previousValues[key]) !== String(value)));
   // A new model, autonomy, purpose or owner asks for a re-review and new secrets (lib/reviews/change.ts).
-  const followUps = await applyChangeReview(tx, actor, identity, await triggeringChanges(tx, before, changed), {
+  const change = await applyChangeReview(tx, actor, identity, await triggeringChanges(tx, before, changed), {
     handoverFromId: reassigned ? before.ownerId : undefined,
   });
-  const risk = await recomputeRisk(tx, identityId);
+  const followUps = change.audits;
+  const risk = await recomputeRisk(tx, identityId, undefined, { reviewDueBy: change.reviewDueBy, settings: change.settings });
   const audit: AuditEntry = {
     action: reassigned ? "identity.owner_reassigned" : "identity.updated",
     targetType: "identity",

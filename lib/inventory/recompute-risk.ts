@@ -32,27 +32,42 @@ export interface RecomputeOptions {
    * change of tier, so the review date its registration chose stands.
    */
   moveReview?: boolean;
-  /** The lifecycle settings, when the caller re-rates many identities in one transaction (read once, not per tier change). */
-  settings?: LifecycleSettings;
+  /** The lifecycle settings, when the caller has them (read once, not per tier change). */
+  settings?: LifecycleSettings | null;
+  /**
+   * A date the next review must come no later than (a change review's due
+   * date, lib/reviews/change.ts): written with the rating, in the same UPDATE.
+   */
+  reviewDueBy?: Date | null;
 }
 
 /**
  * Recomputes and stores one identity's risk tier and reasons. Every mutation
  * that changes an input of the rule calls this in its own transaction. The
  * lifecycle settings are read only when the tier changed, which is rare, so
- * the common call stays one statement.
+ * the common call stays one statement, and at most one UPDATE of the
+ * identity's row follows it.
  */
-export async function recomputeRisk(tx: Tx, identityId: string, now = new Date(), { moveReview = true, settings }: RecomputeOptions = {}) {
-  const identity = await readRiskInput(tx, identityId);
+export async function recomputeRisk(
+  tx: Tx,
+  identityId: string,
+  now = new Date(),
+  { moveReview = true, settings, reviewDueBy }: RecomputeOptions = {},
+) {
+  const stored = await readRiskInput(tx, identityId);
+  const pulledForward = reviewDueBy && reviewDueBy < stored.nextReviewAt ? reviewDueBy : null;
+  const identity = pulledForward ? { ...stored, nextReviewAt: pulledForward } : stored;
   const { tier, reasons } = assessRisk(identity, now);
-  if (tier !== identity.riskTier || JSON.stringify(reasons) !== JSON.stringify(identity.riskReasons)) {
-    const nextReviewAt =
+  const rerated = tier !== identity.riskTier || JSON.stringify(reasons) !== JSON.stringify(identity.riskReasons);
+  if (rerated || pulledForward) {
+    const byTier =
       moveReview && tier !== identity.riskTier
         ? nextReviewAfterTierChange(identity, tier, settings ?? (await lifecycleSettings(tx)), now)
         : null;
+    const nextReviewAt = byTier ?? pulledForward;
     await tx.aiIdentity.update({
       where: { id: identityId },
-      data: { riskTier: tier, riskReasons: reasons, ...(nextReviewAt ? { nextReviewAt } : {}) },
+      data: { ...(rerated ? { riskTier: tier, riskReasons: reasons } : {}), ...(nextReviewAt ? { nextReviewAt } : {}) },
     });
   }
   return { tier, reasons };

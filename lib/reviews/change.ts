@@ -4,7 +4,7 @@ import type { Tx } from "@/lib/db/client";
 import type { IdentityStatus, Permission } from "@/lib/db/generated/enums";
 import { actorUserId } from "@/lib/inventory/access";
 import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
-import { lifecycleSettings } from "@/lib/lifecycle/settings";
+import { lifecycleSettings, type LifecycleSettings } from "@/lib/lifecycle/settings";
 import { DAY_MS } from "@/lib/time";
 
 // Re-review on change. A new model, autonomy, purpose or owner, or new access
@@ -73,14 +73,28 @@ export interface ChangedIdentity {
   nextReviewAt: Date;
 }
 
+export interface ChangeReviewResult {
+  /** To record with the change (none for an identity out of service). */
+  audits: AuditEntry[];
+  /**
+   * The review's due date, when it comes before the identity's next review:
+   * "review overdue" reads that date alone, so the caller moves it there in
+   * its transaction. Callers that re-rate the identity pass it to
+   * recomputeRisk (`reviewDueBy`), which writes it with the rating in one
+   * UPDATE of the identity's row instead of two.
+   */
+  reviewDueBy: Date | null;
+  /** The lifecycle settings it read, for recomputeRisk (`settings`) to use rather than read again. */
+  settings: LifecycleSettings | null;
+}
+
 /**
  * Opens a CHANGE review for `changes` (or adds them to the open review) and
  * flags the identity's active credentials for rotation, inside the caller's
  * transaction, which must hold the identity's lock (lockIdentity) and read
  * `identity` after its own update. `handoverFromId` is the previous owner when
- * the owner changed. Returns the audit entries to record with the change
- * (none for an identity out of service), and leaves the risk to the caller,
- * which recomputes it after its own change anyway.
+ * the owner changed. Leaves the identity's row to the caller (see
+ * ChangeReviewResult), which recomputes its risk after its own change anyway.
  */
 export async function applyChangeReview(
   tx: Tx,
@@ -88,9 +102,10 @@ export async function applyChangeReview(
   identity: ChangedIdentity,
   changes: ChangeInput[],
   { handoverFromId, now = new Date() }: { handoverFromId?: string; now?: Date } = {},
-): Promise<AuditEntry[]> {
-  if (changes.length === 0 || !LIVE_STATUSES.includes(identity.status)) return [];
-  const { changeReviewDays } = await lifecycleSettings(tx);
+): Promise<ChangeReviewResult> {
+  if (changes.length === 0 || !LIVE_STATUSES.includes(identity.status)) return { audits: [], reviewDueBy: null, settings: null };
+  const settings = await lifecycleSettings(tx);
+  const { changeReviewDays } = settings;
   const window = new Date(now.getTime() + changeReviewDays * DAY_MS);
   const entries: ReviewChange[] = changes.map((change) => ({ at: now.toISOString(), ...change, byLabel: actor.label }));
   const described = changes.map(describeChange).join("; ");
@@ -156,9 +171,7 @@ export async function applyChangeReview(
       },
     };
   }
-  // As applyReviewOpen does: "review overdue" reads the identity's next review date alone.
-  if (dueAt < identity.nextReviewAt) await tx.aiIdentity.update({ where: { id: identity.id }, data: { nextReviewAt: dueAt } });
-  return [audit];
+  return { audits: [audit], reviewDueBy: dueAt < identity.nextReviewAt ? dueAt : null, settings };
 }
 
 /** When the open review's handover happened: its latest owner change, else when it opened. */
