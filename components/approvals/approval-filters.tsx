@@ -1,6 +1,6 @@
 "use client";
 
-import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
+import { choicesOf, FILTER_INPUT_CLASS, FilterButtons, FilterSelect, useFilterForm } from "@/components/data-table/filter-form";
 import { APPROVAL_STATUS_LABELS } from "@/lib/approvals/labels";
 import type { ApprovalListQuery } from "@/lib/approvals/queries";
 
@@ -51,40 +51,10 @@ export function ApprovalFilters({
         />
       </label>
       {showStatus ? (
-        <label className="text-xs font-medium text-slate-700">
-          Status
-          <select name="status" defaultValue={query.status ?? ""} className={FILTER_INPUT_CLASS}>
-            <option value="">Any status</option>
-            {Object.entries(APPROVAL_STATUS_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="status" label="Status" any="Any status" value={query.status} choices={choicesOf(APPROVAL_STATUS_LABELS)} />
       ) : null}
-      <label className="text-xs font-medium text-slate-700">
-        Kind of change
-        <select name="catalogKey" defaultValue={query.catalogKey ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any kind</option>
-          {kinds.map((kind) => (
-            <option key={kind.value} value={kind.value}>
-              {kind.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-xs font-medium text-slate-700">
-        Rule
-        <select name="rule" defaultValue={query.rule ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any rule</option>
-          {rules.map((rule) => (
-            <option key={rule.value} value={rule.value}>
-              {rule.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect name="catalogKey" label="Kind of change" any="Any kind" value={query.catalogKey} choices={kinds} />
+      <FilterSelect name="rule" label="Rule" any="Any rule" value={query.rule} choices={rules} />
       <FilterButtons onClear={filters.clear} />
     </form>
   );

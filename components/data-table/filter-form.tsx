@@ -63,6 +63,46 @@ export function useFilterForm({ fields, keep }: { fields: readonly string[]; kee
   };
 }
 
+export interface FilterChoice {
+  value: string;
+  label: string;
+}
+
+/** A label map ({ ACTIVE: "Active", … }) as a select's choices, in its order. */
+export function choicesOf(labels: Readonly<Record<string, string>>): FilterChoice[] {
+  return Object.entries(labels).map(([value, label]) => ({ value, label }));
+}
+
+/** One labelled select of a filter bar: "Any …" (no filter) first, then the choices. */
+export function FilterSelect({
+  name,
+  label,
+  any,
+  value,
+  choices,
+}: {
+  name: string;
+  label: string;
+  /** The no-filter choice, e.g. "Any status". */
+  any: string;
+  value: string | undefined;
+  choices: readonly FilterChoice[];
+}) {
+  return (
+    <label className="text-xs font-medium text-slate-700">
+      {label}
+      <select name={name} defaultValue={value ?? ""} className={FILTER_INPUT_CLASS}>
+        <option value="">{any}</option>
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** "Clear filters" and "Apply filters", at the end of the bar. */
 export function FilterButtons({ onClear }: { onClear: () => void }) {
   return (

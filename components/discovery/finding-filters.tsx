@@ -1,6 +1,6 @@
 "use client";
 
-import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
+import { choicesOf, FILTER_INPUT_CLASS, FilterButtons, FilterSelect, useFilterForm } from "@/components/data-table/filter-form";
 import { DETECTOR_LABELS, SEVERITY_LABELS } from "@/lib/discovery/labels";
 import type { FindingListQuery } from "@/lib/discovery/queries";
 import { ENVIRONMENT_LABELS } from "@/lib/inventory/labels";
@@ -36,50 +36,22 @@ export function FindingFilters({ query, repositories }: { query: FindingListQuer
           className={FILTER_INPUT_CLASS}
         />
       </label>
-      <label className="text-xs font-medium text-slate-700">
-        Severity
-        <select name="severity" defaultValue={query.severity ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any severity</option>
-          {Object.entries(SEVERITY_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-xs font-medium text-slate-700">
-        Detector
-        <select name="detector" defaultValue={query.detector ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any detector</option>
-          {Object.entries(DETECTOR_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-xs font-medium text-slate-700">
-        Repository
-        <select name="repository" defaultValue={query.repository ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any repository</option>
-          {repositories.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-xs font-medium text-slate-700">
-        Environment
-        <select name="environment" defaultValue={query.environment ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any environment</option>
-          {Object.entries(ENVIRONMENT_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect name="severity" label="Severity" any="Any severity" value={query.severity} choices={choicesOf(SEVERITY_LABELS)} />
+      <FilterSelect name="detector" label="Detector" any="Any detector" value={query.detector} choices={choicesOf(DETECTOR_LABELS)} />
+      <FilterSelect
+        name="repository"
+        label="Repository"
+        any="Any repository"
+        value={query.repository}
+        choices={repositories.map((name) => ({ value: name, label: name }))}
+      />
+      <FilterSelect
+        name="environment"
+        label="Environment"
+        any="Any environment"
+        value={query.environment}
+        choices={choicesOf(ENVIRONMENT_LABELS)}
+      />
       <FilterButtons onClear={filters.clear} />
     </form>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
+import { choicesOf, FILTER_INPUT_CLASS, FilterButtons, FilterSelect, useFilterForm } from "@/components/data-table/filter-form";
 import { ACTIVITY_FLAG_LABELS, ACTIVITY_KIND_LABELS } from "@/lib/events/labels";
 import type { ActivityListQuery } from "@/lib/events/list";
 
@@ -35,32 +35,12 @@ export function ActivityFilters({ query, identityName }: { query: ActivityListQu
           <span className="mt-0.5 block rounded bg-slate-100 px-2 py-1 text-sm">{identityName ?? query.identity}</span>
         </p>
       ) : null}
-      <label className="text-xs font-medium text-slate-700">
-        Kind
-        <select name="kind" defaultValue={query.kind ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any kind</option>
-          {Object.entries(ACTIVITY_KIND_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect name="kind" label="Kind" any="Any kind" value={query.kind} choices={choicesOf(ACTIVITY_KIND_LABELS)} />
       <label className="text-xs font-medium text-slate-700">
         Tool
         <input type="text" name="tool" defaultValue={query.tool ?? ""} placeholder="e.g. Bash" className={FILTER_INPUT_CLASS} />
       </label>
-      <label className="text-xs font-medium text-slate-700">
-        Flag
-        <select name="flag" defaultValue={query.flag ?? ""} className={FILTER_INPUT_CLASS}>
-          <option value="">Any or none</option>
-          {Object.entries(ACTIVITY_FLAG_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect name="flag" label="Flag" any="Any or none" value={query.flag} choices={choicesOf(ACTIVITY_FLAG_LABELS)} />
       <label className="flex items-center gap-1 self-center text-xs font-medium text-slate-700">
         <input type="checkbox" name="flagged" value="1" defaultChecked={query.flagged === "1"} />
         Flagged only

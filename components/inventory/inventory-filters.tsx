@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
+import { FILTER_INPUT_CLASS, FilterButtons, FilterSelect, useFilterForm } from "@/components/data-table/filter-form";
 import { Autonomy, Environment, IdentityKind, IdentityStatus, RiskTier } from "@/lib/db/generated/enums";
 import type { InventoryQuery } from "@/lib/inventory/query";
 import { PersonPicker, type PersonChoice } from "@/components/person-picker";
@@ -78,17 +78,13 @@ export function InventoryFilters({ query, owner, teams }: { query: InventoryQuer
           />
         ))}
         <PersonPicker name="ownerId" label="Owner" initial={owner} placeholder="Anyone" />
-        <label className="text-xs font-medium text-slate-700">
-          Team
-          <select name="teamId" defaultValue={query.teamId ?? ""} className={FILTER_INPUT_CLASS}>
-            <option value="">Any team</option>
-            {teams.map((team) => (
-              <option key={team.id} value={team.id}>
-                {team.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          name="teamId"
+          label="Team"
+          any="Any team"
+          value={query.teamId}
+          choices={teams.map((team) => ({ value: team.id, label: team.label }))}
+        />
         <label className="text-xs font-medium text-slate-700">
           Expires within (days)
           <input

@@ -1,7 +1,7 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { FILTER_INPUT_CLASS, FilterButtons, useFilterForm } from "@/components/data-table/filter-form";
+import { choicesOf, FILTER_INPUT_CLASS, FilterButtons, FilterSelect, useFilterForm } from "@/components/data-table/filter-form";
 import { Button } from "@/components/ui/button";
 import { ACTION_LABELS, OUTCOME_LABELS } from "@/lib/policy/decision-labels";
 
@@ -48,43 +48,19 @@ export function DecisionFilters({ policyIds, identityName }: { policyIds: string
           className={FILTER_INPUT_CLASS}
         />
       </label>
-      <label className="text-xs font-medium text-slate-700">
-        Outcome
-        <select name="outcome" defaultValue={value("outcome")} className={FILTER_INPUT_CLASS}>
-          <option value="">Any outcome</option>
-          {Object.entries(OUTCOME_LABELS).map(([outcome, label]) => (
-            <option key={outcome} value={outcome}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="text-xs font-medium text-slate-700">
-        Action
-        <select name="action" defaultValue={value("action")} className={FILTER_INPUT_CLASS}>
-          <option value="">Any action</option>
-          {Object.entries(ACTION_LABELS).map(([action, label]) => (
-            <option key={action} value={action}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect name="outcome" label="Outcome" any="Any outcome" value={value("outcome")} choices={choicesOf(OUTCOME_LABELS)} />
+      <FilterSelect name="action" label="Action" any="Any action" value={value("action")} choices={choicesOf(ACTION_LABELS)} />
       <label className="text-xs font-medium text-slate-700">
         Tool or system id
         <input name="resource" defaultValue={value("resource")} placeholder="Bash" className={FILTER_INPUT_CLASS} />
       </label>
-      <label className="text-xs font-medium text-slate-700">
-        Policy
-        <select name="policy" defaultValue={value("policy")} className={FILTER_INPUT_CLASS}>
-          <option value="">Any policy</option>
-          {[...new Set([...policyIds, ...(value("policy") ? [value("policy")] : [])])].map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        name="policy"
+        label="Policy"
+        any="Any policy"
+        value={value("policy")}
+        choices={[...new Set([...policyIds, ...(value("policy") ? [value("policy")] : [])])].map((id) => ({ value: id, label: id }))}
+      />
       <label className="text-xs font-medium text-slate-700">
         From (UTC)
         <input name="from" defaultValue={value("from")} placeholder="YYYY-MM-DD" className={`${FILTER_INPUT_CLASS} w-36`} />
