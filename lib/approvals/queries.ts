@@ -1,3 +1,4 @@
+import { cache } from "react";
 import { z } from "zod";
 import { can, type Actor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db/client";
@@ -309,12 +310,17 @@ export async function getApprovalRequest(db: Db, actor: Actor, id: string) {
   };
 }
 
-/** How many requests wait for `actor`'s decision (the header's badge and My tasks). */
-export async function countWaitingFor(db: Db, actor: Actor): Promise<number> {
+/**
+ * How many requests wait for `actor`'s decision (the header's badge and My
+ * tasks). Counted once per page render (React's cache): the layout's badge
+ * and the approvals inbox both ask, with the same actor; outside a render
+ * (the API, jobs) every call counts.
+ */
+export const countWaitingFor = cache(async (db: Db, actor: Actor): Promise<number> => {
   if (actor.kind === "system") return 0;
   const [row] = await db.$queryRaw<{ count: number }[]>(waitingCountSql({ userId: actor.userId, roles: actor.roles }, new Date()));
   return row!.count;
-}
+});
 
 /** The list's filter choices: every kind of change and every rule, by name. */
 export async function loadApprovalFilterChoices(db: Db) {

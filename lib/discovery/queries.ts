@@ -1,3 +1,4 @@
+import { cache } from "react";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
@@ -226,10 +227,13 @@ export async function footprintsOf(db: DbOrTx, identityId: string) {
   return rows.map(toFindingSummary);
 }
 
-/** How many open findings the actor may see: the navigation's count. */
-export async function openFindingCount(db: DbOrTx, actor: Actor): Promise<number> {
+/**
+ * How many open findings the actor may see: the navigation's count, and My
+ * tasks'. Counted once per page render (React's cache), as countWaitingFor.
+ */
+export const openFindingCount = cache(async (db: DbOrTx, actor: Actor): Promise<number> => {
   return db.discoveryFinding.count({ where: { AND: [await visibleFindingsWhere(db, actor), viewWhere("open")] } });
-}
+});
 
 /** The repositories the actor may see, for the queue's filter. */
 export async function visibleRepositories(db: DbOrTx, actor: Actor) {
