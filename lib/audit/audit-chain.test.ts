@@ -110,28 +110,30 @@ describe("audit chain", () => {
     expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 4, headHash: events[3]!.hash });
   });
 
-  it("writes a transaction's queued events in the order they were queued, after any written before, and none undone by a savepoint", async () => {
+  it("writes a transaction's queued events in the order they were queued, none undone by a savepoint, none lost to one", async () => {
     await writeEvents(1);
     await prisma.$transaction(async (tx) => {
       queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 1 } });
       const mark = auditQueueMark(tx);
       await tx.$executeRawUnsafe("SAVEPOINT trial");
       queueAuditEvent(tx, actor, { action: "test.undone", data: { n: 2 } });
+      // Written at once inside the savepoint: it goes with the rollback, the event queued before it does not.
+      await recordAuditEvent(tx, actor, { action: "test.undone", data: { n: 3 } });
       await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT trial");
       dropAuditEventsQueuedSince(tx, mark);
-      queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 3 } });
-      // Written at once, so after what was queued before it.
-      await recordAuditEvent(tx, actor, { action: "test.recorded", data: { n: 4 } });
-      queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 5 } });
+      queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 4 } });
+      // Written at once, so before what is still queued.
+      await recordAuditEvent(tx, actor, { action: "test.recorded", data: { n: 5 } });
+      queueAuditEvent(tx, actor, { action: "test.queued", data: { n: 6 } });
       await flushAuditEvents(tx);
     });
     const events = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, select: { seq: true, action: true, data: true } });
     expect(events.map((event) => [event.seq, event.action, (event.data as { n?: number }).n ?? null])).toEqual([
       [1n, "test.event", null],
-      [2n, "test.queued", 1],
-      [3n, "test.queued", 3],
-      [4n, "test.recorded", 4],
-      [5n, "test.queued", 5],
+      [2n, "test.recorded", 5],
+      [3n, "test.queued", 1],
+      [4n, "test.queued", 4],
+      [5n, "test.queued", 6],
     ]);
     expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 5 });
   });

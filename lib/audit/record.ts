@@ -64,11 +64,16 @@ export function dropAuditEventsQueuedSince(tx: Tx, mark: number): void {
   queued.get(tx)?.splice(mark);
 }
 
-/** Writes one audit event now, after any the transaction has queued. */
+/**
+ * Writes one audit event now. Events the transaction has queued stay queued:
+ * written here, inside a savepoint the caller may roll back (a CSV row, a
+ * control's check), they would be lost with it although their changes stand.
+ * So an event written at once comes before those queued earlier in the same
+ * transaction.
+ */
 export async function recordAuditEvent(tx: Tx, actor: AuditActor, entry: AuditEntry) {
-  queueAuditEvent(tx, actor, entry);
-  const written = await flushAuditEvents(tx);
-  return written.at(-1)!;
+  const [event] = await writeEvents(tx, [{ actor, entry }]);
+  return event!;
 }
 
 /** Events per INSERT: eleven parameters each, and PostgreSQL takes at most 65,535 in one statement. */
