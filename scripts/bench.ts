@@ -195,6 +195,8 @@ interface Result {
   max: number;
   /** Every status seen, with how often: a 500 is not a fast answer. */
   statuses: Record<string, number>;
+  /** Each request's time in the order it finished (JSON only): shows whether the slow ones came first, while the server warmed up. */
+  samples: number[];
 }
 
 /**
@@ -223,7 +225,14 @@ async function measure(
       }
     }),
   );
-  const result = { group, name, requests: samples.length, ...summary(samples), statuses };
+  const result = {
+    group,
+    name,
+    requests: samples.length,
+    ...summary(samples),
+    statuses,
+    samples: samples.map((ms) => Math.round(ms * 10) / 10),
+  };
   const statusText = Object.entries(statuses)
     .map(([status, count]) => (Object.keys(statuses).length > 1 ? `${status}×${count}` : status))
     .join(" ");
