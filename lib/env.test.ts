@@ -63,6 +63,13 @@ describe("parseEnv", () => {
     expect(problems({ WARRANT_WORKER: "off" })[0]).toMatch(/^WARRANT_WORKER use "1" or "0"/);
   });
 
+  it("takes WARRANT_DB_POOL_SIZE as a number of connections, and names a bad one", () => {
+    expect(parseEnv({}).WARRANT_DB_POOL_SIZE).toBeUndefined();
+    expect(parseEnv({ WARRANT_DB_POOL_SIZE: "6" }).WARRANT_DB_POOL_SIZE).toBe(6);
+    expect(problems({ WARRANT_DB_POOL_SIZE: "0" })[0]).toMatch(/^WARRANT_DB_POOL_SIZE must be at least 1/);
+    expect(problems({ WARRANT_DB_POOL_SIZE: "many" })[0]).toMatch(/^WARRANT_DB_POOL_SIZE must be a number/);
+  });
+
   it("treats empty values as unset", () => {
     expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });

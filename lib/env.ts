@@ -86,6 +86,13 @@ const schema = z
     WARRANT_RATE_LIMIT_SIGN_IN: perMinute.default(100),
     WARRANT_RATE_LIMIT_IMPORT: perMinute.default(30),
     WARRANT_RATE_LIMIT_EXPORT: perMinute.default(30),
+    // Connections of the app's database pool; unset, twice the machine's cores and at least 4 (lib/db/pool.ts appPoolSize).
+    WARRANT_DB_POOL_SIZE: z.coerce
+      .number({ message: "must be a number" })
+      .int({ message: "must be a whole number" })
+      .min(1, { message: "must be at least 1" })
+      .max(100, { message: "must be at most 100 (PostgreSQL's default max_connections)" })
+      .optional(),
     // CSV exports each hold a connection (from a pool of WARRANT_EXPORTS_MAX) while the client reads.
     WARRANT_EXPORTS_MAX: z.coerce
       .number({ message: "must be a number" })
@@ -196,6 +203,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
   }
   return result.data;
+}
+
+/**
+ * WARRANT_DB_POOL_SIZE alone, for the database client, which is made when first imported: env()
+ * would then be parsed and kept before a test or the start script has set its variables.
+ */
+export function dbPoolSizeSetting(source: Record<string, string | undefined> = process.env): number | undefined {
+  return parseEnv({ WARRANT_DB_POOL_SIZE: source.WARRANT_DB_POOL_SIZE }).WARRANT_DB_POOL_SIZE;
 }
 
 let cached: Env | undefined;

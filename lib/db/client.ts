@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
-import { POOL_SETTINGS } from "./pool";
+import { dbPoolSizeSetting } from "@/lib/env";
+import { appPoolSize, POOL_SETTINGS } from "./pool";
 
 // One Prisma client per process. It stays importable from scripts, the seed
 // and tests (no `server-only` here); the connection is opened on first query.
@@ -18,7 +19,7 @@ export type DbOrTx = Db | Tx;
  */
 const OMITTED_BY_DEFAULT = { credential: { secretHash: true } } as const;
 
-/** `poolSize` caps the client's connections (pg's default is 10). */
+/** `poolSize` caps the client's connections (pg's default is 10; the app's own is appPoolSize). */
 export function createPrismaClient(databaseUrl: string, poolSize?: number) {
   return new PrismaClient({
     adapter: new PrismaPg({
@@ -35,7 +36,7 @@ const globalForPrisma = globalThis as unknown as { warrantPrisma?: Db; warrantEx
 const databaseUrl = () => process.env.DATABASE_URL ?? "postgresql://localhost:5432/warrant";
 
 // Kept on globalThis so hot reloads in development reuse one pool.
-export const prisma: Db = (globalForPrisma.warrantPrisma ??= createPrismaClient(databaseUrl()));
+export const prisma: Db = (globalForPrisma.warrantPrisma ??= createPrismaClient(databaseUrl(), appPoolSize(dbPoolSizeSetting())));
 
 /**
  * A small pool of its own for CSV exports (lib/inventory/export.ts): an export
