@@ -11,6 +11,8 @@ import type {
 } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/errors";
 import {
+  countFromGroups,
+  countIdentityGroups,
   countLimitFor,
   EXACT_COUNT_LIMIT,
   findIdentitiesAfter,
@@ -288,6 +290,30 @@ describe("filters", () => {
     expect(await names(`ownerId=${ids.ann}`)).toEqual(["alpha-ide", "bravo-agent", "echo-retired", "hotel-jit", "india-other"]);
     expect(await names(`teamId=${ids.t1}`)).toEqual(["alpha-ide", "bravo-agent", "foxtrot-expired", "hotel-jit", "juliet-revoked"]);
     expect(await names(`ownerId=${ids.bob}&teamId=${ids.t2}&longLivedCredential=1`)).toEqual(["charlie-bot", "golf-orphan"]);
+  });
+});
+
+describe("counting from identity groups (the dashboard's)", () => {
+  it.each([
+    ["", ALL.length],
+    ["status=ACTIVE", 5],
+    ["status=SUSPENDED,PROPOSED", 2],
+    ["kind=CI_BOT&environment=PROD", 2],
+    ["risk=HIGH,CRITICAL&status=ACTIVE,SUSPENDED,PROPOSED", 2],
+    ["environment=STAGING&kind=MCP_SERVER,CI_BOT&risk=LOW,MEDIUM,HIGH,CRITICAL", 2],
+  ])("%j gives the count of the identities the filter shows", async (queryString, expected) => {
+    const query = parseInventoryQuery(new URLSearchParams(queryString));
+    const shown = (await findIdentitiesPage(prisma, query, 1, 100)).total;
+    expect(shown).toBe(expected);
+    expect(countFromGroups(await countIdentityGroups(prisma), query)).toBe(shown);
+  });
+
+  it("refuses a filter it cannot count by, instead of ignoring it", async () => {
+    const groups = await countIdentityGroups(prisma);
+    expect(() => countFromGroups(groups, parseInventoryQuery(new URLSearchParams("status=ACTIVE&orphaned=1")))).toThrow(
+      /cannot count by orphaned/,
+    );
+    expect(() => countFromGroups(groups, parseInventoryQuery(new URLSearchParams("q=bravo")))).toThrow(/cannot count by q/);
   });
 });
 

@@ -3,7 +3,7 @@ import { screenParameters } from "@/lib/validation/raw-input";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { findAllInPages, findPageAfter, type CursorArgs } from "@/lib/db/cursor-page";
 import type { Prisma } from "@/lib/db/generated/client";
-import type { IdentityStatus } from "@/lib/db/generated/enums";
+import type { Environment, IdentityKind, IdentityStatus } from "@/lib/db/generated/enums";
 import { fieldErrorsFromZod, validationError } from "@/lib/errors";
 import { autonomySchema, environmentSchema, identityKindSchema } from "@/lib/validation/inventory";
 import { queryFlag } from "@/lib/validation/query-params";
@@ -13,6 +13,7 @@ import {
   inventoryCountsSql,
   inventoryCountsWithinSql,
   inventoryRowsSql,
+  identityGroupCountsSql,
   type FlatInventoryRow,
   type IdsArgs,
 } from "./query-sql";
@@ -243,6 +244,44 @@ export async function countIdentitiesWithin(
     db.$queryRaw<Record<string, number>[]>(inventoryCountsWithinSql(within, queries, now)),
   ]);
   return queries.map((_, index) => row![`c${index}`]!);
+}
+
+/** How many identities share one combination of status, risk tier, kind and environment. */
+export interface IdentityGroup {
+  status: IdentityStatus;
+  riskTier: RiskTier;
+  kind: IdentityKind;
+  environment: Environment;
+  count: number;
+}
+
+/** Every combination of status, risk tier, kind and environment that identities have, with how many have it. */
+export async function countIdentityGroups(db: DbOrTx): Promise<IdentityGroup[]> {
+  return db.$queryRaw<IdentityGroup[]>(identityGroupCountsSql());
+}
+
+/** The filters countFromGroups answers (besides the order, which a count ignores). */
+const GROUP_FILTERS = new Set(["status", "risk", "kind", "environment", "sort", "dir"]);
+
+/**
+ * How many identities `query` matches, summed from `groups`: the answer
+ * counting it would give, for a query that filters on status, risk, kind and
+ * environment only (each "is one of these", as in inventoryConditionsSql).
+ * Any other filter is refused rather than ignored.
+ */
+export function countFromGroups(groups: IdentityGroup[], query: InventoryQuery): number {
+  const others = Object.entries(query).filter(([key, value]) => value !== undefined && !GROUP_FILTERS.has(key));
+  if (others.length > 0) throw new Error(`countFromGroups cannot count by ${others.map(([key]) => key).join(", ")}`);
+  const admits = (chosen: readonly string[] | undefined, value: string) => chosen === undefined || chosen.includes(value);
+  return groups
+    .filter(
+      (group) =>
+        admits(query.status, group.status) &&
+        admits(query.risk, group.riskTier) &&
+        admits(query.kind, group.kind) &&
+        admits(query.environment, group.environment),
+    )
+    .reduce((sum, group) => sum + group.count, 0);
 }
 
 /** One page for the browser table (numbered pages, with the total up to countLimit). */
