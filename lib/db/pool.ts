@@ -24,8 +24,8 @@ export const POOL_SETTINGS = {
  * and at least 4. pg's default of 10 is more than two cores can use: PostgreSQL's statements for a
  * page run side by side on the same cores as the server, and each new backend pays page faults for
  * every page of PostgreSQL's cache it touches for the first time. On the 2-core bench machine, with
- * 4 connections instead of 10 the dashboard loaded in 70–106 ms once warm against 88–169, and was
- * warm after 4 loads instead of 30 (first loads after a start).
+ * 4 connections instead of 10 the dashboard's loads 4 to 18 after a start took 76–156 ms against
+ * 89–208, and its backends stopped faulting after about 20 loads instead of more than 30.
  */
 export function appPoolSize(configured: number | undefined, cores = os.availableParallelism()): number {
   return configured ?? Math.max(4, 2 * cores);
