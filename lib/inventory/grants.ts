@@ -5,10 +5,57 @@ import type { AuditEntry } from "@/lib/audit/record";
 import type { Db, Tx } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { applyChangeReview, CHANGE_TRIGGER_PERMISSIONS } from "@/lib/reviews/change";
+import type { z } from "zod";
+import type { Grant } from "@/lib/db/generated/client";
+import { newId } from "@/lib/db/ids";
 import { createGrantInput, grantIdInput } from "@/lib/validation/inventory";
 import { assertMayManageIdentity, lockIdentity } from "./access";
 import { LIVE_STATUSES } from "./lifecycle";
 import { recomputeRisk } from "./recompute-risk";
+
+type GrantRow = Omit<Grant, "expiresAt" | "revokedAt" | "createdAt"> & {
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+};
+
+/**
+ * Inserts the grant unless the system is missing or the identity already has
+ * that permission on it (live, not revoked), and says which, in one statement:
+ * an approved grant is applied inside the decision's transaction, which pays
+ * for every round trip. The caller holds the identity's lock, so no other
+ * grant of it can slip in between the check and the insert.
+ */
+async function insertGrantUnlessLive(tx: Tx, input: z.output<typeof createGrantInput>) {
+  const [row] = await tx.$queryRaw<
+    { system: { id: string; name: string; environment: string } | null; alreadyGranted: boolean; grant: GrantRow | null }[]
+  >`
+    WITH "target" AS (
+      SELECT "id", "name", "environment"::text AS "environment" FROM "System" WHERE "id" = ${input.systemId}
+    ), "live" AS (
+      SELECT 1 FROM "Grant"
+      WHERE "identityId" = ${input.identityId} AND "systemId" = ${input.systemId}
+        AND "permission" = ${input.permission}::"Permission" AND "revokedAt" IS NULL
+      LIMIT 1
+    ), "created" AS (
+      INSERT INTO "Grant" ("id", "identityId", "systemId", "permission", "mode", "expiresAt")
+      SELECT ${newId()}, ${input.identityId}, ${input.systemId}, ${input.permission}::"Permission", ${input.mode}::"GrantMode", ${input.expiresAt ?? null}::timestamptz
+      WHERE EXISTS (SELECT 1 FROM "target") AND NOT EXISTS (SELECT 1 FROM "live")
+      RETURNING "id", "identityId", "systemId", "permission"::text AS "permission", "mode"::text AS "mode",
+                "expiresAt", "revokedAt", "createdAt", "accessGrantId"
+    )
+    SELECT (SELECT row_to_json("target") FROM "target") AS "system",
+           EXISTS (SELECT 1 FROM "live") AS "alreadyGranted",
+           (SELECT row_to_json("created") FROM "created") AS "grant"`;
+  const created = row!.grant;
+  const grant: Grant | null = created && {
+    ...created,
+    expiresAt: created.expiresAt === null ? null : new Date(created.expiresAt),
+    revokedAt: created.revokedAt === null ? null : new Date(created.revokedAt),
+    createdAt: new Date(created.createdAt),
+  };
+  return { system: row!.system, alreadyGranted: row!.alreadyGranted, grant };
+}
 
 /**
  * Gives an identity one permission on one system. Read, write, deploy and
@@ -26,17 +73,13 @@ export const createGrant = defineMutation({
     if (!LIVE_STATUSES.includes(identity.status)) {
       throw new AppError("conflict", `${identity.name} is ${identity.status.toLowerCase()}; it cannot be given access.`);
     }
-    const system = await tx.system.findUnique({ where: { id: input.systemId } });
+    const { system, alreadyGranted, grant } = await insertGrantUnlessLive(tx, input);
     if (!system) throw new AppError("validation_failed", "That system does not exist.", { systemId: "must be an existing system" });
-    const existing = await tx.grant.findFirst({
-      where: { identityId: input.identityId, systemId: input.systemId, permission: input.permission, revokedAt: null },
-    });
-    if (existing) {
+    if (alreadyGranted || !grant) {
       throw new AppError("conflict", `${identity.name} already has ${input.permission.toLowerCase()} on ${system.name}.`, {
         permission: "is already granted",
       });
     }
-    const grant = await tx.grant.create({ data: input });
     // New access that can change things asks for a re-review and new secrets (lib/reviews/change.ts).
     const change = CHANGE_TRIGGER_PERMISSIONS.includes(grant.permission)
       ? await applyChangeReview(tx, actor, identity, [

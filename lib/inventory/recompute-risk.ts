@@ -1,4 +1,5 @@
 import type { Db, Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { findAllInPages } from "@/lib/db/cursor-page";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { toAuditActor, type Actor } from "@/lib/auth/actor";
@@ -65,10 +66,13 @@ export async function recomputeRisk(
         ? nextReviewAfterTierChange(identity, tier, settings ?? (await lifecycleSettings(tx)), now)
         : null;
     const nextReviewAt = byTier ?? pulledForward;
-    await tx.aiIdentity.update({
-      where: { id: identityId },
-      data: { ...(rerated ? { riskTier: tier, riskReasons: reasons } : {}), ...(nextReviewAt ? { nextReviewAt } : {}) },
-    });
+    // Plain SQL without RETURNING: the ORM's update reads the whole row back, which nobody here needs.
+    const set = [
+      ...(rerated ? [Prisma.sql`"riskTier" = ${tier}::"RiskTier"`, Prisma.sql`"riskReasons" = ${JSON.stringify(reasons)}::jsonb`] : []),
+      ...(nextReviewAt ? [Prisma.sql`"nextReviewAt" = ${nextReviewAt}`] : []),
+      Prisma.sql`"updatedAt" = ${new Date()}`,
+    ];
+    await tx.$executeRaw`UPDATE "AiIdentity" SET ${Prisma.join(set, ", ")} WHERE "id" = ${identityId}`;
   }
   return { tier, reasons };
 }

@@ -39,10 +39,18 @@ export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
   cadenceLowDays: 365,
 };
 
+/** What may be stored: any of the settings (built once; building a schema costs more than parsing with it). */
+const storedLifecycleSettings = lifecycleSettingsSchema.partial();
+
 /** The settings in force: the stored ones over the defaults (a stored value that no longer parses falls back). */
 export async function lifecycleSettings(db: DbOrTx): Promise<LifecycleSettings> {
   const row = await db.setting.findUnique({ where: { key: LIFECYCLE_SETTINGS_KEY } });
-  const stored = lifecycleSettingsSchema.partial().safeParse(row?.value ?? {});
+  return lifecycleSettingsFrom(row?.value);
+}
+
+/** The same from the stored row's value, for a statement that reads it along with other things (null: none stored). */
+export function lifecycleSettingsFrom(value: unknown): LifecycleSettings {
+  const stored = storedLifecycleSettings.safeParse(value ?? {});
   return { ...DEFAULT_LIFECYCLE_SETTINGS, ...(stored.success ? stored.data : {}) };
 }
 

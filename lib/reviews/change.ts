@@ -4,7 +4,8 @@ import type { Tx } from "@/lib/db/client";
 import type { IdentityStatus, Permission } from "@/lib/db/generated/enums";
 import { actorUserId } from "@/lib/inventory/access";
 import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
-import { lifecycleSettings, type LifecycleSettings } from "@/lib/lifecycle/settings";
+import { LIFECYCLE_SETTINGS_KEY, lifecycleSettingsFrom, type LifecycleSettings } from "@/lib/lifecycle/settings";
+import { newId } from "@/lib/db/ids";
 import { DAY_MS } from "@/lib/time";
 
 // Re-review on change. A new model, autonomy, purpose or owner, or new access
@@ -89,6 +90,28 @@ export interface ChangeReviewResult {
 }
 
 /**
+ * Flags the identity's active credentials for rotation and reads what the
+ * review needs (the lifecycle settings, the identity's open review) in one
+ * statement: a change review happens inside the change's transaction, which
+ * pays for every round trip (an approved grant's is one of them).
+ */
+async function flagCredentialsAndReadReview(tx: Tx, identityId: string, reason: string, now: Date) {
+  const [state] = await tx.$queryRaw<
+    { flagged: number; settings: unknown; open: { id: string; dueAt: string; changes: unknown } | null }[]
+  >`
+    WITH "flagged" AS (
+      UPDATE "Credential" SET "rotationRequiredAt" = ${now}, "rotationRequiredReason" = ${reason}
+      WHERE "identityId" = ${identityId} AND "status" = 'ACTIVE' AND "rotationRequiredAt" IS NULL
+      RETURNING 1
+    )
+    SELECT (SELECT count(*)::int FROM "flagged") AS "flagged",
+           (SELECT "value" FROM "Setting" WHERE "key" = ${LIFECYCLE_SETTINGS_KEY}) AS "settings",
+           (SELECT json_build_object('id', r."id", 'dueAt', r."dueAt", 'changes', r."changes")
+            FROM "Review" r WHERE r."identityId" = ${identityId} AND r."status" = 'OPEN' LIMIT 1) AS "open"`;
+  return state!;
+}
+
+/**
  * Opens a CHANGE review for `changes` (or adds them to the open review) and
  * flags the identity's active credentials for rotation, inside the caller's
  * transaction, which must hold the identity's lock (lockIdentity) and read
@@ -104,31 +127,25 @@ export async function applyChangeReview(
   { handoverFromId, now = new Date() }: { handoverFromId?: string; now?: Date } = {},
 ): Promise<ChangeReviewResult> {
   if (changes.length === 0 || !LIVE_STATUSES.includes(identity.status)) return { audits: [], reviewDueBy: null, settings: null };
-  const settings = await lifecycleSettings(tx);
-  const { changeReviewDays } = settings;
-  const window = new Date(now.getTime() + changeReviewDays * DAY_MS);
   const entries: ReviewChange[] = changes.map((change) => ({ at: now.toISOString(), ...change, byLabel: actor.label }));
   const described = changes.map(describeChange).join("; ");
 
-  const credentials = await tx.credential.updateMany({
-    where: { identityId: identity.id, status: "ACTIVE", rotationRequiredAt: null },
-    data: { rotationRequiredAt: now, rotationRequiredReason: described },
-  });
-  const flagged = credentials.count > 0 ? { credentialsFlagged: credentials.count } : {};
+  const state = await flagCredentialsAndReadReview(tx, identity.id, described, now);
+  const settings = lifecycleSettingsFrom(state.settings);
+  const window = new Date(now.getTime() + settings.changeReviewDays * DAY_MS);
+  const flagged = state.flagged > 0 ? { credentialsFlagged: state.flagged } : {};
 
-  const open = await tx.review.findFirst({ where: { identityId: identity.id, status: "OPEN" } });
+  const open = state.open;
   let audit: AuditEntry;
   let dueAt: Date;
   if (open) {
-    dueAt = open.dueAt < window ? open.dueAt : window;
-    await tx.review.update({
-      where: { id: open.id },
-      data: {
-        changes: [...parseReviewChanges(open.changes), ...entries] as object[],
-        dueAt,
-        ...(handoverFromId ? { handoverFromId } : {}),
-      },
-    });
+    const openDueAt = new Date(open.dueAt);
+    dueAt = openDueAt < window ? openDueAt : window;
+    const joined = [...parseReviewChanges(open.changes), ...entries];
+    await tx.$executeRaw`
+      UPDATE "Review" SET "changes" = ${JSON.stringify(joined)}::jsonb, "dueAt" = ${dueAt},
+                          "handoverFromId" = coalesce(${handoverFromId ?? null}, "handoverFromId")
+      WHERE "id" = ${open.id}`;
     audit = {
       action: "review.change_added",
       targetType: "identity",
@@ -137,34 +154,28 @@ export async function applyChangeReview(
         reviewId: open.id,
         changes: entries,
         dueAt: dueAt.toISOString(),
-        ...(dueAt < open.dueAt ? { previousDueAt: open.dueAt.toISOString() } : {}),
+        ...(dueAt < openDueAt ? { previousDueAt: openDueAt.toISOString() } : {}),
         ...(handoverFromId ? { handoverFromId } : {}),
         ...flagged,
       },
     };
   } else {
     dueAt = window;
-    const review = await tx.review.create({
-      data: {
-        identityId: identity.id,
-        trigger: "CHANGE",
-        reason: `Re-review after a change: ${described}`,
-        openedById: actorUserId(actor) ?? null,
-        openedAt: now,
-        dueAt,
-        changes: entries as object[],
-        handoverFromId: handoverFromId ?? null,
-      },
-    });
+    const reviewId = newId();
+    const reason = `Re-review after a change: ${described}`;
+    await tx.$executeRaw`
+      INSERT INTO "Review" ("id", "identityId", "status", "trigger", "reason", "openedById", "openedAt", "dueAt", "changes", "handoverFromId")
+      VALUES (${reviewId}, ${identity.id}, 'OPEN', 'CHANGE', ${reason}, ${actorUserId(actor) ?? null}, ${now}, ${dueAt},
+              ${JSON.stringify(entries)}::jsonb, ${handoverFromId ?? null})`;
     audit = {
       action: "review.opened",
       targetType: "identity",
       targetId: identity.id,
       data: {
-        reviewId: review.id,
+        reviewId,
         trigger: "CHANGE",
         dueAt: dueAt.toISOString(),
-        reason: review.reason,
+        reason,
         changes: entries,
         ...(handoverFromId ? { handoverFromId } : {}),
         ...flagged,
