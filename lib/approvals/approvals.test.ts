@@ -256,6 +256,37 @@ describe("deciding", () => {
     expect(await prisma.grant.count({ where: { identityId: identity.id } })).toBe(0);
   });
 
+  it("ends once, as failed and with nothing applied, when 20 people approve at the same moment a change that no longer applies", async () => {
+    // The new name was taken meanwhile. The first run of each decision applies
+    // without a savepoint, so the one that completes the request runs again
+    // with one (RunAgainCarefully) and records the failure: once, whoever wins.
+    const identity = await registerIdentity();
+    counter += 1;
+    const name = `approval-agent-${counter}`;
+    const request = await sentForApproval(
+      executeMutation(updateIdentity, owner.actor, {
+        identityId: identity.id,
+        name,
+        autonomy: "AUTONOMOUS",
+        justification: "Runs unattended under its team's naming",
+      }),
+    );
+    await registerIdentity({ name });
+    const leads = await Promise.all(Array.from({ length: 20 }, () => createTestUser(["SECURITY_LEAD"])));
+    const outcomes = await Promise.allSettled(leads.map((person) => decide(person, request.id)));
+    const ended = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+    expect(ended).toEqual([{ id: request.id, status: "FAILED", reason: expect.stringMatching(/name/) }]);
+    for (const outcome of outcomes) if (outcome.status === "rejected") expect(String(outcome.reason)).toMatch(/already failed/);
+    expect(await prisma.approvalDecision.count({ where: { requestId: request.id } })).toBe(1);
+    expect(await prisma.approvalRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "FAILED" });
+    expect(await prisma.aiIdentity.findUniqueOrThrow({ where: { id: identity.id } })).toMatchObject({
+      name: identity.name,
+      autonomy: "SUGGEST",
+    });
+    expect(await prisma.auditEvent.count({ where: { action: "approval.failed", targetId: identity.id } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { action: "identity.updated", targetId: identity.id } })).toBe(0);
+  });
+
   it("applies once when 20 people approve at the same moment", async () => {
     const identity = await registerIdentity();
     await executeMutation(suspendIdentity, systemActor, { identityId: identity.id });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { can, type Actor } from "@/lib/auth/actor";
-import { defineMutation, parseMutationInput, runMutation, type AnyMutation } from "@/lib/auth/mutation";
+import { defineMutation, parseMutationInput, runMutation, RunAgainCarefully, type AnyMutation } from "@/lib/auth/mutation";
 import { auditQueueMark, dropAuditEventsQueuedSince, type AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { Prisma, type ApprovalRequest, type ApprovalVerdict } from "@/lib/db/generated/client";
@@ -74,12 +74,17 @@ type Requester = DecidingRequest["requester"];
  * requester, re-validated against the current state. When it no longer
  * applies, everything it did is rolled back to a savepoint and the reason is
  * returned; the caller records the request as failed.
+ *
+ * Without `undoable` there is no savepoint (a round trip fewer for nearly
+ * every approval): a change that no longer applies throws RunAgainCarefully
+ * instead, and executeMutation runs the whole decision again, undoably.
  */
 async function applyStoredChange(
   tx: Tx,
   request: Pick<ApprovalRequest, "id" | "mutation" | "input">,
   requester: Requester | null,
   approval: { approvedBy: string[]; breakGlass?: string },
+  { undoable }: { undoable: boolean },
 ): Promise<{ applied: true } | { applied: false; reason: string }> {
   const mutation = await findMutation(request.mutation);
   if (!mutation) return { applied: false, reason: `Warrant no longer knows the change ${request.mutation}.` };
@@ -87,7 +92,7 @@ async function applyStoredChange(
   const actor: Actor = { kind: "user", userId: requester.id, label: requester.email, roles: requester.roles };
 
   // No RELEASE on success: COMMIT ends the savepoint with the transaction, one round trip fewer.
-  await tx.$executeRawUnsafe("SAVEPOINT approval_apply");
+  if (undoable) await tx.$executeRawUnsafe("SAVEPOINT approval_apply");
   const auditMark = auditQueueMark(tx);
   try {
     if (!can(actor, mutation.permission)) throw forbidden(mutation.description);
@@ -103,6 +108,7 @@ async function applyStoredChange(
   } catch (error) {
     const known = toAppError(error);
     if (!known) throw error;
+    if (!undoable) throw new RunAgainCarefully(`the approved change failed: ${known.message}`);
     await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT approval_apply");
     // Its events go with it, queued or written (a written one is gone with the rollback).
     dropAuditEventsQueuedSince(tx, auditMark);
@@ -165,7 +171,7 @@ export const decideApprovalRequest = defineMutation({
   description: "decide approval requests",
   permission: "approvals:decide",
   input: decideApprovalRequestInput,
-  async run({ tx, actor, audit }, input) {
+  async run({ tx, actor, audit, careful }, input) {
     if (actor.kind === "system") throw forbidden("decide approval requests: only people decide them");
     const now = new Date();
     const request = await lockRequestForDecision(tx, input.requestId);
@@ -199,7 +205,7 @@ export const decideApprovalRequest = defineMutation({
     }
 
     const approvedBy = decided.decisions.filter((decision) => decision.verdict === "APPROVE").map((decision) => decision.deciderId);
-    const result = await applyStoredChange(tx, request, request.requester, { approvedBy });
+    const result = await applyStoredChange(tx, request, request.requester, { approvedBy }, { undoable: careful });
     if (result.applied) {
       await closeRequest(tx, request.id, "APPLIED", now, { decision });
       await audit(requestAudit(request, "approval.applied", { approvedBy }));
@@ -255,7 +261,13 @@ export const breakGlassApprovalRequest = defineMutation({
       where: { id: request.requesterId },
       select: { id: true, active: true, email: true, roles: true },
     });
-    const result = await applyStoredChange(tx, request, requester, { approvedBy: [actor.userId], breakGlass: input.reason });
+    const result = await applyStoredChange(
+      tx,
+      request,
+      requester,
+      { approvedBy: [actor.userId], breakGlass: input.reason },
+      { undoable: true },
+    );
     if (!result.applied) throw new AppError("conflict", `The change no longer applies: ${result.reason}`);
     await closeRequest(tx, request.id, "APPLIED", now, { outcome: input.reason, breakGlass: true });
     await audit(requestAudit(request, "approval.break_glass", { reason: input.reason, by: actor.label }));

@@ -92,6 +92,8 @@ async function preview<Input extends z.ZodType, Output>(
     tx,
     actor,
     dryRun: false,
+    // A preview already runs inside its own savepoint: no fast path that may need a second run.
+    careful: true,
     async audit(entry) {
       changes.push(entry);
     },

@@ -28,6 +28,21 @@ export interface MutationContext {
   audit(entry: AuditEntry): Promise<void>;
   /** Set while an approved request's change is applied (lib/approvals/decide.ts): that request's id. */
   approvalRequestId?: string;
+  /** True on the second run after the first threw RunAgainCarefully. */
+  careful: boolean;
+}
+
+/**
+ * Thrown by a mutation's run to roll its whole transaction back and run it
+ * once more with `careful` set. For a fast path that leaves out a precaution
+ * nearly every run does without (deciding an approval skips the savepoint it
+ * needs only when the approved change fails), at the price of a second
+ * transaction in the rare run that needs it.
+ */
+export class RunAgainCarefully extends Error {
+  constructor(reason: string) {
+    super(`Run again carefully: ${reason}`);
+  }
 }
 
 export interface Mutation<Input extends z.ZodType, Output> {
@@ -93,13 +108,14 @@ export async function runMutation<Input extends z.ZodType, Output>(
   mutation: Mutation<Input, Output>,
   actor: Actor,
   input: z.output<Input>,
-  options: { dryRun?: boolean; auditData?: Record<string, unknown> } = {},
+  options: { dryRun?: boolean; careful?: boolean; auditData?: Record<string, unknown> } = {},
 ): Promise<Output> {
   let audited = false;
   const ctx: MutationContext = {
     tx,
     actor,
     dryRun: options.dryRun ?? false,
+    careful: options.careful ?? false,
     // decide.ts tags the applied change's audit events with its request; the change itself may need it too.
     approvalRequestId: typeof options.auditData?.approvalRequestId === "string" ? options.auditData.approvalRequestId : undefined,
     async audit(entry) {
@@ -151,21 +167,27 @@ export async function executeMutation<Input extends z.ZodType, Output>(
   const input = parseMutationInput(mutation, rawInput);
 
   const dryRun = options.dryRun ?? false;
-  const transaction = async (tx: Tx): Promise<Output | PendingApproval> => {
+  const transaction = async (tx: Tx, careful: boolean): Promise<Output | PendingApproval> => {
     // Warrant itself (jobs, the seed, the CLI's admin commands) is not asked for approval.
     if (mutation.sensitive && actor.kind !== "system" && !dryRun) {
       const pending = await requestApprovalIfSensitive(tx, mutation, actor, input, rawInput);
       if (pending) return pending;
     }
-    const result = await runMutation(tx, mutation, actor, input, { dryRun });
+    const result = await runMutation(tx, mutation, actor, input, { dryRun, careful });
     // The events the change queued, in one statement (lib/audit/record.ts); a preview writes them too, then rolls back.
     await flushAuditEvents(tx);
     if (dryRun) throw new DryRunRollback(result);
     return result;
   };
+  const run = (careful: boolean) => db.$transaction((tx) => transaction(tx, careful), { timeout: mutation.transactionTimeoutMs ?? 60_000 });
   let outcome: Output | PendingApproval;
   try {
-    outcome = await db.$transaction(transaction, { timeout: mutation.transactionTimeoutMs ?? 60_000 });
+    try {
+      outcome = await run(false);
+    } catch (error) {
+      if (!(error instanceof RunAgainCarefully)) throw error;
+      outcome = await run(true);
+    }
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result as Output;
     throw error;
