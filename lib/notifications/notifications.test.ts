@@ -10,7 +10,7 @@ import { runJob } from "@/lib/jobs/job";
 import { findJob } from "@/lib/jobs/registry";
 import { createTestUser, refused } from "@/lib/testing/factories";
 import { backoffMs, deliverDueNotifications, LEASE_MS, MAX_ATTEMPTS, type DeliverySettings } from "./deliver";
-import { enqueueNotification, type NotificationInput } from "./outbox";
+import { enqueueNotification, enqueueNotifications, type NotificationInput } from "./outbox";
 import { listWebhooks } from "./queries";
 import { createWebhook, deactivateWebhook, deleteWebhook, retryNotification } from "./webhooks";
 
@@ -262,6 +262,32 @@ describe("webhooks", () => {
       expect.objectContaining({ event: "review.overdue", text: "Attest today: <keep> & go.", link: null }),
     ]);
     expect(await prisma.notificationMessage.count({ where: { recipient: "inactive" } })).toBe(0);
+  });
+
+  it("writes a message for every subscribed webhook however many there are, and none to webhooks for an email-only one", async () => {
+    // More webhooks than the spare ids the outbox's statement brings the first time.
+    for (let hook = 0; hook < 7; hook += 1) await addWebhook({ name: `hook ${hook}`, url: `${receiverUrl}?to=${hook}` });
+    await addWebhook({ name: "reviews only", events: "review.*", url: `${receiverUrl}?to=reviews` });
+    const person = await createTestUser([]);
+    await prisma.$transaction((tx) =>
+      enqueueNotifications(tx, [
+        notification({ recipientUserIds: [person.user.id] }),
+        notification({ event: "review.overdue", subject: "Review overdue", recipientUserIds: [person.user.id], emailOnly: true }),
+        notification({ event: "review.overdue", subject: "Reviews overdue" }),
+      ]),
+    );
+
+    const rows = await prisma.notificationMessage.findMany({ select: { id: true, subject: true, channel: true, recipient: true } });
+    const written = (subject: string) =>
+      rows
+        .filter((row) => row.subject.startsWith(subject))
+        .map((row) => `${row.channel} ${row.recipient}`)
+        .sort();
+    const hooks = Array.from({ length: 7 }, (_, hook) => `WEBHOOK hook ${hook}`);
+    expect(written("Approval needed")).toEqual([`EMAIL ${person.user.email}`, ...hooks]);
+    expect(written("Review overdue")).toEqual([`EMAIL ${person.user.email}`]);
+    expect(written("Reviews overdue")).toEqual([...hooks, "WEBHOOK reviews only"]);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(rows.length);
   });
 
   it("retries after the receiver answers 500, with backoff, and the retry carries the same body and delivery id", async () => {

@@ -22,20 +22,27 @@ export interface NotificationInput {
   emailOnly?: boolean;
 }
 
-/** True when a webhook's event filter lets `event` through: empty means every event, "approval.*" every approval event. */
-export function webhookWantsEvent(filter: readonly string[], event: string): boolean {
-  if (filter.length === 0) return true;
-  return filter.some((entry) => entry === event || (entry.endsWith(".*") && event.startsWith(entry.slice(0, -1))));
-}
-
 /** Writes the messages in the caller's transaction: one email row per recipient, one webhook row per active webhook subscribed to `event`. */
 export async function enqueueNotification(tx: Tx, input: NotificationInput): Promise<void> {
   await enqueueNotifications(tx, [input]);
 }
 
 /**
- * Writes many messages at once (the lifecycle sweeps write hundreds a batch): the recipients'
- * addresses and the active webhooks are read in one statement, and every row goes in one INSERT.
+ * Ids for this many rows come with the statement (newId, as every row gets):
+ * enough for every person named and this many webhooks per message. A write
+ * that needs more writes nothing, says how many, and runs again with that many.
+ */
+const SPARE_IDS_PER_MESSAGE = 4;
+
+/**
+ * Writes many messages at once (the lifecycle sweeps write hundreds a batch), in one statement: it
+ * finds the recipients' addresses and the webhooks subscribed to each event and inserts a row for
+ * each. A message is written inside someone's transaction (deciding an approval, for one), which
+ * pays for every round trip.
+ *
+ * People: one email per active user with an address, once per address. Webhooks: one row per
+ * active webhook whose filter lets the event through (empty: every event; "approval.*": every
+ * event that starts with "approval."), unless the message is `emailOnly`.
  */
 export async function enqueueNotifications(tx: Tx, inputs: readonly NotificationInput[]): Promise<void> {
   for (const input of inputs) {
@@ -43,47 +50,47 @@ export async function enqueueNotifications(tx: Tx, inputs: readonly Notification
       throw new Error(`A notification's link is a path in the app: ${input.link}`);
   }
   if (inputs.length === 0) return;
-  const userIds = [...new Set(inputs.flatMap((input) => input.recipientUserIds))];
-  // A message is written inside someone's transaction (deciding an approval, for one), which pays for every round trip.
-  const targets = await tx.$queryRaw<
-    { userId: string | null; email: string | null; webhookId: string | null; name: string | null; events: string[] | null }[]
-  >`
-    SELECT u."id" AS "userId", u."email", NULL AS "webhookId", NULL AS "name", NULL::text[] AS "events"
-    FROM "User" u WHERE u."id" = ANY(${userIds}::text[]) AND u."active" AND u."email" <> ''
-    UNION ALL
-    SELECT NULL, NULL, w."id", w."name", w."events" FROM "Webhook" w WHERE w."active"`;
-  const emailOf = new Map(targets.flatMap(({ userId, email }) => (userId === null || email === null ? [] : [[userId, email] as const])));
-  const webhooks = targets.flatMap(({ webhookId, name, events }) =>
-    webhookId === null ? [] : [{ id: webhookId, name: name!, events: events! }],
+  const contents = JSON.stringify(
+    inputs.map((input, index) => ({
+      input: index,
+      event: input.event,
+      subject: input.subject,
+      body: input.text,
+      link: input.link ?? null,
+      payload: input.data ?? {},
+      recipients: input.recipientUserIds,
+      emailOnly: input.emailOnly ?? false,
+    })),
   );
-  const rows = inputs.flatMap((input, index) => {
-    const people = input.recipientUserIds.flatMap((userId) => {
-      const email = emailOf.get(userId);
-      return email === undefined ? [] : [email];
-    });
-    // Two accounts never share an address (it is unique), but compare as mail servers do.
-    const addresses = [...new Map(people.map((email) => [email.toLowerCase(), email])).values()];
-    return [
-      ...addresses.map((address) => ({ id: newId(), input: index, channel: "EMAIL", recipient: address, webhookId: null })),
-      ...webhooks
-        .filter((webhook) => !input.emailOnly && webhookWantsEvent(webhook.events, input.event))
-        .map((webhook) => ({ id: newId(), input: index, channel: "WEBHOOK", recipient: webhook.name, webhookId: webhook.id })),
-    ];
-  });
-  if (rows.length === 0) return;
-  const contents = inputs.map((input, index) => ({
-    input: index,
-    event: input.event,
-    subject: input.subject,
-    body: input.text,
-    link: input.link ?? null,
-    payload: input.data ?? {},
-  }));
-  // One plain INSERT for every recipient (the ORM's createMany costs a query plan of its own in Node).
-  await tx.$executeRaw`
-    INSERT INTO "NotificationMessage" ("id", "channel", "recipient", "webhookId", "event", "subject", "body", "link", "payload")
-    SELECT m."id", m."channel"::"NotificationChannel", m."recipient", m."webhookId", c."event", c."subject", c."body", c."link", c."payload"
-    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS m("id" text, "input" int, "channel" text, "recipient" text, "webhookId" text)
-    JOIN json_to_recordset(${JSON.stringify(contents)}::json)
-      AS c("input" int, "event" text, "subject" text, "body" text, "link" text, "payload" jsonb) ON c."input" = m."input"`;
+  let spare = inputs.reduce((sum, input) => sum + input.recipientUserIds.length + SPARE_IDS_PER_MESSAGE, 0);
+  for (;;) {
+    const ids = Array.from({ length: spare }, newId);
+    const [result] = await tx.$queryRaw<{ needed: number }[]>`
+      WITH "content" AS (
+        SELECT * FROM json_to_recordset(${contents}::json)
+          AS c("input" int, "event" text, "subject" text, "body" text, "link" text, "payload" jsonb, "recipients" text[], "emailOnly" boolean)
+      ), "people" AS (
+        SELECT DISTINCT ON (c."input", lower(u."email"))
+               c."input", 0 AS "kind", array_position(c."recipients", u."id") AS "position", 'EMAIL' AS "channel", u."email" AS "recipient", NULL::text AS "webhookId"
+        FROM "content" c JOIN "User" u ON u."id" = ANY(c."recipients") AND u."active" AND u."email" <> ''
+        ORDER BY c."input", lower(u."email"), array_position(c."recipients", u."id")
+      ), "hooks" AS (
+        SELECT c."input", 1, row_number() OVER (PARTITION BY c."input" ORDER BY w."createdAt", w."id")::int, 'WEBHOOK', w."name", w."id"
+        FROM "content" c JOIN "Webhook" w ON w."active" AND NOT c."emailOnly"
+        WHERE cardinality(w."events") = 0
+           OR EXISTS (SELECT 1 FROM unnest(w."events") AS f("entry")
+                      WHERE f."entry" = c."event" OR (right(f."entry", 2) = '.*' AND starts_with(c."event", left(f."entry", -1))))
+      ), "numbered" AS (
+        SELECT row_number() OVER (ORDER BY "input", "kind", "position")::int AS "n", * FROM (SELECT * FROM "people" UNION ALL SELECT * FROM "hooks") AS "both"
+      ), "written" AS (
+        INSERT INTO "NotificationMessage" ("id", "channel", "recipient", "webhookId", "event", "subject", "body", "link", "payload")
+        SELECT (${ids}::text[])[m."n"], m."channel"::"NotificationChannel", m."recipient", m."webhookId", c."event", c."subject", c."body", c."link", c."payload"
+        FROM "numbered" m JOIN "content" c ON c."input" = m."input"
+        WHERE (SELECT count(*) FROM "numbered") <= ${ids.length}
+        ORDER BY m."n"
+      )
+      SELECT count(*)::int AS "needed" FROM "numbered"`;
+    if (result!.needed <= ids.length) return;
+    spare = result!.needed;
+  }
 }
