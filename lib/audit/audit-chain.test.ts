@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import pg from "pg";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { runCli } from "@/lib/testing/cli";
 import { auditQueueMark, dropAuditEventsQueuedSince, flushAuditEvents, queueAuditEvent, recordAuditEvent } from "./record";
@@ -147,6 +147,25 @@ describe("audit chain", () => {
     expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 2501, headSeq: 2501n });
     const last = await prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
     expect(last).toMatchObject({ action: "test.bulk", targetId: "t2499" });
+  });
+
+  it("stays one chain when another server writes between this one's events, and after this one's last write rolled back", async () => {
+    // Each server remembers the head it wrote last and guesses it is still the head (lib/audit/record.ts).
+    vi.resetModules();
+    const otherServer = await import("./record");
+    await writeEvents(1);
+    await prisma.$transaction((tx) => otherServer.recordAuditEvent(tx, actor, { action: "test.other_server" }));
+    await writeEvents(1);
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await recordAuditEvent(tx, actor, { action: "test.rolled_back" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    await writeEvents(1);
+    const events = await prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(events.map((event) => event.action)).toEqual(["test.event", "test.other_server", "test.event", "test.event"]);
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, events: 4 });
   });
 
   it("leaves no event behind when the transaction that wrote it rolls back", async () => {
