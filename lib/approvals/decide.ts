@@ -37,12 +37,17 @@ export async function lockRequest(tx: Tx, id: string): Promise<ApprovalRequest> 
   return tx.approvalRequest.findUniqueOrThrow({ where: { id } });
 }
 
-/** The same for a decision: the request with its parties and requester, read in one statement once it is locked. */
+/**
+ * The same for a decision: the request with its parties and requester, locked
+ * and read in one statement, and read again when another decision committed
+ * while this one waited for the lock (see readDecidingRequest).
+ */
 async function lockRequestForDecision(tx: Tx, id: string): Promise<DecidingRequest> {
-  await lockRequestRow(tx, id);
-  const request = await readDecidingRequest(tx, id);
-  if (!request) throw notFound("That approval request");
-  return request;
+  const locked = await readDecidingRequest(tx, id, { lock: true });
+  if (!locked) throw notFound("That approval request");
+  if (locked.current) return locked.request;
+  const reread = await readDecidingRequest(tx, id);
+  return reread!.request;
 }
 
 function assertPending(request: Pick<ApprovalRequest, "status" | "expiresAt">, now: Date) {

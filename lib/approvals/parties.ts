@@ -1,5 +1,5 @@
 import type { DbOrTx, Tx } from "@/lib/db/client";
-import type { ApprovalRequest } from "@/lib/db/generated/client";
+import { Prisma, type ApprovalRequest } from "@/lib/db/generated/client";
 import type { Role } from "@/lib/db/generated/enums";
 import { levelsSchema, type RequestParties } from "./rules";
 
@@ -90,13 +90,22 @@ type DecidingRow = Omit<DecidingRequest, "parties" | "requester"> & {
 
 /**
  * A request with its parties and requester in one statement (a decision is a
- * chain of round trips, and this is five of them in one). Read it after the
- * request's row is locked, in a statement of its own: a statement sees what
- * was committed when it began, so one that waited for the lock itself would
- * miss the decision it waited for.
+ * chain of round trips, and this is five of them in one).
+ *
+ * With `lock`, the same statement locks the request's row first. A statement
+ * sees what was committed when it began: one that waited for the lock gets
+ * the row as it is now but the decisions as they were, and would miss the
+ * decision it waited for. Every decision updates the request's row, so the
+ * statement also reads the row's version as its snapshot saw it (xmin);
+ * `current` is false when that is not the version it locked, and the caller
+ * reads again in a statement of its own.
  */
-export async function readDecidingRequest(tx: Tx, id: string): Promise<DecidingRequest | undefined> {
-  const [row] = await tx.$queryRaw<DecidingRow[]>`
+export async function readDecidingRequest(
+  tx: Tx,
+  id: string,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<{ request: DecidingRequest; current: boolean } | undefined> {
+  const [row] = await tx.$queryRaw<(DecidingRow & { current: boolean })[]>`
     SELECT r."id", r."status"::text AS "status", r."mutation", r."input", r."summary", r."justification", r."catalogKey",
            r."identityId", r."systemId", r."requesterId", r."expiresAt", r."waitingLevel", r."levels",
            u."active" AS "requesterActive", u."email" AS "requesterEmail", u."roles"::text[] AS "requesterRoles",
@@ -107,14 +116,17 @@ export async function readDecidingRequest(tx: Tx, id: string): Promise<DecidingR
                      FROM "ApprovalDecision" d WHERE d."requestId" = r."id"), '[]'::json) AS "decisions",
            ARRAY(SELECT p."id" FROM "User" p
                  WHERE NOT p."active" AND p."id" = ANY(ARRAY[i."ownerId", i."backupOwnerId", s."ownerId", s."backupOwnerId"]
-                   || ARRAY(SELECT l -> 'approvers' ->> 'userId' FROM jsonb_array_elements(r."levels") l))) AS "inactiveUserIds"
+                   || ARRAY(SELECT l -> 'approvers' ->> 'userId' FROM jsonb_array_elements(r."levels") l))) AS "inactiveUserIds",
+           r."xmin" = (SELECT seen."xmin" FROM "ApprovalRequest" seen WHERE seen."id" = r."id") AS "current"
     FROM "ApprovalRequest" r
     JOIN "User" u ON u."id" = r."requesterId"
     LEFT JOIN "AiIdentity" i ON i."id" = r."identityId"
     LEFT JOIN "System" s ON s."id" = r."systemId"
-    WHERE r."id" = ${id}`;
+    WHERE r."id" = ${id}
+    ${lock ? Prisma.sql`FOR UPDATE OF r` : Prisma.empty}`;
   if (!row) return undefined;
   const {
+    current,
     levels,
     requesterActive,
     requesterEmail,
@@ -127,7 +139,7 @@ export async function readDecidingRequest(tx: Tx, id: string): Promise<DecidingR
     inactiveUserIds,
     ...request
   } = row;
-  return {
+  const deciding: DecidingRequest = {
     ...request,
     parties: partiesOf({
       requesterId: request.requesterId,
@@ -139,4 +151,5 @@ export async function readDecidingRequest(tx: Tx, id: string): Promise<DecidingR
     }),
     requester: { id: request.requesterId, active: requesterActive, email: requesterEmail, roles: requesterRoles },
   };
+  return { request: deciding, current };
 }
