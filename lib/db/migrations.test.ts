@@ -53,6 +53,16 @@ describe("schema.prisma and the migrations", () => {
     ]);
     expect(result.code).toBe(2);
   });
+
+  it("keep every trigram index's pending list small, so the write that overflows one merges little", async () => {
+    // A schema change that recreates one of these indexes must set it again (20261207010000_trigram_pending_list_limit).
+    const indexes = await prisma.$queryRaw<{ name: string; options: string[] | null }[]>`
+      SELECT c."relname" AS "name", c."reloptions" AS "options"
+      FROM pg_index i JOIN pg_class c ON c."oid" = i."indexrelid"
+      WHERE pg_get_indexdef(i."indexrelid") LIKE '%gin_trgm_ops%' ORDER BY c."relname"`;
+    expect(indexes.length).toBeGreaterThanOrEqual(7);
+    for (const index of indexes) expect(index.options, index.name).toContain("gin_pending_list_limit=512");
+  });
 });
 
 describe("applyMigrations", () => {
