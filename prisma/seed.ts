@@ -8,9 +8,10 @@ const database = await prepareDatabase(parseEnv(), console.log);
 const { seedDemoDataOnce } = await import("../lib/demo/seed");
 const { prisma } = await import("../lib/db/client");
 try {
-  const seeded = await seedDemoDataOnce(prisma);
+  const seeded = await seedDemoDataOnce(prisma, console.log);
   console.log(seeded ? "Loaded the demo data." : "Demo data not loaded: this database already has users.");
 } finally {
   await prisma.$disconnect();
+  await (await import("../lib/db/runtime-pool")).closeRuntimePool();
   await database.stop();
 }

@@ -58,9 +58,10 @@ async function main() {
   if (demo) {
     const { seedDemoDataOnce } = await import("../lib/demo/seed");
     const { prisma } = await import("../lib/db/client");
-    const seeded = await seedDemoDataOnce(prisma);
+    const seeded = await seedDemoDataOnce(prisma, log);
     if (seeded) log("Loaded demo data (first start only).");
     await prisma.$disconnect();
+    await (await import("../lib/db/runtime-pool")).closeRuntimePool();
   }
 
   if (!dev && !(await buildIsCurrent())) {

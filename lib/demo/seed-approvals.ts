@@ -1,5 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
-import { executeMutation } from "@/lib/auth/mutation";
+import { executeMutation, type AnyMutation } from "@/lib/auth/mutation";
 import { breakGlassApprovalRequest, decideApprovalRequest, expireDueRequests } from "@/lib/approvals/decide";
 import { SentForApproval } from "@/lib/approvals/request";
 import type { Db } from "@/lib/db/client";
@@ -11,9 +11,10 @@ import { DAY_MS } from "@/lib/time";
 // The demo organisation's approvals, made the way people make them (through
 // the real mutations, so the audit trail and timelines tell the real story):
 // requests waiting at each level, one approved and applied, one rejected,
-// one expired and one applied under break-glass.
+// one expired and one applied under break-glass. Run again after a start that
+// stopped half-way, it takes only the steps that start did not (see ask).
 
-async function actorFor(db: Db, email: string): Promise<Actor> {
+async function actorFor(db: Db, email: string): Promise<Actor & { kind: "user" }> {
   const user = await db.user.findUniqueOrThrow({ where: { email } });
   return { kind: "user", userId: user.id, label: user.email, roles: user.roles };
 }
@@ -24,10 +25,26 @@ async function ids(db: Db, identity: string, system?: string) {
   return { identityId: found.id, systemId: target?.id };
 }
 
-/** Asks for a change that needs approval; returns the request's id. */
-async function ask(db: Db, actor: Actor, run: (actor: Actor) => Promise<unknown>): Promise<string> {
+/**
+ * Asks for a change that needs approval; returns the request's id. A start
+ * stopped half-way through the demo may have asked already (lib/demo/seed.ts
+ * runs this again then): the request this person made with this mutation for
+ * this identity and system is that one, whatever became of it since.
+ */
+async function ask(
+  db: Db,
+  actor: Actor & { kind: "user" },
+  change: { mutation: AnyMutation; identity: string; system?: string },
+  run: (target: { identityId: string; systemId?: string }) => Promise<unknown>,
+): Promise<string> {
+  const target = await ids(db, change.identity, change.system);
+  const earlier = await db.approvalRequest.findFirst({
+    where: { requesterId: actor.userId, mutation: change.mutation.name, identityId: target.identityId, systemId: target.systemId ?? null },
+    select: { id: true },
+  });
+  if (earlier) return earlier.id;
   try {
-    await run(actor);
+    await run(target);
   } catch (error) {
     if (error instanceof SentForApproval) return error.request.id;
     throw error;
@@ -35,49 +52,49 @@ async function ask(db: Db, actor: Actor, run: (actor: Actor) => Promise<unknown>
   throw new Error("The demo expected this change to need approval");
 }
 
+/** Whether a request still waits, so a step an interrupted start already took is not taken twice. */
+async function isPending(db: Db, requestId: string): Promise<boolean> {
+  const request = await db.approvalRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true } });
+  return request.status === "PENDING";
+}
+
 export async function seedDemoApprovals(db: Db): Promise<number> {
   const olivia = await actorFor(db, "olivia.owner@example.com");
   const omar = await actorFor(db, "omar.owner@example.com");
   const sam = await actorFor(db, "sam.lead@example.com");
   const ada = await actorFor(db, "ada.admin@example.com");
-  const decide = (actor: Actor, requestId: string, verdict: "APPROVE" | "REJECT", comment?: string) =>
-    executeMutation(decideApprovalRequest, actor, { requestId, verdict, comment }, db);
-  const grant = (identity: string, system: string, permission: string, justification: string) => async (actor: Actor) =>
-    executeMutation(createGrant, actor, { ...(await ids(db, identity, system)), permission, justification }, db);
+  const decide = async (actor: Actor & { kind: "user" }, requestId: string, verdict: "APPROVE" | "REJECT", comment?: string) => {
+    const decided = await db.approvalDecision.findFirst({ where: { requestId, deciderId: actor.userId }, select: { id: true } });
+    if (decided || !(await isPending(db, requestId))) return;
+    await executeMutation(decideApprovalRequest, actor, { requestId, verdict, comment }, db);
+  };
+  const askGrant = (actor: Actor & { kind: "user" }, identity: string, system: string, permission: string, justification: string) =>
+    ask(db, actor, { mutation: createGrant, identity, system }, (target) =>
+      executeMutation(createGrant, actor, { ...target, permission, justification }, db),
+    );
 
   // Waiting for a security lead (level 1), then the payments repository's owner.
-  await ask(
-    db,
+  await askGrant(
     olivia,
-    grant("copilot-payments-ide", "github.com/acme/payments-api", "WRITE", "Let the assistant push fixup commits to review branches."),
+    "copilot-payments-ide",
+    "github.com/acme/payments-api",
+    "WRITE",
+    "Let the assistant push fixup commits to review branches.",
   );
   // Level 1 approved; waiting for the owner of k8s-prod (level 2).
-  const atLevelTwo = await ask(
-    db,
-    omar,
-    grant("renovate-bot", "k8s-prod", "READ", "Read the deployed image versions to propose upgrades."),
-  );
+  const atLevelTwo = await askGrant(omar, "renovate-bot", "k8s-prod", "READ", "Read the deployed image versions to propose upgrades.");
   await decide(sam, atLevelTwo, "APPROVE", "Read only is fine from the security side.");
   // Waiting for a security lead.
-  await ask(db, omar, async (actor) =>
-    executeMutation(
-      updateIdentity,
-      actor,
-      {
-        identityId: (await ids(db, "cursor-web-team")).identityId,
-        autonomy: "EXECUTE",
-        justification: "Let it run the test suite itself.",
-      },
-      db,
-    ),
+  await ask(db, omar, { mutation: updateIdentity, identity: "cursor-web-team" }, ({ identityId }) =>
+    executeMutation(updateIdentity, omar, { identityId, autonomy: "EXECUTE", justification: "Let it run the test suite itself." }, db),
   );
   // Approved and applied.
-  const applied = await ask(db, olivia, async (actor) =>
+  const applied = await ask(db, olivia, { mutation: createCredential, identity: "copilot-payments-ide" }, ({ identityId }) =>
     executeMutation(
       createCredential,
-      actor,
+      olivia,
       {
-        identityId: (await ids(db, "copilot-payments-ide")).identityId,
+        identityId,
         type: "OAUTH_TOKEN",
         label: "Copilot org token",
         fingerprint: "SHA256:copilotorgtokendemo",
@@ -91,30 +108,30 @@ export async function seedDemoApprovals(db: Db): Promise<number> {
   );
   await decide(sam, applied, "APPROVE", "Rotation is tracked in Vault.");
   // Rejected.
-  const rejected = await ask(db, omar, grant("github-mcp-server", "Vault", "ADMIN", "Read secrets while debugging CI."));
+  const rejected = await askGrant(omar, "github-mcp-server", "Vault", "ADMIN", "Read secrets while debugging CI.");
   await decide(sam, rejected, "REJECT", "A dev MCP server never needs admin on production secrets; use a scoped read grant on staging.");
   // Expired undecided.
-  const expired = await ask(db, olivia, async (actor) =>
+  const expired = await ask(db, olivia, { mutation: updateIdentity, identity: "copilot-payments-ide" }, ({ identityId }) =>
     executeMutation(
       updateIdentity,
-      actor,
-      {
-        identityId: (await ids(db, "copilot-payments-ide")).identityId,
-        expiresAt: new Date(Date.now() + 365 * DAY_MS).toISOString(),
-        justification: "Saves renewing it every quarter.",
-      },
+      olivia,
+      { identityId, expiresAt: new Date(Date.now() + 365 * DAY_MS).toISOString(), justification: "Saves renewing it every quarter." },
       db,
     ),
   );
-  await db.approvalRequest.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 60_000) } });
-  await expireDueRequests(db, { kind: "system", label: "demo seed" });
+  if (await isPending(db, expired)) {
+    await db.approvalRequest.update({ where: { id: expired }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    await expireDueRequests(db, { kind: "system", label: "demo seed" });
+  }
   // Applied under break-glass by an admin.
-  const broken = await ask(db, ada, grant("ci-security-scanner", "GitHub Actions", "WRITE", "Patch the leaked-token scanner workflow."));
-  await executeMutation(
-    breakGlassApprovalRequest,
-    ada,
-    { requestId: broken, reason: "INC-2207: a token leaked in CI logs; the scanner fix must ship now." },
-    db,
-  );
+  const broken = await askGrant(ada, "ci-security-scanner", "GitHub Actions", "WRITE", "Patch the leaked-token scanner workflow.");
+  if (await isPending(db, broken)) {
+    await executeMutation(
+      breakGlassApprovalRequest,
+      ada,
+      { requestId: broken, reason: "INC-2207: a token leaked in CI logs; the scanner fix must ship now." },
+      db,
+    );
+  }
   return 7;
 }

@@ -10,7 +10,7 @@ type DemoCall = { identity: string; hoursAgo: number } & (
   { system: string; input: Omit<Extract<AuthorizeInput, { systemId: string }>, "systemId"> } | { system?: undefined; input: AuthorizeInput }
 );
 
-const CALLS: DemoCall[] = [
+export const DEMO_CALLS: DemoCall[] = [
   {
     identity: "cursor-web-team",
     hoursAgo: 30,
@@ -75,14 +75,20 @@ const CALLS: DemoCall[] = [
   },
 ];
 
+/** The credential the demo's agents call with, as the decisions record it. */
+const DEMO_CREDENTIAL = { kind: "api_token", id: "demo-agent-token" } as const;
+
 export async function seedDemoDecisions(db: Db, now = new Date()): Promise<number> {
-  for (const call of CALLS) {
+  // Each call stores its decision in a transaction of its own, in order: after a start that stopped
+  // half-way (lib/demo/seed.ts runs this again then), the calls already decided are the first ones.
+  const decided = await db.policyDecision.count({ where: { credentialKind: DEMO_CREDENTIAL.kind, credentialId: DEMO_CREDENTIAL.id } });
+  for (const call of DEMO_CALLS.slice(decided)) {
     const identity = await db.aiIdentity.findFirstOrThrow({ where: { name: call.identity }, select: { id: true } });
     const input = call.system
       ? { ...call.input, systemId: (await db.system.findFirstOrThrow({ where: { name: call.system }, select: { id: true } })).id }
       : call.input;
     const at = new Date(now.getTime() - call.hoursAgo * 3600_000);
-    await authorize(db, { identityId: identity.id, credential: { kind: "api_token", id: "demo-agent-token" } }, input, at);
+    await authorize(db, { identityId: identity.id, credential: DEMO_CREDENTIAL }, input, at);
   }
-  return CALLS.length;
+  return DEMO_CALLS.length;
 }

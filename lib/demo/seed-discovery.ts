@@ -1,7 +1,7 @@
 import { executeMutation } from "@/lib/auth/mutation";
 import type { Db } from "@/lib/db/client";
 import { submitScan } from "@/lib/discovery/ingest";
-import type { ScanReport } from "@/lib/validation/discovery";
+import { scanReportSchema, type ScanReport } from "@/lib/validation/discovery";
 
 // The demo's Discovered queue: two scan reports as the scanner would send
 // them, submitted through the real mutation, so the queue, a finding's page
@@ -156,6 +156,13 @@ export const DEMO_SCAN_REPORTS: ScanReport[] = [
 /** Submits the demo's scan reports as the scanner's CI job would (a system actor: no person submits them). */
 export async function seedDemoDiscovery(db: Db) {
   for (const report of DEMO_SCAN_REPORTS) {
+    // Sent already by a start that stopped half-way (lib/demo/seed.ts runs this again then).
+    const { repository, environment, commit } = scanReportSchema.parse(report);
+    const sent = await db.discoveryScan.findFirst({
+      where: { commit, repository: { name: repository, environment } },
+      select: { id: true },
+    });
+    if (sent) continue;
     await executeMutation(submitScan, { kind: "system", label: "warrant-scan (demo CI)" }, report, db);
   }
 }

@@ -1,5 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { runtimePool } from "@/lib/db/runtime-pool";
 import { recomputeRisk } from "@/lib/inventory/recompute-risk";
 import { openDueReviews } from "@/lib/reviews/due";
 import { seedDemoApprovals } from "./seed-approvals";
@@ -26,6 +27,10 @@ import type {
 // loading it again.
 
 const SEEDED_KEY = "demo.seeded_at";
+/** Set with SEEDED_KEY, removed when the follow-ups (reviews, approvals, decisions, scans) have all run. */
+const FOLLOW_UPS_PENDING_KEY = "demo.follow_ups_pending_since";
+/** The lock that keeps two replicas starting together from both loading the demo. */
+const DEMO_SEED_LOCK = "warrant.demo_seed";
 const DAY = 24 * 60 * 60 * 1000;
 
 export const DEMO_USERS: { email: string; name: string; roles: Role[]; team: string; active?: boolean }[] = [
@@ -460,28 +465,70 @@ async function seedDemoData(tx: Tx): Promise<Record<string, number>> {
  * Loads the demo organisation unless it was loaded before (or the database
  * already has users of its own). Returns whether it loaded anything.
  */
-export async function seedDemoDataOnce(db: Db): Promise<boolean> {
+export async function seedDemoDataOnce(db: Db, log: (message: string) => void = () => undefined): Promise<boolean> {
   const seeded = await db.$transaction(
     async (tx) => {
       // Two replicas starting together must not both seed.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('warrant.demo_seed'))`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${DEMO_SEED_LOCK}))`;
       const marker = await tx.setting.findUnique({ where: { key: SEEDED_KEY } });
       if (marker || (await tx.user.count()) > 0) return false;
       const counts = await seedDemoData(tx);
       await tx.setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
+      // Removed once the follow-ups below have all run: a start stopped before then finishes them next time.
+      await tx.setting.create({ data: { key: FOLLOW_UPS_PENDING_KEY, value: new Date().toISOString() } });
       await recordAuditEvent(tx, { type: "SYSTEM", id: null, label: "demo seed" }, { action: "demo.seeded", data: counts });
       return true;
     },
     { timeout: 60_000 },
   );
-  // The reviews the scheduler would open for the demo's due identities, opened now so the
-  // demo starts as it would look a day later (and so the first job run finds nothing new).
-  if (seeded) {
+  const resumed = await finishDemoFollowUps(db, seeded ? "first" : "resume");
+  if (resumed) log("Finished loading the demo data that an interrupted start had left half-loaded.");
+  return seeded;
+}
+
+/**
+ * What the demo does after its organisation exists, through the real
+ * mutations, each in its own transaction: so they cannot share the seed's
+ * transaction, and a start stopped half-way (Ctrl-C, a crash) leaves some of
+ * them done. Each step therefore skips what an earlier start already did
+ * (see seed-approvals.ts, seed-decisions.ts, seed-discovery.ts), and the
+ * pending marker goes only when all have run. Returns whether it finished
+ * what an earlier start had left (false on the first start and once done).
+ */
+async function finishDemoFollowUps(db: Db, start: "first" | "resume"): Promise<boolean> {
+  const pending = async () => (await db.setting.findUnique({ where: { key: FOLLOW_UPS_PENDING_KEY } })) !== null;
+  if (!(await pending())) return false;
+  return withDemoSeedLock(async () => {
+    // Another replica may have finished them while this one waited for the lock.
+    if (!(await pending())) return false;
+    // The reviews the scheduler would open for the demo's due identities, opened now so the
+    // demo starts as it would look a day later (and so the first job run finds nothing new).
     await openDueReviews(db, { kind: "system", label: "demo seed" });
     // Approvals are made through the real mutations by the demo's people, after the organisation exists.
     await seedDemoApprovals(db);
     await seedDemoDecisions(db);
     await seedDemoDiscovery(db);
+    await db.setting.delete({ where: { key: FOLLOW_UPS_PENDING_KEY } });
+    return start === "resume";
+  });
+}
+
+/**
+ * Runs `work` holding the seed's lock (the one seedDemoDataOnce's transaction
+ * takes) on a connection of its own, outside the app's pool: the steps need
+ * that pool's connections, however few it has. A process that dies lets go of
+ * it with its connection.
+ */
+async function withDemoSeedLock<T>(work: () => Promise<T>): Promise<T> {
+  const connection = await runtimePool().connect();
+  try {
+    await connection.query("SELECT pg_advisory_lock(hashtext($1))", [DEMO_SEED_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await connection.query("SELECT pg_advisory_unlock(hashtext($1))", [DEMO_SEED_LOCK]);
+    }
+  } finally {
+    connection.release();
   }
-  return seeded;
 }
