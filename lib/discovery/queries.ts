@@ -3,13 +3,13 @@ import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
-import { fieldErrorsFromZod, type FieldErrors } from "@/lib/errors";
+import { fieldErrorsFromZod, notFound, type FieldErrors } from "@/lib/errors";
 import { actorUserId, isInventoryManager } from "@/lib/inventory/access";
 import { LIVE_STATUSES } from "@/lib/inventory/lifecycle";
 import { PAGE_SIZES } from "@/lib/inventory/query";
 import { DETECTOR_IDS, FINDING_SEVERITIES } from "@/lib/validation/discovery";
 import { environmentSchema } from "@/lib/validation/inventory";
-import { findVisibleFinding, visibleFindingsWhere } from "./access";
+import { visibleFindingsWhere } from "./access";
 import { parseProposal } from "./proposal";
 
 // The Discovered queue and a finding's page, for the browser and the API
@@ -177,15 +177,19 @@ export type FindingSummary = ReturnType<typeof toFindingSummary>;
 
 /** One finding with its evidence, its repository's latest scans and any pending registration request. */
 export async function findingDetail(db: DbOrTx, actor: Actor, findingId: string) {
-  const visible = await findVisibleFinding(db, actor, findingId);
-  const [row, scans, pendingRequest] = await Promise.all([
-    db.discoveryFinding.findUniqueOrThrow({
-      where: { id: visible.id },
-      include: { repository: { select: { name: true, environment: true } }, identity: { select: { id: true, name: true, status: true } } },
-    }),
-    db.discoveryScan.findMany({ where: { repositoryId: visible.repositoryId }, orderBy: { submittedAt: "desc" }, take: 5 }),
+  // The finding with what its page shows, in the read that checks the actor may see it.
+  const row = await db.discoveryFinding.findFirst({
+    where: { AND: [{ id: findingId }, await visibleFindingsWhere(db, actor)] },
+    include: {
+      repository: { select: { name: true, environment: true, teamId: true } },
+      identity: { select: { id: true, name: true, status: true } },
+    },
+  });
+  if (!row) throw notFound("That finding");
+  const [scans, pendingRequest] = await Promise.all([
+    db.discoveryScan.findMany({ where: { repositoryId: row.repositoryId }, orderBy: { submittedAt: "desc" }, take: 5 }),
     db.approvalRequest.findFirst({
-      where: { mutation: "discovery.register-finding", status: "PENDING", input: { path: ["findingId"], equals: visible.id } },
+      where: { mutation: "discovery.register-finding", status: "PENDING", input: { path: ["findingId"], equals: row.id } },
       select: { id: true, summary: true, expiresAt: true },
     }),
   ]);
@@ -209,7 +213,7 @@ export async function findingDetail(db: DbOrTx, actor: Actor, findingId: string)
     decidedBy: row.decidedBy,
     dismissReason: row.dismissReason,
     flaggedAt: row.flaggedAt,
-    teamId: visible.repository.teamId,
+    teamId: row.repository.teamId,
     recentScans: scans,
     pendingRequest,
   };
