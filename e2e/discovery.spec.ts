@@ -190,3 +190,58 @@ test("an owner sees their team's repositories in the queue, and a finding of ano
   await expect(page.getByRole("form", { name: "Register as a new identity" })).toBeVisible();
   await expect(page.getByRole("form", { name: "Dismiss this finding" })).toHaveCount(0);
 });
+
+test("a security lead moves a scanned repository to another team, and its findings go to that team's members", async ({ page }) => {
+  const repository = "acme/e2e-moved";
+  await signInAs(page, "Sam Lead");
+  const secret = await createToken(page);
+  // Sent by the lead without a team: the repository is the lead's team's (Security), which no owner is in.
+  const submitted = await page.request.post("/api/v1/discovery/scans", {
+    headers: { authorization: `Bearer ${secret}` },
+    data: {
+      scanner: { name: "warrant-scan", version: "0.1.0" },
+      repository,
+      environment: "DEV",
+      startedAt: new Date().toISOString(),
+      durationMs: 5,
+      filesSeen: 3,
+      filesRead: 1,
+      findings: [
+        {
+          detector: "instruction-file",
+          severity: "LOW",
+          tool: "Claude Code",
+          subject: "CLAUDE.md",
+          title: "Instructions for Claude Code (CLAUDE.md)",
+          file: "CLAUDE.md",
+          line: 1,
+          snippet: "# How we work",
+          proposal: null,
+          details: {},
+        },
+      ],
+    },
+  });
+  expect(submitted.status()).toBe(201);
+
+  await page.goto(`/discovered?repository=${encodeURIComponent(repository)}`);
+  await queueRow(page, "Instructions for Claude Code (CLAUDE.md)").getByRole("link").click();
+  const section = page.getByRole("region", { name: "Repository" });
+  await expect(section.getByTestId("repository-team")).toHaveText("Security");
+  const move = section.getByRole("form", { name: "Move the repository to another team" });
+  // The team it is in is not offered.
+  await expect(move.getByLabel("Move to team").locator("option", { hasText: "Security" })).toHaveCount(0);
+  await move.getByLabel("Move to team").selectOption({ label: "Developer Experience" });
+  await move.getByLabel("Reason").fill("DX owns the internal tools repositories");
+  await move.getByRole("button", { name: "Move" }).click();
+  await expect(section.getByRole("status")).toContainText(`Moved ${repository} to Developer Experience`);
+  await expect(section.getByTestId("repository-team")).toHaveText("Developer Experience");
+
+  // Omar is in Developer Experience: the finding is in his queue now, and he may not move it on.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signInAs(page, "Omar Owner");
+  await page.goto(`/discovered?view=all&repository=${encodeURIComponent(repository)}`);
+  await queueRow(page, "Instructions for Claude Code (CLAUDE.md)").getByRole("link").click();
+  await expect(page.getByTestId("repository-team")).toHaveText("Developer Experience");
+  await expect(page.getByRole("form", { name: "Move the repository to another team" })).toHaveCount(0);
+});

@@ -42,6 +42,7 @@ import { archiveTemplate, createTemplate, updateTemplate } from "@/lib/templates
 import { registerFromTemplate } from "@/lib/templates/register";
 import { submitScan } from "@/lib/discovery/ingest";
 import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "@/lib/discovery/decide";
+import { moveRepository } from "@/lib/discovery/repositories";
 
 // Every mutation Warrant has, in one list. Tests walk it to prove that each one
 // refuses anonymous callers and auditors and writes nothing when it does; a
@@ -52,6 +53,7 @@ export const allMutations: AnyMutation[] = [
   linkFinding,
   dismissFinding,
   reopenFinding,
+  moveRepository,
   updateLifecycleSettings,
   sendNoticesBatch,
   sendDigestsBatch,

@@ -238,3 +238,39 @@ export function ReopenFindingForm({ action, findingId }: { action: ServerAction;
     </form>
   );
 }
+
+/** Security leads and admins: the repository, and who sees its findings, go to another team. */
+export function MoveRepositoryForm({
+  action,
+  repositoryId,
+  teams,
+}: {
+  action: ServerAction;
+  repositoryId: string;
+  teams: { id: string; name: string }[];
+}) {
+  const form = useMutationForm(action, { initial: { repositoryId, teamId: "", reason: "" } });
+  const { state, value } = form;
+  return (
+    <form key={form.formKey} action={form.formAction} aria-label="Move the repository to another team" className="space-y-2">
+      <input type="hidden" name="repositoryId" value={repositoryId} />
+      <SelectField
+        label="Move to team"
+        name="teamId"
+        state={state}
+        defaultValue={value("teamId")}
+        options={teams.map((team) => [team.id, team.name])}
+        emptyOption="Choose a team"
+        required
+        hint="Its findings are then seen by that team's members (and still by security leads, admins and auditors)."
+      />
+      <TextField label="Reason" name="reason" state={state} defaultValue={value("reason")} hint="Optional; kept in the audit log." />
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" variant="secondary" disabled={form.pending}>
+          Move
+        </Button>
+        <FormMessage state={state} />
+      </div>
+    </form>
+  );
+}

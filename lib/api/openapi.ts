@@ -25,6 +25,7 @@ import { closeCampaign, nudgeCampaign } from "@/lib/campaigns/manage";
 import { reportQuery } from "@/lib/campaigns/report";
 import { submitScan } from "@/lib/discovery/ingest";
 import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "@/lib/discovery/decide";
+import { moveRepository } from "@/lib/discovery/repositories";
 import { findingListParams } from "@/lib/discovery/queries";
 import { addControlException, mapControl, revokeControlException } from "@/lib/controls/exceptions";
 import { setNotificationPreferences } from "@/lib/lifecycle/preferences";
@@ -693,7 +694,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: "discovery",
     pathParams: byId("id"),
     response:
-      "The finding as in the list, plus `subject, snippet, details, fingerprint, decidedAt, decidedBy, dismissReason, flaggedAt, recentScans, pendingRequest`.",
+      "The finding as in the list, plus `subject, snippet, details, fingerprint, decidedAt, decidedBy, dismissReason, flaggedAt, repositoryId, team: { id, name } | null, recentScans, pendingRequest`.",
   }),
   mutationRoute("POST", "/discovery/findings/{id}/register", registerFinding, {
     summary:
@@ -725,6 +726,14 @@ export const API_ROUTES: ApiRoute[] = [
     pathParams: byId("findingId"),
     response: "`{ findingId, status }`.",
     conflict: "The finding is not dismissed.",
+  }),
+  mutationRoute("POST", "/discovery/repositories/{id}/move", moveRepository, {
+    summary:
+      "Move a scanned repository to another team (`teamId`, with an optional `reason`): its findings are then seen by that team's members instead (security leads and admins; a finding's `repositoryId` names its repository). Later scans keep the team unless a security lead's or admin's scan names another",
+    tag: "discovery",
+    pathParams: byId("repositoryId"),
+    response: "`{ repositoryId, repository, environment, team: { id, name } }`.",
+    conflict: "The repository already belongs to that team.",
   }),
   queryRoute("/policies", "policies.list", "policies:read", {
     summary: "Versions of the runtime (Cedar) policies, newest first, and which is active",

@@ -48,3 +48,16 @@ export function assertMayDismissFindings(actor: Actor) {
     throw forbidden("dismiss discovered findings: only security leads and admins may, since a dismissal closes the finding for the audit");
   }
 }
+
+/** A repository's team decides who sees its findings: only security leads and admins move one to another team (by a scan too). */
+export function mayMoveRepositories(actor: Actor): boolean {
+  return isInventoryManager(actor);
+}
+
+export function assertMayMoveRepositories(actor: Actor) {
+  if (!mayMoveRepositories(actor)) {
+    throw forbidden(
+      "move repositories to another team: only security leads and admins may, since a repository's team decides who sees its findings",
+    );
+  }
+}

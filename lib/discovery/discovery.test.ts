@@ -9,6 +9,7 @@ import { DAY_MS } from "@/lib/time";
 import type { ScanReport } from "@/lib/validation/discovery";
 import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "./decide";
 import { submitScan } from "./ingest";
+import { moveRepository } from "./repositories";
 import { findFindingsPage, findingDetail, footprintsOf, openFindingCount, parseFindingListParams } from "./queries";
 
 // The Discovered feature against a real database, through executeMutation as
@@ -423,6 +424,61 @@ describe("who sees which findings", () => {
     expect((await submit(report(web, [agentFinding()], "Web"), otherTeamOwner)).counts.seenAgain).toBe(1);
     await submit(report(web, [agentFinding()], "Payments"), lead);
     expect((await findingDetail(prisma, owner.actor, webFinding.id)).id).toBe(webFinding.id);
+  });
+
+  it("lets a security lead move a repository to another team, and with it who sees its findings", async () => {
+    const web = unique("acme/web");
+    await submit(report(web, [agentFinding()], "Web"));
+    const finding = await findingAt(web, ".claude/settings.json");
+    const repositoryId = finding.repositoryId;
+    const payments = await prisma.team.findUniqueOrThrow({ where: { name: "Payments" } });
+    const webTeam = await prisma.team.findUniqueOrThrow({ where: { name: "Web" } });
+    const detail = await findingDetail(prisma, lead.actor, finding.id);
+    expect([detail.repositoryId, detail.team]).toEqual([repositoryId, { id: webTeam.id, name: "Web" }]);
+
+    // Anyone else may not, not even the team's own members; bad input names its field. None of it changes anything.
+    const byMember = await refused(executeMutation(moveRepository, otherTeamOwner.actor, { repositoryId, teamId: payments.id }));
+    expect(byMember.code).toBe("forbidden");
+    expect((await refused(executeMutation(moveRepository, lead.actor, { repositoryId, teamId: "no-such-team" }))).fields).toEqual({
+      teamId: "must be an existing team",
+    });
+    const same = await refused(executeMutation(moveRepository, lead.actor, { repositoryId, teamId: webTeam.id }));
+    expect([same.code, same.fields]).toEqual(["conflict", { teamId: "is already the repository's team" }]);
+    expect((await refused(executeMutation(moveRepository, lead.actor, { repositoryId: "nope", teamId: payments.id }))).code).toBe(
+      "not_found",
+    );
+    expect((await findingDetail(prisma, otherTeamOwner.actor, finding.id)).team?.name).toBe("Web");
+    expect(await prisma.auditEvent.count({ where: { action: "discovery.repository_moved", targetId: repositoryId } })).toBe(0);
+
+    const moved = await executeMutation(moveRepository, lead.actor, {
+      repositoryId,
+      teamId: payments.id,
+      reason: "Payments took the web app over",
+    });
+    expect(moved).toEqual({ repositoryId, repository: web, environment: "DEV", team: { id: payments.id, name: "Payments" } });
+    expect((await refused(findingDetail(prisma, otherTeamOwner.actor, finding.id))).code).toBe("not_found");
+    expect((await findingDetail(prisma, owner.actor, finding.id)).team?.name).toBe("Payments");
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "discovery.repository_moved", targetId: repositoryId } });
+    expect([event.actorId, event.data]).toEqual([
+      lead.user.id,
+      { repository: web, environment: "DEV", fromTeam: "Web", toTeam: "Payments", reason: "Payments took the web app over" },
+    ]);
+
+    // A later scan that names no team keeps the move; the old team's member may not name theirs back.
+    await submit({ ...report(web, [agentFinding()]), team: undefined }, owner);
+    expect((await findingDetail(prisma, owner.actor, finding.id)).team?.name).toBe("Payments");
+    expect((await refused(submit(report(web, [agentFinding()], "Web"), otherTeamOwner))).code).toBe("forbidden");
+    // A security lead's scan that names another team moves it too, and says so in the same words.
+    await submit(report(web, [agentFinding()], "Web"), lead);
+    expect((await findingDetail(prisma, otherTeamOwner.actor, finding.id)).team?.name).toBe("Web");
+    const moves = await prisma.auditEvent.findMany({
+      where: { action: "discovery.repository_moved", targetId: repositoryId },
+      orderBy: { seq: "asc" },
+    });
+    expect(moves.map((move) => move.data)).toEqual([
+      expect.objectContaining({ fromTeam: "Web", toTeam: "Payments" }),
+      { repository: web, environment: "DEV", fromTeam: "Payments", toTeam: "Web", by: "scan" },
+    ]);
   });
 
   it("names and ignores queue parameters that do not parse", () => {

@@ -4,11 +4,10 @@ import type { AuditEntry } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { Prisma, type Environment, type System } from "@/lib/db/generated/client";
 import { AppError, validationError } from "@/lib/errors";
-import { isInventoryManager } from "@/lib/inventory/access";
 import { registeredSensitivity } from "@/lib/inventory/systems";
 import { enqueueNotification } from "@/lib/notifications/outbox";
 import { scanReportSchema, type ParsedScanReport } from "@/lib/validation/discovery";
-import { teamOf } from "./access";
+import { mayMoveRepositories, teamOf } from "./access";
 import { findingFingerprint } from "./fingerprint";
 import { impliedPermissions } from "./proposal";
 import { findRepositorySystem, recheckReach } from "./reach";
@@ -36,7 +35,7 @@ async function resolveTeam(
   tx: Tx,
   actor: Actor,
   report: { repository: string; environment: Environment; team?: string },
-): Promise<{ teamId: string | null; explicit: boolean }> {
+): Promise<{ teamId: string | null; explicit: boolean; movedFrom?: { id: string; name: string } }> {
   const teamName = report.team;
   if (teamName) {
     const team = await tx.team.findUnique({ where: { name: teamName }, select: { id: true } });
@@ -45,7 +44,7 @@ async function resolveTeam(
       where: { name_environment: { name: report.repository, environment: report.environment } },
       select: { team: { select: { id: true, name: true } } },
     });
-    if (existing?.team && existing.team.id !== team.id && !isInventoryManager(actor)) {
+    if (existing?.team && existing.team.id !== team.id && !mayMoveRepositories(actor)) {
       throw new AppError(
         "forbidden",
         `${report.repository} belongs to team ${existing.team.name}; only security leads and admins move a repository to another team.`,
@@ -54,7 +53,7 @@ async function resolveTeam(
         },
       );
     }
-    return { teamId: team.id, explicit: true };
+    return { teamId: team.id, explicit: true, ...(existing?.team && existing.team.id !== team.id ? { movedFrom: existing.team } : {}) };
   }
   return { teamId: await teamOf(tx, actor), explicit: false };
 }
@@ -176,6 +175,21 @@ async function applyScan(tx: Tx, actor: Actor, report: ParsedScanReport) {
   const team = await resolveTeam(tx, actor, report);
   const repository = await lockRepository(tx, report.repository, report.environment, team, now);
   const audits: AuditEntry[] = [];
+  if (team.movedFrom) {
+    // The same event as moving it on its page (lib/discovery/repositories.ts): who sees its findings changed.
+    audits.push({
+      action: "discovery.repository_moved",
+      targetType: "discovery_repository",
+      targetId: repository.id,
+      data: {
+        repository: report.repository,
+        environment: report.environment,
+        fromTeam: team.movedFrom.name,
+        toTeam: report.team,
+        by: "scan",
+      },
+    });
+  }
 
   let system = await findRepositorySystem(tx, { name: report.repository, environment: report.environment });
   if (!system && report.findings.some((finding) => finding.proposal)) {

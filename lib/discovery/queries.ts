@@ -181,7 +181,7 @@ export async function findingDetail(db: DbOrTx, actor: Actor, findingId: string)
   const row = await db.discoveryFinding.findFirst({
     where: { AND: [{ id: findingId }, await visibleFindingsWhere(db, actor)] },
     include: {
-      repository: { select: { name: true, environment: true, teamId: true } },
+      repository: { select: { name: true, environment: true, teamId: true, team: { select: { id: true, name: true } } } },
       identity: { select: { id: true, name: true, status: true } },
     },
   });
@@ -213,7 +213,10 @@ export async function findingDetail(db: DbOrTx, actor: Actor, findingId: string)
     decidedBy: row.decidedBy,
     dismissReason: row.dismissReason,
     flaggedAt: row.flaggedAt,
+    repositoryId: row.repositoryId,
     teamId: row.repository.teamId,
+    /** The repository's team: who besides security leads, admins and auditors sees its findings. */
+    team: row.repository.team,
     recentScans: scans,
     pendingRequest,
   };

@@ -124,3 +124,10 @@ export const linkFindingInput = z.object({ findingId, identityId: requiredText(1
 export const dismissFindingInput = z.object({ findingId, reason: requiredText(500) });
 
 export const reopenFindingInput = z.object({ findingId, reason: optionalText(500) });
+
+/** Moving a scanned repository to another team, which decides who besides security leads, admins and auditors sees its findings. */
+export const moveRepositoryInput = z.object({
+  repositoryId: requiredText(100),
+  teamId: requiredText(100),
+  reason: optionalText(500),
+});

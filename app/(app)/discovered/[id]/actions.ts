@@ -2,6 +2,7 @@
 
 import { mutationAction } from "@/lib/auth/action";
 import { dismissFinding, linkFinding, registerFinding, reopenFinding } from "@/lib/discovery/decide";
+import { moveRepository } from "@/lib/discovery/repositories";
 
 // No revalidation: a registration sent for approval would re-render the page
 // without the form (the finding now has a pending request), taking away the
@@ -26,5 +27,10 @@ export const dismissFindingAction = mutationAction(dismissFinding, {
 
 export const reopenFindingAction = mutationAction(reopenFinding, {
   success: () => "Reopened: the finding is back in the queue.",
+  revalidate: "/discovered",
+});
+
+export const moveRepositoryAction = mutationAction(moveRepository, {
+  success: (result) => `Moved ${result.repository} to ${result.team.name}: its findings are now that team's.`,
   revalidate: "/discovered",
 });

@@ -1,6 +1,12 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { DismissFindingForm, LinkFindingForm, RegisterFindingForm, ReopenFindingForm } from "@/components/discovery/decision-forms";
+import {
+  DismissFindingForm,
+  LinkFindingForm,
+  MoveRepositoryForm,
+  RegisterFindingForm,
+  ReopenFindingForm,
+} from "@/components/discovery/decision-forms";
 import { FindingDetails } from "@/components/discovery/finding-details";
 import { FindingStatusBadges, SeverityBadge } from "@/components/discovery/finding-badges";
 import { IdentityStatusBadge } from "@/components/status-badge";
@@ -9,15 +15,16 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
-import { mayDismissFindings } from "@/lib/discovery/access";
+import { mayDismissFindings, mayMoveRepositories } from "@/lib/discovery/access";
 import { registerDefaults } from "@/lib/discovery/register-defaults";
 import { DETECTOR_LABELS } from "@/lib/discovery/labels";
 import { findingDetail, LINKABLE_IDENTITIES_LIMIT, linkableIdentities } from "@/lib/discovery/queries";
 import { AppError } from "@/lib/errors";
 import { isInventoryManager } from "@/lib/inventory/access";
+import { listTeams } from "@/lib/inventory/identity-detail";
 import { AUTONOMY_LABELS, ENVIRONMENT_LABELS, KIND_LABELS, PERMISSION_LABELS } from "@/lib/inventory/labels";
 import { readPageParams } from "@/lib/validation/page-params";
-import { dismissFindingAction, linkFindingAction, registerFindingAction, reopenFindingAction } from "./actions";
+import { dismissFindingAction, linkFindingAction, moveRepositoryAction, registerFindingAction, reopenFindingAction } from "./actions";
 
 export const metadata = { title: "Discovered finding" };
 
@@ -42,6 +49,8 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const decidable = writes && open && !finding.gone && !finding.pendingRequest;
   const mayDismiss = mayDismissFindings(actor);
   const identities = decidable ? await linkableIdentities(prisma, actor) : [];
+  const mayMove = writes && mayMoveRepositories(actor);
+  const otherTeams = mayMove ? (await listTeams(prisma)).filter((team) => team.id !== finding.team?.id) : [];
   const { proposal } = finding;
   const repositoryLabel = `${finding.repository} (${ENVIRONMENT_LABELS[finding.environment]})`;
 
@@ -252,6 +261,25 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
             {finding.status === "DISMISSED" && writes && mayDismiss ? (
               <div className="mt-3">
                 <ReopenFindingForm action={reopenFindingAction} findingId={finding.id} />
+              </div>
+            ) : null}
+          </section>
+
+          <section aria-labelledby="repository-heading" className={sectionClass}>
+            <h2 id="repository-heading" className="mb-2 text-sm font-semibold text-slate-700">
+              Repository
+            </h2>
+            <dl className={dlClass}>
+              <dt className="text-slate-500">Name</dt>
+              <dd>{repositoryLabel}</dd>
+              <dt className="text-slate-500">Team</dt>
+              <dd data-testid="repository-team">
+                {finding.team ? finding.team.name : "None: only security leads, admins and auditors see its findings"}
+              </dd>
+            </dl>
+            {mayMove ? (
+              <div className="mt-3">
+                <MoveRepositoryForm action={moveRepositoryAction} repositoryId={finding.repositoryId} teams={otherTeams} />
               </div>
             ) : null}
           </section>
