@@ -102,6 +102,42 @@ describe("scanning a repository", () => {
     expect(scanRepository({ root, repository: "acme/other" }).report.findings[0]!.fingerprint).not.toBe(before.fingerprint);
   });
 
+  it("rates an agent in a reusable workflow by the permissions of the workflow that calls it", async () => {
+    const root = await fixtureRepository({
+      ".github/workflows/agent.yml": [
+        "on: workflow_call",
+        "jobs:",
+        "  agent:",
+        "    runs-on: ubuntu-latest",
+        "    steps:",
+        "      - uses: anthropics/claude-code-action@v1",
+        "",
+      ].join("\n"),
+      ".github/workflows/review.yml": [
+        "name: Review",
+        "on: pull_request",
+        "permissions:",
+        "  contents: read",
+        "jobs:",
+        "  review:",
+        "    uses: ./.github/workflows/agent.yml",
+        "",
+      ].join("\n"),
+    });
+    const { report } = scanRepository({ root, repository: "acme/web" });
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        file: ".github/workflows/agent.yml",
+        severity: "MEDIUM",
+        proposal: expect.objectContaining({ permissions: ["READ"] }),
+        details: expect.objectContaining({
+          permissionsFrom: "callers",
+          calledBy: [expect.objectContaining({ workflow: "Review", job: "review" })],
+        }),
+      }),
+    ]);
+  });
+
   it("reports a malformed footprint and goes on with the rest", async () => {
     const root = await fixtureRepository({ ".mcp.json": '{ "mcpServers": { "x": ', "AGENTS.md": "# Agents\n" });
     const { report } = scanRepository({ root, repository: "acme/web" });

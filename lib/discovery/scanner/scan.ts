@@ -53,21 +53,23 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
     if (claiming.length > 0) claimed.push([relativePath, claiming]);
   });
 
-  let filesRead = 0;
-  const findings = new Map<string, ScanFinding>();
+  // Read first, all of them: a detector may need another claimed file to judge one (a reusable workflow's callers).
+  const files: { file: FootprintFile; claiming: Detector[] }[] = [];
   for (const [relativePath, claiming] of claimed) {
     const read = readFootprintFile(root, relativePath);
-    if ("skipped" in read) {
-      warnings.push(`${relativePath}: not read (${read.skipped})`);
-      continue;
-    }
-    filesRead += 1;
-    const file: FootprintFile = { path: relativePath, text: read.text };
+    if ("skipped" in read) warnings.push(`${relativePath}: not read (${read.skipped})`);
+    else files.push({ file: { path: relativePath, text: read.text }, claiming });
+  }
+  const context = { repository, claimedFiles: files.map(({ file }) => file) };
+
+  const findings = new Map<string, ScanFinding>();
+  for (const { file, claiming } of files) {
+    const relativePath = file.path;
     const maskedLines = maskSecrets(file.text, findSecrets(file.text)).split("\n");
     for (const detector of [...claiming, secretDetector]) {
       let footprints: Footprint[];
       try {
-        footprints = detector.detect(file, { repository });
+        footprints = detector.detect(file, context);
       } catch (error) {
         // One odd file must not stop the scan of the rest: it is named, and the scan goes on.
         warnings.push(
@@ -96,7 +98,7 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       filesSeen: walk.filesSeen,
-      filesRead,
+      filesRead: files.length,
       findings: sorted.slice(0, MAX_FINDINGS_PER_SCAN),
     },
     walk,

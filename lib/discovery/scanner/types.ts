@@ -15,6 +15,12 @@ export interface FootprintFile {
 export interface DetectorContext {
   /** owner/name of the scanned repository, for the proposed identity's name. */
   repository: string;
+  /**
+   * Every file of the repository that some detector claimed, as read: for a
+   * footprint whose reach another file decides (a reusable workflow runs with
+   * what the workflows calling it grant). Empty when a detector is run alone.
+   */
+  claimedFiles?: readonly FootprintFile[];
 }
 
 /** One footprint in a file; the scanner makes it a finding. */

@@ -124,6 +124,76 @@ jobs:
     expect(detect(text)).toEqual([]);
   });
 
+  describe("a reusable workflow (on: workflow_call)", () => {
+    const reusable = (extra = "") => `name: Agent
+on:
+  workflow_call:
+    secrets:
+      ANTHROPIC_API_KEY:
+        required: true
+jobs:
+  agent:
+    runs-on: ubuntu-latest
+${extra}    steps:
+      - uses: anthropics/claude-code-action@v1
+        with:
+          anthropic_api_key: \${{ secrets.ANTHROPIC_API_KEY }}
+`;
+    const caller = (name: string, permissions: string) => ({
+      path: `.github/workflows/${name}.yml`,
+      text: `name: ${name}
+on: pull_request
+jobs:
+  call:
+    ${permissions}
+    uses: ./.github/workflows/agent.yml
+    secrets: inherit
+  unrelated:
+    uses: acme/shared/.github/workflows/agent.yml@v1
+`,
+    });
+    const detectWith = (text: string, callers: { path: string; text: string }[]) => {
+      const file = { path: ".github/workflows/agent.yml", text };
+      return ciWorkflowDetector.detect(file, { repository: "acme/web", claimedFiles: [file, ...callers, { path: "README.md", text: "" }] });
+    };
+
+    it("runs with what the jobs calling it grant, the widest of them, and names them", () => {
+      const readOnly = caller("review", "permissions:\n      contents: read");
+      const [agent] = detectWith(reusable(), [readOnly]);
+      expect(agent).toMatchObject({
+        severity: "MEDIUM",
+        proposal: { permissions: ["READ"] },
+        details: {
+          permissionsFrom: "callers",
+          calledBy: [{ workflow: "review", job: "call", file: ".github/workflows/review.yml", permissions: { contents: "read" } }],
+        },
+      });
+      expect(agent!.details.note).toBeUndefined();
+
+      const writer = caller("release", "permissions:\n      contents: write\n      id-token: write");
+      const [widest] = detectWith(reusable(), [readOnly, writer]);
+      expect(widest).toMatchObject({ severity: "HIGH", proposal: { permissions: ["READ", "WRITE"] } });
+      expect(widest!.proposal!.capabilities).toContain("can mint cloud credentials (id-token: write)");
+      expect((widest!.details.calledBy as unknown[]).length).toBe(2);
+    });
+
+    it("keeps its own permissions when it sets them, and its default when it also runs on another trigger", () => {
+      const writer = caller("release", "permissions:\n      contents: write");
+      const [own] = detectWith(reusable("    permissions:\n      contents: read\n"), [writer]);
+      expect(own).toMatchObject({ proposal: { permissions: ["READ"] }, details: { permissionsFrom: "job" } });
+
+      const alsoDispatched = reusable().replace("on:\n", "on:\n  workflow_dispatch:\n");
+      const readOnly = caller("review", "permissions:\n      contents: read");
+      expect(detectWith(alsoDispatched, [readOnly])[0]).toMatchObject({ proposal: { permissions: ["READ", "WRITE"] } });
+    });
+
+    it("assumes READ and WRITE, and says why, when no workflow of the repository calls it", () => {
+      const [agent] = detectWith(reusable(), []);
+      expect(agent).toMatchObject({ proposal: { permissions: ["READ", "WRITE"] }, details: { permissionsFrom: "default" } });
+      expect(agent!.details.note).toMatch(/called by no workflow of this repository: its callers' GITHUB_TOKEN permissions apply/);
+    });
+  });
+
   it("reports a malformed workflow only when it mentions an agent", () => {
     expect(detect("jobs:\n  x:\n    steps: [\n      - uses: anthropics/claude-code-action@v1\n")).toEqual([
       expect.objectContaining({ severity: "LOW", subject: "unparsable file", proposal: null }),

@@ -17,6 +17,11 @@ import type { Detector, DetectorContext, Footprint, FootprintFile } from "../typ
 //   token permissions apply, which the scan cannot see: READ and WRITE are
 //   assumed (the default was read and write for repositories created before
 //   February 2023), and the details say so.
+// - a reusable workflow (on: workflow_call) without a permissions block runs
+//   with what the job calling it grants: its reach is the widest that any
+//   job of this repository calling it (`uses: ./.github/workflows/<file>`)
+//   passes on, and the details name those callers. Called only from other
+//   repositories, it is read as above, and the details say so.
 // A workflow without an agent step has no finding.
 
 interface AgentMatcher {
@@ -76,9 +81,11 @@ function agentOf(step: Record<string, unknown>): KnownTool | undefined {
 interface TokenReach {
   permissions: Permission[];
   capabilities: string[];
-  source: "job" | "workflow" | "default";
+  source: "job" | "workflow" | "default" | "callers";
   written: unknown;
 }
+
+const PERMISSION_ORDER: Permission[] = ["READ", "WRITE", "DEPLOY", "ADMIN"];
 
 function tokenReach(jobPermissions: unknown, workflowPermissions: unknown, environment: unknown): TokenReach {
   const source = jobPermissions !== undefined ? "job" : workflowPermissions !== undefined ? "workflow" : "default";
@@ -108,8 +115,59 @@ function tokenReach(jobPermissions: unknown, workflowPermissions: unknown, envir
       clip(`deploys to the environment ${typeof name === "string" ? name : "(named by an expression)"} and gets its secrets`, 300),
     );
   }
-  const order: Permission[] = ["READ", "WRITE", "DEPLOY", "ADMIN"];
-  return { permissions: order.filter((permission) => granted.has(permission)), capabilities, source, written };
+  return { permissions: PERMISSION_ORDER.filter((permission) => granted.has(permission)), capabilities, source, written };
+}
+
+/** A job of this repository that calls a reusable workflow, and what its GITHUB_TOKEN may do. */
+interface Caller {
+  workflow: string;
+  job: string;
+  file: string;
+  reach: TokenReach;
+}
+
+function workflowNameOf(workflow: Record<string, unknown>, path: string): string {
+  return typeof workflow.name === "string" ? workflow.name : path.split("/").pop()!;
+}
+
+/** The jobs in the repository's other workflows that call the workflow at `path` (`uses: ./<path>`). */
+function callersOf(path: string, context: DetectorContext): Caller[] {
+  const callers: Caller[] = [];
+  for (const other of context.claimedFiles ?? []) {
+    if (other.path === path || !WORKFLOW_FILE.test(other.path)) continue;
+    const parsed = parseStructured(other.text, "yaml");
+    if (!parsed.ok) continue;
+    const workflow = asRecord(parsed.document.value) ?? {};
+    for (const [jobId, job] of Object.entries(asRecord(workflow.jobs) ?? {})) {
+      const uses = asRecord(job)?.uses;
+      if (typeof uses !== "string" || uses.split("@")[0] !== `./${path}`) continue;
+      const reach = tokenReach(asRecord(job)!.permissions, workflow.permissions, undefined);
+      callers.push({ workflow: workflowNameOf(workflow, other.path), job: jobId, file: other.path, reach });
+    }
+  }
+  return callers;
+}
+
+/** What a job gets when it runs with any of these: every permission and capability of each. */
+function widest(reaches: TokenReach[], environment: unknown): TokenReach {
+  // With the job's own environment, which no caller passes on.
+  const all = [...reaches, tokenReach({}, undefined, environment)];
+  const granted = new Set(all.flatMap((reach) => reach.permissions));
+  const capabilities = [...new Set(all.flatMap((reach) => reach.capabilities))];
+  return { permissions: PERMISSION_ORDER.filter((permission) => granted.has(permission)), capabilities, source: "callers", written: null };
+}
+
+/**
+ * The job's token reach. A reusable workflow that sets no permissions runs with
+ * its caller's token, so the callers in this repository decide it (callers in
+ * other repositories cannot be seen); run on another trigger too, its own
+ * default counts as well.
+ */
+function reachOf(job: Record<string, unknown>, workflow: Record<string, unknown>, callers: Caller[], triggers: string[]): TokenReach {
+  const own = tokenReach(job.permissions, workflow.permissions, job.environment);
+  if (own.source !== "default" || callers.length === 0) return own;
+  const calledOnly = triggers.length === 1 && triggers[0] === "workflow_call";
+  return widest([...(calledOnly ? [] : [own]), ...callers.map((caller) => caller.reach)], job.environment);
 }
 
 function jobFootprint(
@@ -137,11 +195,13 @@ function jobFootprint(
   secretNames(job.env, secrets);
   secretNames(workflow.env, secrets);
 
-  const reach = tokenReach(job.permissions, workflow.permissions, job.environment);
+  const triggers = workflow.on !== undefined ? triggersOf(workflow.on) : [];
+  const callers = triggers.includes("workflow_call") ? callersOf(file.path, context) : [];
+  const reach = reachOf(job, workflow, callers, triggers);
   const mintsCredentials = reach.capabilities.some((capability) => capability.includes("id-token"));
   const tools = [...new Set(agentSteps.map(({ known }) => known.tool))];
   const first = agentSteps[0]!.known;
-  const workflowName = typeof workflow.name === "string" ? workflow.name : file.path.split("/").pop()!;
+  const workflowName = workflowNameOf(workflow, file.path);
   const capabilities = [...reach.capabilities];
   if (secrets.size > 0) capabilities.push(clip(`is given the secrets ${[...secrets].sort().join(", ")}`, 300));
 
@@ -174,11 +234,24 @@ function jobFootprint(
       permissionsFrom: reach.source,
       ...(reach.source === "default"
         ? {
-            note: "no permissions block: the repository's default GITHUB_TOKEN permissions apply (a repository setting); READ and WRITE are assumed",
+            note: triggers.includes("workflow_call")
+              ? "a reusable workflow with no permissions block, called by no workflow of this repository: its callers' GITHUB_TOKEN permissions apply; READ and WRITE are assumed"
+              : "no permissions block: the repository's default GITHUB_TOKEN permissions apply (a repository setting); READ and WRITE are assumed",
+          }
+        : {}),
+      ...(callers.length > 0
+        ? {
+            calledBy: callers.map((caller) => ({
+              workflow: caller.workflow,
+              job: caller.job,
+              file: caller.file,
+              permissions: caller.reach.written ?? null,
+              permissionsFrom: caller.reach.source,
+            })),
           }
         : {}),
       ...(job.environment !== undefined ? { environment: job.environment } : {}),
-      ...(workflow.on !== undefined ? { triggers: triggersOf(workflow.on) } : {}),
+      ...(workflow.on !== undefined ? { triggers } : {}),
     },
   };
 }
