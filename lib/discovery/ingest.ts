@@ -44,16 +44,17 @@ async function resolveTeam(
       where: { name_environment: { name: report.repository, environment: report.environment } },
       select: { team: { select: { id: true, name: true } } },
     });
-    if (existing?.team && existing.team.id !== team.id && !mayMoveRepositories(actor)) {
+    const movedFrom = existing?.team && existing.team.id !== team.id ? existing.team : undefined;
+    if (movedFrom && !mayMoveRepositories(actor)) {
       throw new AppError(
         "forbidden",
-        `${report.repository} belongs to team ${existing.team.name}; only security leads and admins move a repository to another team.`,
+        `${report.repository} belongs to team ${movedFrom.name}; only security leads and admins move a repository to another team.`,
         {
-          team: `must be ${existing.team.name}, the repository's team, or left out`,
+          team: `must be ${movedFrom.name}, the repository's team, or left out`,
         },
       );
     }
-    return { teamId: team.id, explicit: true, ...(existing?.team && existing.team.id !== team.id ? { movedFrom: existing.team } : {}) };
+    return { teamId: team.id, explicit: true, movedFrom };
   }
   return { teamId: await teamOf(tx, actor), explicit: false };
 }

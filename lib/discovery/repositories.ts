@@ -16,18 +16,19 @@ export const moveRepository = defineMutation({
   input: moveRepositoryInput,
   async run({ tx, actor, audit }, input) {
     assertMayMoveRepositories(actor);
-    // Locked: a scan naming a team at the same moment must not undo the move unseen.
-    const [repository] = await tx.$queryRaw<{ id: string; name: string; environment: string; teamId: string | null }[]>`
-      SELECT "id", "name", "environment"::text AS "environment", "teamId" FROM "DiscoveryRepository" WHERE "id" = ${input.repositoryId} FOR UPDATE`;
+    // Locked, with the team it is in: a scan naming a team at the same moment must not undo the move unseen.
+    const [repository] = await tx.$queryRaw<
+      { id: string; name: string; environment: string; teamId: string | null; teamName: string | null }[]
+    >`
+      SELECT r."id", r."name", r."environment"::text AS "environment", r."teamId", t."name" AS "teamName"
+      FROM "DiscoveryRepository" r LEFT JOIN "Team" t ON t."id" = r."teamId"
+      WHERE r."id" = ${input.repositoryId} FOR UPDATE OF r`;
     if (!repository) throw notFound("That repository");
     const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, name: true } });
     if (!team) throw validationError({ teamId: "must be an existing team" });
     if (repository.teamId === team.id) {
       throw new AppError("conflict", `${repository.name} already belongs to ${team.name}.`, { teamId: `is already the repository's team` });
     }
-    const from = repository.teamId
-      ? await tx.team.findUnique({ where: { id: repository.teamId }, select: { id: true, name: true } })
-      : null;
     await tx.discoveryRepository.update({ where: { id: repository.id }, data: { teamId: team.id } });
     await audit({
       action: "discovery.repository_moved",
@@ -36,7 +37,7 @@ export const moveRepository = defineMutation({
       data: {
         repository: repository.name,
         environment: repository.environment,
-        fromTeam: from?.name ?? null,
+        fromTeam: repository.teamName,
         toTeam: team.name,
         reason: input.reason,
       },

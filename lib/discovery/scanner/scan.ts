@@ -64,7 +64,6 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
 
   const findings = new Map<string, ScanFinding>();
   for (const { file, claiming } of files) {
-    const relativePath = file.path;
     const maskedLines = maskSecrets(file.text, findSecrets(file.text)).split("\n");
     for (const detector of [...claiming, secretDetector]) {
       let footprints: Footprint[];
@@ -73,7 +72,7 @@ export function scanRepository(options: ScanOptions): ScanOutcome {
       } catch (error) {
         // One odd file must not stop the scan of the rest: it is named, and the scan goes on.
         warnings.push(
-          redactSecrets(`${relativePath}: the ${detector.id} detector failed (${error instanceof Error ? error.message : String(error)})`),
+          redactSecrets(`${file.path}: the ${detector.id} detector failed (${error instanceof Error ? error.message : String(error)})`),
         );
         continue;
       }
